@@ -1,0 +1,48 @@
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two projects:
+// - runtime: tests that run inside workerd with real D1 / Durable Object / Queue / Workflow
+//   simulators (miniflare), configured from wrangler.toml.
+// - e2e: Node tests that start the whole platform (`wrangler dev`'s engine) and talk to it
+//   over real sockets with real clients (MQTT.js over WebSockets, fetch).
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  JWT_SIGNING_KEY: "test-signing-secret-not-for-production-0123456789",
+                  OPERATOR_TOKEN: "test-operator-token",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "runtime",
+            include: ["test/runtime/**/*.test.ts"],
+            setupFiles: ["./test/runtime/setup.ts"],
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            globalSetup: ["./test/e2e/global-setup.ts"],
+            testTimeout: 30_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
+    },
+  };
+});
