@@ -1,9 +1,13 @@
+/** The Skylark Worker: HTTP API and MQTT edge (fetch), telemetry consumers (queue). */
+import { app } from "./app";
+
 export { TenantHub } from "../durable-objects/tenant-hub/hub";
 export { TenantLifecycle } from "./workflows/tenant-lifecycle";
 
 export default {
-  async fetch(_req: Request, _env: Env): Promise<Response> {
-    return new Response("ok");
+  fetch: app.fetch,
+  async queue(_batch: MessageBatch, _env: Env): Promise<void> {
+    // The telemetry consumer arrives with the telemetry pipeline; until then batches are retried.
+    _batch.retryAll();
   },
-  async queue(_batch: MessageBatch, _env: Env): Promise<void> {},
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,104 @@
+/**
+ * Short-lived access tokens (JWT, jose). The signing key comes from configuration as a string:
+ * an EC P-256 private JWK means ES256 (the public half is published as a JWKS); any other
+ * string is an HS256 secret. Claims are validated with zod after the signature.
+ */
+import { SignJWT, errors as joseErrors, importJWK, jwtVerify, type JWK } from "jose";
+import { z } from "zod";
+import { TenantId } from "../ids";
+import { Role } from "../roles";
+
+const ISSUER = "skylark";
+const AUDIENCE = "skylark";
+export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+export const VENDED_TOKEN_TTL_SECONDS = 900;
+
+export const AccessClaims = z.object({
+  sub: z.string().min(1),
+  tid: TenantId,
+  role: Role,
+  /** Who the token speaks for: a user, or an API key (token vending). */
+  act: z.enum(["user", "api_key"]),
+  /** Topic mountpoint carried over from the API key, if any. */
+  mp: z.string().optional(),
+  exp: z.number(),
+  iat: z.number(),
+  jti: z.string(),
+});
+export type AccessClaims = z.infer<typeof AccessClaims>;
+
+type SigningKey = { alg: "ES256" | "HS256"; kid: string; sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array; publicJwk?: JWK };
+const keyCache = new Map<string, Promise<SigningKey>>();
+
+async function buildKey(material: string): Promise<SigningKey> {
+  let jwk: JWK | undefined;
+  try {
+    const parsed = JSON.parse(material) as JWK;
+    if (parsed && parsed.kty === "EC" && parsed.crv === "P-256" && parsed.d) jwk = parsed;
+  } catch {
+    // Not JSON: an HS256 secret.
+  }
+  if (!jwk) {
+    if (material.length < 32) throw new Error("JWT_SIGNING_KEY must be an EC P-256 JWK or a secret of 32+ characters");
+    const secret = new TextEncoder().encode(material);
+    return { alg: "HS256", kid: "hs256", sign: secret, verify: secret };
+  }
+  const { d: _private, ...publicJwk } = jwk;
+  const kid = jwk.kid ?? "es256";
+  return {
+    alg: "ES256",
+    kid,
+    sign: (await importJWK({ ...jwk, alg: "ES256" }, "ES256")) as CryptoKey,
+    verify: (await importJWK({ ...publicJwk, alg: "ES256" }, "ES256")) as CryptoKey,
+    publicJwk: { ...publicJwk, kid, alg: "ES256", use: "sig" },
+  };
+}
+
+function signingKey(material: string): Promise<SigningKey> {
+  let key = keyCache.get(material);
+  if (!key) {
+    key = buildKey(material);
+    keyCache.set(material, key);
+  }
+  return key;
+}
+
+export type TokenSubject = Pick<AccessClaims, "sub" | "tid" | "role" | "act" | "mp">;
+
+export async function issueAccessToken(keyMaterial: string, subject: TokenSubject, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+  const key = await signingKey(keyMaterial);
+  const { sub, ...claims } = subject;
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
+    .setSubject(sub)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setJti(crypto.randomUUID())
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(key.sign);
+  return { token, expiresIn: ttlSeconds };
+}
+
+/** Returns the verified claims, or null for any invalid, expired or malformed token. */
+export async function verifyAccessToken(keyMaterial: string, token: string): Promise<AccessClaims | null> {
+  const key = await signingKey(keyMaterial);
+  try {
+    const { payload } = await jwtVerify(token, key.verify, { issuer: ISSUER, audience: AUDIENCE, algorithms: [key.alg] });
+    const claims = AccessClaims.safeParse(payload);
+    return claims.success ? claims.data : null;
+  } catch (err) {
+    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return null;
+    throw err;
+  }
+}
+
+/** The public JWKS, empty when tokens are HS256-signed. */
+export async function publicJwks(keyMaterial: string): Promise<{ keys: JWK[] }> {
+  const key = await signingKey(keyMaterial);
+  return { keys: key.publicJwk ? [key.publicJwk] : [] };
+}
+
+export function looksLikeJwt(value: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(value);
+}

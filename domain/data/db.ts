@@ -1,0 +1,48 @@
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { and, gt, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { AppError } from "../errors";
+
+export type Db = DrizzleD1Database;
+
+/** Wraps the registry database; callers pass the binding in, this module holds none. */
+export function openRegistry(d1: D1Database): Db {
+  return drizzle(d1);
+}
+
+/** Opaque cursors: the last id of the previous page. */
+export function encodeCursor(lastId: string): string {
+  return btoa(lastId).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+export function decodeCursor(cursor: string): string {
+  try {
+    return atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+  } catch {
+    throw new AppError("validation_failed", "cursor is not valid", { errors: [{ path: "cursor", message: "not a cursor from this API" }] });
+  }
+}
+
+/** Adds the `id > cursor` condition for keyset pagination. */
+export function afterCursor(column: SQLiteColumn, cursor: string | undefined, where: SQL | undefined): SQL | undefined {
+  return cursor ? and(where, gt(column, decodeCursor(cursor))) : where;
+}
+
+/** Builds a page from `limit + 1` fetched rows. */
+export function toPage<R, T>(rows: R[], limit: number, idOf: (row: R) => string, map: (row: R) => T) {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return { items: items.map(map), nextCursor: more && last ? encodeCursor(idOf(last)) : null };
+}
+
+/** D1 reports constraint failures as errors whose message names the constraint. */
+export function isUniqueViolation(err: unknown): boolean {
+  const text = `${(err as Error)?.message ?? ""} ${((err as { cause?: Error })?.cause?.message) ?? ""}`;
+  return /UNIQUE constraint failed|PRIMARY KEY/i.test(text);
+}
+
+export function isForeignKeyViolation(err: unknown): boolean {
+  const text = `${(err as Error)?.message ?? ""} ${((err as { cause?: Error })?.cause?.message) ?? ""}`;
+  return /FOREIGN KEY constraint failed/i.test(text);
+}

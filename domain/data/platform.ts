@@ -1,0 +1,108 @@
+/**
+ * Platform tables that no single tenant owns: the tenant registry itself and user accounts
+ * (a user may belong to several tenants). Used by authentication and the operator API.
+ */
+import { and, count, eq, inArray, like, or } from "drizzle-orm";
+import { AppError, notFound } from "../errors";
+import type { Plan } from "../plans";
+import type { Role } from "../roles";
+import type { Tenant, User } from "../schemas/identity";
+import type { PageQuery } from "../schemas/common";
+import { afterCursor, isUniqueViolation, toPage, type Db } from "./db";
+import { devices, memberships, tenants, users } from "./schema";
+
+type TenantRow = typeof tenants.$inferSelect;
+const toTenant = (r: TenantRow): Tenant => r;
+const toUser = ({ passwordHash: _p, updatedAt: _u, ...r }: typeof users.$inferSelect): User => r;
+
+export type NewTenant = { id: string; name: string; plan: Plan; region: Tenant["region"]; status: Tenant["status"] };
+
+export function platformData(db: Db) {
+  return {
+    tenants: {
+      async find(id: string): Promise<Tenant | null> {
+        const row = await db.select().from(tenants).where(eq(tenants.id, id)).get();
+        return row ? toTenant(row) : null;
+      },
+      async get(id: string): Promise<Tenant> {
+        const t = await this.find(id);
+        if (!t) throw notFound("tenant");
+        return t;
+      },
+      async list(q: PageQuery & { status?: Tenant["status"]; q?: string }) {
+        const where = and(
+          q.status ? eq(tenants.status, q.status) : undefined,
+          q.q ? or(like(tenants.id, `%${q.q}%`), like(tenants.name, `%${q.q}%`)) : undefined,
+        );
+        const rows = await db.select().from(tenants).where(afterCursor(tenants.id, q.cursor, where)).orderBy(tenants.id).limit(q.limit + 1).all();
+        return toPage(rows, q.limit, (r) => r.id, toTenant);
+      },
+      async deviceCounts(ids: string[]): Promise<Record<string, number>> {
+        if (ids.length === 0) return {};
+        const rows = await db.select({ tenantId: devices.tenantId, n: count() }).from(devices).where(inArray(devices.tenantId, ids)).groupBy(devices.tenantId).all();
+        return Object.fromEntries(rows.map((r) => [r.tenantId, r.n]));
+      },
+      async update(id: string, patch: Partial<Pick<TenantRow, "name" | "plan" | "status" | "limits" | "branding">>): Promise<Tenant> {
+        const row = await db.update(tenants).set({ ...patch, updatedAt: Date.now() }).where(eq(tenants.id, id)).returning().get();
+        if (!row) throw notFound("tenant");
+        return toTenant(row);
+      },
+    },
+
+    users: {
+      async findByEmail(email: string) {
+        return (await db.select().from(users).where(eq(users.email, email)).get()) ?? null;
+      },
+      async get(id: string): Promise<User> {
+        const row = await db.select().from(users).where(eq(users.id, id)).get();
+        if (!row) throw notFound("user");
+        return toUser(row);
+      },
+      async create(input: { id: string; email: string; name: string; passwordHash: string }): Promise<User> {
+        const now = Date.now();
+        try {
+          return toUser(await db.insert(users).values({ ...input, createdAt: now, updatedAt: now }).returning().get());
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new AppError("already_exists", "an account with this email already exists");
+          throw err;
+        }
+      },
+      /** The tenants ("workspaces") a user belongs to, with the role in each. */
+      async workspaces(userId: string): Promise<{ tenant: Tenant; role: Role }[]> {
+        const rows = await db.select({ tenant: tenants, role: memberships.role }).from(memberships).innerJoin(tenants, eq(tenants.id, memberships.tenantId)).where(eq(memberships.userId, userId)).orderBy(tenants.id).all();
+        return rows.map((r) => ({ tenant: toTenant(r.tenant), role: r.role }));
+      },
+    },
+
+    /** Creates a tenant whose owner is still to accept an invitation (operator onboarding). */
+    async createTenantWithoutOwner(tenant: NewTenant): Promise<Tenant> {
+      const now = Date.now();
+      try {
+        return toTenant(await db.insert(tenants).values({ ...tenant, createdAt: now, updatedAt: now }).returning().get());
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError("already_exists", `tenant id '${tenant.id}' is taken`);
+        throw err;
+      }
+    },
+
+    /**
+     * Creates a tenant together with its owner membership in one atomic batch, so a tenant
+     * never exists without an owner. The user must already exist.
+     */
+    async createTenantWithOwner(tenant: NewTenant, ownerUserId: string): Promise<Tenant> {
+      const now = Date.now();
+      try {
+        const [rows] = await db.batch([
+          db.insert(tenants).values({ ...tenant, createdAt: now, updatedAt: now }).returning(),
+          db.insert(memberships).values({ tenantId: tenant.id, userId: ownerUserId, role: "OWNER", createdAt: now, updatedAt: now }),
+        ]);
+        return toTenant(rows[0]!);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError("already_exists", `tenant id '${tenant.id}' is taken`);
+        throw err;
+      }
+    },
+  };
+}
+
+export type PlatformData = ReturnType<typeof platformData>;

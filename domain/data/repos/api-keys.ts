@@ -1,0 +1,42 @@
+import { and, eq } from "drizzle-orm";
+import { notFound } from "../../errors";
+import type { Role } from "../../roles";
+import type { ApiKey } from "../../schemas/identity";
+import type { PageQuery } from "../../schemas/common";
+import { afterCursor, toPage, type Db } from "../db";
+import { apiKeys } from "../schema";
+
+const toApiKey = ({ tenantId: _t, secretHash: _s, ...r }: typeof apiKeys.$inferSelect): ApiKey => r;
+
+export type ApiKeyRecord = typeof apiKeys.$inferSelect;
+
+export function apiKeyRepo(db: Db, tenantId: string) {
+  const mine = eq(apiKeys.tenantId, tenantId);
+  const byId = (id: string) => and(mine, eq(apiKeys.id, id));
+  return {
+    async list(q: PageQuery) {
+      const rows = await db.select().from(apiKeys).where(afterCursor(apiKeys.id, q.cursor, mine)).orderBy(apiKeys.id).limit(q.limit + 1).all();
+      return toPage(rows, q.limit, (r) => r.id, toApiKey);
+    },
+    async get(id: string): Promise<ApiKey> {
+      const row = await db.select().from(apiKeys).where(byId(id)).get();
+      if (!row) throw notFound("API key");
+      return toApiKey(row);
+    },
+    /** The full record including the secret hash, for authentication only. */
+    async record(id: string): Promise<ApiKeyRecord | null> {
+      return (await db.select().from(apiKeys).where(byId(id)).get()) ?? null;
+    },
+    async create(input: { id: string; name: string; prefix: string; secretHash: string; role: Role; mountpoint: string | null; createdBy: string; expiresAt: number | null }): Promise<ApiKey> {
+      const row = await db.insert(apiKeys).values({ ...input, tenantId, createdAt: Date.now() }).returning().get();
+      return toApiKey(row);
+    },
+    async touch(id: string, now = Date.now()): Promise<void> {
+      await db.update(apiKeys).set({ lastUsedAt: now }).where(byId(id));
+    },
+    async delete(id: string): Promise<void> {
+      const rows = await db.delete(apiKeys).where(byId(id)).returning({ id: apiKeys.id }).all();
+      if (rows.length === 0) throw notFound("API key");
+    },
+  };
+}

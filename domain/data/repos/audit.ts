@@ -1,0 +1,43 @@
+import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { sortableId } from "../../ids";
+import type { AuditEntry, AuditQuery } from "../../schemas/identity";
+import { decodeCursor, toPage, type Db } from "../db";
+import { auditLog } from "../schema";
+
+export type AuditEvent = {
+  actorType: AuditEntry["actorType"] & (typeof auditLog.$inferInsert)["actorType"];
+  actorId?: string | null;
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  outcome: AuditEntry["outcome"];
+  requestId?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+};
+
+const toEntry = ({ tenantId: _t, ...r }: typeof auditLog.$inferSelect): AuditEntry => r;
+
+export function auditRepo(db: Db, tenantId: string) {
+  const mine = eq(auditLog.tenantId, tenantId);
+  return {
+    async record(events: AuditEvent | AuditEvent[]): Promise<void> {
+      const list = Array.isArray(events) ? events : [events];
+      if (list.length === 0) return;
+      const now = Date.now();
+      await db.insert(auditLog).values(list.map((e) => ({ ...e, details: e.details ?? {}, tenantId, id: sortableId(now), ts: now })));
+    },
+    /** Newest first; the cursor is the last id seen. */
+    async list(q: AuditQuery) {
+      const where = and(
+        mine,
+        q.action ? eq(auditLog.action, q.action) : undefined,
+        q.outcome ? eq(auditLog.outcome, q.outcome) : undefined,
+        q.since !== undefined ? gte(auditLog.ts, q.since) : undefined,
+        q.cursor ? lt(auditLog.id, decodeCursor(q.cursor)) : undefined,
+      );
+      const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(q.limit + 1).all();
+      return toPage(rows, q.limit, (r) => r.id, toEntry);
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { and, count, eq, like, or, sql } from "drizzle-orm";
+import { AppError, notFound } from "../../errors";
+import type { CreateDevice, Device, DeviceListQuery, UpdateDevice } from "../../schemas/devices";
+import { afterCursor, isUniqueViolation, toPage, type Db } from "../db";
+import { devices } from "../schema";
+
+type Row = typeof devices.$inferSelect;
+
+export function toDevice(row: Row): Device {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    type: row.type,
+    parentId: row.parentId,
+    profileId: row.profileId,
+    location: row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null,
+    tags: row.tags,
+    firmwareVersion: row.firmwareVersion,
+    hardwareRevision: row.hardwareRevision,
+    status: row.status,
+    disabled: row.disabled,
+    lastSeenAt: row.lastSeenAt,
+    clientAttributes: row.clientAttributes,
+    sharedAttributes: row.sharedAttributes,
+    credentialsRotatedAt: row.credentialsRotatedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** What the MQTT hub needs to authenticate and authorize a device. */
+export type DeviceAuthRecord = { id: string; type: "device" | "gateway"; disabled: boolean; secretHash: string; profileId: string | null; children: string[] };
+
+export function deviceRepo(db: Db, tenantId: string) {
+  const mine = eq(devices.tenantId, tenantId);
+  const byId = (id: string) => and(mine, eq(devices.id, id));
+
+  return {
+    async get(id: string): Promise<Device> {
+      const row = await db.select().from(devices).where(byId(id)).get();
+      if (!row) throw notFound("device");
+      return toDevice(row);
+    },
+
+    async exists(id: string): Promise<boolean> {
+      return !!(await db.select({ id: devices.id }).from(devices).where(byId(id)).get());
+    },
+
+    async count(): Promise<number> {
+      const row = await db.select({ n: count() }).from(devices).where(mine).get();
+      return row?.n ?? 0;
+    },
+
+    async list(q: DeviceListQuery) {
+      const where = and(
+        mine,
+        q.status ? eq(devices.status, q.status) : undefined,
+        q.kind ? eq(devices.kind, q.kind) : undefined,
+        q.type ? eq(devices.type, q.type) : undefined,
+        q.firmware ? eq(devices.firmwareVersion, q.firmware) : undefined,
+        q.profile ? eq(devices.profileId, q.profile) : undefined,
+        q.parent ? eq(devices.parentId, q.parent) : undefined,
+        q.tag ? sql`exists (select 1 from json_each(${devices.tags}) where json_each.value = ${q.tag})` : undefined,
+        q.q ? or(like(devices.id, `%${escapeLike(q.q)}%`), like(devices.name, `%${escapeLike(q.q)}%`)) : undefined,
+      );
+      const rows = await db.select().from(devices).where(afterCursor(devices.id, q.cursor, where)).orderBy(devices.id).limit(q.limit + 1).all();
+      return toPage(rows, q.limit, (r) => r.id, toDevice);
+    },
+
+    async create(input: CreateDevice, secretHash: string, now = Date.now()): Promise<Device> {
+      try {
+        const row = await db
+          .insert(devices)
+          .values({
+            tenantId,
+            id: input.id,
+            name: input.name ?? input.id,
+            kind: input.kind,
+            type: input.type,
+            parentId: input.parentId ?? null,
+            profileId: input.profileId ?? null,
+            lat: input.location?.lat ?? null,
+            lon: input.location?.lon ?? null,
+            tags: input.tags,
+            firmwareVersion: input.firmwareVersion ?? null,
+            hardwareRevision: input.hardwareRevision ?? null,
+            sharedAttributes: input.sharedAttributes,
+            secretHash,
+            credentialsRotatedAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+          .get();
+        return toDevice(row);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError("already_exists", `device '${input.id}' already exists`);
+        throw err;
+      }
+    },
+
+    async update(id: string, patch: UpdateDevice): Promise<Device> {
+      const { location, ...rest } = patch;
+      const values: Partial<Row> = { ...rest, updatedAt: Date.now() };
+      if (location !== undefined) {
+        values.lat = location?.lat ?? null;
+        values.lon = location?.lon ?? null;
+      }
+      const row = await db.update(devices).set(values).where(byId(id)).returning().get();
+      if (!row) throw notFound("device");
+      return toDevice(row);
+    },
+
+    async rotateSecret(id: string, secretHash: string): Promise<Device> {
+      const now = Date.now();
+      const row = await db.update(devices).set({ secretHash, credentialsRotatedAt: now, updatedAt: now }).where(byId(id)).returning().get();
+      if (!row) throw notFound("device");
+      return toDevice(row);
+    },
+
+    /** Deletes the device; children of a deleted gateway are detached, not deleted. */
+    async delete(id: string): Promise<void> {
+      const [, deleted] = await db.batch([
+        db.update(devices).set({ parentId: null }).where(and(mine, eq(devices.parentId, id))),
+        db.delete(devices).where(byId(id)).returning({ id: devices.id }),
+      ]);
+      if (deleted.length === 0) throw notFound("device");
+    },
+
+    async authRecord(id: string): Promise<DeviceAuthRecord | null> {
+      const row = await db
+        .select({ id: devices.id, type: devices.type, disabled: devices.disabled, secretHash: devices.secretHash, profileId: devices.profileId })
+        .from(devices)
+        .where(byId(id))
+        .get();
+      if (!row) return null;
+      const children = row.type === "gateway" ? (await db.select({ id: devices.id }).from(devices).where(and(mine, eq(devices.parentId, id))).all()).map((c) => c.id) : [];
+      return { ...row, children };
+    },
+
+    /** Connectivity updates from the hub, applied in one batch. */
+    async recordPresence(updates: { id: string; status?: "online" | "offline"; lastSeenAt: number }[]): Promise<void> {
+      if (updates.length === 0) return;
+      const statements = updates.map((u) =>
+        db.update(devices).set(u.status ? { status: u.status, lastSeenAt: u.lastSeenAt } : { lastSeenAt: u.lastSeenAt }).where(byId(u.id)),
+      );
+      await db.batch(statements as [typeof statements[number], ...typeof statements]);
+    },
+  };
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[%_\\]/g, "");
+}

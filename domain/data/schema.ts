@@ -1,0 +1,230 @@
+/**
+ * The registry schema (D1, drizzle). Two kinds of tables:
+ * - platform tables (tenants, users) that no single tenant owns;
+ * - tenant-owned tables, whose primary key always starts with `tenant_id`, so ids never collide
+ *   across tenants and no row exists without a tenant.
+ * Route handlers never import this file: they reach tenant-owned rows only through
+ * `forTenant()` (tenant-scope.ts), which pins `tenant_id` on every query.
+ */
+import { sql } from "drizzle-orm";
+import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => integer("created_at", { mode: "number" }).notNull();
+const updatedAt = () => integer("updated_at", { mode: "number" }).notNull();
+const tenantRef = () => text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" });
+const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
+
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  status: text("status", { enum: ["provisioning", "active", "suspended", "offboarding", "deleted"] }).notNull(),
+  plan: text("plan", { enum: ["starter", "professional", "enterprise"] }).notNull(),
+  region: text("region", { enum: ["default", "eu", "fedramp"] }).notNull().default("default"),
+  /** Per-tenant overrides of the plan's limits, set by the platform operator. */
+  limits: json<Record<string, number>>("limits").notNull().default(sql`'{}'`),
+  branding: json<Record<string, string>>("branding").notNull().default(sql`'{}'`),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    tenantId: tenantRef(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["VIEWER", "MEMBER", "ADMIN", "OWNER"] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] }), index("memberships_user").on(t.userId)],
+);
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["VIEWER", "MEMBER", "ADMIN", "OWNER"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    /** The non-secret start of the key, shown in lists so a user can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    role: text("role", { enum: ["VIEWER", "MEMBER", "ADMIN", "OWNER"] }).notNull(),
+    mountpoint: text("mountpoint"),
+    createdBy: text("created_by").notNull(),
+    expiresAt: integer("expires_at"),
+    lastUsedAt: integer("last_used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export type TelemetryMetricRule = { type?: "number" | "boolean" | "string"; unit?: string; min?: number; max?: number };
+
+export const deviceProfiles = sqliteTable(
+  "device_profiles",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** EMQX-style topic mountpoint for this profile's devices, e.g. `t/${tenant}/`. */
+    mountpoint: text("mountpoint"),
+    /** Allowed telemetry metrics; empty means any metric is accepted. */
+    metrics: json<Record<string, TelemetryMetricRule>>("metrics").notNull().default(sql`'{}'`),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const devices = sqliteTable(
+  "devices",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["INTERNAL", "INTEGRATION", "EXTERNAL"] }).notNull(),
+    type: text("type", { enum: ["device", "gateway"] }).notNull(),
+    /** The gateway this device's readings are relayed through (kept consistent in code: a
+     * composite FK with SET NULL would also null tenant_id). */
+    parentId: text("parent_id"),
+    profileId: text("profile_id"),
+    lat: real("lat"),
+    lon: real("lon"),
+    tags: json<string[]>("tags").notNull().default(sql`'[]'`),
+    firmwareVersion: text("firmware_version"),
+    hardwareRevision: text("hardware_revision"),
+    /** Connectivity: provisioned (never connected), online, offline. */
+    status: text("status", { enum: ["provisioned", "online", "offline"] }).notNull().default("provisioned"),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    lastSeenAt: integer("last_seen_at"),
+    secretHash: text("secret_hash").notNull(),
+    credentialsRotatedAt: integer("credentials_rotated_at").notNull(),
+    clientAttributes: json<Record<string, unknown>>("client_attributes").notNull().default(sql`'{}'`),
+    sharedAttributes: json<Record<string, unknown>>("shared_attributes").notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.profileId], foreignColumns: [deviceProfiles.tenantId, deviceProfiles.id] }),
+    index("devices_parent").on(t.tenantId, t.parentId),
+  ],
+);
+
+export const assets = sqliteTable(
+  "assets",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    description: text("description").notNull().default(""),
+    lat: real("lat"),
+    lon: real("lon"),
+    attributes: json<Record<string, unknown>>("attributes").notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const sensors = sqliteTable(
+  "sensors",
+  {
+    tenantId: tenantRef(),
+    assetId: text("asset_id").notNull(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    unit: text("unit").notNull().default(""),
+    /** The device that reports this sensor's readings, when known. */
+    deviceId: text("device_id"),
+    min: real("min"),
+    max: real("max"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.assetId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.assetId], foreignColumns: [assets.tenantId, assets.id] }).onDelete("cascade"),
+  ],
+);
+
+export const domains = sqliteTable(
+  "domains",
+  {
+    tenantId: tenantRef(),
+    hostname: text("hostname").notNull(),
+    status: text("status", { enum: ["pending", "active", "failed"] }).notNull(),
+    verificationToken: text("verification_token").notNull(),
+    providerId: text("provider_id"),
+    failureReason: text("failure_reason"),
+    verifiedAt: integer("verified_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.hostname] }),
+    // A hostname serves at most one tenant once it is active.
+    uniqueIndex("domains_active_hostname").on(t.hostname).where(sql`status = 'active'`),
+  ],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    ts: integer("ts").notNull(),
+    actorType: text("actor_type", { enum: ["user", "api_key", "device", "operator", "system", "anonymous"] }).notNull(),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    outcome: text("outcome", { enum: ["success", "denied", "failure"] }).notNull(),
+    requestId: text("request_id"),
+    ip: text("ip"),
+    details: json<Record<string, unknown>>("details").notNull().default(sql`'{}'`),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("audit_log_ts").on(t.tenantId, t.ts)],
+);
+
+export const usage = sqliteTable(
+  "usage",
+  {
+    tenantId: tenantRef(),
+    /** Calendar month, `YYYY-MM` (UTC). */
+    period: text("period").notNull(),
+    metric: text("metric").notNull(),
+    value: integer("value").notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.period, t.metric] })],
+);

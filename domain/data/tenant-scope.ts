@@ -1,0 +1,30 @@
+/**
+ * The only door to tenant-owned rows. `forTenant()` is built from a *verified* tenant id (a JWT
+ * claim, an API key, device credentials) and every repository below pins `tenant_id` in every
+ * query it makes, so a route handler cannot reach another tenant's rows even by mistake.
+ */
+import type { Db } from "./db";
+import { apiKeyRepo } from "./repos/api-keys";
+import { assetRepo, sensorRepo } from "./repos/assets";
+import { auditRepo } from "./repos/audit";
+import { deviceRepo } from "./repos/devices";
+import { invitationRepo, memberRepo } from "./repos/members";
+import { profileRepo } from "./repos/profiles";
+import { usageRepo } from "./repos/usage";
+
+export function forTenant(db: Db, tenantId: string) {
+  return {
+    tenantId,
+    devices: deviceRepo(db, tenantId),
+    profiles: profileRepo(db, tenantId),
+    assets: assetRepo(db, tenantId),
+    sensors: sensorRepo(db, tenantId),
+    members: memberRepo(db, tenantId),
+    invitations: invitationRepo(db, tenantId),
+    apiKeys: apiKeyRepo(db, tenantId),
+    audit: auditRepo(db, tenantId),
+    usage: usageRepo(db, tenantId),
+  };
+}
+
+export type TenantData = ReturnType<typeof forTenant>;

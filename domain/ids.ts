@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/** Tenant ids are immutable slugs; they appear in hostnames and MQTT topics. */
+export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,31}$/, "lowercase letters, digits and '-', 2 to 32 characters, not starting with '-'");
+/** Device ids are also MQTT client ids and topic levels: no `/`, `+`, `#`. */
+export const DeviceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "letters, digits and . _ : -, up to 128 characters");
+/** Ids of assets, sensors, profiles: topic-safe, chosen by the tenant. */
+export const ResourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "letters, digits and . _ : -, up to 64 characters");
+
+const BASE32 = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford, lowercase: no i, l, o, u
+
+/** Random string over a 32-letter alphabet; 5 bits per character. */
+export function randomBase32(length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  let out = "";
+  for (const b of bytes) out += BASE32[b & 31];
+  return out;
+}
+
+/** Time-ordered unique id (ULID-like: 10 chars of milliseconds, then 16 random), so that
+ * sorting by id sorts by creation time, which cursor pagination relies on. */
+export function sortableId(now = Date.now()): string {
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = BASE32[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return time + randomBase32(16);
+}

@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { publicJwks } from "../domain/auth/tokens";
+import type { AppEnv } from "./http/app-env";
+import { DOCS_PAGE } from "./http/docs-page";
+import { resolveHost } from "./http/host";
+import { buildOpenApi } from "./http/openapi";
+import { onError, onNotFound } from "./http/problem";
+import { requestId } from "./http/request-id";
+import { adminTenantRoutes } from "./routes/admin-tenants";
+import { apiKeyRoutes } from "./routes/api-keys";
+import { assetRoutes } from "./routes/assets";
+import { auditRoutes } from "./routes/audit";
+import { authRoutes } from "./routes/auth";
+import { deviceProfileRoutes } from "./routes/device-profiles";
+import { deviceRoutes } from "./routes/devices";
+import { invitationRoutes } from "./routes/invitations";
+import { memberRoutes } from "./routes/members";
+import { tenantRoutes } from "./routes/tenant";
+
+/** The HTTP surface: one sub-app per resource under /api/v1, problem+json everywhere. */
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(onNotFound);
+  app.use(requestId, resolveHost);
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/.well-known/jwks.json", async (c) => c.json(await publicJwks(c.env.JWT_SIGNING_KEY), 200, { "cache-control": "public, max-age=300" }));
+
+  app.route("/api/v1/auth", authRoutes);
+  app.route("/api/v1/tenant", tenantRoutes);
+  app.route("/api/v1/devices", deviceRoutes);
+  app.route("/api/v1/device-profiles", deviceProfileRoutes);
+  app.route("/api/v1/assets", assetRoutes);
+  app.route("/api/v1/members", memberRoutes);
+  app.route("/api/v1/invitations", invitationRoutes);
+  app.route("/api/v1/api-keys", apiKeyRoutes);
+  app.route("/api/v1/audit", auditRoutes);
+  app.route("/api/v1/admin/tenants", adminTenantRoutes);
+
+  app.get("/api/v1/openapi.json", (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
+  app.get("/api/v1/docs", (c) => c.html(DOCS_PAGE));
+  return app;
+}
+
+export const app = createApp();

@@ -1,0 +1,27 @@
+import type { PlatformData } from "../../domain/data/platform";
+import type { TenantData } from "../../domain/data/tenant-scope";
+import type { Role } from "../../domain/roles";
+import type { Tenant } from "../../domain/schemas/identity";
+
+/** Who is calling, established only from verified credentials. */
+export type Principal = {
+  tenantId: string;
+  role: Role;
+  actorType: "user" | "api_key";
+  actorId: string;
+  mountpoint?: string;
+};
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    platform: PlatformData;
+    /** The tenant named by the request's host (subdomain or custom domain), if any. */
+    hostTenant: Tenant | null;
+    principal: Principal;
+    tenant: Tenant;
+    /** Tenant-scoped data access, pinned to the principal's tenant. */
+    data: TenantData;
+  };
+};

@@ -1,0 +1,106 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import { secretMatches, parseApiKey } from "../../domain/auth/credentials";
+import { timingSafeEqual } from "../../domain/auth/hashing";
+import { looksLikeJwt, verifyAccessToken } from "../../domain/auth/tokens";
+import { openRegistry } from "../../domain/data/db";
+import { forTenant } from "../../domain/data/tenant-scope";
+import { AppError } from "../../domain/errors";
+import { roleAtLeast, type Role } from "../../domain/roles";
+import type { AppEnv, Principal } from "./app-env";
+import { auditInto } from "./audit";
+import { withMeta } from "./route-meta";
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+function presentedCredential(c: Context<AppEnv>): string | null {
+  const header = c.req.header("authorization");
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw new AppError("unauthenticated", "use 'Authorization: Bearer <token or API key>'");
+    return m[1]!;
+  }
+  return c.req.header("x-api-key") ?? null;
+}
+
+/** Resolves an API key to a principal; the key names its tenant, the hash proves it. */
+export async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Principal | null> {
+  const parsed = parseApiKey(key);
+  if (!parsed) return null;
+  const keys = forTenant(openRegistry(c.env.REGISTRY), parsed.tenantId).apiKeys;
+  const record = await keys.record(parsed.id);
+  const now = Date.now();
+  if (!record || !(await secretMatches(parsed.secret, record.secretHash)) || (record.expiresAt !== null && record.expiresAt <= now)) {
+    await auditInto(c, parsed.tenantId, { actorType: "api_key", actorId: parsed.id, action: "auth.api_key", outcome: "failure", details: { reason: record ? "secret_or_expiry" : "unknown_key" } });
+    return null;
+  }
+  if (record.lastUsedAt === null || now - record.lastUsedAt > LAST_USED_RESOLUTION_MS) await keys.touch(record.id, now);
+  return { tenantId: parsed.tenantId, role: record.role, actorType: "api_key", actorId: record.id, ...(record.mountpoint ? { mountpoint: record.mountpoint } : {}) };
+}
+
+/** Resolves a JWT, then re-checks that its user is still a member (roles may have changed). */
+async function principalFromJwt(c: Context<AppEnv>, token: string): Promise<Principal | null> {
+  const claims = await verifyAccessToken(c.env.JWT_SIGNING_KEY, token);
+  if (!claims) return null;
+  const data = forTenant(openRegistry(c.env.REGISTRY), claims.tid);
+  if (claims.act === "user") {
+    const role = await data.members.roleOf(claims.sub);
+    if (!role) return null;
+    return { tenantId: claims.tid, role, actorType: "user", actorId: claims.sub };
+  }
+  const key = await data.apiKeys.record(claims.sub);
+  if (!key) return null;
+  return { tenantId: claims.tid, role: key.role, actorType: "api_key", actorId: key.id, ...(key.mountpoint ? { mountpoint: key.mountpoint } : {}) };
+}
+
+/**
+ * Establishes the principal and its tenant from verified credentials only, and installs the
+ * tenant-scoped data layer. On a tenant's own host, credentials of another tenant are refused.
+ */
+export const authenticate = withMeta(
+  createMiddleware<AppEnv>(async (c, next) => {
+    const credential = presentedCredential(c);
+    if (!credential) throw new AppError("unauthenticated", "send 'Authorization: Bearer <token or API key>'");
+    const principal = looksLikeJwt(credential) ? await principalFromJwt(c, credential) : await principalFromApiKey(c, credential);
+    if (!principal) throw new AppError("invalid_credentials", "the token or API key is invalid, expired or revoked");
+
+    const hostTenant = c.get("hostTenant");
+    if (hostTenant && hostTenant.id !== principal.tenantId) {
+      await auditInto(c, principal.tenantId, { actorType: principal.actorType, actorId: principal.actorId, action: "auth.cross_tenant", outcome: "denied", details: { host: hostTenant.id } });
+      throw new AppError("forbidden", "these credentials belong to another tenant");
+    }
+    const tenant = await c.get("platform").tenants.find(principal.tenantId);
+    if (!tenant) throw new AppError("invalid_credentials", "the token or API key is invalid, expired or revoked");
+    if (tenant.status === "suspended") throw new AppError("tenant_suspended", "this tenant is suspended");
+    if (tenant.status !== "active") throw new AppError("tenant_unavailable", `this tenant is ${tenant.status}`);
+
+    c.set("principal", principal);
+    c.set("tenant", tenant);
+    c.set("data", forTenant(openRegistry(c.env.REGISTRY), tenant.id));
+    await next();
+  }),
+  { kind: "auth", scope: "tenant" },
+);
+
+/** Refuses principals below `min`; every tenant route declares its minimum role. */
+export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
+  return withMeta(
+    createMiddleware<AppEnv>(async (c, next) => {
+      const { role } = c.get("principal");
+      if (!roleAtLeast(role, min)) throw new AppError("forbidden", `this action requires the ${min} role or higher; you have ${role}`, { requiredRole: min });
+      await next();
+    }),
+    { kind: "role", min },
+  );
+}
+
+/** The platform operator authenticates with the bootstrap secret OPERATOR_TOKEN. */
+export const authenticateOperator = withMeta(
+  createMiddleware<AppEnv>(async (c, next) => {
+    const credential = presentedCredential(c);
+    if (!credential) throw new AppError("unauthenticated", "send 'Authorization: Bearer <operator token>'");
+    if (!c.env.OPERATOR_TOKEN || !timingSafeEqual(credential, c.env.OPERATOR_TOKEN)) throw new AppError("invalid_credentials", "not an operator credential");
+    await next();
+  }),
+  { kind: "auth", scope: "operator" },
+);

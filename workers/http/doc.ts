@@ -1,0 +1,27 @@
+import type { MiddlewareHandler } from "hono";
+import type { z } from "zod";
+import type { AppEnv } from "./app-env";
+import { withMeta, type ResponseDoc } from "./route-meta";
+
+type DocInput = { summary: string; description?: string; tags?: string[]; ok?: { status?: number; schema?: z.ZodType; description?: string; contentType?: string }; errors?: number[] };
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid request (problem+json lists the failing fields)",
+  401: "Missing or invalid credentials",
+  403: "Not allowed for this role, tenant state or plan limit",
+  404: "Not found in this tenant",
+  409: "Conflicts with the current state",
+  413: "Body too large",
+  415: "Body is not JSON",
+  429: "Rate limited",
+};
+
+/** Documents a route for OpenAPI; at run time it only passes through. */
+export function doc(input: DocInput): MiddlewareHandler<AppEnv> {
+  const responses: ResponseDoc[] = [
+    { status: input.ok?.status ?? 200, description: input.ok?.description ?? "OK", ...(input.ok?.schema ? { schema: input.ok.schema } : {}), ...(input.ok?.contentType ? { contentType: input.ok.contentType } : {}) },
+    ...(input.errors ?? []).map((status) => ({ status, description: ERROR_DESCRIPTIONS[status] ?? "Error" })),
+  ];
+  const mw: MiddlewareHandler<AppEnv> = async (_c, next) => next();
+  return withMeta(mw, { kind: "doc", summary: input.summary, ...(input.description ? { description: input.description } : {}), ...(input.tags ? { tags: input.tags } : {}), responses });
+}

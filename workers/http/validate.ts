@@ -1,0 +1,45 @@
+import type { MiddlewareHandler } from "hono";
+import { z } from "zod";
+import { AppError } from "../../domain/errors";
+import type { AppEnv } from "./app-env";
+import { fieldErrors } from "./problem";
+import { withMeta } from "./route-meta";
+
+type Target = "json" | "query" | "param";
+const MAX_JSON_BYTES = 1024 * 1024;
+
+async function readJson(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) throw new AppError("unsupported_media_type", "send the body as application/json");
+  const declared = Number(c.req.header("content-length") ?? 0);
+  if (declared > MAX_JSON_BYTES) throw new AppError("payload_too_large", `bodies are limited to ${MAX_JSON_BYTES} bytes`);
+  const text = await c.req.text();
+  if (text.length > MAX_JSON_BYTES) throw new AppError("payload_too_large", `bodies are limited to ${MAX_JSON_BYTES} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "the body is not valid JSON");
+  }
+}
+
+/**
+ * Validates one part of the request with a zod schema; failures become a 400 problem listing
+ * every failing field (`errors[].path` is prefixed with the part: `body.name`, `query.limit`).
+ */
+export function validate<T extends Target, S extends z.ZodType>(
+  target: T,
+  schema: S,
+): MiddlewareHandler<AppEnv, string, { in: { [K in T]: z.input<S> }; out: { [K in T]: z.output<S> } }> {
+  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const raw = target === "json" ? await readJson(c) : target === "query" ? c.req.query() : c.req.param();
+    const result = await schema.safeParseAsync(raw);
+    if (!result.success) {
+      const where = target === "json" ? "body" : target;
+      const errors = fieldErrors(result.error).map((e) => ({ ...e, path: e.path === "(root)" ? where : `${where}.${e.path}` }));
+      throw new AppError("validation_failed", `invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, { errors });
+    }
+    c.req.addValidatedData(target, result.data as object);
+    await next();
+  };
+  return withMeta(mw, { kind: "validate", target, schema }) as never;
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { effectiveLimits, PlanLimits } from "../../domain/plans";
+import { Role } from "../../domain/roles";
+import { Tenant, UpdateTenant } from "../../domain/schemas/identity";
+import { audit } from "../http/audit";
+import { requireRole } from "../http/auth";
+import { doc } from "../http/doc";
+import { tenantRouter } from "../http/tenant-router";
+import { validate } from "../http/validate";
+import { requireOwnerFor } from "./members";
+
+const tags = ["tenant"];
+const TenantView = z.object({ tenant: Tenant, role: Role, limits: PlanLimits, deviceCount: z.number() });
+
+/** The active tenant (the one the credentials are for). */
+export const tenantRoutes = tenantRouter()
+  .get("/", doc({ summary: "Get the active tenant", tags, ok: { schema: TenantView } }), requireRole("VIEWER"), async (c) => {
+    const tenant = c.get("tenant");
+    return c.json({ tenant, role: c.get("principal").role, limits: effectiveLimits(tenant.plan, tenant.limits), deviceCount: await c.get("data").devices.count() });
+  })
+  .patch(
+    "/",
+    doc({ summary: "Update the tenant's name, branding or plan", description: "Name and branding need ADMIN; the plan needs OWNER.", tags, ok: { schema: Tenant }, errors: [400, 403] }),
+    requireRole("ADMIN"),
+    validate("json", UpdateTenant),
+    async (c) => {
+      const patch = c.req.valid("json");
+      if (patch.plan) requireOwnerFor(c, "OWNER");
+      const tenant = await c.get("platform").tenants.update(c.get("tenant").id, patch);
+      await audit(c, { action: "tenant.update", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { fields: Object.keys(patch), ...(patch.plan ? { plan: patch.plan } : {}) } });
+      return c.json(tenant);
+    },
+  );
