@@ -1,0 +1,224 @@
+/**
+ * Tenant isolation suite. Tenant A's owner credentials are used against tenant B's ids: every
+ * tenant-scoped route answers 404 (never 403, which would leak existence), lists never contain
+ * B's rows, and B's data is unchanged afterwards. The suite enumerates the router's routes and
+ * fails when one has no case here, so a new route cannot ship without an isolation case.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../workers/app";
+import { describeRoutes } from "../../workers/http/openapi";
+import { api, expectOk } from "./helpers";
+import { richTenant, type RichTenant } from "./fixtures";
+
+let A: RichTenant;
+let B: RichTenant;
+
+async function expectNotFound(method: string, path: string, body?: unknown) {
+  const r = await api(method, path, { token: A.ownerToken, ...(body !== undefined ? { body } : {}) });
+  expect(r.status, `${method} ${path} → ${JSON.stringify(r.body)}`).toBe(404);
+  expect(r.headers.get("content-type")).toContain("application/problem+json");
+  expect(r.body.code).toBe("not_found");
+}
+
+const ids = (page: { items: Record<string, unknown>[] }, key = "id") => page.items.map((i) => String(i[key]));
+
+/** B's view of its own data, to prove A's attempts changed nothing. */
+async function snapshotB() {
+  const token = B.ownerToken;
+  return {
+    tenant: await expectOk(api("GET", "/api/v1/tenant", { token })),
+    device: await expectOk(api("GET", `/api/v1/devices/${B.only.device}`, { token })),
+    devices: await expectOk(api("GET", "/api/v1/devices?limit=200", { token })),
+    profiles: await expectOk(api("GET", "/api/v1/device-profiles?limit=200", { token })),
+    asset: await expectOk(api("GET", `/api/v1/assets/${B.only.asset}`, { token })),
+    sensors: await expectOk(api("GET", `/api/v1/assets/${B.only.asset}/sensors`, { token })),
+    members: await expectOk(api("GET", "/api/v1/members", { token })),
+    invitations: await expectOk(api("GET", "/api/v1/invitations", { token })),
+    keys: await expectOk(api("GET", "/api/v1/api-keys", { token })),
+  };
+}
+
+type Case = () => Promise<void>;
+const cases: Record<string, Case> = {
+  "GET /api/v1/tenant": async () => expect((await expectOk(api("GET", "/api/v1/tenant", { token: A.ownerToken }))).tenant.id).toBe(A.tenantId),
+  "PATCH /api/v1/tenant": async () => {
+    const updated = await expectOk(api("PATCH", "/api/v1/tenant", { token: A.ownerToken, body: { name: "A renamed" } }));
+    expect(updated.id).toBe(A.tenantId);
+    expect((await expectOk(api("GET", "/api/v1/tenant", { token: B.ownerToken }))).tenant.name).not.toBe("A renamed");
+  },
+
+  "POST /api/v1/devices": async () => {
+    // B's id is free in A (ids are per tenant), and creating it in A leaves B's untouched.
+    const created = await expectOk(api("POST", "/api/v1/devices", { token: A.ownerToken, body: { id: B.only.device, name: "A's copy" } }), 201);
+    expect(created.device.name).toBe("A's copy");
+    expect((await expectOk(api("GET", `/api/v1/devices/${B.only.device}`, { token: B.ownerToken }))).name).not.toBe("A's copy");
+    await expectOk(api("DELETE", `/api/v1/devices/${B.only.device}`, { token: A.ownerToken }), 204);
+    // B's gateway and profile cannot be referenced from A.
+    for (const body of [{ id: "x1", parentId: B.only.gateway }, { id: "x2", profileId: B.only.profile }]) {
+      const r = await api("POST", "/api/v1/devices", { token: A.ownerToken, body });
+      expect(r.status).toBe(400);
+    }
+  },
+  "GET /api/v1/devices": async () => {
+    const all = ids(await expectOk(api("GET", "/api/v1/devices?limit=200", { token: A.ownerToken })));
+    expect(all).toContain("dev-1");
+    expect(all).not.toContain(B.only.device);
+    for (const q of ["?tag=shared-tag", `?q=${B.only.device}`, "?type=gateway", `?parent=gw-1`]) {
+      expect(ids(await expectOk(api("GET", `/api/v1/devices${q}`, { token: A.ownerToken })))).not.toContain(B.only.device);
+    }
+    const names = (await expectOk(api("GET", "/api/v1/devices?limit=200", { token: A.ownerToken }))).items.map((d: { name: string }) => d.name);
+    expect(names.some((n: string) => n.startsWith(B.tenantId))).toBe(false);
+  },
+  "GET /api/v1/devices/:id": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}`),
+  "PATCH /api/v1/devices/:id": () => expectNotFound("PATCH", `/api/v1/devices/${B.only.device}`, { name: "pwned" }),
+  "DELETE /api/v1/devices/:id": () => expectNotFound("DELETE", `/api/v1/devices/${B.only.device}`),
+  "POST /api/v1/devices/:id/credentials/rotate": () => expectNotFound("POST", `/api/v1/devices/${B.only.device}/credentials/rotate`),
+
+  "POST /api/v1/device-profiles": async () => {
+    await expectOk(api("POST", "/api/v1/device-profiles", { token: A.ownerToken, body: { id: B.only.profile, name: "A's" } }), 201);
+    await expectOk(api("DELETE", `/api/v1/device-profiles/${B.only.profile}`, { token: A.ownerToken }), 204);
+  },
+  "GET /api/v1/device-profiles": async () => expect(ids(await expectOk(api("GET", "/api/v1/device-profiles", { token: A.ownerToken })))).not.toContain(B.only.profile),
+  "GET /api/v1/device-profiles/:id": () => expectNotFound("GET", `/api/v1/device-profiles/${B.only.profile}`),
+  "PATCH /api/v1/device-profiles/:id": () => expectNotFound("PATCH", `/api/v1/device-profiles/${B.only.profile}`, { name: "pwned" }),
+  "DELETE /api/v1/device-profiles/:id": () => expectNotFound("DELETE", `/api/v1/device-profiles/${B.only.profile}`),
+
+  "POST /api/v1/assets": async () => {
+    await expectOk(api("POST", "/api/v1/assets", { token: A.ownerToken, body: { id: B.only.asset, type: "truck" } }), 201);
+    await expectOk(api("DELETE", `/api/v1/assets/${B.only.asset}`, { token: A.ownerToken }), 204);
+  },
+  "GET /api/v1/assets": async () => expect(ids(await expectOk(api("GET", "/api/v1/assets", { token: A.ownerToken })))).not.toContain(B.only.asset),
+  "GET /api/v1/assets/:assetId": () => expectNotFound("GET", `/api/v1/assets/${B.only.asset}`),
+  "PATCH /api/v1/assets/:assetId": () => expectNotFound("PATCH", `/api/v1/assets/${B.only.asset}`, { name: "pwned" }),
+  "DELETE /api/v1/assets/:assetId": () => expectNotFound("DELETE", `/api/v1/assets/${B.only.asset}`),
+  "POST /api/v1/assets/:assetId/sensors": () => expectNotFound("POST", `/api/v1/assets/${B.only.asset}/sensors`, { id: "s9", type: "t" }),
+  "GET /api/v1/assets/:assetId/sensors": async () => {
+    await expectNotFound("GET", `/api/v1/assets/${B.only.asset}/sensors`);
+    expect(ids(await expectOk(api("GET", "/api/v1/assets/truck-1/sensors", { token: A.ownerToken })))).not.toContain(B.only.sensor);
+  },
+  "GET /api/v1/assets/:assetId/sensors/:sensorId": async () => {
+    await expectNotFound("GET", `/api/v1/assets/${B.only.asset}/sensors/temp-1`);
+    await expectNotFound("GET", `/api/v1/assets/truck-1/sensors/${B.only.sensor}`);
+  },
+  "PATCH /api/v1/assets/:assetId/sensors/:sensorId": () => expectNotFound("PATCH", `/api/v1/assets/truck-1/sensors/${B.only.sensor}`, { unit: "K" }),
+  "DELETE /api/v1/assets/:assetId/sensors/:sensorId": () => expectNotFound("DELETE", `/api/v1/assets/${B.only.asset}/sensors/temp-1`),
+
+  "GET /api/v1/members": async () => {
+    const members = ids(await expectOk(api("GET", "/api/v1/members", { token: A.ownerToken })), "userId");
+    expect(members).not.toContain(B.ownerId);
+    expect(members).not.toContain(B.memberId);
+  },
+  "GET /api/v1/members/:userId": () => expectNotFound("GET", `/api/v1/members/${B.memberId}`),
+  "PATCH /api/v1/members/:userId": () => expectNotFound("PATCH", `/api/v1/members/${B.memberId}`, { role: "VIEWER" }),
+  "DELETE /api/v1/members/:userId": () => expectNotFound("DELETE", `/api/v1/members/${B.ownerId}`),
+
+  "POST /api/v1/invitations": async () => {
+    const invite = await expectOk(api("POST", "/api/v1/invitations", { token: A.ownerToken, body: { email: "x@example.com", role: "VIEWER" } }), 201);
+    expect(invite.token).toMatch(new RegExp(`^inv_${A.tenantId}_`));
+  },
+  "GET /api/v1/invitations": async () => expect(ids(await expectOk(api("GET", "/api/v1/invitations", { token: A.ownerToken })))).not.toContain(B.invitationId),
+  "DELETE /api/v1/invitations/:id": () => expectNotFound("DELETE", `/api/v1/invitations/${B.invitationId}`),
+
+  "POST /api/v1/api-keys": async () => {
+    const key = await expectOk(api("POST", "/api/v1/api-keys", { token: A.ownerToken, body: { name: "k", role: "VIEWER" } }), 201);
+    expect((await expectOk(api("GET", "/api/v1/tenant", { token: key.key }))).tenant.id).toBe(A.tenantId);
+  },
+  "GET /api/v1/api-keys": async () => expect(ids(await expectOk(api("GET", "/api/v1/api-keys", { token: A.ownerToken })))).not.toContain(B.apiKeyId),
+  "DELETE /api/v1/api-keys/:id": () => expectNotFound("DELETE", `/api/v1/api-keys/${B.apiKeyId}`),
+
+  "GET /api/v1/audit": async () => {
+    const mine = ids(await expectOk(api("GET", "/api/v1/audit?limit=200", { token: A.ownerToken })));
+    const theirs = ids(await expectOk(api("GET", "/api/v1/audit?limit=200", { token: B.ownerToken })));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(mine.filter((id) => theirs.includes(id))).toEqual([]);
+    const actors = (await expectOk(api("GET", "/api/v1/audit?limit=200", { token: A.ownerToken }))).items.map((e: { actorId: string | null }) => e.actorId);
+    for (const foreign of [B.ownerId, B.memberId, B.apiKeyId]) expect(actors).not.toContain(foreign);
+  },
+
+  // Public identity routes: credentials for A never yield access to B.
+  "POST /api/v1/auth/signup": async () => {
+    const r = await api("POST", "/api/v1/auth/signup", { body: { email: A.email, password: A.password, tenant: { id: B.tenantId, name: "steal" } } });
+    expect(r.status).toBe(409);
+  },
+  "POST /api/v1/auth/login": async () => {
+    const r = await api("POST", "/api/v1/auth/login", { body: { email: A.email, password: A.password, tenant: B.tenantId } });
+    expect(r.status).toBe(401);
+  },
+  "POST /api/v1/auth/token": async () => {
+    const vended = await expectOk(api("POST", "/api/v1/auth/token", { body: { apiKey: A.apiKey } }));
+    expect(vended.tenant).toBe(A.tenantId);
+    expect((await api("GET", `/api/v1/devices/${B.only.device}`, { token: vended.token })).status).toBe(404);
+  },
+  "GET /api/v1/auth/workspaces": async () => {
+    const ws = (await expectOk(api("GET", "/api/v1/auth/workspaces", { token: A.ownerToken }))).items.map((w: { tenant: { id: string } }) => w.tenant.id);
+    expect(ws).toEqual([A.tenantId]);
+  },
+  "POST /api/v1/auth/switch": async () => {
+    const r = await api("POST", "/api/v1/auth/switch", { token: A.ownerToken, body: { tenant: B.tenantId } });
+    expect(r.status).toBe(404);
+  },
+  "POST /api/v1/auth/invitations/accept": async () => {
+    // An invitation token cannot be re-pointed at another tenant: the hash belongs to one tenant's row.
+    const invite = await expectOk(api("POST", "/api/v1/invitations", { token: A.ownerToken, body: { email: "y@example.com", role: "ADMIN" } }), 201);
+    const forged = (invite.token as string).replace(`inv_${A.tenantId}_`, `inv_${B.tenantId}_`);
+    expect((await api("POST", "/api/v1/auth/invitations/accept", { body: { token: forged, password: "a long password" } })).status).toBe(401);
+  },
+};
+
+/** Routes that are not tenant data: the operator's (own credential) and public documents. */
+const NOT_TENANT_SCOPED = [/^\/api\/v1\/admin\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs$/];
+
+describe("tenant isolation", () => {
+  beforeAll(async () => {
+    [A, B] = [await richTenant("iso-a"), await richTenant("iso-b")];
+  });
+
+  it("has an isolation case for every API route", () => {
+    const routes = describeRoutes(app)
+      .filter((r) => r.path.startsWith("/api/v1/") && !NOT_TENANT_SCOPED.some((re) => re.test(r.path)))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes.filter((r) => !cases[r])).toEqual([]);
+    expect(Object.keys(cases).filter((c) => !routes.includes(c))).toEqual([]);
+  });
+
+  it("A's credentials never reach B's data, and B's data is unchanged", async () => {
+    const before = await snapshotB();
+    for (const [route, run] of Object.entries(cases)) {
+      try {
+        await run();
+      } catch (err) {
+        throw new Error(`isolation case ${route}: ${(err as Error).message}`);
+      }
+    }
+    expect(await snapshotB()).toEqual(before);
+  });
+
+  it("refuses A's credentials on B's host and audits the attempt", async () => {
+    for (const token of [A.ownerToken, A.apiKey]) {
+      const r = await api("GET", "/api/v1/tenant", { token, host: `${B.tenantId}.localhost` });
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe("forbidden");
+    }
+    const audit = await expectOk(api("GET", "/api/v1/audit?action=auth.cross_tenant", { token: A.ownerToken }));
+    expect(audit.items.length).toBeGreaterThanOrEqual(2);
+    expect(audit.items[0].details.host).toBe(B.tenantId);
+    expect(audit.items[0].outcome).toBe("denied");
+  });
+
+  it("serves a tenant host only to its own tenant", async () => {
+    expect((await expectOk(api("GET", "/api/v1/tenant", { token: A.ownerToken, host: `${A.tenantId}.localhost` }))).tenant.id).toBe(A.tenantId);
+    expect((await api("GET", "/api/v1/tenant", { token: A.ownerToken, host: "nobody-here.localhost" })).status).toBe(404);
+    expect((await api("GET", "/api/v1/tenant", { token: A.ownerToken, host: "evil.example.com" })).status).toBe(404);
+  });
+
+  it("rejects a token whose tenant claim was altered", async () => {
+    const [h, p, s] = A.ownerToken.split(".");
+    const claims = JSON.parse(atob(p!.replaceAll("-", "+").replaceAll("_", "/")));
+    const forged = btoa(JSON.stringify({ ...claims, tid: B.tenantId })).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
+    const r = await api("GET", "/api/v1/tenant", { token: `${h}.${forged}.${s}` });
+    expect(r.status).toBe(401);
+    expect(r.body.code).toBe("invalid_credentials");
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The permission matrix, enforced per role on every tenant route: below a route's minimum role
+ * the answer is 403 `forbidden`; at or above it, never 403.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROLES, roleAtLeast, type Role } from "../../domain/roles";
+import { api, expectOk, memberWithRole, signup, type TenantFixture } from "./helpers";
+import { apiRoutes, authScopeOf, concretePath, minRoleOf } from "./route-table";
+
+let t: TenantFixture;
+const tokens = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  t = await signup();
+  tokens.OWNER = t.ownerToken;
+  for (const role of ["ADMIN", "MEMBER", "VIEWER"] as const) tokens[role] = (await memberWithRole(t, role)).token;
+});
+
+describe("permission matrix", () => {
+  it("every tenant route declares its minimum role", () => {
+    const tenantRoutes = apiRoutes().filter((r) => authScopeOf(r) === "tenant");
+    expect(tenantRoutes.length).toBeGreaterThan(30);
+    expect(tenantRoutes.filter((r) => !minRoleOf(r)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it("refuses roles below the minimum with 403 and admits the rest", async () => {
+    // DELETE last so that nothing the other requests need is gone; the placeholder ids exist nowhere anyway.
+    const routes = apiRoutes().filter((r) => authScopeOf(r) === "tenant").sort((a, b) => Number(a.method === "DELETE") - Number(b.method === "DELETE"));
+    for (const route of routes) {
+      const min = minRoleOf(route)!;
+      for (const role of ROLES) {
+        const r = await api(route.method, concretePath(route.path), { token: tokens[role], ...(["POST", "PATCH", "PUT"].includes(route.method) ? { body: {} } : {}) });
+        const label = `${role} ${route.method} ${route.path} (min ${min}) → ${r.status} ${JSON.stringify(r.body)}`;
+        if (roleAtLeast(role, min)) expect(r.status, label).not.toBe(403);
+        else {
+          expect(r.status, label).toBe(403);
+          expect(r.body.code, label).toBe("forbidden");
+        }
+      }
+    }
+  });
+
+  it("documents the matrix: VIEWER reads, MEMBER manages devices, ADMIN manages people and keys", () => {
+    const min = (method: string, path: string) => minRoleOf(apiRoutes().find((r) => r.method === method && r.path === path)!);
+    expect(min("GET", "/api/v1/devices")).toBe("VIEWER");
+    expect(min("POST", "/api/v1/devices")).toBe("MEMBER");
+    expect(min("POST", "/api/v1/assets")).toBe("MEMBER");
+    expect(min("POST", "/api/v1/invitations")).toBe("ADMIN");
+    expect(min("POST", "/api/v1/api-keys")).toBe("ADMIN");
+    expect(min("PATCH", "/api/v1/members/:userId")).toBe("ADMIN");
+    expect(min("GET", "/api/v1/audit")).toBe("ADMIN");
+  });
+
+  it("keeps OWNER-only actions for owners", async () => {
+    const plan = await api("PATCH", "/api/v1/tenant", { token: tokens.ADMIN, body: { plan: "professional" } });
+    expect(plan.status).toBe(403);
+    const invite = await api("POST", "/api/v1/invitations", { token: tokens.ADMIN, body: { email: "o@example.com", role: "OWNER" } });
+    expect(invite.status).toBe(403);
+    const members = await expectOk(api("GET", "/api/v1/members", { token: tokens.ADMIN }));
+    const owner = members.items.find((m: { role: string }) => m.role === "OWNER");
+    expect((await api("DELETE", `/api/v1/members/${owner.userId}`, { token: tokens.ADMIN })).status).toBe(403);
+    expect((await api("PATCH", "/api/v1/tenant", { token: tokens.OWNER, body: { plan: "professional" } })).status).toBe(200);
+  });
+
+  it("never lets a key be stronger than its creator", async () => {
+    const admin = await api("POST", "/api/v1/api-keys", { token: tokens.ADMIN, body: { name: "too strong", role: "OWNER" } });
+    expect(admin.status).toBe(403);
+    const ok = await api("POST", "/api/v1/api-keys", { token: tokens.ADMIN, body: { name: "fine", role: "MEMBER" } });
+    expect(ok.status).toBe(201);
+    // A MEMBER key acts as a MEMBER: can register devices, cannot create keys.
+    expect((await api("POST", "/api/v1/devices", { token: ok.body.key, body: { id: "from-key" } })).status).toBe(201);
+    expect((await api("POST", "/api/v1/api-keys", { token: ok.body.key, body: { name: "x" } })).status).toBe(403);
+  });
+
+  it("applies a role change immediately, even to tokens already issued", async () => {
+    const member = await memberWithRole(t, "MEMBER");
+    expect((await api("POST", "/api/v1/devices", { token: member.token, body: { id: "before-demotion" } })).status).toBe(201);
+    await expectOk(api("PATCH", `/api/v1/members/${member.userId}`, { token: tokens.OWNER, body: { role: "VIEWER" } }));
+    expect((await api("POST", "/api/v1/devices", { token: member.token, body: { id: "after-demotion" } })).status).toBe(403);
+    await expectOk(api("DELETE", `/api/v1/members/${member.userId}`, { token: tokens.OWNER }), 204);
+    expect((await api("GET", "/api/v1/devices", { token: member.token })).status).toBe(401);
+  });
+});
