@@ -1,11 +1,18 @@
 import { z } from "zod";
 
+/** Tenant slug: 2 to 32 of lowercase letters, digits, `-`; not starting with `-`. */
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,31}$/;
+/** Device (and gateway) id; also the device's MQTT client id. Up to 128 characters. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** Asset, sensor, profile and command ids: same alphabet as device ids, up to 64 characters. */
+export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
 /** Tenant ids are immutable slugs; they appear in hostnames and MQTT topics. */
-export const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,31}$/, "lowercase letters, digits and '-', 2 to 32 characters, not starting with '-'");
+export const TenantId = z.string().regex(TENANT_ID_PATTERN, "lowercase letters, digits and '-', 2 to 32 characters, not starting with '-'");
 /** Device ids are also MQTT client ids and topic levels: no `/`, `+`, `#`. */
-export const DeviceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "letters, digits and . _ : -, up to 128 characters");
+export const DeviceId = z.string().regex(DEVICE_ID_PATTERN, "letters, digits and . _ : -, up to 128 characters");
 /** Ids of assets, sensors, profiles: topic-safe, chosen by the tenant. */
-export const ResourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "letters, digits and . _ : -, up to 64 characters");
+export const ResourceId = z.string().regex(RESOURCE_ID_PATTERN, "letters, digits and . _ : -, up to 64 characters");
 
 const BASE32 = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford, lowercase: no i, l, o, u
 

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { publicJwks } from "../domain/auth/tokens";
 import type { AppEnv } from "./http/app-env";
+import { doc } from "./http/doc";
 import { DOCS_PAGE } from "./http/docs-page";
 import { resolveHost } from "./http/host";
 import { buildOpenApi } from "./http/openapi";
@@ -38,8 +39,8 @@ export function createApp() {
   app.route("/api/v1/audit", auditRoutes);
   app.route("/api/v1/admin/tenants", adminTenantRoutes);
 
-  app.get("/api/v1/openapi.json", (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
-  app.get("/api/v1/docs", (c) => c.html(DOCS_PAGE));
+  app.get("/api/v1/openapi.json", doc({ summary: "This API's OpenAPI 3.1 document", tags: ["meta"] }), (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
+  app.get("/api/v1/docs", doc({ summary: "Readable API reference", tags: ["meta"], ok: { contentType: "text/html" } }), (c) => c.html(DOCS_PAGE));
   return app;
 }
 

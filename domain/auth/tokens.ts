@@ -43,7 +43,8 @@ async function buildKey(material: string): Promise<SigningKey> {
     const secret = new TextEncoder().encode(material);
     return { alg: "HS256", kid: "hs256", sign: secret, verify: secret };
   }
-  const { d: _private, ...publicJwk } = jwk;
+  // The public half: no private scalar, and no usages or flags carried over from the private key.
+  const { d: _private, key_ops: _ops, ext: _ext, ...publicJwk } = jwk;
   const kid = jwk.kid ?? "es256";
   return {
     alg: "ES256",

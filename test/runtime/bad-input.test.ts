@@ -84,7 +84,7 @@ describe("bad input on every route", () => {
   });
 
   it("authentication problems are problem+json too", async () => {
-    for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer not-a-token" }, { authorization: "Bearer a.b.c" }, { "x-api-key": "sky_nope" }]) {
+    for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer not-a-token" }, { authorization: "Bearer a.b.c" }, { "x-api-key": "sky_nope" }] as Record<string, string>[]) {
       const r = await api("GET", "/api/v1/devices", { headers });
       expectProblem(r, JSON.stringify(headers));
       expect(r.status).toBe(401);
