@@ -1,1 +1,33 @@
-export default function () {}
+/**
+ * Starts the whole platform once for the end-to-end suite, exactly as `npm run dev` does
+ * (wrangler dev: workerd + miniflare), on a free port with its own fresh state directory.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+// @ts-expect-error: plain ESM helper shared with scripts/dev.mjs
+import { applyMigrations, freePort, generateSecrets, startPlatform, writeVarsFile } from "../../scripts/platform.mjs";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    platformUrl: string;
+    operatorToken: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), "skylark-e2e-"));
+  const state = join(dir, "state");
+  const envFile = join(dir, "secrets.env");
+  const secrets = await generateSecrets();
+  writeVarsFile(envFile, secrets);
+  applyMigrations({ persistTo: state });
+  const platform = await startPlatform({ port: await freePort(), persistTo: state, envFile, quiet: true });
+  project.provide("platformUrl", platform.url);
+  project.provide("operatorToken", secrets.OPERATOR_TOKEN);
+  return async () => {
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

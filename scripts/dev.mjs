@@ -1,0 +1,80 @@
+// `npm run dev`: prepares local secrets and the D1 registry, starts the platform on
+// http://localhost:8787, seeds the demo tenant `acme` on first run, and prints how to log in
+// and connect devices.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { applyMigrations, generateSecrets, readVarsFile, ROOT, startPlatform, writeVarsFile } from "./platform.mjs";
+
+const DEV_VARS = join(ROOT, ".dev.vars");
+const SEED_FILE = join(ROOT, ".wrangler", "demo-seed.json");
+const PORT = Number(process.env.PORT ?? 8787);
+const DEMO = { email: "owner@acme.example", password: "skylark-demo-password", tenant: { id: "acme", name: "Acme Industries" } };
+
+if (!existsSync(DEV_VARS)) {
+  writeVarsFile(DEV_VARS, await generateSecrets());
+  console.log("Generated .dev.vars (local JWT signing key and operator token; never committed).");
+}
+const secrets = readVarsFile(DEV_VARS);
+
+console.log("Applying D1 migrations to the local registry…");
+applyMigrations();
+const platform = await startPlatform({ port: PORT, ip: "localhost" });
+
+async function call(method, path, { token, body } = {}) {
+  const res = await fetch(`${platform.url}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function seed() {
+  const existing = await fetch(`${platform.url}/api/v1/admin/tenants/${DEMO.tenant.id}`, { headers: { authorization: `Bearer ${secrets.OPERATOR_TOKEN}` } });
+  if (existing.ok && existsSync(SEED_FILE)) return JSON.parse(readFileSync(SEED_FILE, "utf8"));
+  if (existing.ok) {
+    // The registry has acme but the saved credentials are gone: rotate to show working ones.
+    const { token } = await call("POST", "/api/v1/auth/login", { body: { email: DEMO.email, password: DEMO.password } });
+    const devices = [];
+    for (const id of ["thermo-1", "thermo-2", "gateway-1"]) devices.push((await call("POST", `/api/v1/devices/${id}/credentials/rotate`, { token })).credentials);
+    return { devices };
+  }
+  const { token } = (await call("POST", "/api/v1/auth/signup", { body: DEMO })).token;
+  await call("POST", "/api/v1/device-profiles", { token, body: { id: "environment", name: "Environment sensor", isDefault: true, metrics: { temp: { type: "number", unit: "C", min: -40, max: 85 }, hum: { type: "number", unit: "%", min: 0, max: 100 } } } });
+  const devices = [];
+  devices.push((await call("POST", "/api/v1/devices", { token, body: { id: "thermo-1", name: "Cold room thermometer", tags: ["cold-room"], location: { lat: 52.37, lon: 4.89 }, firmwareVersion: "1.0.0" } })).credentials);
+  devices.push((await call("POST", "/api/v1/devices", { token, body: { id: "thermo-2", name: "Warehouse thermometer", tags: ["warehouse"], firmwareVersion: "1.0.0" } })).credentials);
+  devices.push((await call("POST", "/api/v1/devices", { token, body: { id: "gateway-1", name: "Yard gateway", type: "gateway", profileId: null } })).credentials);
+  await call("POST", "/api/v1/devices", { token, body: { id: "soil-1", name: "Soil probe (via gateway-1)", parentId: "gateway-1" } });
+  await call("POST", "/api/v1/assets", { token, body: { id: "truck-1", name: "Delivery truck 1", type: "truck" } });
+  await call("POST", "/api/v1/assets/truck-1/sensors", { token, body: { id: "temp-1", type: "temperature", unit: "C", deviceId: "thermo-2" } });
+  const seeded = { devices };
+  mkdirSync(join(ROOT, ".wrangler"), { recursive: true });
+  writeFileSync(SEED_FILE, JSON.stringify(seeded, null, 2), { mode: 0o600 });
+  return seeded;
+}
+
+try {
+  const { devices } = await seed();
+  const line = "─".repeat(72);
+  console.log(`\n${line}\nSkylark is running at ${platform.url}\n`);
+  console.log(`  Web UI / API docs   ${platform.url}/  ·  ${platform.url}/api/v1/docs`);
+  console.log(`  Demo tenant         acme  (also http://acme.localhost:${PORT})`);
+  console.log(`  Owner login         ${DEMO.email} / ${DEMO.password}`);
+  console.log(`  Operator token      ${secrets.OPERATOR_TOKEN}  (in .dev.vars)`);
+  console.log(`  MQTT over WebSocket ws://localhost:${PORT}/t/acme/mqtt`);
+  console.log("  Device credentials (username = client id = device id):");
+  for (const d of devices) console.log(`    ${d.username.padEnd(12)} password ${d.password}`);
+  console.log(`${line}\n`);
+} catch (err) {
+  console.error("Seeding the demo tenant failed:", err);
+}
+
+const shutdown = async () => {
+  await platform.stop();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

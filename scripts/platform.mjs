@@ -1,0 +1,117 @@
+// Starts the whole platform locally (wrangler dev: workerd + miniflare simulators) and stops it.
+// Shared by `npm run dev` and the end-to-end test setup, so both run the platform the same way.
+import { spawn, spawnSync } from "node:child_process";
+import { webcrypto } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+const BIN_DIR = join(ROOT, "node_modules", ".bin");
+
+/** Environment for wrangler: the project's Node 22 first on PATH, and no network lookups. */
+export function wranglerEnv(extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${BIN_DIR}:${process.env.PATH}`,
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_SEND_METRICS: "false",
+    CI: process.env.CI ?? "",
+    ...extra,
+  };
+}
+
+/** Secrets for local runs: an ES256 signing key (so the JWKS endpoint has a key) and an operator token. */
+export async function generateSecrets() {
+  const pair = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+  const jwk = await webcrypto.subtle.exportKey("jwk", pair.privateKey);
+  const kid = `dev-${Date.now().toString(36)}`;
+  const operator = Buffer.from(webcrypto.getRandomValues(new Uint8Array(24))).toString("base64url");
+  return { JWT_SIGNING_KEY: JSON.stringify({ ...jwk, kid }), OPERATOR_TOKEN: `op_${operator}` };
+}
+
+export function writeVarsFile(path, vars) {
+  // Single quotes: dotenv keeps such values literally (the JWK is JSON full of double quotes).
+  for (const v of Object.values(vars)) if (String(v).includes("'")) throw new Error("values must not contain single quotes");
+  writeFileSync(path, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n", { mode: 0o600 });
+}
+
+export function readVarsFile(path) {
+  if (!existsSync(path)) return {};
+  const vars = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) vars[m[1]] = m[2].startsWith("'") ? m[2].slice(1, -1) : m[2].startsWith('"') ? JSON.parse(m[2]) : m[2];
+  }
+  return vars;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Applies the D1 migrations to the local registry (idempotent). */
+export function applyMigrations({ persistTo } = {}) {
+  const args = ["d1", "migrations", "apply", "REGISTRY", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
+  const r = spawnSync(WRANGLER, args, { cwd: ROOT, env: wranglerEnv(), encoding: "utf8", input: "" });
+  if (r.status !== 0) throw new Error(`migrations failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * Starts `wrangler dev` and resolves once /healthz answers. `envFile` supplies the secrets.
+ * Returns { url, stop }.
+ */
+export async function startPlatform({ port = 8787, persistTo, envFile, quiet = false, ip = "127.0.0.1" } = {}) {
+  const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--log-level", quiet ? "error" : "info"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  if (envFile) args.push("--env-file", envFile);
+  const child = spawn(WRANGLER, args, { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"], detached: true });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const url = `http://${ip === "0.0.0.0" ? "127.0.0.1" : ip}:${port}`;
+  // Node resolves "localhost" to ::1 or 127.0.0.1; probe the address wrangler reports as ready.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      process.kill(-child.pid, "SIGTERM");
+      throw new Error(`wrangler dev did not become ready within 90 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        resolve();
+      }
+      setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }, 5_000).unref();
+    });
+  return { url, stop, output: () => output };
+}
