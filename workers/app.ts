@@ -16,6 +16,7 @@ import { deviceProfileRoutes } from "./routes/device-profiles";
 import { deviceRoutes } from "./routes/devices";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
+import { mqttRoutes } from "./routes/mqtt";
 import { tenantRoutes } from "./routes/tenant";
 
 /** The HTTP surface: one sub-app per resource under /api/v1, problem+json everywhere. */
@@ -26,6 +27,7 @@ export function createApp() {
   app.use(requestId, resolveHost);
 
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.route("/", mqttRoutes);
   app.get("/.well-known/jwks.json", async (c) => c.json(await publicJwks(c.env.JWT_SIGNING_KEY), 200, { "cache-control": "public, max-age=300" }));
 
   app.route("/api/v1/auth", authRoutes);

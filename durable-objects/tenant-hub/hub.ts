@@ -1,4 +1,216 @@
+/**
+ * TenantHub: one Durable Object per tenant, the tenant's MQTT broker over hibernatable
+ * WebSockets. It adapts the Durable Object world (sockets, alarms, storage, bindings) to the
+ * `Broker`, contains errors at every entry point so one bad client never hurts another, and
+ * rebuilds its in-memory state (subscription trie, connections) from SQLite and socket
+ * attachments whenever it wakes.
+ */
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
+import { openRegistry } from "../../domain/data/db";
+import { platformData } from "../../domain/data/platform";
+import { TenantId } from "../../domain/ids";
+import { ReasonCode } from "../../domain/mqtt";
+import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plans";
+import { APPLICATION_USERNAME, Authenticator } from "./authenticator";
+import { Broker } from "./broker";
+import { Connection, newConnState, type ConnState } from "./connection";
+import type { BrokerEffects } from "./effects";
+import { HubTimers } from "./hub-timers";
+import { publishFromPlatform } from "./platform-publish";
+import { migrate, readMeta, writeMeta } from "./store/schema";
+import { flushOutbox } from "./telemetry-flush";
+
+/** Headroom over the plan's payload limit for the topic, properties and header. */
+const PACKET_OVERHEAD_BYTES = 8 * 1024;
+const CONFIG_TTL_MS = 30_000;
+
+export const CredentialChange = z.object({
+  kind: z.enum(["device", "api_key", "user"]),
+  id: z.string().min(1).max(128),
+  /** rotated/deleted/revoked/removed disconnect the clients using it; updated refreshes it. */
+  change: z.enum(["rotated", "deleted", "revoked", "removed", "role_changed", "updated"]),
+});
+export type CredentialChange = z.infer<typeof CredentialChange>;
+
+export const PlatformPublish = z.object({
+  topic: z.string().min(1).max(1024),
+  payload: z.string().max(256 * 1024),
+  qos: z.union([z.literal(0), z.literal(1)]),
+  retain: z.boolean(),
+});
+
+type TenantConfig = { status: string; limits: PlanLimits; at: number };
+
 export class TenantHub extends DurableObject<Env> {
-  async ping(): Promise<string> { return "pong"; }
+  private tenantId: string | null = null;
+  private broker: Broker | null = null;
+  private auth: Authenticator | null = null;
+  private config: TenantConfig = { status: "active", limits: PLAN_LIMITS.starter, at: 0 };
+  private readonly conns = new Map<WebSocket, Connection>();
+  private timers: HubTimers | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage.sql);
+      const tenant = readMeta(ctx.storage.sql, "tenant");
+      if (tenant) this.init(tenant);
+    });
+  }
+
+  /** Binds this object to its tenant (once) and rebuilds in-memory state. */
+  private init(tenantId: string): Broker {
+    if (this.broker) {
+      if (tenantId !== this.tenantId) throw new Error("hub addressed with another tenant id");
+      return this.broker;
+    }
+    TenantId.parse(tenantId);
+    writeMeta(this.ctx.storage.sql, "tenant", tenantId);
+    this.tenantId = tenantId;
+    this.auth = new Authenticator(this.env, tenantId);
+    const effects: BrokerEffects = {
+      now: () => Date.now(),
+      authenticate: async (c) => {
+        await this.refreshConfig();
+        if (this.config.status !== "active") return { ok: false, reason: "tenant_unavailable", detail: `tenant is ${this.config.status}` };
+        return this.auth!.authenticate(c);
+      },
+      limits: () => this.config.limits,
+      audit: (e) => this.timers!.audit(e),
+      presence: (id, status) => this.timers!.presence(id, status),
+      telemetryPending: () => this.timers!.telemetryPending(),
+      reschedule: () => this.timers!.reschedule(),
+    };
+    this.broker = new Broker(tenantId, this.ctx.storage.sql, effects);
+    this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker, () => flushOutbox(this.broker!, this.env.TELEMETRY_QUEUE));
+    for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
+    return this.broker;
+  }
+
+  private async refreshConfig(force = false): Promise<void> {
+    if (!force && Date.now() - this.config.at < CONFIG_TTL_MS) return;
+    const tenant = await platformData(openRegistry(this.env.REGISTRY)).tenants.find(this.tenantId!);
+    this.config = tenant ? { status: tenant.status, limits: effectiveLimits(tenant.plan, tenant.limits), at: Date.now() } : { status: "deleted", limits: PLAN_LIMITS.starter, at: Date.now() };
+  }
+
+  private connectionFor(ws: WebSocket): Connection | null {
+    const existing = this.conns.get(ws);
+    if (existing) return existing;
+    const state = ws.deserializeAttachment() as ConnState | null;
+    if (!state || state.v !== 1 || !this.broker) return null;
+    const conn = new Connection(ws, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES);
+    this.conns.set(ws, conn);
+    if (state.connected && !this.broker.connections.has(state.clientId)) this.broker.connections.set(state.clientId, conn);
+    return conn;
+  }
+
+  // ---- WebSocket entry points (each one contains its errors) ----
+
+  override async fetch(request: Request): Promise<Response> {
+    const tenantId = request.headers.get("x-skylark-tenant");
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || !tenantId) return new Response("expected a WebSocket upgrade from the Skylark worker", { status: 400 });
+    this.init(tenantId);
+    await this.refreshConfig();
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    const connId = crypto.randomUUID();
+    this.ctx.acceptWebSocket(server, [connId]);
+    const state = newConnState(connId, Date.now());
+    server.serializeAttachment(state);
+    this.conns.set(server, new Connection(server, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES));
+    const protocol = request.headers.get("x-skylark-subprotocol");
+    return new Response(null, { status: 101, webSocket: client, headers: protocol ? { "sec-websocket-protocol": protocol } : {} });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+    const conn = this.connectionFor(ws);
+    if (!conn) return void ws.close(1011, "connection state lost");
+    await conn.enqueue(async () => {
+      try {
+        await this.broker!.receive(conn, message);
+      } catch (err) {
+        this.broker!.fail(conn, err);
+      }
+    });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    this.lost(ws, code === 1000);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.lost(ws, false);
+  }
+
+  private lost(ws: WebSocket, _cleanClose: boolean): void {
+    const conn = this.connectionFor(ws);
+    this.conns.delete(ws);
+    if (!conn) return;
+    try {
+      // Only a DISCONNECT packet makes a close graceful [MQTT-3.1.2-8]; a bare WebSocket close fires the will.
+      this.broker!.connectionLost(conn, { graceful: false });
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", where: "webSocketClose", message: String(err) }));
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.broker) return;
+    await this.timers!.onAlarm();
+  }
+
+  // ---- RPC from the Worker (arguments validated: RPC is a boundary) ----
+
+  /** The API changed a credential: forget cached checks; disconnect clients that used it if it no longer holds. */
+  async credentialChanged(tenantId: string, change: CredentialChange): Promise<number> {
+    const broker = this.init(TenantId.parse(tenantId));
+    const c = CredentialChange.parse(change);
+    if (c.kind === "device") this.auth!.forget(c.id);
+    if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
+    return broker.disconnectWhere((conn) => conn.state.principal?.credential.kind === c.kind && conn.state.principal.credential.id === c.id, ReasonCode.AdministrativeAction, `credential ${c.change}`);
+  }
+
+  /** Tenant configuration changed (plan, limits, status): reload it; suspension closes every connection. */
+  async tenantChanged(tenantId: string): Promise<void> {
+    const broker = this.init(TenantId.parse(tenantId));
+    await this.refreshConfig(true);
+    if (this.config.status !== "active") broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, `tenant ${this.config.status}`);
+  }
+
+  /** A message from the platform itself (desired attributes, commands, OTA). */
+  async publishFromPlatform(tenantId: string, input: z.input<typeof PlatformPublish>): Promise<void> {
+    const broker = this.init(TenantId.parse(tenantId));
+    const m = PlatformPublish.parse(input);
+    publishFromPlatform(broker, m);
+  }
+
+  /** Connected clients and counters, for the API and tests. */
+  async stats(tenantId: string) {
+    const broker = this.init(TenantId.parse(tenantId));
+    return { connectedClients: broker.connections.size, ...broker.stats, retained: broker.retained.count(), outbox: broker.outbox.size() };
+  }
+
+  private async refreshDevicePrincipals(deviceId: string): Promise<number> {
+    const broker = this.broker!;
+    // The device itself and any gateway whose children may have changed.
+    let changed = 0;
+    for (const conn of [...broker.connections.values()]) {
+      const p = conn.state.principal;
+      if (p?.kind !== "device" || (p.deviceId !== deviceId && p.deviceType !== "gateway")) continue;
+      this.auth!.forget(p.deviceId);
+      const { record } = await this.auth!.device(p.deviceId);
+      if (!record || record.disabled) {
+        conn.close(ReasonCode.AdministrativeAction, record ? "device disabled" : "device deleted");
+        broker.connectionLost(conn, { graceful: false });
+      } else {
+        conn.state.principal = { ...p, deviceType: record.type, children: record.children };
+        conn.persist();
+      }
+      changed++;
+    }
+    return changed;
+  }
 }
+
+export { APPLICATION_USERNAME };

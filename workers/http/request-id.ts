@@ -7,5 +7,6 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const id = `req_${sortableId()}`;
   c.set("requestId", id);
   await next();
-  c.res.headers.set("x-request-id", id);
+  // A WebSocket upgrade (101) comes back from the hub with immutable headers.
+  if (c.res.status !== 101) c.res.headers.set("x-request-id", id);
 });

@@ -1,0 +1,112 @@
+/**
+ * CONNECT authentication against the registry (D1), with a small cache so a fleet reconnecting
+ * does not cost one D1 read per device each time. The API invalidates entries when credentials
+ * change (rotation, deletion, revocation), so a changed credential stops working at once.
+ *
+ *   devices:      username = device id, password = device secret, client id = device id
+ *   applications: username = "api", password = an API key or a user/vended JWT
+ */
+import { parseApiKey, secretMatches } from "../../domain/auth/credentials";
+import { looksLikeJwt, verifyAccessToken } from "../../domain/auth/tokens";
+import { openRegistry } from "../../domain/data/db";
+import type { DeviceAuthRecord } from "../../domain/data/repos/devices";
+import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
+import { expandMountpoint, validateMountpoint } from "../../domain/topics";
+import type { AuthOutcome, ConnectCredentials } from "./effects";
+import type { HubPrincipal } from "./principal";
+
+const DEVICE_CACHE_MS = 5 * 60_000;
+const utf8 = new TextDecoder();
+
+type CachedDevice = { record: DeviceAuthRecord | null; mountpointTemplate: string | null; at: number };
+
+export const APPLICATION_USERNAME = "api";
+
+export class Authenticator {
+  private readonly devices = new Map<string, CachedDevice>();
+  private readonly data: TenantData;
+
+  constructor(
+    private readonly env: Env,
+    private readonly tenantId: string,
+  ) {
+    this.data = forTenant(openRegistry(env.REGISTRY), tenantId);
+  }
+
+  forget(deviceId?: string): void {
+    if (deviceId) this.devices.delete(deviceId);
+    else this.devices.clear();
+  }
+
+  async device(deviceId: string): Promise<CachedDevice> {
+    const cached = this.devices.get(deviceId);
+    if (cached && Date.now() - cached.at < DEVICE_CACHE_MS) return cached;
+    const record = await this.data.devices.authRecord(deviceId);
+    const profile = record?.profileId ? await this.data.profiles.find(record.profileId) : null;
+    const entry = { record, mountpointTemplate: profile?.mountpoint ?? null, at: Date.now() };
+    this.devices.set(deviceId, entry);
+    return entry;
+  }
+
+  async authenticate(c: ConnectCredentials): Promise<AuthOutcome> {
+    if (!c.username) return { ok: false, reason: "bad_credentials", detail: "a username is required" };
+    if (!c.password) return { ok: false, reason: "bad_credentials", detail: "a password is required" };
+    const password = utf8.decode(c.password);
+    return c.username === APPLICATION_USERNAME ? this.application(c.clientId, password, c.assignedClientId) : this.deviceLogin(c.username, password, c.clientId);
+  }
+
+  private mountpoint(template: string | null | undefined, clientId: string, username: string): { ok: true; mountpoint: string } | { ok: false } {
+    if (!template) return { ok: true, mountpoint: "" };
+    const expanded = expandMountpoint(template, { tenant: this.tenantId, clientId, username });
+    if (!expanded.ok || !validateMountpoint(expanded.mountpoint, this.tenantId).ok) return { ok: false };
+    return { ok: true, mountpoint: expanded.mountpoint };
+  }
+
+  private async deviceLogin(deviceId: string, secret: string, clientId: string): Promise<AuthOutcome> {
+    const { record, mountpointTemplate } = await this.device(deviceId);
+    if (!record || !(await secretMatches(secret, record.secretHash))) return { ok: false, reason: "bad_credentials", detail: "unknown device or wrong secret" };
+    if (record.disabled) return { ok: false, reason: "not_authorized", detail: "the device is disabled" };
+    // One device cannot take over another's session: the client id is the device id.
+    if (clientId !== record.id) return { ok: false, reason: "client_id_invalid", detail: "a device must connect with its device id as client id" };
+    const mp = this.mountpoint(mountpointTemplate, clientId, deviceId);
+    if (!mp.ok) return { ok: false, reason: "not_authorized", detail: "the device profile's mountpoint is not valid" };
+    const principal: HubPrincipal = { kind: "device", tenant: this.tenantId, deviceId: record.id, deviceType: record.type, children: record.children, credential: { kind: "device", id: record.id } };
+    return { ok: true, principal, mountpoint: mp.mountpoint };
+  }
+
+  private async application(clientId: string, password: string, assigned: boolean): Promise<AuthOutcome> {
+    const resolved = looksLikeJwt(password) ? await this.fromJwt(password) : await this.fromApiKey(password);
+    if (!resolved.ok) return resolved;
+    // Application client ids must not collide with a device id: a device's session is its own.
+    if (!assigned && (await this.data.devices.exists(clientId))) return { ok: false, reason: "client_id_invalid", detail: "that client id belongs to a device" };
+    const mp = this.mountpoint(resolved.mountpoint, clientId, APPLICATION_USERNAME);
+    if (!mp.ok) return { ok: false, reason: "not_authorized", detail: "the key's mountpoint is not valid" };
+    const principal: HubPrincipal = { kind: "application", tenant: this.tenantId, role: resolved.role, clientId, credential: resolved.credential };
+    return { ok: true, principal, mountpoint: mp.mountpoint };
+  }
+
+  private async fromJwt(token: string) {
+    const claims = await verifyAccessToken(this.env.JWT_SIGNING_KEY, token);
+    if (!claims) return { ok: false as const, reason: "bad_credentials" as const, detail: "invalid or expired token" };
+    if (claims.tid !== this.tenantId) return { ok: false as const, reason: "not_authorized" as const, detail: "the token is for another tenant" };
+    if (claims.act === "user") {
+      const role = await this.data.members.roleOf(claims.sub);
+      if (!role) return { ok: false as const, reason: "not_authorized" as const, detail: "no longer a member" };
+      return { ok: true as const, role, credential: { kind: "user" as const, id: claims.sub }, mountpoint: null };
+    }
+    const key = await this.data.apiKeys.record(claims.sub);
+    if (!key) return { ok: false as const, reason: "not_authorized" as const, detail: "the API key was revoked" };
+    return { ok: true as const, role: key.role, credential: { kind: "api_key" as const, id: key.id }, mountpoint: key.mountpoint };
+  }
+
+  private async fromApiKey(key: string) {
+    const parsed = parseApiKey(key);
+    if (!parsed) return { ok: false as const, reason: "bad_credentials" as const, detail: "not an API key or token" };
+    if (parsed.tenantId !== this.tenantId) return { ok: false as const, reason: "not_authorized" as const, detail: "the API key is for another tenant" };
+    const record = await this.data.apiKeys.record(parsed.id);
+    if (!record || !(await secretMatches(parsed.secret, record.secretHash)) || (record.expiresAt !== null && record.expiresAt <= Date.now())) {
+      return { ok: false as const, reason: "bad_credentials" as const, detail: "invalid, expired or revoked API key" };
+    }
+    return { ok: true as const, role: record.role, credential: { kind: "api_key" as const, id: record.id }, mountpoint: record.mountpoint };
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The MQTT broker of one tenant: sessions, subscriptions, connection lifecycle and timers.
+ * It knows nothing of HTTP or of Durable Objects: the hub class feeds it bytes and events, and
+ * it reaches the outside world only through `BrokerEffects`.
+ */
+import { MqttProtocolError, ReasonCode, type MqttPacket } from "../../domain/mqtt";
+import { parseSubscription, SubscriptionIndex } from "../../domain/topics";
+import { type Connection } from "./connection";
+import { publishMessage } from "./delivery";
+import type { BrokerEffects } from "./effects";
+import { dispatch } from "./mqtt/dispatcher";
+import { AliasStore } from "./store/aliases";
+import { MessageStore } from "./store/messages";
+import { Outbox } from "./store/outbox";
+import { RetainedStore } from "./store/retained";
+import { SessionStore, type StoredSubscription } from "./store/sessions";
+import { WillStore } from "./store/wills";
+
+/** Platform settings of the broker (not per plan). */
+export const BROKER_CONFIG = {
+  /** Longest session expiry granted (v5) and the lifetime of a v3 persistent session. */
+  maxSessionExpirySeconds: 7 * 24 * 3600,
+  /** Longest keep-alive accepted; v5 clients asking for more (or 0) get this as Server Keep Alive. */
+  maxKeepAliveSeconds: 1200,
+  /** How many QoS≥1 messages the hub accepts in flight from one client (v5 Receive Maximum). */
+  receiveMaximum: 100,
+  topicAliasMaximum: 32,
+} as const;
+
+export type BrokerStats = { messagesIn: number; messagesOut: number; dropped: number; denied: number };
+
+const subscriptionKey = (clientId: string, filter: string) => `${clientId}\u0000${filter}`;
+
+export class Broker {
+  readonly sessions: SessionStore;
+  readonly messages: MessageStore;
+  readonly retained: RetainedStore;
+  readonly wills: WillStore;
+  readonly aliases: AliasStore;
+  readonly outbox: Outbox;
+  /** Topic trie over every session's subscriptions (online or not). */
+  readonly index = new SubscriptionIndex();
+  readonly subscriptions = new Map<string, StoredSubscription & { shareGroup?: string }>();
+  /** Connected clients by client id. */
+  readonly connections = new Map<string, Connection>();
+  /** Round-robin position per shared-subscription group. */
+  readonly shareCursor = new Map<string, number>();
+  readonly stats: BrokerStats = { messagesIn: 0, messagesOut: 0, dropped: 0, denied: 0 };
+
+  constructor(
+    readonly tenantId: string,
+    sql: SqlStorage,
+    readonly effects: BrokerEffects,
+  ) {
+    this.sessions = new SessionStore(sql);
+    this.messages = new MessageStore(sql);
+    this.retained = new RetainedStore(sql);
+    this.wills = new WillStore(sql);
+    this.aliases = new AliasStore(sql);
+    this.outbox = new Outbox(sql);
+    for (const s of this.sessions.allSubscriptions()) this.indexSubscription(s);
+  }
+
+  // ---- subscriptions ----
+
+  indexSubscription(s: StoredSubscription): void {
+    const { shareGroup } = parseSubscription(s.filter);
+    const key = subscriptionKey(s.clientId, s.filter);
+    this.subscriptions.set(key, shareGroup ? { ...s, shareGroup } : s);
+    this.index.add(s.filter, key);
+  }
+
+  unindexSubscription(clientId: string, filter: string): void {
+    const key = subscriptionKey(clientId, filter);
+    this.subscriptions.delete(key);
+    this.index.remove(filter, key);
+  }
+
+  /** Ends a session: its subscriptions, queued messages and in-flight state are gone. */
+  discardSession(clientId: string): void {
+    for (const s of this.sessions.subscriptionsOf(clientId)) this.unindexSubscription(clientId, s.filter);
+    this.sessions.delete(clientId);
+  }
+
+  // ---- bytes in ----
+
+  /** Decodes a WebSocket frame and handles its packets in order; protocol errors close only this client. */
+  async receive(conn: Connection, frame: ArrayBuffer | string): Promise<void> {
+    if (conn.closed) return;
+    if (typeof frame === "string") {
+      // MQTT over WebSocket is binary only [MQTT-6.0.0-1].
+      return this.fail(conn, new MqttProtocolError(ReasonCode.MalformedPacket, "text frame"));
+    }
+    conn.touch(this.effects.now());
+    let packets: MqttPacket[];
+    try {
+      packets = conn.decoder.push(new Uint8Array(frame));
+    } catch (err) {
+      return this.fail(conn, err);
+    }
+    for (const packet of packets) {
+      if (conn.closed) return;
+      try {
+        await dispatch(this, conn, packet);
+      } catch (err) {
+        return this.fail(conn, err);
+      }
+    }
+  }
+
+  /** Closes a misbehaving connection with the matching reason; unexpected errors are logged. */
+  fail(conn: Connection, err: unknown): void {
+    if (err instanceof MqttProtocolError) {
+      conn.close(err.reasonCode, err.message);
+    } else {
+      console.error(JSON.stringify({ level: "error", tenant: this.tenantId, clientId: conn.state.clientId, message: String(err), stack: (err as Error)?.stack }));
+      conn.close(ReasonCode.UnspecifiedError, "internal error");
+    }
+    this.connectionLost(conn, { graceful: false });
+  }
+
+  // ---- connection lifecycle ----
+
+  /**
+   * A connection ended. Unless it sent DISCONNECT, its will is armed (fired now, or after the v5
+   * Will Delay Interval) [MQTT-3.1.2-8]; a session with expiry 0 ends now.
+   */
+  connectionLost(conn: Connection, { graceful }: { graceful: boolean }): void {
+    conn.closed = true;
+    const { clientId, connected, connId, principal } = conn.state;
+    this.aliases.drop(connId);
+    if (!connected || this.connections.get(clientId) !== conn) return;
+    this.connections.delete(clientId);
+    const now = this.effects.now();
+    if (!graceful) this.wills.arm(clientId, now);
+    this.sessions.detach(clientId, connId, now);
+    if (principal?.kind === "device") this.effects.presence(principal.deviceId, "offline");
+    const session = this.sessions.get(clientId);
+    if (session && session.expiryInterval === 0) this.endSession(clientId);
+    this.effects.reschedule();
+  }
+
+  /** A session ends: pending wills fire at once (v5 §3.1.3.2.2), then its state is discarded. */
+  endSession(clientId: string): void {
+    for (const { message } of this.wills.takeDue(this.effects.now(), clientId)) publishMessage(this, message);
+    this.wills.clear(clientId);
+    this.discardSession(clientId);
+  }
+
+  /** Another connection claims this client id: the old one is closed with 0x8E [MQTT-3.1.4-3]. */
+  takeOver(clientId: string): void {
+    const old = this.connections.get(clientId);
+    if (!old) return;
+    old.close(ReasonCode.SessionTakenOver, "another connection took over this client id");
+    this.connectionLost(old, { graceful: false });
+  }
+
+  /** Disconnects clients using a credential (rotated, revoked or deleted) or all of them. */
+  disconnectWhere(match: (c: Connection) => boolean, reasonCode: number, reason: string): number {
+    let n = 0;
+    for (const conn of [...this.connections.values()]) {
+      if (!match(conn)) continue;
+      conn.close(reasonCode, reason);
+      this.connectionLost(conn, { graceful: false });
+      n++;
+    }
+    return n;
+  }
+
+  // ---- timers ----
+
+  /** Runs everything that is due: keep-alive timeouts, delayed wills, expired sessions. */
+  tick(): void {
+    const now = this.effects.now();
+    for (const conn of [...this.connections.values()]) {
+      const { keepAlive, lastActivity } = conn.state;
+      // [MQTT-3.1.2-24] one and a half times the keep-alive without a packet: disconnect.
+      if (keepAlive > 0 && now - lastActivity > keepAlive * 1500) {
+        conn.close(ReasonCode.KeepAliveTimeout, "keep-alive timeout");
+        this.connectionLost(conn, { graceful: false });
+      }
+    }
+    for (const { message } of this.wills.takeDue(now)) publishMessage(this, message);
+    for (const clientId of this.sessions.expired(now)) this.endSession(clientId);
+  }
+
+  /** The next time `tick` has work, or null. */
+  nextDeadline(): number | null {
+    const candidates: number[] = [];
+    for (const conn of this.connections.values()) if (conn.state.keepAlive > 0) candidates.push(conn.state.lastActivity + conn.state.keepAlive * 1500 + 50);
+    const will = this.wills.nextFireAt();
+    if (will !== null) candidates.push(will);
+    const expiry = this.sessions.nextExpiry();
+    if (expiry !== null) candidates.push(expiry);
+    return candidates.length ? Math.min(...candidates) : null;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * One client connection: its WebSocket, the state that must survive hibernation (kept in the
+ * socket's attachment, small by design), a streaming decoder, and a serial task queue so that a
+ * client's packets are handled strictly in order even when handlers await I/O.
+ */
+import { encodePacket, MqttDecoder, ReasonCode, type MqttPacket, type ProtocolLevel } from "../../domain/mqtt";
+import type { HubPrincipal } from "./principal";
+
+export type ConnState = {
+  v: 1;
+  connId: string;
+  /** False until a CONNECT was accepted. */
+  connected: boolean;
+  clientId: string;
+  protocolLevel: ProtocolLevel;
+  /** Seconds; 0 = no keep-alive. */
+  keepAlive: number;
+  principal: HubPrincipal | null;
+  mountpoint: string;
+  /** The client's limits (v5 CONNECT properties). */
+  receiveMaximum: number;
+  maximumPacketSize: number;
+  topicAliasMaximum: number;
+  requestProblemInformation: boolean;
+  lastActivity: number;
+  connectedAt: number;
+};
+
+export function newConnState(connId: string, now: number): ConnState {
+  return {
+    v: 1,
+    connId,
+    connected: false,
+    clientId: "",
+    protocolLevel: 4,
+    keepAlive: 0,
+    principal: null,
+    mountpoint: "",
+    receiveMaximum: 65535,
+    maximumPacketSize: 0,
+    topicAliasMaximum: 0,
+    requestProblemInformation: true,
+    lastActivity: now,
+    connectedAt: now,
+  };
+}
+
+/** Persist last-activity to the attachment at most this often (it is read after hibernation). */
+const ACTIVITY_PERSIST_MS = 5_000;
+
+export class Connection {
+  readonly decoder: MqttDecoder;
+  /** Outbound topic aliases (v5, hub → client); rebuilt from scratch after hibernation, which is
+   * safe because every first use of an alias sends the topic along with it. */
+  readonly outAliases = new Map<string, number>();
+  closed = false;
+  private chain: Promise<void> = Promise.resolve();
+  private persistedActivity: number;
+
+  constructor(
+    readonly ws: WebSocket,
+    public state: ConnState,
+    maxPacketSize: number,
+  ) {
+    this.decoder = new MqttDecoder({ maxPacketSize, ...(state.connected ? { protocolLevel: state.protocolLevel } : {}) });
+    this.persistedActivity = state.lastActivity;
+  }
+
+  get id(): string {
+    return this.state.connId;
+  }
+
+  get v5(): boolean {
+    return this.state.protocolLevel === 5;
+  }
+
+  persist(): void {
+    this.persistedActivity = this.state.lastActivity;
+    this.ws.serializeAttachment(this.state);
+  }
+
+  touch(now: number): void {
+    this.state.lastActivity = now;
+    if (now - this.persistedActivity > ACTIVITY_PERSIST_MS) this.persist();
+  }
+
+  /** Runs tasks for this connection one after another, in arrival order. */
+  enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(task, task);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Sends a packet unless it exceeds the client's Maximum Packet Size, in which case it is
+   * discarded as the spec requires [MQTT-3.1.2-24]. Returns whether it was sent.
+   */
+  send(packet: MqttPacket): boolean {
+    if (this.closed) return false;
+    const bytes = encodePacket(packet, this.state.protocolLevel);
+    if (this.state.maximumPacketSize > 0 && bytes.byteLength > this.state.maximumPacketSize) return false;
+    try {
+      this.ws.send(bytes);
+      return true;
+    } catch {
+      this.closed = true;
+      return false;
+    }
+  }
+
+  /**
+   * Closes the connection; a v5 client that completed CONNECT is first told why with a
+   * DISCONNECT carrying `reasonCode` [MQTT-4.13.2-1].
+   */
+  close(reasonCode: number = ReasonCode.NormalDisconnection, reasonString?: string): void {
+    if (this.closed) return;
+    if (this.v5 && this.state.connected) {
+      const properties = reasonString && this.state.requestProblemInformation ? { reasonString } : undefined;
+      this.send({ type: "disconnect", reasonCode, ...(properties ? { properties } : {}) });
+    }
+    this.closed = true;
+    try {
+      this.ws.close(reasonCode === ReasonCode.NormalDisconnection ? 1000 : 1002, "");
+    } catch {
+      // already closed
+    }
+  }
+}

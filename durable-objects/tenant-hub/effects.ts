@@ -1,0 +1,35 @@
+/**
+ * What the broker needs from the outside world, implemented by the Durable Object with its
+ * bindings. Keeping these behind an interface keeps the MQTT core free of Cloudflare APIs.
+ */
+import type { PlanLimits } from "../../domain/plans";
+import type { HubPrincipal } from "./principal";
+
+export type ConnectCredentials = { clientId: string; username?: string; password?: Uint8Array; assignedClientId: boolean };
+
+export type AuthOutcome =
+  | { ok: true; principal: HubPrincipal; mountpoint: string }
+  | { ok: false; reason: "bad_credentials" | "not_authorized" | "client_id_invalid" | "tenant_unavailable"; detail: string };
+
+export type HubAuditEvent = {
+  actorType: "device" | "api_key" | "user" | "anonymous";
+  actorId: string | null;
+  action: string;
+  outcome: "success" | "denied" | "failure";
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+};
+
+export interface BrokerEffects {
+  now(): number;
+  authenticate(credentials: ConnectCredentials): Promise<AuthOutcome>;
+  /** The tenant's effective plan limits (cached by the implementation). */
+  limits(): PlanLimits;
+  audit(event: HubAuditEvent): void;
+  presence(deviceId: string, status: "online" | "offline" | null): void;
+  /** Telemetry was written to the outbox: flush it to the queue soon. */
+  telemetryPending(): void;
+  /** Something with a deadline changed (keep-alive, will delay, session expiry): re-plan the alarm. */
+  reschedule(): void;
+}

@@ -1,0 +1,127 @@
+/**
+ * Everything the hub does later rather than now: flushing telemetry to the queue (~100 ms after
+ * it arrives), writing presence and audit events to the registry (batched), publishing `$SYS`
+ * stats, and the single Durable Object alarm that wakes the hub for broker deadlines
+ * (keep-alive timeouts, delayed wills, session expiry) and as a backstop for unflushed work.
+ */
+import { tenantStatsTopic } from "../../domain/topics";
+import type { Broker } from "./broker";
+import { publishMessage } from "./delivery";
+import type { HubAuditEvent } from "./effects";
+import { RegistryWriter } from "./registry-writer";
+
+const OUTBOX_DELAY_MS = 100;
+const WRITER_DELAY_MS = 1_000;
+const RETRY_MS = 5_000;
+const STATS_EVERY_MS = 10_000;
+
+export class HubTimers {
+  private readonly writer: RegistryWriter;
+  private outboxTimer: ReturnType<typeof setTimeout> | null = null;
+  private writerTimer: ReturnType<typeof setTimeout> | null = null;
+  private outboxDirty = false;
+  private alarmAt: number | null = null;
+  private lastStats = 0;
+  private lastCounters = { messagesIn: 0, messagesOut: 0, at: Date.now() };
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    env: Env,
+    private readonly tenantId: string,
+    private readonly broker: Broker,
+    private readonly flushOutbox: () => Promise<boolean>,
+  ) {
+    this.writer = new RegistryWriter(env, tenantId);
+    // After a restart the outbox may hold envelopes that were never sent.
+    this.outboxDirty = broker.outbox.size() > 0;
+    if (this.outboxDirty) this.telemetryPending();
+  }
+
+  audit(event: HubAuditEvent): void {
+    this.writer.audit(event);
+    this.scheduleWriter();
+  }
+
+  presence(deviceId: string, status: "online" | "offline" | null): void {
+    this.writer.touch(deviceId, status, Date.now());
+    this.scheduleWriter();
+  }
+
+  telemetryPending(): void {
+    this.outboxDirty = true;
+    this.outboxTimer ??= setTimeout(() => void this.runOutbox(), OUTBOX_DELAY_MS);
+  }
+
+  private async runOutbox(): Promise<void> {
+    this.outboxTimer = null;
+    try {
+      const empty = await this.flushOutbox();
+      this.outboxDirty = !empty;
+      if (!empty) this.telemetryPending();
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", tenant: this.tenantId, where: "outbox", message: String(err) }));
+      this.reschedule(Date.now() + RETRY_MS);
+    }
+  }
+
+  private scheduleWriter(): void {
+    this.writerTimer ??= setTimeout(() => void this.runWriter(), WRITER_DELAY_MS);
+  }
+
+  private async runWriter(): Promise<void> {
+    this.writerTimer = null;
+    try {
+      await this.writer.flush();
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", tenant: this.tenantId, where: "registry-writer", message: String(err) }));
+    }
+  }
+
+  private statsWanted(): boolean {
+    return this.broker.index.match(tenantStatsTopic(this.tenantId)).size > 0;
+  }
+
+  /** Publishes the tenant's stats topic (retained, so new subscribers see the latest). */
+  publishStats(now = Date.now()): void {
+    const s = this.broker.stats;
+    const seconds = Math.max(1, (now - this.lastCounters.at) / 1000);
+    const body = {
+      ts: now,
+      connectedClients: this.broker.connections.size,
+      messagesInPerSecond: Math.round(((s.messagesIn - this.lastCounters.messagesIn) / seconds) * 100) / 100,
+      messagesOutPerSecond: Math.round(((s.messagesOut - this.lastCounters.messagesOut) / seconds) * 100) / 100,
+      messagesIn: s.messagesIn,
+      messagesOut: s.messagesOut,
+      droppedMessages: s.dropped,
+      deniedRequests: s.denied,
+    };
+    this.lastCounters = { messagesIn: s.messagesIn, messagesOut: s.messagesOut, at: now };
+    this.lastStats = now;
+    const message = { topic: tenantStatsTopic(this.tenantId), payload: new TextEncoder().encode(JSON.stringify(body)), qos: 0 as const, retain: true, properties: { contentType: "application/json" }, publisher: "" };
+    this.broker.retained.put(message, now);
+    publishMessage(this.broker, message);
+  }
+
+  /** Sets the alarm to the earliest pending deadline (only ever moving it earlier while one is set). */
+  reschedule(extra?: number): void {
+    const now = Date.now();
+    const candidates = [this.broker.nextDeadline(), extra ?? null, this.outboxDirty ? now + RETRY_MS : null, this.writer.pending ? now + RETRY_MS : null, this.statsWanted() ? this.lastStats + STATS_EVERY_MS : null].filter(
+      (t): t is number => t !== null,
+    );
+    if (candidates.length === 0) return;
+    const next = Math.max(now + 10, Math.min(...candidates));
+    if (this.alarmAt !== null && this.alarmAt > now && this.alarmAt <= next) return;
+    this.alarmAt = next;
+    void this.ctx.storage.setAlarm(next);
+  }
+
+  async onAlarm(): Promise<void> {
+    this.alarmAt = null;
+    const now = Date.now();
+    this.broker.tick();
+    if (this.statsWanted() && now - this.lastStats >= STATS_EVERY_MS - 50) this.publishStats(now);
+    if (this.outboxDirty || this.broker.outbox.size() > 0) await this.runOutbox();
+    if (this.writer.pending) await this.runWriter();
+    this.reschedule();
+  }
+}

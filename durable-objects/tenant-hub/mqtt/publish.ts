@@ -1,0 +1,76 @@
+/**
+ * PUBLISH from a client: resolve topic aliases, validate and mount the topic, check the ACL,
+ * store retained messages, hand telemetry to the outbox, route to subscribers, acknowledge.
+ * A QoS≥1 acknowledgement is only sent after the hub stored what it accepted (the Durable
+ * Object's output gate holds outgoing frames until storage writes are durable).
+ */
+import { MqttProtocolError, ReasonCode, type PublishPacket } from "../../../domain/mqtt";
+import { canPublish, mountTopic, parseSkylarkTopic, validateTopicName } from "../../../domain/topics";
+import { BROKER_CONFIG, type Broker } from "../broker";
+import type { Connection } from "../connection";
+import { publishMessage } from "../delivery";
+import { forwardedProperties, type HubMessage } from "../message";
+import { acceptTelemetry } from "../telemetry";
+
+function resolveTopic(broker: Broker, conn: Connection, packet: PublishPacket): string {
+  const alias = packet.properties?.topicAlias;
+  if (alias === undefined) {
+    if (packet.topic === "") throw new MqttProtocolError(ReasonCode.ProtocolError, "empty topic without a topic alias");
+    return packet.topic;
+  }
+  // [MQTT-3.3.2-9] aliases must be within the Topic Alias Maximum the hub announced.
+  if (!conn.v5 || alias === 0 || alias > BROKER_CONFIG.topicAliasMaximum) throw new MqttProtocolError(ReasonCode.TopicAliasInvalid, "topic alias out of range");
+  if (packet.topic !== "") {
+    broker.aliases.set(conn.id, alias, packet.topic);
+    return packet.topic;
+  }
+  const known = broker.aliases.get(conn.id, alias);
+  if (known === undefined) throw new MqttProtocolError(ReasonCode.ProtocolError, "unknown topic alias");
+  return known;
+}
+
+function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number): void {
+  if (packet.qos === 0) return;
+  const type = packet.qos === 1 ? "puback" : "pubrec";
+  // v3.1.1 acknowledgements carry no reason: a refused message is acknowledged and dropped.
+  conn.send(conn.v5 ? { type, packetId: packet.packetId!, reasonCode } : { type, packetId: packet.packetId! });
+}
+
+export async function handlePublish(broker: Broker, conn: Connection, packet: PublishPacket): Promise<void> {
+  const { principal, clientId, mountpoint } = conn.state;
+  const topic = resolveTopic(broker, conn, packet);
+  const valid = validateTopicName(topic);
+  if (!valid.ok) throw new MqttProtocolError(ReasonCode.TopicNameInvalid, `topic name: ${valid.reason}`);
+  // Flow control: more unacknowledged QoS 2 messages than announced [MQTT-3.3.4-7].
+  if (packet.qos === 2 && broker.messages.inboundQos2Count(clientId) >= BROKER_CONFIG.receiveMaximum) {
+    throw new MqttProtocolError(ReasonCode.ReceiveMaximumExceeded, "receive maximum exceeded");
+  }
+  broker.stats.messagesIn++;
+  const canonical = mountTopic(mountpoint, topic);
+  const decision = canPublish(principal!, canonical);
+  if (!decision.allowed) {
+    broker.stats.denied++;
+    broker.effects.audit({ actorType: principal!.credential.kind, actorId: principal!.credential.id, action: "mqtt.publish", outcome: "denied", targetType: "topic", targetId: canonical, details: { clientId, reason: decision.reason } });
+    if (packet.qos === 2 && !conn.v5) broker.messages.beginInboundQos2(clientId, packet.packetId!);
+    return acknowledge(conn, packet, ReasonCode.NotAuthorized);
+  }
+
+  // QoS 2, method A: a duplicate of a PUBLISH still awaiting PUBREL is acknowledged, not routed again.
+  if (packet.qos === 2 && !broker.messages.beginInboundQos2(clientId, packet.packetId!)) return acknowledge(conn, packet, ReasonCode.Success);
+
+  const now = broker.effects.now();
+  const properties = forwardedProperties(packet.properties);
+  if (properties.responseTopic !== undefined) {
+    if (!validateTopicName(properties.responseTopic).ok) throw new MqttProtocolError(ReasonCode.ProtocolError, "response topic is not a valid topic name");
+    properties.responseTopic = mountTopic(mountpoint, properties.responseTopic);
+  }
+  const expiry = packet.properties?.messageExpiryInterval;
+  const message: HubMessage = { topic: canonical, payload: packet.payload, qos: packet.qos, retain: packet.retain, properties, ...(expiry !== undefined ? { expiresAt: now + expiry * 1000 } : {}), publisher: clientId };
+
+  if (packet.retain) broker.retained.put(message, now);
+  const parsed = parseSkylarkTopic(canonical);
+  if (parsed) acceptTelemetry(broker, conn, parsed, message);
+  if (principal!.kind === "device") broker.effects.presence(principal!.deviceId, null);
+  publishMessage(broker, message);
+  acknowledge(conn, packet, ReasonCode.Success);
+}

@@ -1,0 +1,7 @@
+import type { Principal } from "../../domain/topics";
+
+/** Which credential a connection authenticated with, so revoking it can disconnect the client. */
+export type CredentialRef = { kind: "device" | "api_key" | "user"; id: string };
+
+/** The ACL principal plus what the hub needs to enforce revocation. */
+export type HubPrincipal = Principal & { credential: CredentialRef };

@@ -1,0 +1,69 @@
+/**
+ * The hub's own SQLite (Durable Object storage): persistent sessions, their subscriptions and
+ * queued/in-flight messages, retained messages, pending wills, inbound topic aliases and the
+ * telemetry outbox. Everything a connection or session needs to survive hibernation or a
+ * restart of the hub lives here or in the WebSocket attachment.
+ */
+const STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS sessions (
+     client_id TEXT PRIMARY KEY,
+     principal TEXT NOT NULL,
+     mountpoint TEXT NOT NULL DEFAULT '',
+     protocol_level INTEGER NOT NULL,
+     expiry_interval INTEGER NOT NULL,
+     conn_id TEXT,
+     disconnected_at INTEGER,
+     next_packet_id INTEGER NOT NULL DEFAULT 1,
+     dropped INTEGER NOT NULL DEFAULT 0)`,
+  `CREATE TABLE IF NOT EXISTS subscriptions (
+     client_id TEXT NOT NULL,
+     filter TEXT NOT NULL,
+     qos INTEGER NOT NULL,
+     no_local INTEGER NOT NULL,
+     retain_as_published INTEGER NOT NULL,
+     retain_handling INTEGER NOT NULL,
+     subscription_id INTEGER,
+     PRIMARY KEY (client_id, filter))`,
+  // Outbound messages per session: `queued` (not sent yet), `sent` (PUBLISH sent, waiting for
+  // PUBACK/PUBREC), `released` (PUBREL sent, waiting for PUBCOMP).
+  `CREATE TABLE IF NOT EXISTS messages (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     client_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     packet_id INTEGER,
+     topic TEXT NOT NULL,
+     payload BLOB NOT NULL,
+     qos INTEGER NOT NULL,
+     retain INTEGER NOT NULL,
+     properties TEXT,
+     expires_at INTEGER,
+     created_at INTEGER NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS messages_by_client ON messages (client_id, state, id)`,
+  `CREATE TABLE IF NOT EXISTS inbound_qos2 (client_id TEXT NOT NULL, packet_id INTEGER NOT NULL, PRIMARY KEY (client_id, packet_id))`,
+  `CREATE TABLE IF NOT EXISTS retained (topic TEXT PRIMARY KEY, payload BLOB NOT NULL, qos INTEGER NOT NULL, properties TEXT, expires_at INTEGER, updated_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS wills (
+     client_id TEXT PRIMARY KEY,
+     topic TEXT NOT NULL,
+     payload BLOB NOT NULL,
+     qos INTEGER NOT NULL,
+     retain INTEGER NOT NULL,
+     properties TEXT,
+     delay_seconds INTEGER NOT NULL,
+     fire_at INTEGER)`,
+  `CREATE TABLE IF NOT EXISTS inbound_aliases (conn_id TEXT NOT NULL, alias INTEGER NOT NULL, topic TEXT NOT NULL, PRIMARY KEY (conn_id, alias))`,
+  `CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, created_at INTEGER NOT NULL)`,
+];
+
+export function migrate(sql: SqlStorage): void {
+  for (const statement of STATEMENTS) sql.exec(statement);
+}
+
+export function readMeta(sql: SqlStorage, key: string): string | null {
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+  return row?.value ?? null;
+}
+
+export function writeMeta(sql: SqlStorage, key: string, value: string): void {
+  sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+}

@@ -1,0 +1,44 @@
+/**
+ * The MQTT edge: WebSocket upgrades for `/mqtt` on a tenant's host and `/t/{tenant}/mqtt` on
+ * the platform host. The Worker resolves the tenant, refuses unknown, suspended or deleted
+ * tenants before the upgrade (problem+json), checks the MQTT subprotocol, and hands the socket
+ * to that tenant's hub. Authentication happens inside the hub, on CONNECT.
+ */
+import { Hono, type Context } from "hono";
+import { AppError } from "../../domain/errors";
+import { TenantId } from "../../domain/ids";
+import type { AppEnv } from "../http/app-env";
+
+/** `mqtt` is the registered subprotocol (5.0 / 3.1.1); `mqttv3.1` is what some older clients send. */
+const SUBPROTOCOLS = ["mqtt", "mqttv3.1"];
+
+async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("bad_request", "this endpoint speaks MQTT over WebSocket: send an Upgrade: websocket request");
+  const tenant = await c.get("platform").tenants.find(tenantId);
+  if (!tenant || tenant.status === "deleted") throw new AppError("not_found", "unknown tenant");
+  if (tenant.status === "suspended") throw new AppError("tenant_suspended", "this tenant is suspended");
+  if (tenant.status !== "active") throw new AppError("tenant_unavailable", `this tenant is ${tenant.status}`);
+  const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  // The server must pick "mqtt" when offered [MQTT-6.0.0-3]; a request offering none is refused.
+  const chosen = SUBPROTOCOLS.find((p) => offered.includes(p));
+  if (!chosen) throw new AppError("bad_request", "offer the WebSocket subprotocol 'mqtt'");
+  const headers = new Headers(c.req.raw.headers);
+  headers.set("x-skylark-tenant", tenant.id);
+  headers.set("x-skylark-subprotocol", chosen);
+  return c.env.TENANT_HUB.getByName(tenant.id).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
+}
+
+export const mqttRoutes = new Hono<AppEnv>()
+  .get("/mqtt", async (c) => {
+    const host = c.get("hostTenant");
+    if (!host) throw new AppError("not_found", "on the platform host, connect to /t/{tenant}/mqtt");
+    return upgrade(c, host.id);
+  })
+  .get("/t/:tenant/mqtt", async (c) => {
+    const parsed = TenantId.safeParse(c.req.param("tenant"));
+    if (!parsed.success) throw new AppError("not_found", "unknown tenant");
+    const host = c.get("hostTenant");
+    // On a tenant's own host, the path cannot name another tenant.
+    if (host && host.id !== parsed.data) throw new AppError("not_found", "unknown tenant");
+    return upgrade(c, parsed.data);
+  });
