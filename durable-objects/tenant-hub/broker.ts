@@ -3,7 +3,7 @@
  * It knows nothing of HTTP or of Durable Objects: the hub class feeds it bytes and events, and
  * it reaches the outside world only through `BrokerEffects`.
  */
-import { MqttProtocolError, ReasonCode, type MqttPacket } from "../../domain/mqtt";
+import { ConnectReturnCode, MqttProtocolError, ReasonCode, type MqttPacket } from "../../domain/mqtt";
 import { parseSubscription, SubscriptionIndex } from "../../domain/topics";
 import { type Connection } from "./connection";
 import { publishMessage } from "./delivery";
@@ -110,7 +110,13 @@ export class Broker {
 
   /** Closes a misbehaving connection with the matching reason; unexpected errors are logged. */
   fail(conn: Connection, err: unknown): void {
-    if (err instanceof MqttProtocolError) {
+    if (err instanceof MqttProtocolError && err.reasonCode === ReasonCode.UnsupportedProtocolVersion && !conn.state.connected) {
+      // Refused protocol version: CONNACK in the format the client can read, then close [MQTT-3.1.2-2].
+      const v5 = err.requestedProtocolLevel === 5;
+      conn.state.protocolLevel = v5 ? 5 : 4;
+      conn.send({ type: "connack", sessionPresent: false, reasonCode: v5 ? ReasonCode.UnsupportedProtocolVersion : ConnectReturnCode.UnacceptableProtocolVersion });
+      conn.close();
+    } else if (err instanceof MqttProtocolError) {
       conn.close(err.reasonCode, err.message);
     } else {
       console.error(JSON.stringify({ level: "error", tenant: this.tenantId, clientId: conn.state.clientId, message: String(err), stack: (err as Error)?.stack }));

@@ -3,7 +3,7 @@
  * socket's attachment, small by design), a streaming decoder, and a serial task queue so that a
  * client's packets are handled strictly in order even when handlers await I/O.
  */
-import { encodePacket, MqttDecoder, ReasonCode, type MqttPacket, type ProtocolLevel } from "../../domain/mqtt";
+import { MqttDecoder, MqttEncoder, ReasonCode, type MqttPacket, type ProtocolLevel } from "../../domain/mqtt";
 import type { HubPrincipal } from "./principal";
 
 export type ConnState = {
@@ -50,6 +50,8 @@ const ACTIVITY_PERSIST_MS = 5_000;
 
 export class Connection {
   readonly decoder: MqttDecoder;
+  /** Per-connection encoder: its buffers only ever hold this connection's own packets. */
+  private readonly encoder = new MqttEncoder();
   /** Outbound topic aliases (v5, hub → client); rebuilt from scratch after hibernation, which is
    * safe because every first use of an alias sends the topic along with it. */
   readonly outAliases = new Map<string, number>();
@@ -97,12 +99,13 @@ export class Connection {
    */
   send(packet: MqttPacket): boolean {
     if (this.closed) return false;
-    const bytes = encodePacket(packet, this.state.protocolLevel);
+    const bytes = this.encoder.encode(packet, this.state.protocolLevel);
     if (this.state.maximumPacketSize > 0 && bytes.byteLength > this.state.maximumPacketSize) return false;
     try {
       this.ws.send(bytes);
       return true;
     } catch {
+      // The socket is gone; the close event will clean up.
       this.closed = true;
       return false;
     }

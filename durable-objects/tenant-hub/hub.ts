@@ -137,6 +137,12 @@ export class TenantHub extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     this.lost(ws, code === 1000);
+    try {
+      // Complete the closing handshake (1005/1006 cannot be sent back).
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "");
+    } catch {
+      // already closed
+    }
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {

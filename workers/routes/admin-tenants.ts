@@ -10,6 +10,7 @@ import { AdminCreateTenant, AdminUpdateTenant, Tenant, TenantStatus } from "../.
 import type { AppEnv } from "../http/app-env";
 import { authenticateOperator } from "../http/auth";
 import { doc } from "../http/doc";
+import { tenantChanged } from "../http/hub-notify";
 import { dataForVerifiedTenant } from "../http/scoped";
 import { validate } from "../http/validate";
 
@@ -75,6 +76,7 @@ export const adminTenantRoutes = new Hono<AppEnv>()
       if (patch.status && !["active", "suspended"].includes(current.status)) throw new AppError("conflict", `a ${current.status} tenant cannot be ${patch.status === "active" ? "resumed" : "suspended"}`);
       const tenant = await platform.tenants.update(id, patch);
       await auditOperator(c.env, id, "tenant.operator_update", c.get("requestId"), { fields: Object.keys(patch), ...patch });
+      await tenantChanged(c.env, id, c.get("requestId"));
       return c.json(tenant);
     },
   );

@@ -5,6 +5,7 @@ import { roleAtLeast } from "../../domain/roles";
 import { page, PageQuery } from "../../domain/schemas/common";
 import { ApiKey, CreateApiKey } from "../../domain/schemas/identity";
 import { audit } from "../http/audit";
+import { credentialChanged } from "../http/hub-notify";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
@@ -50,6 +51,7 @@ export const apiKeyRoutes = tenantRouter()
       const { id } = c.req.valid("param");
       await c.get("data").apiKeys.delete(id);
       await audit(c, { action: "api_key.revoke", targetType: "api_key", targetId: id, outcome: "success" });
+      await credentialChanged(c, { kind: "api_key", id, change: "revoked" });
       return c.body(null, 204);
     },
   );

@@ -8,6 +8,7 @@ import { page } from "../../domain/schemas/common";
 import { CreateDevice, Device, DeviceListQuery, DeviceWithCredentials, UpdateDevice } from "../../domain/schemas/devices";
 import type { AppEnv } from "../http/app-env";
 import { audit } from "../http/audit";
+import { credentialChanged } from "../http/hub-notify";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
@@ -53,6 +54,8 @@ export const deviceRoutes = tenantRouter()
       const device = await data.devices.create({ ...input, profileId }, await hashSecret(secret));
       await audit(c, { action: "device.create", targetType: "device", targetId: device.id, outcome: "success" });
       await audit(c, { action: "device.credentials_issued", targetType: "device", targetId: device.id, outcome: "success" });
+      // A new child changes what its gateway may publish for.
+      if (device.parentId) await credentialChanged(c, { kind: "device", id: device.parentId, change: "updated" });
       return c.json({ device, credentials: credentialsFor(device.id, secret) }, 201);
     },
   )
@@ -83,6 +86,7 @@ export const deviceRoutes = tenantRouter()
       await checkReferences(c, patch, id);
       const device = await c.get("data").devices.update(id, patch);
       await audit(c, { action: "device.update", targetType: "device", targetId: id, outcome: "success", details: { fields: Object.keys(patch) } });
+      await credentialChanged(c, { kind: "device", id, change: "updated" });
       return c.json(device);
     },
   )
@@ -95,6 +99,7 @@ export const deviceRoutes = tenantRouter()
       const { id } = c.req.valid("param");
       await c.get("data").devices.delete(id);
       await audit(c, { action: "device.delete", targetType: "device", targetId: id, outcome: "success" });
+      await credentialChanged(c, { kind: "device", id, change: "deleted" });
       return c.body(null, 204);
     },
   )
@@ -108,6 +113,7 @@ export const deviceRoutes = tenantRouter()
       const secret = newDeviceSecret();
       const device = await c.get("data").devices.rotateSecret(id, await hashSecret(secret));
       await audit(c, { action: "device.credentials_rotated", targetType: "device", targetId: id, outcome: "success" });
+      await credentialChanged(c, { kind: "device", id, change: "rotated" });
       return c.json({ device, credentials: credentialsFor(id, secret) });
     },
   );

@@ -6,6 +6,7 @@ import { page, PageQuery } from "../../domain/schemas/common";
 import { Member, UpdateMember } from "../../domain/schemas/identity";
 import type { AppEnv } from "../http/app-env";
 import { audit } from "../http/audit";
+import { credentialChanged } from "../http/hub-notify";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
@@ -39,6 +40,7 @@ export const memberRoutes = tenantRouter()
       requireOwnerFor(c, before.role, role);
       const member = await c.get("data").members.setRole(userId, role);
       await audit(c, { action: "member.role_changed", targetType: "user", targetId: userId, outcome: "success", details: { from: before.role, to: role } });
+      await credentialChanged(c, { kind: "user", id: userId, change: "role_changed" });
       return c.json(member);
     },
   )
@@ -53,6 +55,7 @@ export const memberRoutes = tenantRouter()
       requireOwnerFor(c, before.role);
       await c.get("data").members.remove(userId);
       await audit(c, { action: "member.removed", targetType: "user", targetId: userId, outcome: "success", details: { role: before.role } });
+      await credentialChanged(c, { kind: "user", id: userId, change: "removed" });
       return c.body(null, 204);
     },
   );

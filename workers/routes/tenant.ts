@@ -5,6 +5,7 @@ import { Tenant, UpdateTenant } from "../../domain/schemas/identity";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
+import { tenantChanged } from "../http/hub-notify";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
 import { requireOwnerFor } from "./members";
@@ -28,6 +29,7 @@ export const tenantRoutes = tenantRouter()
       if (patch.plan) requireOwnerFor(c, "OWNER");
       const tenant = await c.get("platform").tenants.update(c.get("tenant").id, patch);
       await audit(c, { action: "tenant.update", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { fields: Object.keys(patch), ...(patch.plan ? { plan: patch.plan } : {}) } });
+      if (patch.plan) await tenantChanged(c.env, tenant.id, c.get("requestId"));
       return c.json(tenant);
     },
   );

@@ -1,0 +1,26 @@
+import type { Context } from "hono";
+import type { CredentialChange } from "../../durable-objects/tenant-hub/hub";
+import type { AppEnv } from "./app-env";
+
+/**
+ * Tells the tenant's MQTT hub that a credential changed, so cached checks are dropped and
+ * clients using a rotated, revoked or deleted credential are disconnected at once. The change
+ * itself is already committed in the registry; a hub that cannot be reached is logged, not fatal.
+ */
+export async function credentialChanged(c: Context<AppEnv>, change: CredentialChange): Promise<void> {
+  const tenantId = c.get("tenant").id;
+  try {
+    await c.env.TENANT_HUB.getByName(tenantId).credentialChanged(tenantId, change);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", requestId: c.get("requestId"), where: "hub.credentialChanged", message: String(err) }));
+  }
+}
+
+/** Tells a tenant's hub to reload the tenant's plan, limits and status (suspension closes its connections). */
+export async function tenantChanged(env: Env, tenantId: string, requestId?: string): Promise<void> {
+  try {
+    await env.TENANT_HUB.getByName(tenantId).tenantChanged(tenantId);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", requestId, where: "hub.tenantChanged", message: String(err) }));
+  }
+}
