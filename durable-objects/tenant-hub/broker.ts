@@ -112,7 +112,8 @@ export class Broker {
   fail(conn: Connection, err: unknown): void {
     if (err instanceof MqttProtocolError && err.reasonCode === ReasonCode.UnsupportedProtocolVersion && !conn.state.connected) {
       // Refused protocol version: CONNACK in the format the client can read, then close [MQTT-3.1.2-2].
-      const v5 = err.requestedProtocolLevel === 5;
+      const v5 = (err.requestedProtocolLevel ?? 0) >= 5; // newer clients read the v5 format, older ones v3
+
       conn.state.protocolLevel = v5 ? 5 : 4;
       conn.send({ type: "connack", sessionPresent: false, reasonCode: v5 ? ReasonCode.UnsupportedProtocolVersion : ConnectReturnCode.UnacceptableProtocolVersion });
       conn.close();
