@@ -85,6 +85,28 @@ export class MqttDecoder {
     }
   }
 
+  /**
+   * The bytes of a packet started but not completed, exactly as received. Feeding them to a
+   * fresh decoder (same protocol level) restores this one, e.g. after the owner hibernated.
+   */
+  pendingBytes(): Uint8Array {
+    if (this.#body !== null) {
+      const header: number[] = [this.#firstByte];
+      let n = this.#remainingLength;
+      do {
+        let byte = n % 128;
+        n = Math.floor(n / 128);
+        if (n > 0) byte |= 0x80;
+        header.push(byte);
+      } while (n > 0);
+      const out = new Uint8Array(header.length + this.#bodyFilled);
+      out.set(header);
+      out.set(this.#body.subarray(0, this.#bodyFilled), header.length);
+      return out;
+    }
+    return this.#header.slice(0, this.#headerLength);
+  }
+
   #consume(chunk: Uint8Array): MqttPacket[] {
     const packets: MqttPacket[] = [];
     const end = chunk.length;

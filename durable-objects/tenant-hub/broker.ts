@@ -106,6 +106,7 @@ export class Broker {
         return this.fail(conn, err);
       }
     }
+    if (!conn.closed) conn.savePartial();
   }
 
   /** Closes a misbehaving connection with the matching reason; unexpected errors are logged. */

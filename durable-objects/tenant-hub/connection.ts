@@ -24,6 +24,8 @@ export type ConnState = {
   requestProblemInformation: boolean;
   lastActivity: number;
   connectedAt: number;
+  /** Base64 of a packet begun in an earlier frame, when the hub may hibernate before the rest arrives. */
+  partial?: string;
 };
 
 export function newConnState(connId: string, now: number): ConnState {
@@ -47,6 +49,7 @@ export function newConnState(connId: string, now: number): ConnState {
 
 /** Persist last-activity to the attachment at most this often (it is read after hibernation). */
 const ACTIVITY_PERSIST_MS = 5_000;
+const MAX_PARTIAL_BYTES = 1024;
 
 export class Connection {
   readonly decoder: MqttDecoder;
@@ -66,6 +69,10 @@ export class Connection {
   ) {
     this.decoder = new MqttDecoder({ maxPacketSize, ...(state.connected ? { protocolLevel: state.protocolLevel } : {}) });
     this.persistedActivity = state.lastActivity;
+    if (state.partial) {
+      // Restore a packet cut across frames before the hub hibernated.
+      this.decoder.push(Uint8Array.from(atob(state.partial), (c) => c.charCodeAt(0)));
+    }
   }
 
   get id(): string {
@@ -79,6 +86,16 @@ export class Connection {
   persist(): void {
     this.persistedActivity = this.state.lastActivity;
     this.ws.serializeAttachment(this.state);
+  }
+
+  /** Keeps small half-received packets in the attachment (it survives hibernation; large ones are rare and mid-transfer). */
+  savePartial(): void {
+    const pending = this.decoder.pendingBytes();
+    const encoded = pending.length > 0 && pending.length <= MAX_PARTIAL_BYTES ? btoa(String.fromCharCode(...pending)) : undefined;
+    if (encoded === this.state.partial) return;
+    if (encoded) this.state.partial = encoded;
+    else delete this.state.partial;
+    this.persist();
   }
 
   touch(now: number): void {

@@ -135,3 +135,28 @@ describe("keep-alive and wills", () => {
     watcher.close();
   });
 });
+
+describe("frames", () => {
+  it("reassembles a packet split across frames, even when the hub hibernates between them", async () => {
+    const { encodePacket } = await import("../../../domain/mqtt");
+    const watcher = await app("watcher-split");
+    watcher.send({ type: "subscribe", packetId: 1, subscriptions: [sub(topic("sensor-b"))] });
+    await watcher.next("suback");
+    const dev = await device("sensor-b");
+    const publish = encodePacket({ type: "publish", topic: topic("sensor-b"), payload: bytes("split in two"), qos: 1, retain: false, dup: false, packetId: 77 }, 5);
+    const ping = encodePacket({ type: "pingreq" }, 5);
+    dev.sendRaw(publish.subarray(0, 9));
+    await new Promise((r) => setTimeout(r, 100));
+    await evictDurableObject(hub());
+    // The rest of the PUBLISH and a whole PINGREQ in one frame.
+    const rest = new Uint8Array(publish.length - 9 + ping.length);
+    rest.set(publish.subarray(9));
+    rest.set(ping, publish.length - 9);
+    dev.sendRaw(rest);
+    expect((await dev.next("puback")).packetId).toBe(77);
+    await dev.next("pingresp");
+    expect(text((await watcher.next("publish")).payload)).toBe("split in two");
+    dev.close();
+    watcher.close();
+  });
+});

@@ -141,3 +141,19 @@ describe("after an error", () => {
     expect(() => decoder.push(Uint8Array.of(0xc0, 0x00, 0x80, 0x00))).toThrow();
   });
 });
+
+describe("pendingBytes", () => {
+  it("hands over a half-received packet to a fresh decoder (e.g. across hibernation)", () => {
+    const packet = encodePacket({ type: "publish", topic: "a/b", payload: new Uint8Array(300).fill(7), qos: 1, retain: false, dup: false, packetId: 5 }, 5);
+    for (const cut of [1, 2, 3, 10, packet.length - 1]) {
+      const first = new MqttDecoder({ maxPacketSize: 1 << 20, protocolLevel: 5 });
+      expect(first.push(packet.subarray(0, cut))).toEqual([]);
+      const pending = first.pendingBytes();
+      expect([...pending]).toEqual([...packet.subarray(0, cut)]);
+      const second = new MqttDecoder({ maxPacketSize: 1 << 20, protocolLevel: 5 });
+      expect(second.push(pending)).toEqual([]);
+      const [decoded] = second.push(packet.subarray(cut));
+      expect(decoded).toMatchObject({ type: "publish", topic: "a/b", packetId: 5 });
+    }
+  });
+});
