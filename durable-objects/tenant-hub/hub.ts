@@ -80,7 +80,7 @@ export class TenantHub extends DurableObject<Env> {
       audit: (e) => this.timers!.audit(e),
       presence: (id, status) => this.timers!.presence(id, status),
       telemetryPending: () => this.timers!.telemetryPending(),
-      reschedule: () => this.timers!.reschedule(),
+      reschedule: () => this.timers?.reschedule(),
     };
     this.broker = new Broker(tenantId, this.ctx.storage.sql, effects);
     this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker, () => flushOutbox(this.broker!, this.env.TELEMETRY_QUEUE));

@@ -54,4 +54,6 @@ export function handleSubscribe(broker: Broker, conn: Connection, packet: Subscr
 
   conn.send({ type: "suback", packetId: packet.packetId, reasonCodes: conn.v5 ? codes : codes.map(v3SubackReturnCode) });
   for (const m of retainedToSend) deliver(broker, clientId, m);
+  // A new subscriber to the stats topic starts the periodic $SYS publication.
+  broker.effects.reschedule();
 }
