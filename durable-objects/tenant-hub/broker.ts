@@ -27,6 +27,8 @@ export const BROKER_CONFIG = {
   topicAliasMaximum: 32,
 } as const;
 
+const PRESENCE_EVERY_MS = 10_000;
+
 export type BrokerStats = { messagesIn: number; messagesOut: number; dropped: number; denied: number };
 
 const subscriptionKey = (clientId: string, filter: string) => `${clientId}\u0000${filter}`;
@@ -91,7 +93,14 @@ export class Broker {
       // MQTT over WebSocket is binary only [MQTT-6.0.0-1].
       return this.fail(conn, new MqttProtocolError(ReasonCode.MalformedPacket, "text frame"));
     }
-    conn.touch(this.effects.now());
+    const now = this.effects.now();
+    conn.touch(now);
+    // Any traffic from a device refreshes its last-seen time (batched; at most every 10 s per connection).
+    const principal = conn.state.principal;
+    if (principal?.kind === "device" && now - conn.presenceReportedAt > PRESENCE_EVERY_MS) {
+      conn.presenceReportedAt = now;
+      this.effects.presence(principal.deviceId, null);
+    }
     let packets: MqttPacket[];
     try {
       packets = conn.decoder.push(new Uint8Array(frame));

@@ -59,6 +59,8 @@ export class Connection {
    * safe because every first use of an alias sends the topic along with it. */
   readonly outAliases = new Map<string, number>();
   closed = false;
+  /** When this connection last reported its device's presence (in memory only). */
+  presenceReportedAt = 0;
   private chain: Promise<void> = Promise.resolve();
   private persistedActivity: number;
 
