@@ -23,6 +23,7 @@ import { flushOutbox } from "./telemetry-flush";
 
 /** Headroom over the plan's payload limit for the topic, properties and header. */
 const PACKET_OVERHEAD_BYTES = 8 * 1024;
+const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "outbox", "meta"] as const;
 const CONFIG_TTL_MS = 30_000;
 
 export const CredentialChange = z.object({
@@ -195,6 +196,50 @@ export class TenantHub extends DurableObject<Env> {
   async stats(tenantId: string) {
     const broker = this.init(TenantId.parse(tenantId));
     return { connectedClients: broker.connections.size, ...broker.stats, retained: broker.retained.count(), outbox: broker.outbox.size() };
+  }
+
+  // ---- control plane (offboarding) ----
+
+  /** Rows per table in this hub's storage, for offboarding's before/after verification. */
+  async storageCounts(tenantId: string): Promise<Record<string, number>> {
+    this.init(TenantId.parse(tenantId));
+    const sql = this.ctx.storage.sql;
+    const counts: Record<string, number> = {};
+    for (const table of HUB_TABLES) counts[table] = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
+    return counts;
+  }
+
+  /** Everything the tenant owns in the hub that is worth exporting: retained messages (payloads base64) and session ids. */
+  async exportData(tenantId: string): Promise<{ retained: { topic: string; payloadBase64: string; qos: number; properties: string | null }[]; sessions: string[] }> {
+    this.init(TenantId.parse(tenantId));
+    const sql = this.ctx.storage.sql;
+    const retained = sql
+      .exec<{ topic: string; payload: ArrayBuffer; qos: number; properties: string | null }>("SELECT topic, payload, qos, properties FROM retained ORDER BY topic")
+      .toArray()
+      .map((r) => ({ topic: r.topic, payloadBase64: btoa(String.fromCharCode(...new Uint8Array(r.payload))), qos: r.qos, properties: r.properties }));
+    const sessions = sql.exec<{ client_id: string }>("SELECT client_id FROM sessions ORDER BY client_id").toArray().map((r) => r.client_id);
+    return { retained, sessions };
+  }
+
+  /** Offboarding: closes every connection and deletes all of this hub's storage (alarm included). */
+  async purge(tenantId: string): Promise<void> {
+    const broker = this.init(TenantId.parse(tenantId));
+    broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, "tenant offboarded");
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1000, "tenant offboarded");
+      } catch {
+        // already closed
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.broker = null;
+    this.timers = null;
+    this.tenantId = null;
+    this.conns.clear();
+    // Recreate the (empty) schema so later calls on this object see empty tables, not missing ones.
+    migrate(this.ctx.storage.sql);
   }
 
   private async refreshDevicePrincipals(deviceId: string): Promise<number> {
