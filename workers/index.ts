@@ -1,6 +1,7 @@
 /** The Skylark Worker: HTTP API and MQTT edge (fetch), telemetry consumers (queue). */
 import { app } from "./app";
 
+export { ApiLimiter } from "../durable-objects/api-limiter/limiter";
 export { TenantHub } from "../durable-objects/tenant-hub/hub";
 export { TenantLifecycle } from "./workflows/tenant-lifecycle";
 

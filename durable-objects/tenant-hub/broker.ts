@@ -8,6 +8,7 @@ import { parseSubscription, SubscriptionIndex } from "../../domain/topics";
 import { type Connection } from "./connection";
 import { publishMessage } from "./delivery";
 import type { BrokerEffects } from "./effects";
+import type { HubLimiter } from "./limits";
 import { dispatch } from "./mqtt/dispatcher";
 import { AliasStore } from "./store/aliases";
 import { MessageStore } from "./store/messages";
@@ -53,6 +54,7 @@ export class Broker {
     readonly tenantId: string,
     sql: SqlStorage,
     readonly effects: BrokerEffects,
+    readonly limiter: HubLimiter,
   ) {
     this.sessions = new SessionStore(sql);
     this.messages = new MessageStore(sql);
@@ -128,6 +130,7 @@ export class Broker {
       conn.send({ type: "connack", sessionPresent: false, reasonCode: v5 ? ReasonCode.UnsupportedProtocolVersion : ConnectReturnCode.UnacceptableProtocolVersion });
       conn.close();
     } else if (err instanceof MqttProtocolError) {
+      if (err.reasonCode === ReasonCode.PacketTooLarge) this.limiter.hit("maxPayloadBytes", conn.state.clientId || conn.id);
       conn.close(err.reasonCode, err.message);
     } else {
       console.error(JSON.stringify({ level: "error", tenant: this.tenantId, clientId: conn.state.clientId, message: String(err), stack: (err as Error)?.stack }));
@@ -148,6 +151,7 @@ export class Broker {
     this.aliases.drop(connId);
     if (!connected || this.connections.get(clientId) !== conn) return;
     this.connections.delete(clientId);
+    this.limiter.forget(clientId);
     const now = this.effects.now();
     if (!graceful) this.wills.arm(clientId, now);
     this.sessions.detach(clientId, connId, now);

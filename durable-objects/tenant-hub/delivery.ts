@@ -71,6 +71,7 @@ export function deliver(broker: Broker, clientId: string, msg: HubMessage): void
     if (dropped) {
       broker.stats.dropped += dropped;
       broker.sessions.addDropped(clientId, dropped);
+      broker.limiter.hit("maxQueuedMessagesPerSession", clientId);
     }
     return;
   }

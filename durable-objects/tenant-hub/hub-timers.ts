@@ -9,6 +9,7 @@ import type { Broker } from "./broker";
 import { publishMessage } from "./delivery";
 import type { HubAuditEvent } from "./effects";
 import { RegistryWriter } from "./registry-writer";
+import { writeMeta } from "./store/schema";
 
 const OUTBOX_DELAY_MS = 100;
 const WRITER_DELAY_MS = 1_000;
@@ -42,6 +43,11 @@ export class HubTimers {
     this.scheduleWriter();
   }
 
+  /** A limit tripped: make sure the hits get written soon. */
+  limitHit(): void {
+    this.scheduleWriter();
+  }
+
   presence(deviceId: string, status: "online" | "offline" | null): void {
     this.writer.touch(deviceId, status, Date.now());
     this.scheduleWriter();
@@ -68,8 +74,20 @@ export class HubTimers {
     this.writerTimer ??= setTimeout(() => void this.runWriter(), WRITER_DELAY_MS);
   }
 
+  /** Limit hits go to usage counters and one sampled audit event per limit per flush. */
+  collectLimitHits(): void {
+    const { counters, samples } = this.broker.limiter.drainHits();
+    if (samples.length === 0) return;
+    this.writer.addUsage(counters);
+    for (const s of samples) {
+      this.writer.audit({ actorType: "anonymous", actorId: null, action: "limit.hit", outcome: "denied", targetType: "limit", targetId: s.limit, details: { hits: s.total, topClients: Object.fromEntries(s.top) } });
+    }
+    writeMeta(this.ctx.storage.sql, "month-count", JSON.stringify({ month: this.broker.limiter.month, count: this.broker.limiter.monthCount }));
+  }
+
   private async runWriter(): Promise<void> {
     this.writerTimer = null;
+    this.collectLimitHits();
     try {
       await this.writer.flush();
     } catch (err) {
@@ -94,6 +112,7 @@ export class HubTimers {
       messagesOut: s.messagesOut,
       droppedMessages: s.dropped,
       deniedRequests: s.denied,
+      limitHits: Object.fromEntries(this.broker.limiter.totals),
     };
     this.lastCounters = { messagesIn: s.messagesIn, messagesOut: s.messagesOut, at: now };
     this.lastStats = now;
@@ -121,7 +140,9 @@ export class HubTimers {
     this.broker.tick();
     if (this.statsWanted() && now - this.lastStats >= STATS_EVERY_MS - 50) this.publishStats(now);
     if (this.outboxDirty || this.broker.outbox.size() > 0) await this.runOutbox();
-    if (this.writer.pending) await this.runWriter();
+    await this.runWriter();
+    // The month's message count survives restarts (the quota spans them).
+    writeMeta(this.ctx.storage.sql, "month-count", JSON.stringify({ month: this.broker.limiter.month, count: this.broker.limiter.monthCount }));
     this.reschedule();
   }
 }

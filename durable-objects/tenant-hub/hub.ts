@@ -17,6 +17,7 @@ import { Broker } from "./broker";
 import { Connection, newConnState, type ConnState } from "./connection";
 import type { BrokerEffects } from "./effects";
 import { HubTimers } from "./hub-timers";
+import { HubLimiter } from "./limits";
 import { publishFromPlatform } from "./platform-publish";
 import { migrate, readMeta, writeMeta } from "./store/schema";
 import { flushOutbox } from "./telemetry-flush";
@@ -83,7 +84,10 @@ export class TenantHub extends DurableObject<Env> {
       telemetryPending: () => this.timers!.telemetryPending(),
       reschedule: () => this.timers?.reschedule(),
     };
-    this.broker = new Broker(tenantId, this.ctx.storage.sql, effects);
+    const month = JSON.parse(readMeta(this.ctx.storage.sql, "month-count") ?? "null") as { month: string; count: number } | null;
+    const limiter = new HubLimiter(this.config.limits, Date.now(), month ?? { month: new Date().toISOString().slice(0, 7), count: 0 });
+    limiter.onHit = () => this.timers?.limitHit();
+    this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter);
     this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker, () => flushOutbox(this.broker!, this.env.TELEMETRY_QUEUE));
     for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
     return this.broker;
@@ -93,6 +97,7 @@ export class TenantHub extends DurableObject<Env> {
     if (!force && Date.now() - this.config.at < CONFIG_TTL_MS) return;
     const tenant = await platformData(openRegistry(this.env.REGISTRY)).tenants.find(this.tenantId!);
     this.config = tenant ? { status: tenant.status, limits: effectiveLimits(tenant.plan, tenant.limits), at: Date.now() } : { status: "deleted", limits: PLAN_LIMITS.starter, at: Date.now() };
+    this.broker?.limiter.configure(this.config.limits);
   }
 
   private connectionFor(ws: WebSocket): Connection | null {

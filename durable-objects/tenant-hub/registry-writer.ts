@@ -15,13 +15,14 @@ export class RegistryWriter {
   private presence = new Map<string, { status?: "online" | "offline"; lastSeenAt: number }>();
   private audits: HubAuditEvent[] = [];
   private suppressed = 0;
+  private usage: Record<string, number> = {};
 
   constructor(env: Env, tenantId: string) {
     this.data = forTenant(openRegistry(env.REGISTRY), tenantId);
   }
 
   get pending(): boolean {
-    return this.presence.size > 0 || this.audits.length > 0 || this.suppressed > 0;
+    return this.presence.size > 0 || this.audits.length > 0 || this.suppressed > 0 || Object.keys(this.usage).length > 0;
   }
 
   touch(deviceId: string, status: "online" | "offline" | null, now: number): void {
@@ -35,6 +36,10 @@ export class RegistryWriter {
     else this.audits.push(event);
   }
 
+  addUsage(counters: Record<string, number>): void {
+    for (const [k, v] of Object.entries(counters)) this.usage[k] = (this.usage[k] ?? 0) + v;
+  }
+
   async flush(): Promise<void> {
     const presence = [...this.presence].map(([id, p]) => ({ id, ...p }));
     const audits: AuditEvent[] = this.audits.map((e) => ({ ...e, outcome: e.outcome }));
@@ -42,6 +47,8 @@ export class RegistryWriter {
     this.presence = new Map();
     this.audits = [];
     this.suppressed = 0;
-    await Promise.all([this.data.devices.recordPresence(presence), this.data.audit.record(audits)]);
+    const usage = this.usage;
+    this.usage = {};
+    await Promise.all([this.data.devices.recordPresence(presence), this.data.audit.record(audits), this.data.usage.add(usage)]);
   }
 }

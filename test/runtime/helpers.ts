@@ -39,6 +39,9 @@ export type TenantFixture = { tenantId: string; ownerToken: string; ownerId: str
 
 export async function signup(tenantId = unique("t"), email = `${unique("owner")}@example.com`, password = "correct horse battery"): Promise<TenantFixture> {
   const body = await expectOk(api("POST", "/api/v1/auth/signup", { body: { email, password, tenant: { id: tenantId, name: `Tenant ${tenantId}` } } }), 201);
+  // Suites that sweep every route make far more requests than a starter plan allows per minute;
+  // the rate limit itself is tested on tenants that keep their plan's numbers.
+  await expectOk(api("PATCH", `/api/v1/admin/tenants/${tenantId}`, { token: OPERATOR_TOKEN, body: { limits: { apiRequestsPerMinute: 1_000_000 } } }));
   return { tenantId, ownerToken: body.token.token, ownerId: body.user.id, email, password };
 }
 

@@ -79,6 +79,12 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
     };
   }
 
+  // The plan's connection limit (a takeover replaces a connection, it does not add one).
+  const limits = broker.effects.limits();
+  if (!broker.connections.has(clientId) && broker.connections.size >= limits.maxConnections) {
+    broker.limiter.hit("maxConnections", clientId);
+    return refuse(conn, ReasonCode.QuotaExceeded, `the plan allows ${limits.maxConnections} concurrent connections`);
+  }
   broker.takeOver(clientId);
 
   // Session: clean start discards any previous one [MQTT-3.1.2-4]; otherwise it resumes [MQTT-3.1.2-5].
@@ -131,7 +137,6 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
 
   const connack: ConnackPacket = { type: "connack", sessionPresent, reasonCode: 0 };
   if (v5) {
-    const limits = broker.effects.limits();
     connack.properties = {
       receiveMaximum: BROKER_CONFIG.receiveMaximum,
       maximumPacketSize: conn.decoder.maxPacketSize,

@@ -29,11 +29,31 @@ function resolveTopic(broker: Broker, conn: Connection, packet: PublishPacket): 
   return known;
 }
 
-function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number): void {
+function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string): void {
   if (packet.qos === 0) return;
   const type = packet.qos === 1 ? "puback" : "pubrec";
+  const properties = reasonString && conn.state.requestProblemInformation ? { properties: { reasonString } } : {};
   // v3.1.1 acknowledgements carry no reason: a refused message is acknowledged and dropped.
-  conn.send(conn.v5 ? { type, packetId: packet.packetId!, reasonCode } : { type, packetId: packet.packetId! });
+  conn.send(conn.v5 ? { type, packetId: packet.packetId!, reasonCode, ...properties } : { type, packetId: packet.packetId! });
+}
+
+/**
+ * Plan limits, checked before the payload is looked at. Over a rate or the monthly quota a v5
+ * QoS≥1 message is refused with 0x97 (the client may retry later), QoS 0 is dropped, and a
+ * 3.1.1 QoS≥1 message — which cannot be refused — closes the connection unacknowledged, so
+ * the client redelivers it after reconnecting: nothing is acknowledged and then dropped.
+ * Persistent abuse disconnects a v5 client with 0x96.
+ */
+function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic: string): boolean {
+  const telemetry = topic.endsWith("/telemetry");
+  const verdict = broker.limiter.checkPublish(conn.state.clientId, packet.payload, telemetry, broker.effects.now());
+  if (verdict.ok) return true;
+  broker.stats.dropped++;
+  if (broker.limiter.abusive(conn.state.clientId)) throw new MqttProtocolError(ReasonCode.MessageRateTooHigh, `persistently over ${verdict.limit}`);
+  if (packet.qos > 0 && !conn.v5) throw new MqttProtocolError(ReasonCode.MessageRateTooHigh, `over ${verdict.limit}`);
+  const l = broker.limiter.current;
+  acknowledge(conn, packet, verdict.reasonCode, verdict.limit === "monthlyMessageQuota" ? `monthly message quota of ${l.monthlyMessageQuota} reached` : `rate limit ${verdict.limit} exceeded`);
+  return false;
 }
 
 export async function handlePublish(broker: Broker, conn: Connection, packet: PublishPacket): Promise<void> {
@@ -41,6 +61,7 @@ export async function handlePublish(broker: Broker, conn: Connection, packet: Pu
   const topic = resolveTopic(broker, conn, packet);
   const valid = validateTopicName(topic);
   if (!valid.ok) throw new MqttProtocolError(ReasonCode.TopicNameInvalid, `topic name: ${valid.reason}`);
+  if (!admitted(broker, conn, packet, topic)) return;
   // Flow control: more unacknowledged QoS 2 messages than announced [MQTT-3.3.4-7].
   if (packet.qos === 2 && broker.messages.inboundQos2Count(clientId) >= BROKER_CONFIG.receiveMaximum) {
     throw new MqttProtocolError(ReasonCode.ReceiveMaximumExceeded, "receive maximum exceeded");

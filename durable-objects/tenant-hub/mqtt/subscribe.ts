@@ -37,6 +37,7 @@ export function handleSubscribe(broker: Broker, conn: Connection, packet: Subscr
     }
     const existing = broker.sessions.subscriptionsOf(clientId).some((s) => s.filter === filter);
     if (!existing && broker.sessions.subscriptionCount(clientId) >= limit) {
+      broker.limiter.hit("maxSubscriptionsPerConnection", clientId);
       codes.push(ReasonCode.QuotaExceeded);
       continue;
     }

@@ -1,0 +1,128 @@
+/**
+ * The hub as its tenant's MQTT rate limiter. Token buckets per device (client) and for the whole
+ * tenant (messages and data points), the monthly message quota, and counts of every limit hit
+ * (per limit and device) that go to usage, `$SYS` stats and a sampled audit trail. Checks run
+ * before the payload is looked at, so a flood is refused cheaply.
+ */
+import { limitHitCounter, type LimitName } from "../../domain/limits/names";
+import { countDataPoints, TokenBucket } from "../../domain/limits/rate";
+import type { PlanLimits } from "../../domain/plans";
+
+/**
+ * A refused PUBLISH is acknowledged with 0x97 Quota exceeded: v5 allows 0x96 (Message rate too
+ * high) only in DISCONNECT, which is what persistent abusers get.
+ */
+export type PublishVerdict = { ok: true; points: number } | { ok: false; limit: LimitName; reasonCode: 0x97 };
+
+/** Refusals in a row (within this window) after which a client counts as abusive and is disconnected. */
+const ABUSE_WINDOW_MS = 10_000;
+export const ABUSE_THRESHOLD = 100;
+
+type ClientState = { bucket: TokenBucket; refusals: number; windowStart: number };
+
+export class HubLimiter {
+  private limits: PlanLimits;
+  private tenantMessages: TokenBucket;
+  private tenantPoints: TokenBucket;
+  private readonly clients = new Map<string, ClientState>();
+  /** Messages accepted this month, and which month that is (`YYYY-MM`). */
+  monthCount: number;
+  month: string;
+  /** Limit hits since the last flush: limit → device/client → count. */
+  hits = new Map<LimitName, Map<string, number>>();
+  /** Totals since the hub started, for `$SYS`. */
+  readonly totals = new Map<LimitName, number>();
+  /** Called on every hit, so the owner can schedule writing them out. */
+  onHit: () => void = () => {};
+
+  constructor(limits: PlanLimits, now: number, month: { month: string; count: number }) {
+    this.limits = limits;
+    this.tenantMessages = new TokenBucket(limits.messagesPerSecond, limits.messagesPerSecond * limits.burstSeconds, now);
+    this.tenantPoints = new TokenBucket(limits.dataPointsPerSecond, limits.dataPointsPerSecond * limits.burstSeconds, now);
+    this.month = month.month;
+    this.monthCount = month.count;
+  }
+
+  get current(): PlanLimits {
+    return this.limits;
+  }
+
+  configure(limits: PlanLimits): void {
+    this.limits = limits;
+    this.tenantMessages.reconfigure(limits.messagesPerSecond, limits.messagesPerSecond * limits.burstSeconds);
+    this.tenantPoints.reconfigure(limits.dataPointsPerSecond, limits.dataPointsPerSecond * limits.burstSeconds);
+    for (const c of this.clients.values()) c.bucket.reconfigure(limits.messagesPerSecondPerDevice, limits.messagesPerSecondPerDevice * limits.burstSeconds);
+  }
+
+  private client(clientId: string, now: number): ClientState {
+    let c = this.clients.get(clientId);
+    if (!c) {
+      const l = this.limits;
+      c = { bucket: new TokenBucket(l.messagesPerSecondPerDevice, l.messagesPerSecondPerDevice * l.burstSeconds, now), refusals: 0, windowStart: now };
+      this.clients.set(clientId, c);
+    }
+    return c;
+  }
+
+  forget(clientId: string): void {
+    this.clients.delete(clientId);
+  }
+
+  /** Decides one PUBLISH. `telemetry` payloads are metered as data points (a backlog array counts each reading). */
+  checkPublish(clientId: string, payload: Uint8Array, telemetry: boolean, now: number): PublishVerdict {
+    const month = new Date(now).toISOString().slice(0, 7);
+    if (month !== this.month) {
+      this.month = month;
+      this.monthCount = 0;
+    }
+    if (this.monthCount >= this.limits.monthlyMessageQuota) return this.refuse(clientId, "monthlyMessageQuota", now);
+    const client = this.client(clientId, now);
+    if (!client.bucket.take(now)) return this.refuse(clientId, "messagesPerSecondPerDevice", now);
+    if (!this.tenantMessages.take(now)) return this.refuse(clientId, "messagesPerSecond", now);
+    const points = telemetry ? countDataPoints(payload) : 0;
+    if (points > 0 && !this.tenantPoints.take(now, Math.min(points, this.limits.dataPointsPerSecond * this.limits.burstSeconds))) {
+      return this.refuse(clientId, "dataPointsPerSecond", now);
+    }
+    this.monthCount++;
+    client.refusals = 0;
+    return { ok: true, points };
+  }
+
+  /** Counts a limit hit that is not about publishing (connections, subscriptions, payload size, queue). */
+  hit(limit: LimitName, clientId: string): void {
+    const perClient = this.hits.get(limit) ?? new Map<string, number>();
+    perClient.set(clientId, (perClient.get(clientId) ?? 0) + 1);
+    this.hits.set(limit, perClient);
+    this.totals.set(limit, (this.totals.get(limit) ?? 0) + 1);
+    this.onHit();
+  }
+
+  /** True when the client has been refused so often lately that it should be disconnected. */
+  abusive(clientId: string): boolean {
+    return (this.clients.get(clientId)?.refusals ?? 0) >= ABUSE_THRESHOLD;
+  }
+
+  private refuse(clientId: string, limit: LimitName, now: number): PublishVerdict {
+    this.hit(limit, clientId);
+    const client = this.client(clientId, now);
+    if (now - client.windowStart > ABUSE_WINDOW_MS) {
+      client.windowStart = now;
+      client.refusals = 0;
+    }
+    client.refusals++;
+    return { ok: false, limit, reasonCode: 0x97 };
+  }
+
+  /** Takes the hits since the last call, as usage counters and one audit sample per limit. */
+  drainHits(): { counters: Record<string, number>; samples: { limit: LimitName; total: number; top: [string, number][] }[] } {
+    const counters: Record<string, number> = {};
+    const samples: { limit: LimitName; total: number; top: [string, number][] }[] = [];
+    for (const [limit, perClient] of this.hits) {
+      const total = [...perClient.values()].reduce((a, b) => a + b, 0);
+      counters[limitHitCounter(limit)] = total;
+      samples.push({ limit, total, top: [...perClient].sort((a, b) => b[1] - a[1]).slice(0, 5) });
+    }
+    this.hits = new Map();
+    return { counters, samples };
+  }
+}
