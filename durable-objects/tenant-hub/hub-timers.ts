@@ -12,6 +12,7 @@ import { RegistryWriter } from "./registry-writer";
 import { writeMeta } from "./store/schema";
 
 const OUTBOX_DELAY_MS = 100;
+const FULL_BATCH = 100;
 const WRITER_DELAY_MS = 1_000;
 const RETRY_MS = 5_000;
 const STATS_EVERY_MS = 10_000;
@@ -21,6 +22,9 @@ export class HubTimers {
   private outboxTimer: ReturnType<typeof setTimeout> | null = null;
   private writerTimer: ReturnType<typeof setTimeout> | null = null;
   private outboxDirty = false;
+  /** Envelopes written since the last flush started; one flush runs at a time. */
+  private pendingEnvelopes = 0;
+  private flushing = false;
   private alarmAt: number | null = null;
   private lastStats = 0;
   private lastCounters = { messagesIn: 0, messagesOut: 0, at: Date.now() };
@@ -53,13 +57,23 @@ export class HubTimers {
     this.scheduleWriter();
   }
 
+  /** Flushes ~100 ms after the first pending envelope, or at once when a full batch is waiting. */
   telemetryPending(): void {
     this.outboxDirty = true;
+    if (++this.pendingEnvelopes >= FULL_BATCH && !this.flushing) {
+      if (this.outboxTimer) clearTimeout(this.outboxTimer);
+      this.outboxTimer = null;
+      void this.runOutbox();
+      return;
+    }
     this.outboxTimer ??= setTimeout(() => void this.runOutbox(), OUTBOX_DELAY_MS);
   }
 
   private async runOutbox(): Promise<void> {
     this.outboxTimer = null;
+    if (this.flushing) return;
+    this.flushing = true;
+    this.pendingEnvelopes = 0;
     try {
       const empty = await this.flushOutbox();
       this.outboxDirty = !empty;
@@ -67,6 +81,9 @@ export class HubTimers {
     } catch (err) {
       console.error(JSON.stringify({ level: "warn", tenant: this.tenantId, where: "outbox", message: String(err) }));
       this.reschedule(Date.now() + RETRY_MS);
+    } finally {
+      this.flushing = false;
+      if (this.pendingEnvelopes > 0) this.outboxTimer ??= setTimeout(() => void this.runOutbox(), OUTBOX_DELAY_MS);
     }
   }
 
