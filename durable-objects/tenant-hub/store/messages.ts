@@ -5,6 +5,9 @@
 import type { QoS } from "../../../domain/mqtt";
 import { decodeProperties, encodeProperties, type HubMessage } from "../message";
 
+/** Queued payload bytes one offline session may hold (besides the plan's message count). */
+export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+
 export type OutboundState = "queued" | "sent" | "released";
 
 export type OutboundRow = { id: number; clientId: string; state: OutboundState; packetId: number | null; message: HubMessage; createdAt: number };
@@ -44,8 +47,9 @@ export class MessageStore {
   constructor(private readonly sql: SqlStorage) {}
 
   /**
-   * Appends a message for a session, keeping at most `limit` queued messages: the oldest queued
-   * ones are dropped first. Returns how many were dropped.
+   * Appends a message for a session, keeping at most `limit` queued messages and
+   * MAX_QUEUED_BYTES of queued payload: the oldest queued ones are dropped first. Returns how
+   * many were dropped.
    */
   enqueue(clientId: string, msg: HubMessage, limit: number, now: number, state: OutboundState = "queued", packetId: number | null = null): { id: number; dropped: number } {
     const cursor = this.sql.exec<{ id: number }>(
@@ -72,8 +76,23 @@ export class MessageStore {
           queued - limit,
         ).rowsWritten;
       }
+      dropped += this.trimToBytes(clientId, MAX_QUEUED_BYTES);
     }
     return { id, dropped };
+  }
+
+  /** Drops the oldest queued messages until the session's queued payload fits in `maxBytes`. */
+  private trimToBytes(clientId: string, maxBytes: number): number {
+    let total = this.sql.exec<{ n: number | null }>("SELECT SUM(length(payload)) AS n FROM messages WHERE client_id = ? AND state = 'queued'", clientId).one().n ?? 0;
+    let dropped = 0;
+    while (total > maxBytes) {
+      const oldest = this.sql.exec<{ id: number; size: number }>("SELECT id, length(payload) AS size FROM messages WHERE client_id = ? AND state = 'queued' ORDER BY id LIMIT 1", clientId).toArray()[0];
+      if (!oldest) break;
+      this.sql.exec("DELETE FROM messages WHERE id = ?", oldest.id);
+      total -= oldest.size;
+      dropped++;
+    }
+    return dropped;
   }
 
   /** Messages waiting to be sent, oldest first. */

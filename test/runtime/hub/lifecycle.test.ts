@@ -160,3 +160,36 @@ describe("frames", () => {
     watcher.close();
   });
 });
+
+describe("offline queue bounds", () => {
+  it("keeps at most the plan's queued messages per offline session, dropping the oldest and counting drops", async () => {
+    const { api, expectOk, OPERATOR_TOKEN } = await import("../helpers");
+    const s = await signup();
+    await expectOk(api("PATCH", `/api/v1/admin/tenants/${s.tenantId}`, { token: OPERATOR_TOKEN, body: { limits: { maxQueuedMessagesPerSession: 3 } } }));
+    const dev = await createDevice(s.ownerToken, { id: "q-dev" });
+    const props = { sessionExpiryInterval: 600 };
+    const subscriber = await connect(s.tenantId, { clientId: "q-sub", username: "api", password: s.ownerToken, cleanStart: false, properties: props });
+    subscriber.send({ type: "subscribe", packetId: 1, subscriptions: [sub(`t/${s.tenantId}/devices/q-dev/events`)] });
+    await subscriber.next("suback");
+    subscriber.send({ type: "disconnect", reasonCode: 0 });
+    await subscriber.waitClosed();
+    const pub = await connect(s.tenantId, { clientId: "q-dev", username: "q-dev", password: dev.credentials.password });
+    for (let i = 0; i < 5; i++) {
+      pub.send({ type: "publish", topic: `t/${s.tenantId}/devices/q-dev/events`, payload: bytes(`e${i}`), qos: 1, retain: false, dup: false, packetId: i + 1 });
+      await pub.next("puback");
+    }
+    const stats = await env.TENANT_HUB.getByName(s.tenantId).stats(s.tenantId);
+    expect(stats.dropped).toBe(2);
+    const back = await connect(s.tenantId, { clientId: "q-sub", username: "api", password: s.ownerToken, cleanStart: false, properties: props });
+    const got: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await back.next("publish");
+      got.push(text(p.payload));
+      back.send({ type: "puback", packetId: p.packetId!, reasonCode: 0 });
+    }
+    expect(got).toEqual(["e2", "e3", "e4"]);
+    await back.nothing("publish", 200);
+    pub.close();
+    back.close();
+  });
+});
