@@ -22,6 +22,10 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   JWT_SIGNING_KEY: "test-signing-secret-not-for-production-0123456789",
                   OPERATOR_TOKEN: "test-operator-token",
+                  // workerd has no Durable Object jurisdictions; routing is unit-tested instead.
+                  DURABLE_OBJECT_JURISDICTIONS: "record-only",
+                  // Domain verification tests answer this resolver themselves.
+                  DOH_RESOLVER_URL: "https://doh.test/dns-query",
                 },
               },
             }),

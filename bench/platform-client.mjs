@@ -6,14 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, freePort, generateSecrets, startPlatform, writeVarsFile } from "../scripts/platform.mjs";
 
-export async function platform() {
-  if (process.env.SKYLARK_URL) return { url: process.env.SKYLARK_URL, operatorToken: process.env.SKYLARK_OPERATOR_TOKEN, stop: async () => {} };
+export async function platform({ logLevel } = {}) {
+  if (process.env.SKYLARK_URL) return { url: process.env.SKYLARK_URL, operatorToken: process.env.SKYLARK_OPERATOR_TOKEN, output: () => "", stop: async () => {} };
   const dir = mkdtempSync(join(tmpdir(), "skylark-bench-"));
   const secrets = await generateSecrets();
   writeVarsFile(join(dir, "secrets.env"), secrets);
   applyMigrations({ persistTo: join(dir, "state") });
-  const p = await startPlatform({ port: await freePort(), persistTo: join(dir, "state"), envFile: join(dir, "secrets.env"), quiet: true });
-  return { url: p.url, operatorToken: secrets.OPERATOR_TOKEN, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  const p = await startPlatform({ port: await freePort(), persistTo: join(dir, "state"), envFile: join(dir, "secrets.env"), quiet: true, ...(logLevel ? { logLevel } : {}) });
+  return { url: p.url, operatorToken: secrets.OPERATOR_TOKEN, output: p.output, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 export function api(base) {

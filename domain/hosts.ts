@@ -7,7 +7,7 @@
 import { TenantId } from "./ids";
 
 /** Names under the platform domain that are never tenant ids. */
-export const RESERVED_SUBDOMAINS = new Set(["www", "api", "app", "admin", "mqtt", "docs", "status", "static", "cdn", "mail", "platform", "skylark", "operator", "auth", "login", "t"]);
+export const RESERVED_SUBDOMAINS = new Set(["www", "api", "app", "admin", "mqtt", "docs", "status", "static", "cdn", "mail", "platform", "skylark", "operator", "auth", "login", "t", "customers"]);
 
 export type HostKind = { kind: "platform" } | { kind: "tenant"; tenantId: string } | { kind: "custom"; hostname: string };
 

@@ -27,11 +27,27 @@ export function randomBase32(length: number): string {
 /** Time-ordered unique id (ULID-like: 10 chars of milliseconds, then 16 random), so that
  * sorting by id sorts by creation time, which cursor pagination relies on. */
 export function sortableId(now = Date.now()): string {
+  return sortableTimePrefix(now) + randomBase32(16);
+}
+
+/** The 10-character time part of a sortable id. */
+export function sortableTimePrefix(now: number): string {
   let time = "";
   let t = now;
   for (let i = 0; i < 10; i++) {
     time = BASE32[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return time + randomBase32(16);
+  return time;
+}
+
+/**
+ * A sortable id whose random part is derived from `key`: the same (time, key) always gives the
+ * same id, so a retried step that inserts it with ON CONFLICT DO NOTHING writes it once.
+ */
+export async function deterministicSortableId(now: number, key: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+  let tail = "";
+  for (let i = 0; i < 16; i++) tail += BASE32[digest[i]! & 31];
+  return sortableTimePrefix(now) + tail;
 }

@@ -71,10 +71,12 @@ export function applyMigrations({ persistTo } = {}) {
  * Starts `wrangler dev` and resolves once /healthz answers. `envFile` supplies the secrets.
  * Returns { url, stop }.
  */
-export async function startPlatform({ port = 8787, persistTo, envFile, quiet = false, ip = "127.0.0.1" } = {}) {
-  const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--log-level", quiet ? "error" : "info"];
+export async function startPlatform({ port = 8787, persistTo, envFile, quiet = false, ip = "127.0.0.1", logLevel } = {}) {
+  const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--log-level", logLevel ?? (quiet ? "error" : "info")];
   if (persistTo) args.push("--persist-to", persistTo);
   if (envFile) args.push("--env-file", envFile);
+  // workerd does not implement Durable Object jurisdictions: record tenants' regions without placing objects.
+  args.push("--var", "DURABLE_OBJECT_JURISDICTIONS:record-only");
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"], detached: true });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

@@ -12,12 +12,17 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { assetRoutes } from "./routes/assets";
 import { auditRoutes } from "./routes/audit";
 import { authRoutes } from "./routes/auth";
+import { brandingRoutes } from "./routes/branding";
 import { deviceProfileRoutes } from "./routes/device-profiles";
 import { deviceRoutes } from "./routes/devices";
+import { domainRoutes } from "./routes/domains";
+import { exportRoutes } from "./routes/exports";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { mqttRoutes } from "./routes/mqtt";
+import { telemetryRoutes } from "./routes/telemetry";
 import { tenantRoutes } from "./routes/tenant";
+import { adminUsageRoutes, usageRoutes } from "./routes/usage";
 
 /** The HTTP surface: one sub-app per resource under /api/v1, problem+json everywhere. */
 export function createApp() {
@@ -40,6 +45,12 @@ export function createApp() {
   app.route("/api/v1/api-keys", apiKeyRoutes);
   app.route("/api/v1/audit", auditRoutes);
   app.route("/api/v1/admin/tenants", adminTenantRoutes);
+  app.route("/api/v1/domains", domainRoutes);
+  app.route("/api/v1/exports", exportRoutes);
+  app.route("/api/v1/branding", brandingRoutes);
+  app.route("/api/v1/telemetry", telemetryRoutes);
+  app.route("/api/v1/usage", usageRoutes);
+  app.route("/api/v1/admin/usage", adminUsageRoutes);
 
   app.get("/api/v1/openapi.json", doc({ summary: "This API's OpenAPI 3.1 document", tags: ["meta"] }), (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
   app.get("/api/v1/docs", doc({ summary: "Readable API reference", tags: ["meta"], ok: { contentType: "text/html" } }), (c) => c.html(DOCS_PAGE));

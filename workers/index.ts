@@ -1,14 +1,20 @@
 /** The Skylark Worker: HTTP API and MQTT edge (fetch), telemetry consumers (queue). */
 import { app } from "./app";
+import { consumeDeadLetters, deadLetterDeps } from "./queue/dead-letter-consumer";
+import { TELEMETRY_DLQ_NAME, TELEMETRY_QUEUE_NAME } from "./queue/messages";
+import { consumeTelemetry, consumerDeps } from "./queue/telemetry-consumer";
 
 export { ApiLimiter } from "../durable-objects/api-limiter/limiter";
 export { TenantHub } from "../durable-objects/tenant-hub/hub";
+export { TelemetryStore } from "../durable-objects/telemetry-store/store";
 export { TenantLifecycle } from "./workflows/tenant-lifecycle";
 
 export default {
   fetch: app.fetch,
-  async queue(_batch: MessageBatch, _env: Env): Promise<void> {
-    // The telemetry consumer arrives with the telemetry pipeline; until then batches are retried.
-    _batch.retryAll();
+  async queue(batch: MessageBatch, env: Env): Promise<void> {
+    if (batch.queue === TELEMETRY_QUEUE_NAME) await consumeTelemetry(batch, consumerDeps(env));
+    else if (batch.queue === TELEMETRY_DLQ_NAME) await consumeDeadLetters(batch, deadLetterDeps(env));
+    // A queue this Worker does not know: keep the messages for a consumer that does.
+    else batch.retryAll();
   },
 } satisfies ExportedHandler<Env>;

@@ -103,3 +103,27 @@ export async function publicJwks(keyMaterial: string): Promise<{ keys: JWK[] }> 
 export function looksLikeJwt(value: string): boolean {
   return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(value);
 }
+
+const STATEMENT_AUDIENCE = "skylark-statements";
+
+/**
+ * Signs a platform statement (a deletion certificate, for one) with the platform key: a JWT
+ * with no expiry whose `typ` header names the kind of statement, verifiable by anyone with the
+ * JWKS. Its audience differs from access tokens', so a statement is never accepted as one.
+ */
+export async function signStatement(keyMaterial: string, type: string, claims: Record<string, unknown>): Promise<string> {
+  const key = await signingKey(keyMaterial);
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: type }).setIssuer(ISSUER).setAudience(STATEMENT_AUDIENCE).setIssuedAt().setJti(crypto.randomUUID()).sign(key.sign);
+}
+
+/** The statement's claims when its signature, issuer, audience and type check out; otherwise null. */
+export async function verifyStatement(keyMaterial: string, type: string, jws: string): Promise<Record<string, unknown> | null> {
+  const key = await signingKey(keyMaterial);
+  try {
+    const { payload, protectedHeader } = await jwtVerify(jws, key.verify, { issuer: ISSUER, audience: STATEMENT_AUDIENCE, algorithms: [key.alg], typ: type });
+    return protectedHeader.typ === type ? payload : null;
+  } catch (err) {
+    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return null;
+    throw err;
+  }
+}

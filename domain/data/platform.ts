@@ -4,18 +4,17 @@
  */
 import { and, count, eq, inArray, like, or } from "drizzle-orm";
 import { AppError, notFound } from "../errors";
-import type { Plan } from "../plans";
 import type { Role } from "../roles";
 import type { Tenant, User } from "../schemas/identity";
 import type { PageQuery } from "../schemas/common";
 import { afterCursor, isUniqueViolation, toPage, type Db } from "./db";
-import { devices, memberships, tenants, users } from "./schema";
+import { lifecycleData } from "./lifecycle-data";
+import { chunks } from "./repos/devices";
+import { devices, memberships, tenants, usage, users } from "./schema";
 
 type TenantRow = typeof tenants.$inferSelect;
 const toTenant = (r: TenantRow): Tenant => r;
 const toUser = ({ passwordHash: _p, updatedAt: _u, ...r }: typeof users.$inferSelect): User => r;
-
-export type NewTenant = { id: string; name: string; plan: Plan; region: Tenant["region"]; status: Tenant["status"] };
 
 export function platformData(db: Db) {
   return {
@@ -41,6 +40,15 @@ export function platformData(db: Db) {
         if (ids.length === 0) return {};
         const rows = await db.select({ tenantId: devices.tenantId, n: count() }).from(devices).where(inArray(devices.tenantId, ids)).groupBy(devices.tenantId).all();
         return Object.fromEntries(rows.map((r) => [r.tenantId, r.n]));
+      },
+      /** Usage metrics of one month for the given tenants (the operator's platform-wide view). */
+      async usageFor(ids: string[], period: string): Promise<Record<string, Record<string, number>>> {
+        const out: Record<string, Record<string, number>> = {};
+        for (const part of chunks(ids)) {
+          const rows = await db.select().from(usage).where(and(inArray(usage.tenantId, part), eq(usage.period, period))).all();
+          for (const r of rows) (out[r.tenantId] ??= {})[r.metric] = r.value;
+        }
+        return out;
       },
       async update(id: string, patch: Partial<Pick<TenantRow, "name" | "plan" | "status" | "limits" | "branding">>): Promise<Tenant> {
         const row = await db.update(tenants).set({ ...patch, updatedAt: Date.now() }).where(eq(tenants.id, id)).returning().get();
@@ -74,34 +82,8 @@ export function platformData(db: Db) {
       },
     },
 
-    /** Creates a tenant whose owner is still to accept an invitation (operator onboarding). */
-    async createTenantWithoutOwner(tenant: NewTenant): Promise<Tenant> {
-      const now = Date.now();
-      try {
-        return toTenant(await db.insert(tenants).values({ ...tenant, createdAt: now, updatedAt: now }).returning().get());
-      } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError("already_exists", `tenant id '${tenant.id}' is taken`);
-        throw err;
-      }
-    },
-
-    /**
-     * Creates a tenant together with its owner membership in one atomic batch, so a tenant
-     * never exists without an owner. The user must already exist.
-     */
-    async createTenantWithOwner(tenant: NewTenant, ownerUserId: string): Promise<Tenant> {
-      const now = Date.now();
-      try {
-        const [rows] = await db.batch([
-          db.insert(tenants).values({ ...tenant, createdAt: now, updatedAt: now }).returning(),
-          db.insert(memberships).values({ tenantId: tenant.id, userId: ownerUserId, role: "OWNER", createdAt: now, updatedAt: now }),
-        ]);
-        return toTenant(rows[0]!);
-      } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError("already_exists", `tenant id '${tenant.id}' is taken`);
-        throw err;
-      }
-    },
+    /** Tenant lifecycle writes (claim, transitions, tombstone), the hostname directory and deletion certificates. */
+    lifecycle: lifecycleData(db),
   };
 }
 

@@ -23,6 +23,8 @@ export const tenants = sqliteTable("tenants", {
   /** Per-tenant overrides of the plan's limits, set by the platform operator. */
   limits: json<Record<string, number>>("limits").notNull().default(sql`'{}'`),
   branding: json<Record<string, string>>("branding").notNull().default(sql`'{}'`),
+  /** Set when offboarding finished; the row stays as a tombstone so the id is not reused too soon. */
+  deletedAt: integer("deleted_at"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -185,6 +187,8 @@ export const domains = sqliteTable(
     status: text("status", { enum: ["pending", "active", "failed"] }).notNull(),
     verificationToken: text("verification_token").notNull(),
     providerId: text("provider_id"),
+    /** DNS records Cloudflare for SaaS asks for (ownership / certificate validation), as it returned them. */
+    providerRecords: json<{ type: "CNAME" | "TXT"; name: string; value: string; purpose: "routing" | "ownership" | "certificate" }[]>("provider_records").notNull().default(sql`'[]'`),
     failureReason: text("failure_reason"),
     verifiedAt: integer("verified_at"),
     createdAt: createdAt(),
@@ -227,4 +231,63 @@ export const usage = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.period, t.metric] })],
+);
+
+/**
+ * Telemetry queue messages that failed every retry and reached the dead-letter queue. Kept until
+ * a member re-drives (re-enqueues) or discards them; `queue_message_id` makes recording them
+ * idempotent when the dead-letter queue redelivers.
+ */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    tenantId: tenantRef(),
+    /** Time-ordered, so lists page newest first. */
+    id: text("id").notNull(),
+    queueMessageId: text("queue_message_id").notNull(),
+    kind: text("kind", { enum: ["envelope", "ae-spill", "malformed"] }).notNull(),
+    msgId: text("msg_id"),
+    topic: text("topic"),
+    /** When the hub received the original publish (envelopes only). */
+    receivedAt: integer("received_at"),
+    attempts: integer("attempts").notNull(),
+    /** The queue body as JSON, exactly as it was enqueued. */
+    body: text("body").notNull(),
+    status: text("status", { enum: ["dead", "redriven"] }).notNull().default("dead"),
+    deadAt: integer("dead_at").notNull(),
+    redrivenAt: integer("redriven_at"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("dead_letters_queue_message").on(t.tenantId, t.queueMessageId)],
+);
+
+/** Dashboards of a tenant; onboarding creates a starter dashboard. */
+export const dashboards = sqliteTable(
+  "dashboards",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    /** Widget layout as the web UI stores it. */
+    layout: json<Record<string, unknown>[]>("layout").notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/**
+ * Signed deletion certificates of offboarded tenants. A platform table: it outlives the tenant's
+ * data on purpose (no foreign key to `tenants`), and holds counts and hashes, never tenant data.
+ */
+export const deletionCertificates = sqliteTable(
+  "deletion_certificates",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    issuedAt: integer("issued_at").notNull(),
+    manifestSha256: text("manifest_sha256").notNull(),
+    /** The certificate as a compact JWS signed with the platform key. */
+    jws: text("jws").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );

@@ -7,7 +7,10 @@ import type { Db } from "./db";
 import { apiKeyRepo } from "./repos/api-keys";
 import { assetRepo, sensorRepo } from "./repos/assets";
 import { auditRepo } from "./repos/audit";
+import { dashboardRepo } from "./repos/dashboards";
+import { deadLetterRepo } from "./repos/dead-letters";
 import { deviceRepo } from "./repos/devices";
+import { domainRepo } from "./repos/domains";
 import { invitationRepo, memberRepo } from "./repos/members";
 import { profileRepo } from "./repos/profiles";
 import { usageRepo } from "./repos/usage";
@@ -24,6 +27,9 @@ export function forTenant(db: Db, tenantId: string) {
     apiKeys: apiKeyRepo(db, tenantId),
     audit: auditRepo(db, tenantId),
     usage: usageRepo(db, tenantId),
+    deadLetters: deadLetterRepo(db, tenantId),
+    domains: domainRepo(db, tenantId),
+    dashboards: dashboardRepo(db, tenantId),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TenantId } from "../ids";
+import { DEFAULT_DOWNLOAD_WINDOW_HOURS, MAX_DOWNLOAD_WINDOW_HOURS } from "../lifecycle/policy";
 import { LimitOverrides, Plan } from "../plans";
 import { Role } from "../roles";
 import { DisplayName, Email, Password, Timestamp } from "./common";
@@ -22,6 +23,8 @@ export const Tenant = z.object({
   region: Region,
   limits: z.record(z.string(), z.number()),
   branding: z.record(z.string(), z.string()),
+  /** When offboarding finished (status `deleted`); the id stays reserved for a retention period. */
+  deletedAt: Timestamp.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -94,5 +97,12 @@ export const AdminCreateTenant = z.strictObject({
   plan: Plan.default("starter"),
   region: Region.default("default"),
   ownerEmail: Email,
+  /** A custom hostname to register during onboarding (it still needs DNS and verification). */
+  customDomain: z.string().min(1).max(253).optional(),
+});
+export const OffboardTenant = z.strictObject({
+  /** The tenant id again, so a mistyped id in the path cannot delete the wrong tenant. */
+  confirm: TenantId,
+  downloadWindowHours: z.number().int().min(0).max(MAX_DOWNLOAD_WINDOW_HOURS).default(DEFAULT_DOWNLOAD_WINDOW_HOURS),
 });
 export const AdminUpdateTenant = z.strictObject({ name: DisplayName, plan: Plan, limits: LimitOverrides, status: z.enum(["active", "suspended"]) }).partial();

@@ -81,8 +81,8 @@ export function deliver(broker: Broker, clientId: string, msg: HubMessage): void
   }
   if (broker.messages.inFlightCount(clientId) < conn.state.receiveMaximum && broker.messages.queued(clientId, 1).length === 0) {
     const packetId = broker.sessions.nextPacketId(clientId);
-    broker.messages.enqueue(clientId, msg, limit, now, "sent", packetId);
-    sendPublish(broker, conn, msg, packetId, false);
+    const { id } = broker.messages.enqueue(clientId, msg, limit, now, "sent", packetId);
+    sendInFlight(broker, conn, id, msg, packetId, false);
     return;
   }
   const { dropped } = broker.messages.enqueue(clientId, msg, limit, now);
@@ -112,6 +112,19 @@ export function sendPublish(broker: Broker, conn: Connection, msg: HubMessage, p
   const sent = conn.send(packet);
   if (sent) broker.stats.messagesOut++;
   return sent;
+}
+
+/**
+ * Sends a QoS≥1 message already stored as in flight. One the client cannot be sent (larger than
+ * its Maximum Packet Size, outside its mountpoint, expired) is discarded as if its delivery had
+ * completed [MQTT-3.1.2-25]: it must not hold a Receive Maximum slot forever nor come back on
+ * resumption. A connection that is gone keeps it for the resend. Returns whether it is in flight.
+ */
+function sendInFlight(broker: Broker, conn: Connection, rowId: number, msg: HubMessage, packetId: number, dup: boolean): boolean {
+  if (sendPublish(broker, conn, msg, packetId, dup) || conn.closed) return true;
+  broker.messages.remove(rowId);
+  broker.stats.dropped++;
+  return false;
 }
 
 /** v5 topic aliases towards the client: the first use sends topic and alias, later ones the alias only. */
@@ -145,8 +158,7 @@ export function drain(broker: Broker, conn: Connection): void {
       }
       const packetId = broker.sessions.nextPacketId(clientId);
       broker.messages.markSent(row.id, packetId);
-      sendPublish(broker, conn, row.message, packetId, false);
-      room--;
+      if (sendInFlight(broker, conn, row.id, row.message, packetId, false)) room--;
     }
   }
 }
@@ -160,6 +172,6 @@ export function resendInFlight(broker: Broker, conn: Connection): void {
       continue;
     }
     if (row.state === "released") conn.send({ type: "pubrel", packetId: row.packetId!, ...(conn.v5 ? { reasonCode: 0 } : {}) });
-    else sendPublish(broker, conn, row.message, row.packetId!, true);
+    else sendInFlight(broker, conn, row.id, row.message, row.packetId!, true);
   }
 }

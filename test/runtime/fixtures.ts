@@ -1,5 +1,6 @@
 /** Two tenants with look-alike data (same device, asset, sensor and profile ids) plus a few ids only one of them has. */
 import { api, createDevice, expectOk, memberWithRole, signup, unique, type TenantFixture } from "./helpers";
+import { seedTelemetry, type TelemetryFixture } from "./telemetry/fixtures";
 
 export type RichTenant = TenantFixture & {
   only: { device: string; gateway: string; profile: string; asset: string; sensor: string };
@@ -7,9 +8,13 @@ export type RichTenant = TenantFixture & {
   invitationId: string;
   apiKeyId: string;
   apiKey: string;
+  telemetry: TelemetryFixture;
+  /** A custom domain registered (pending) by this tenant only. */
+  domain: string;
 };
 
-export async function richTenant(label: string): Promise<RichTenant> {
+/** `telemetryValue`: the value of dev-1's `temp` point, different per tenant. */
+export async function richTenant(label: string, telemetryValue = 1): Promise<RichTenant> {
   const t = await signup(unique(label));
   const token = t.ownerToken;
   const only = { device: `${label}-only-dev`, gateway: `${label}-only-gw`, profile: `${label}-only-prof`, asset: `${label}-only-asset`, sensor: `${label}-only-sensor` };
@@ -26,5 +31,7 @@ export async function richTenant(label: string): Promise<RichTenant> {
   const member = await memberWithRole(t, "MEMBER");
   const invitation = await expectOk(api("POST", "/api/v1/invitations", { token, body: { email: `${unique("pending")}@example.com`, role: "VIEWER" } }), 201);
   const key = await expectOk(api("POST", "/api/v1/api-keys", { token, body: { name: `${label} key`, role: "VIEWER" } }), 201);
-  return { ...t, only, memberId: member.userId, invitationId: invitation.invitation.id, apiKeyId: key.apiKey.id, apiKey: key.key };
+  const domain = (await expectOk(api("POST", "/api/v1/domains", { token, body: { hostname: `${label}-only.example` } }), 201)).hostname as string;
+  const telemetry = await seedTelemetry(t.tenantId, token, telemetryValue);
+  return { ...t, only, memberId: member.userId, invitationId: invitation.invitation.id, apiKeyId: key.apiKey.id, apiKey: key.key, telemetry, domain };
 }

@@ -12,6 +12,8 @@ import { richTenant, type RichTenant } from "./fixtures";
 
 let A: RichTenant;
 let B: RichTenant;
+/** A fixed end for telemetry ranges, so B's snapshots compare equal. */
+const TELEMETRY_TO = Date.now() + 86_400_000;
 
 async function expectNotFound(method: string, path: string, body?: unknown) {
   const r = await api(method, path, { token: A.ownerToken, ...(body !== undefined ? { body } : {}) });
@@ -35,6 +37,11 @@ async function snapshotB() {
     members: await expectOk(api("GET", "/api/v1/members", { token })),
     invitations: await expectOk(api("GET", "/api/v1/invitations", { token })),
     keys: await expectOk(api("GET", "/api/v1/api-keys", { token })),
+    domains: await expectOk(api("GET", "/api/v1/domains", { token })),
+    telemetry: await expectOk(api("GET", `/api/v1/telemetry?device=dev-1&from=0&to=${TELEMETRY_TO}`, { token })),
+    rejected: await expectOk(api("GET", "/api/v1/telemetry/rejected", { token })),
+    deadLetters: await expectOk(api("GET", "/api/v1/telemetry/dead-letters", { token })),
+    twin: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/attributes`, { token })),
   };
 }
 
@@ -164,6 +171,77 @@ const cases: Record<string, Case> = {
     const forged = (invite.token as string).replace(`inv_${A.tenantId}_`, `inv_${B.tenantId}_`);
     expect((await api("POST", "/api/v1/auth/invitations/accept", { body: { token: forged, password: "a long password" } })).status).toBe(401);
   },
+
+  // Telemetry: both tenants have dev-1 reporting `temp`; only the values differ (A 1, B 1000).
+  "GET /api/v1/telemetry": async () => {
+    for (const bucket of ["raw", "1m", "1h", "1d"]) {
+      const r = await expectOk(api("GET", `/api/v1/telemetry?device=dev-1,${B.only.device}&metric=temp&bucket=${bucket}&agg=max&from=0&to=${TELEMETRY_TO}`, { token: A.ownerToken }));
+      expect(r.series.flatMap((s: { points: { value: unknown }[] }) => s.points.map((p) => p.value)), bucket).toEqual([A.telemetry.telemetryValue]);
+    }
+  },
+  "GET /api/v1/telemetry/export": async () => {
+    const r = await api("GET", `/api/v1/telemetry/export?device=dev-1&from=0&to=${TELEMETRY_TO}`, { token: A.ownerToken });
+    const rows = String(r.body).trim().split("\r\n").slice(1);
+    expect(rows.map((row) => row.split(",")[4])).toEqual([String(A.telemetry.telemetryValue)]);
+  },
+  "GET /api/v1/telemetry/stream": () => expectNotFound("GET", `/api/v1/telemetry/stream?device=${B.only.device}`),
+  "GET /api/v1/telemetry/rejected": async () => {
+    const msgIds = (await expectOk(api("GET", "/api/v1/telemetry/rejected", { token: A.ownerToken }))).items.map((r: { msgId: string }) => r.msgId);
+    expect(msgIds).toContain(A.telemetry.rejectedMsgId);
+    expect(msgIds).not.toContain(B.telemetry.rejectedMsgId);
+  },
+  "GET /api/v1/telemetry/dead-letters": async () => {
+    const all = ids(await expectOk(api("GET", "/api/v1/telemetry/dead-letters", { token: A.ownerToken })));
+    expect(all).toContain(A.telemetry.deadLetterId);
+    expect(all).not.toContain(B.telemetry.deadLetterId);
+  },
+  "POST /api/v1/telemetry/dead-letters/:id/redrive": () => expectNotFound("POST", `/api/v1/telemetry/dead-letters/${B.telemetry.deadLetterId}/redrive`),
+  "DELETE /api/v1/telemetry/dead-letters/:id": () => expectNotFound("DELETE", `/api/v1/telemetry/dead-letters/${B.telemetry.deadLetterId}`),
+  "GET /api/v1/usage": async () => {
+    const usage = await expectOk(api("GET", "/api/v1/usage", { token: A.ownerToken }));
+    expect(usage.tenant).toBe(A.tenantId);
+    expect(usage.dataPointsStored).toBe(1);
+  },
+  "GET /api/v1/devices/:id/telemetry/latest": async () => {
+    await expectNotFound("GET", `/api/v1/devices/${B.only.device}/telemetry/latest`);
+    expect((await expectOk(api("GET", "/api/v1/devices/dev-1/telemetry/latest", { token: A.ownerToken }))).values.temp.value).toBe(A.telemetry.telemetryValue);
+  },
+  "GET /api/v1/devices/:id/attributes": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}/attributes`),
+  "PUT /api/v1/devices/:id/attributes/desired": () => expectNotFound("PUT", `/api/v1/devices/${B.only.device}/attributes/desired`, { mode: "pwned" }),
+  "PATCH /api/v1/devices/:id/attributes/desired": () => expectNotFound("PATCH", `/api/v1/devices/${B.only.device}/attributes/desired`, { mode: "pwned" }),
+
+  // Control plane: custom domains, exports, branding, offboarding.
+  "POST /api/v1/domains": async () => {
+    // A pending hostname is no one's yet: A may register B's too, but only DNS proof activates it, and B's row is untouched.
+    const mine = await expectOk(api("POST", "/api/v1/domains", { token: A.ownerToken, body: { hostname: B.domain } }), 201);
+    const theirs = await expectOk(api("GET", `/api/v1/domains/${B.domain}`, { token: B.ownerToken }));
+    const challenge = (d: { dnsRecords: { purpose: string; value: string }[] }) => d.dnsRecords.find((r) => r.purpose === "ownership")!.value;
+    expect(challenge(mine)).not.toBe(challenge(theirs));
+    await expectOk(api("DELETE", `/api/v1/domains/${B.domain}`, { token: A.ownerToken }), 204);
+  },
+  "GET /api/v1/domains": async () => {
+    const hostnames = (await expectOk(api("GET", "/api/v1/domains", { token: A.ownerToken }))).items.map((d: { hostname: string }) => d.hostname);
+    expect(hostnames).toContain(A.domain);
+    expect(hostnames).not.toContain(B.domain);
+  },
+  "GET /api/v1/domains/:hostname": () => expectNotFound("GET", `/api/v1/domains/${B.domain}`),
+  "POST /api/v1/domains/:hostname/verify": () => expectNotFound("POST", `/api/v1/domains/${B.domain}/verify`),
+  "DELETE /api/v1/domains/:hostname": () => expectNotFound("DELETE", `/api/v1/domains/${B.domain}`),
+  "GET /api/v1/exports": async () => expect((await expectOk(api("GET", "/api/v1/exports", { token: A.ownerToken }))).items).toEqual([]),
+  "GET /api/v1/exports/:exportId/manifest": () => expectNotFound("GET", "/api/v1/exports/exp-abc123/manifest"),
+  "GET /api/v1/exports/:exportId/files/:name": () => expectNotFound("GET", "/api/v1/exports/exp-abc123/files/registry.devices.0001.ndjson"),
+  "GET /api/v1/branding": async () => {
+    // Public: each tenant host shows its own tenant's name, never another's; the platform host has none.
+    expect((await expectOk(api("GET", "/api/v1/branding", { host: `${A.tenantId}.localhost` }))).tenant.id).toBe(A.tenantId);
+    expect((await api("GET", "/api/v1/branding", { token: A.ownerToken, host: `${B.tenantId}.localhost` })).body.tenant.id).toBe(B.tenantId);
+    expect((await api("GET", "/api/v1/branding", { token: A.ownerToken })).status).toBe(404);
+  },
+  "POST /api/v1/tenant/offboard": async () => {
+    // A tenant can only offboard itself: naming B is refused, and B stays active (the snapshot checks the rest).
+    const r = await api("POST", "/api/v1/tenant/offboard", { token: A.ownerToken, body: { confirm: B.tenantId } });
+    expect(r.status).toBe(400);
+    expect((await expectOk(api("GET", "/api/v1/tenant", { token: B.ownerToken }))).tenant.status).toBe("active");
+  },
 };
 
 /** Routes that are not tenant data: the operator's (own credential) and public documents. */
@@ -171,7 +249,7 @@ const NOT_TENANT_SCOPED = [/^\/api\/v1\/admin\//, /^\/api\/v1\/openapi\.json$/, 
 
 describe("tenant isolation", () => {
   beforeAll(async () => {
-    [A, B] = [await richTenant("iso-a"), await richTenant("iso-b")];
+    [A, B] = [await richTenant("iso-a", 1), await richTenant("iso-b", 1000)];
   });
 
   it("has an isolation case for every API route", () => {

@@ -73,6 +73,30 @@ $("logout").addEventListener("click", () => {
   show(false);
 });
 
+/**
+ * On a tenant's own host (its subdomain or a verified custom domain) the login page wears the
+ * tenant's branding, and the tenant field is not needed: the host already names the tenant.
+ * The platform host answers 404 and keeps the Skylark look.
+ */
+async function applyBranding() {
+  const res = await fetch("/api/v1/branding");
+  if (!res.ok) return;
+  const { tenant, branding } = await res.json();
+  const name = branding.displayName || tenant.name;
+  $("brand-name").textContent = name;
+  document.title = `${name} · Skylark`;
+  if (branding.logoUrl) {
+    $("brand-logo").src = branding.logoUrl;
+    $("brand-logo").alt = name;
+    $("brand-logo").hidden = false;
+  }
+  // Colours were validated as #rrggbb by the API; set as custom properties, never as markup.
+  if (branding.primaryColor) document.documentElement.style.setProperty("--brand-primary", branding.primaryColor);
+  if (branding.accentColor) document.documentElement.style.setProperty("--brand-accent", branding.accentColor);
+  $("tenant-field").hidden = true;
+}
+applyBranding().catch(() => {});
+
 if (token) {
   show(true);
   loadDevices().catch(() => $("logout").click());

@@ -19,6 +19,7 @@ export async function audit(c: Context<AppEnv>, event: Event): Promise<void> {
 /** Audits into a tenant named by credentials that were not (or not fully) accepted. */
 export async function auditInto(c: Context<AppEnv>, tenantId: string, event: Event & Pick<AuditEvent, "actorType">): Promise<void> {
   const tenant = await c.get("platform").tenants.find(tenantId);
-  if (!tenant) return; // nothing to attach the event to
+  // Nothing to attach the event to; a deleted tenant's tombstone must not collect new rows.
+  if (!tenant || tenant.status === "deleted") return;
   await forTenant(openRegistry(c.env.REGISTRY), tenantId).audit.record({ ...event, ...requestFacts(c) });
 }

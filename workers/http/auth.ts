@@ -7,6 +7,7 @@ import { openRegistry } from "../../domain/data/db";
 import { forTenant } from "../../domain/data/tenant-scope";
 import { AppError } from "../../domain/errors";
 import { roleAtLeast, type Role } from "../../domain/roles";
+import type { Tenant } from "../../domain/schemas/identity";
 import type { AppEnv, Principal } from "./app-env";
 import { auditInto } from "./audit";
 import { withMeta } from "./route-meta";
@@ -56,8 +57,9 @@ async function principalFromJwt(c: Context<AppEnv>, token: string): Promise<Prin
 /**
  * Establishes the principal and its tenant from verified credentials only, and installs the
  * tenant-scoped data layer. On a tenant's own host, credentials of another tenant are refused.
+ * Only tenants in one of the `admit` states get through (normally just `active`).
  */
-export const authenticate = withMeta(
+const authenticateTenant = (admit: readonly Tenant["status"][]) => withMeta(
   createMiddleware<AppEnv>(async (c, next) => {
     const credential = presentedCredential(c);
     if (!credential) throw new AppError("unauthenticated", "send 'Authorization: Bearer <token or API key>'");
@@ -71,8 +73,10 @@ export const authenticate = withMeta(
     }
     const tenant = await c.get("platform").tenants.find(principal.tenantId);
     if (!tenant) throw new AppError("invalid_credentials", "the token or API key is invalid, expired or revoked");
-    if (tenant.status === "suspended") throw new AppError("tenant_suspended", "this tenant is suspended");
-    if (tenant.status !== "active") throw new AppError("tenant_unavailable", `this tenant is ${tenant.status}`);
+    if (!admit.includes(tenant.status)) {
+      if (tenant.status === "suspended") throw new AppError("tenant_suspended", "this tenant is suspended");
+      throw new AppError("tenant_unavailable", `this tenant is ${tenant.status}`);
+    }
 
     c.set("principal", principal);
     c.set("tenant", tenant);
@@ -81,6 +85,10 @@ export const authenticate = withMeta(
   }),
   { kind: "auth", scope: "tenant" },
 );
+
+export const authenticate = authenticateTenant(["active"]);
+/** The owner's export stays reachable while the tenant is suspended or being offboarded (routes still require OWNER). */
+export const authenticateForExport = authenticateTenant(["active", "suspended", "offboarding"]);
 
 /** Refuses principals below `min`; every tenant route declares its minimum role. */
 export function requireRole(min: Role): MiddlewareHandler<AppEnv> {

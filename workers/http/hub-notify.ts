@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { CredentialChange } from "../../durable-objects/tenant-hub/hub";
+import { hubFor, hubForTenantId } from "../control-plane/residency";
 import type { AppEnv } from "./app-env";
 
 /**
@@ -8,9 +9,9 @@ import type { AppEnv } from "./app-env";
  * itself is already committed in the registry; a hub that cannot be reached is logged, not fatal.
  */
 export async function credentialChanged(c: Context<AppEnv>, change: CredentialChange): Promise<void> {
-  const tenantId = c.get("tenant").id;
+  const tenant = c.get("tenant");
   try {
-    await c.env.TENANT_HUB.getByName(tenantId).credentialChanged(tenantId, change);
+    await hubFor(c.env, tenant).credentialChanged(tenant.id, change);
   } catch (err) {
     console.error(JSON.stringify({ level: "warn", requestId: c.get("requestId"), where: "hub.credentialChanged", message: String(err) }));
   }
@@ -19,7 +20,7 @@ export async function credentialChanged(c: Context<AppEnv>, change: CredentialCh
 /** Tells a tenant's hub to reload the tenant's plan, limits and status (suspension closes its connections). */
 export async function tenantChanged(env: Env, tenantId: string, requestId?: string): Promise<void> {
   try {
-    await env.TENANT_HUB.getByName(tenantId).tenantChanged(tenantId);
+    await (await hubForTenantId(env, tenantId)).tenantChanged(tenantId);
   } catch (err) {
     console.error(JSON.stringify({ level: "warn", requestId, where: "hub.tenantChanged", message: String(err) }));
   }

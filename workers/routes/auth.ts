@@ -7,8 +7,10 @@ import { issueAccessToken, verifyAccessToken, VENDED_TOKEN_TTL_SECONDS } from ".
 import { AppError } from "../../domain/errors";
 import { isReservedTenantId } from "../../domain/hosts";
 import { sortableId } from "../../domain/ids";
+import { isIdReusable } from "../../domain/lifecycle/policy";
 import type { Role } from "../../domain/roles";
 import { AcceptInvitation, Login, Signup, SwitchTenant, Tenant, TokenExchange, TokenResponse, User } from "../../domain/schemas/identity";
+import { createTenant } from "../control-plane/onboarding";
 import type { AppEnv } from "../http/app-env";
 import { principalFromApiKey } from "../http/auth";
 import { auditInto } from "../http/audit";
@@ -49,7 +51,8 @@ export const authRoutes = new Hono<AppEnv>()
       const body = c.req.valid("json");
       if (isReservedTenantId(body.tenant.id)) throw new AppError("already_exists", `tenant id '${body.tenant.id}' is reserved`);
       const platform = c.get("platform");
-      if (await platform.tenants.find(body.tenant.id)) throw new AppError("already_exists", `tenant id '${body.tenant.id}' is taken`);
+      const taken = await platform.tenants.find(body.tenant.id);
+      if (taken && !isIdReusable(taken)) throw new AppError("already_exists", `tenant id '${body.tenant.id}' is taken`);
 
       const existing = await platform.users.findByEmail(body.email);
       if (existing && !(await verifyPassword(body.password, existing.passwordHash))) {
@@ -58,7 +61,8 @@ export const authRoutes = new Hono<AppEnv>()
       const user = existing
         ? await platform.users.get(existing.id)
         : await platform.users.create({ id: `usr_${sortableId()}`, email: body.email, name: body.name ?? body.email.split("@")[0]!, passwordHash: await hashPassword(body.password) });
-      const tenant = await platform.createTenantWithOwner({ id: body.tenant.id, name: body.tenant.name, region: body.tenant.region, plan: "starter", status: "active" }, user.id);
+      // Onboarding (a workflow) makes the tenant active; signup waits for it, bounded (control-plane/onboarding.ts).
+      const { tenant } = await createTenant(c.env, platform, { id: body.tenant.id, name: body.tenant.name, region: body.tenant.region, plan: "starter" }, { owner: { type: "user", userId: user.id }, requestedBy: "signup" });
       await dataForVerifiedTenant(c.env, tenant.id).audit.record({ actorType: "user", actorId: user.id, action: "tenant.signup", targetType: "tenant", targetId: tenant.id, outcome: "success", requestId: c.get("requestId") });
       return c.json({ tenant, user, token: await userToken(c, user.id, tenant.id, "OWNER") }, 201);
     },

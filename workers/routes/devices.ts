@@ -13,6 +13,8 @@ import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
+import { deviceTelemetryRoutes } from "./device-telemetry";
+import { deviceTwinRoutes } from "./device-twin";
 
 const tags = ["devices"];
 const IdParam = z.object({ id: DeviceId });
@@ -116,4 +118,8 @@ export const deviceRoutes = tenantRouter()
       await credentialChanged(c, { kind: "device", id, change: "rotated" });
       return c.json({ device, credentials: credentialsFor(id, secret) });
     },
-  );
+  )
+  // Nested here rather than mounted beside: a second sub-app under /devices would run
+  // authentication and the rate limit twice for these paths.
+  .route("/:id/telemetry", deviceTelemetryRoutes)
+  .route("/:id/attributes", deviceTwinRoutes);

@@ -7,6 +7,7 @@
 import { Hono, type Context } from "hono";
 import { AppError } from "../../domain/errors";
 import { TenantId } from "../../domain/ids";
+import { hubFor } from "../control-plane/residency";
 import type { AppEnv } from "../http/app-env";
 
 /** `mqtt` is the registered subprotocol (5.0 / 3.1.1); `mqttv3.1` is what some older clients send. */
@@ -25,7 +26,7 @@ async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> 
   const headers = new Headers(c.req.raw.headers);
   headers.set("x-skylark-tenant", tenant.id);
   headers.set("x-skylark-subprotocol", chosen);
-  return c.env.TENANT_HUB.getByName(tenant.id).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
+  return hubFor(c.env, tenant).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
 }
 
 export const mqttRoutes = new Hono<AppEnv>()

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { effectiveLimits, PlanLimits } from "../../domain/plans";
 import { Role } from "../../domain/roles";
-import { Tenant, UpdateTenant } from "../../domain/schemas/identity";
+import { AppError } from "../../domain/errors";
+import { OffboardTenant, Tenant, UpdateTenant } from "../../domain/schemas/identity";
+import { startOffboarding } from "../control-plane/lifecycle";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
@@ -31,5 +33,26 @@ export const tenantRoutes = tenantRouter()
       await audit(c, { action: "tenant.update", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { fields: Object.keys(patch), ...(patch.plan ? { plan: patch.plan } : {}) } });
       if (patch.plan) await tenantChanged(c.env, tenant.id, c.get("requestId"));
       return c.json(tenant);
+    },
+  )
+  .post(
+    "/offboard",
+    doc({
+      summary: "Delete this tenant: export, then delete everything",
+      description: "Starts offboarding: the tenant is frozen at once (API and MQTT refuse it), everything is exported for the owner to download (`/api/v1/exports`) during `downloadWindowHours`, then deleted, and a signed deletion certificate is kept. `confirm` must repeat the tenant id.",
+      tags,
+      ok: { status: 202, schema: z.object({ workflow: z.object({ id: z.string(), status: z.string() }) }) },
+      errors: [400, 403],
+    }),
+    requireRole("OWNER"),
+    validate("json", OffboardTenant),
+    async (c) => {
+      const input = c.req.valid("json");
+      const tenant = c.get("tenant");
+      if (input.confirm !== tenant.id) throw new AppError("validation_failed", "confirm must repeat this tenant's id", { errors: [{ path: "body.confirm", message: "must be this tenant's id" }] });
+      await audit(c, { action: "tenant.offboard", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { downloadWindowHours: input.downloadWindowHours } });
+      const principal = c.get("principal");
+      const instance = await startOffboarding(c.env, { kind: "offboard", tenantId: tenant.id, downloadWindowHours: input.downloadWindowHours, requestedBy: { type: principal.actorType, id: principal.actorId } });
+      return c.json({ workflow: { id: instance.id, status: (await instance.status()).status } }, 202);
     },
   );

@@ -1,10 +1,10 @@
-import { and, eq, like, or } from "drizzle-orm";
+import { and, eq, inArray, like, or } from "drizzle-orm";
 import { AppError, notFound } from "../../errors";
 import type { Asset, AssetListQuery, CreateAsset, CreateSensor, Sensor, UpdateAsset, UpdateSensor } from "../../schemas/assets";
 import type { PageQuery } from "../../schemas/common";
 import { afterCursor, isUniqueViolation, toPage, type Db } from "../db";
 import { assets, sensors } from "../schema";
-import { escapeLike } from "./devices";
+import { chunks, escapeLike } from "./devices";
 
 type AssetRow = typeof assets.$inferSelect;
 type SensorRow = typeof sensors.$inferSelect;
@@ -89,6 +89,15 @@ export function sensorRepo(db: Db, tenantId: string) {
     async find(assetId: string, id: string): Promise<Sensor | null> {
       const row = await db.select().from(sensors).where(byId(assetId, id)).get();
       return row ? toSensor(row) : null;
+    },
+    /** Every sensor of the given assets (for checking readings on the asset/sensor topic form). */
+    async ofAssets(assetIds: string[]): Promise<Sensor[]> {
+      const out: Sensor[] = [];
+      for (const part of chunks([...new Set(assetIds)])) {
+        const rows = await db.select().from(sensors).where(and(eq(sensors.tenantId, tenantId), inArray(sensors.assetId, part))).all();
+        out.push(...rows.map(toSensor));
+      }
+      return out;
     },
     async list(assetId: string, q: PageQuery) {
       await assetExists(assetId);

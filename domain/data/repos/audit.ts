@@ -27,6 +27,10 @@ export function auditRepo(db: Db, tenantId: string) {
       const now = Date.now();
       await db.insert(auditLog).values(list.map((e) => ({ ...e, details: e.details ?? {}, tenantId, id: sortableId(now), ts: now })));
     },
+    /** Records an event under a caller-chosen id, once: a retried workflow step does not write it twice. */
+    async recordOnce(id: string, ts: number, e: AuditEvent): Promise<void> {
+      await db.insert(auditLog).values({ ...e, details: e.details ?? {}, tenantId, id, ts }).onConflictDoNothing();
+    },
     /** Newest first; the cursor is the last id seen. */
     async list(q: AuditQuery) {
       const where = and(

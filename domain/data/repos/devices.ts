@@ -1,4 +1,4 @@
-import { and, count, eq, like, or, sql } from "drizzle-orm";
+import { and, count, eq, inArray, like, or, sql } from "drizzle-orm";
 import { AppError, notFound } from "../../errors";
 import type { CreateDevice, Device, DeviceListQuery, UpdateDevice } from "../../schemas/devices";
 import { afterCursor, isUniqueViolation, toPage, type Db } from "../db";
@@ -28,6 +28,13 @@ export function toDevice(row: Row): Device {
     updatedAt: row.updatedAt,
   };
 }
+
+/** What the telemetry consumer checks a reading against. */
+export type DeviceTelemetryFacts = { id: string; type: "device" | "gateway"; parentId: string | null; disabled: boolean; profileId: string | null };
+
+/** D1 binds at most 100 parameters per statement; id lists are queried in chunks below that. */
+export const ID_CHUNK = 90;
+export const chunks = <T>(items: T[], size = ID_CHUNK): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** What the MQTT hub needs to authenticate and authorize a device. */
 export type DeviceAuthRecord = { id: string; type: "device" | "gateway"; disabled: boolean; secretHash: string; profileId: string | null; children: string[] };
@@ -137,6 +144,40 @@ export function deviceRepo(db: Db, tenantId: string) {
       if (!row) return null;
       const children = row.type === "gateway" ? (await db.select({ id: devices.id }).from(devices).where(and(mine, eq(devices.parentId, id))).all()).map((c) => c.id) : [];
       return { ...row, children };
+    },
+
+    /** Registry facts for the given ids (unknown ids are simply absent). */
+    async telemetryFacts(ids: string[]): Promise<DeviceTelemetryFacts[]> {
+      const out: DeviceTelemetryFacts[] = [];
+      for (const part of chunks([...new Set(ids)])) {
+        const rows = await db
+          .select({ id: devices.id, type: devices.type, parentId: devices.parentId, disabled: devices.disabled, profileId: devices.profileId })
+          .from(devices)
+          .where(and(mine, inArray(devices.id, part)))
+          .all();
+        out.push(...rows);
+      }
+      return out;
+    },
+
+    /** Merges reported attributes into client attributes (RFC 7396 merge patch: null removes a key), one batch. */
+    async mergeClientAttributes(updates: { id: string; attributes: Record<string, unknown> }[]): Promise<void> {
+      if (updates.length === 0) return;
+      const statements = updates.map((u) =>
+        db
+          .update(devices)
+          .set({ clientAttributes: sql`json_patch(${devices.clientAttributes}, ${JSON.stringify(u.attributes)})` })
+          .where(byId(u.id)),
+      );
+      await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+    },
+
+    /** Replaces (`replace`) or merge-patches the desired (shared) attributes atomically. */
+    async writeSharedAttributes(id: string, attributes: Record<string, unknown>, mode: "replace" | "merge"): Promise<Device> {
+      const value = mode === "replace" ? attributes : sql`json_patch(${devices.sharedAttributes}, ${JSON.stringify(attributes)})`;
+      const row = await db.update(devices).set({ sharedAttributes: value, updatedAt: Date.now() }).where(byId(id)).returning().get();
+      if (!row) throw notFound("device");
+      return toDevice(row);
     },
 
     /** Connectivity updates from the hub, applied in one batch. */

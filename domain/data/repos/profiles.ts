@@ -1,8 +1,9 @@
-import { and, count, eq, ne } from "drizzle-orm";
+import { and, count, eq, inArray, ne } from "drizzle-orm";
 import { AppError, notFound } from "../../errors";
 import type { CreateDeviceProfile, DeviceProfile, UpdateDeviceProfile } from "../../schemas/assets";
 import type { PageQuery } from "../../schemas/common";
 import { afterCursor, isUniqueViolation, toPage, type Db } from "../db";
+import { chunks } from "./devices";
 import { deviceProfiles, devices } from "../schema";
 
 const toProfile = ({ tenantId: _t, ...r }: typeof deviceProfiles.$inferSelect): DeviceProfile => r;
@@ -26,6 +27,15 @@ export function profileRepo(db: Db, tenantId: string) {
     async findDefault(): Promise<DeviceProfile | null> {
       const row = await db.select().from(deviceProfiles).where(and(mine, eq(deviceProfiles.isDefault, true))).get();
       return row ? toProfile(row) : null;
+    },
+    /** Metric rules of the given profiles, by profile id. */
+    async metricRules(ids: string[]): Promise<Map<string, DeviceProfile["metrics"]>> {
+      const out = new Map<string, DeviceProfile["metrics"]>();
+      for (const part of chunks([...new Set(ids)])) {
+        const rows = await db.select({ id: deviceProfiles.id, metrics: deviceProfiles.metrics }).from(deviceProfiles).where(and(mine, inArray(deviceProfiles.id, part))).all();
+        for (const r of rows) out.set(r.id, r.metrics);
+      }
+      return out;
     },
     async list(q: PageQuery) {
       const rows = await db.select().from(deviceProfiles).where(afterCursor(deviceProfiles.id, q.cursor, mine)).orderBy(deviceProfiles.id).limit(q.limit + 1).all();

@@ -1,11 +1,16 @@
 /** Will messages of connected sessions, and wills waiting out their v5 Will Delay Interval. */
 import type { QoS } from "../../../domain/mqtt";
 import { decodeProperties, encodeProperties, type HubMessage } from "../message";
+import { RetainedStore } from "./retained";
 
 type Raw = { client_id: string; topic: string; payload: ArrayBuffer; qos: number; retain: number; properties: string | null; delay_seconds: number; fire_at: number | null };
 
 export class WillStore {
-  constructor(private readonly sql: SqlStorage) {}
+  private readonly retained: RetainedStore;
+
+  constructor(private readonly sql: SqlStorage) {
+    this.retained = new RetainedStore(sql);
+  }
 
   set(clientId: string, will: HubMessage, delaySeconds: number): void {
     this.sql.exec(
@@ -36,16 +41,22 @@ export class WillStore {
     return fireAt;
   }
 
-  /** Takes (removes and returns) the wills due now, or of the given client regardless of delay. */
+  /**
+   * Takes (removes and returns) the wills due now, or of the given client regardless of delay.
+   * Every caller publishes what it takes, so a will with Will Retain becomes the topic's retained
+   * message here, for all of them ([MQTT-3.1.2-17], v5 [MQTT-3.1.2-15]).
+   */
   takeDue(now: number, clientId?: string): { clientId: string; message: HubMessage }[] {
     const rows = clientId
       ? this.sql.exec<Raw>("SELECT * FROM wills WHERE client_id = ? AND fire_at IS NOT NULL", clientId).toArray()
       : this.sql.exec<Raw>("SELECT * FROM wills WHERE fire_at IS NOT NULL AND fire_at <= ?", now).toArray();
     for (const r of rows) this.sql.exec("DELETE FROM wills WHERE client_id = ?", r.client_id);
-    return rows.map((r) => ({
+    const taken = rows.map((r) => ({
       clientId: r.client_id,
-      message: { topic: r.topic, payload: new Uint8Array(r.payload), qos: r.qos as QoS, retain: r.retain === 1, properties: decodeProperties(r.properties), publisher: r.client_id },
+      message: { topic: r.topic, payload: new Uint8Array(r.payload), qos: r.qos as QoS, retain: r.retain === 1, properties: decodeProperties(r.properties), publisher: r.client_id } satisfies HubMessage,
     }));
+    for (const { message } of taken) if (message.retain) this.retained.put(message, now);
+    return taken;
   }
 
   nextFireAt(): number | null {

@@ -1,0 +1,68 @@
+/**
+ * The `skylark-telemetry-dlq` consumer: records every message that exhausted its retries in the
+ * tenant's dead letters (D1), where the API lists them and can re-drive them. Recording is
+ * idempotent on the queue message id, so a redelivered dead letter is recorded once.
+ */
+import { openRegistry } from "../../domain/data/db";
+import { platformData, type PlatformData } from "../../domain/data/platform";
+import type { NewDeadLetter } from "../../domain/data/repos/dead-letters";
+import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
+import { classifyBody, retryDelaySeconds } from "./messages";
+
+export type DeadLetterDeps = { platform: PlatformData; data(tenantId: string): TenantData };
+
+export function deadLetterDeps(env: Env): DeadLetterDeps {
+  const db = openRegistry(env.REGISTRY);
+  return { platform: platformData(db), data: (tenantId) => forTenant(db, tenantId) };
+}
+
+const MAX_BODY_CHARS = 256 * 1024;
+
+function describe(msg: Message<unknown>): { tenant: string | null; letter: NewDeadLetter } {
+  const body = classifyBody(msg.body);
+  const text = (JSON.stringify(msg.body) ?? "null").slice(0, MAX_BODY_CHARS);
+  const base = { queueMessageId: msg.id, attempts: msg.attempts, body: text };
+  if (body.kind === "envelope") {
+    const e = body.envelope;
+    return { tenant: e.tenant, letter: { ...base, kind: "envelope", msgId: e.msgId, topic: e.topic.slice(0, 1024), receivedAt: e.receivedAt } };
+  }
+  if (body.kind === "spill") return { tenant: body.spill.tenant, letter: { ...base, kind: "ae-spill", msgId: null, topic: null, receivedAt: null } };
+  return { tenant: body.tenant, letter: { ...base, kind: "malformed", msgId: null, topic: null, receivedAt: null } };
+}
+
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: DeadLetterDeps): Promise<{ recorded: number; dropped: number }> {
+  const byTenant = new Map<string, { msg: Message<unknown>; letter: NewDeadLetter }[]>();
+  let dropped = 0;
+  for (const msg of batch.messages) {
+    const { tenant, letter } = describe(msg);
+    if (!tenant) {
+      console.error(JSON.stringify({ level: "error", where: "telemetry-dlq", message: "dead letter without a tenant; dropped", queueMessageId: msg.id }));
+      dropped++;
+      msg.ack();
+      continue;
+    }
+    const list = byTenant.get(tenant) ?? [];
+    list.push({ msg, letter });
+    byTenant.set(tenant, list);
+  }
+  let recorded = 0;
+  await Promise.all(
+    [...byTenant].map(async ([tenant, entries]) => {
+      try {
+        const known = await deps.platform.tenants.find(tenant);
+        if (!known || known.status === "deleted") {
+          console.error(JSON.stringify({ level: "error", where: "telemetry-dlq", tenant, message: "dead letters of an unknown or deleted tenant; dropped", count: entries.length }));
+          dropped += entries.length;
+        } else {
+          await deps.data(tenant).deadLetters.record(entries.map((e) => e.letter));
+          recorded += entries.length;
+        }
+        for (const e of entries) e.msg.ack();
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", where: "telemetry-dlq", tenant, message: String(err) }));
+        for (const e of entries) e.msg.retry({ delaySeconds: retryDelaySeconds(e.msg.attempts) });
+      }
+    }),
+  );
+  return { recorded, dropped };
+}

@@ -1,0 +1,89 @@
+/**
+ * The `skylark-telemetry` consumer. A batch is split by tenant and each tenant's share is
+ * processed on its own (tenant-batch.ts): one tenant's failure retries only that tenant's
+ * messages, with exponential backoff, and never holds back another tenant's data. After the
+ * queue's retry limit a message goes to the dead-letter queue (dead-letter-consumer.ts).
+ */
+import { openRegistry } from "../../domain/data/db";
+import { platformData } from "../../domain/data/platform";
+import { forTenant } from "../../domain/data/tenant-scope";
+import { analyticsEngineWriter } from "../../domain/telemetry/analytics-engine";
+import { telemetryStore } from "../telemetry/store-client";
+import { classifyBody, retryDelaySeconds, sendAll, spillMessages, type AeSpill } from "./messages";
+import { processTenantBatch, type ConsumerDeps, type TenantBatchSummary, type TenantItem } from "./tenant-batch";
+
+export type ConsumeSummary = { tenants: Record<string, TenantBatchSummary>; failedTenants: string[]; spillsWritten: number; unattributable: number };
+
+/** The production wiring; tests build their own (a recording Analytics Engine writer, fault injection). */
+export function consumerDeps(env: Env): ConsumerDeps {
+  const db = openRegistry(env.REGISTRY);
+  return {
+    platform: platformData(db),
+    data: (tenantId) => forTenant(db, tenantId),
+    store: (tenant) => telemetryStore(env, tenant),
+    analytics: analyticsEngineWriter(env.TELEMETRY_AE),
+    spillQueue: env.TELEMETRY_QUEUE,
+  };
+}
+
+function logError(where: string, fields: Record<string, unknown>, err: unknown) {
+  console.error(JSON.stringify({ level: "error", where, ...fields, message: String(err), stack: (err as Error)?.stack }));
+}
+
+/** Spill messages carry normalized points for Analytics Engine only; what does not fit goes round again. */
+async function writeSpill(spill: AeSpill, deps: ConsumerDeps): Promise<number> {
+  const fit = deps.analytics.reserve(spill.points.length);
+  await sendAll(deps.spillQueue, spillMessages(spill.tenant, spill.points.slice(fit)));
+  deps.analytics.write(spill.points.slice(0, fit));
+  return fit;
+}
+
+export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<ConsumeSummary> {
+  const summary: ConsumeSummary = { tenants: {}, failedTenants: [], spillsWritten: 0, unattributable: 0 };
+  const byTenant = new Map<string, { msg: Message<unknown>; item: TenantItem }[]>();
+  const spills: { msg: Message<unknown>; spill: AeSpill }[] = [];
+  const add = (tenant: string, entry: { msg: Message<unknown>; item: TenantItem }) => {
+    const list = byTenant.get(tenant);
+    if (list) list.push(entry);
+    else byTenant.set(tenant, [entry]);
+  };
+
+  for (const msg of batch.messages) {
+    const body = classifyBody(msg.body);
+    const timestamp = msg.timestamp.getTime();
+    if (body.kind === "spill") spills.push({ msg, spill: body.spill });
+    else if (body.kind === "envelope") add(body.envelope.tenant, { msg, item: { queueId: msg.id, timestamp, body } });
+    else if (body.tenant) add(body.tenant, { msg, item: { queueId: msg.id, timestamp, body: { kind: "malformed", detail: body.detail, raw: msg.body } } });
+    else {
+      // No tenant to count it against: log it for the operator and let it go.
+      console.error(JSON.stringify({ level: "error", where: "telemetry-consumer", message: "malformed queue body without a tenant", queueMessageId: msg.id, detail: body.detail }));
+      summary.unattributable++;
+      msg.ack();
+    }
+  }
+
+  // Spills first: the oldest Analytics Engine points go out before new ones take the budget.
+  for (const { msg, spill } of spills) {
+    try {
+      summary.spillsWritten += await writeSpill(spill, deps);
+      msg.ack();
+    } catch (err) {
+      logError("telemetry-consumer", { tenant: spill.tenant, queueMessageId: msg.id, attempts: msg.attempts }, err);
+      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    }
+  }
+
+  await Promise.all(
+    [...byTenant].map(async ([tenant, entries]) => {
+      try {
+        summary.tenants[tenant] = await processTenantBatch(tenant, entries.map((e) => e.item), deps);
+        for (const e of entries) e.msg.ack();
+      } catch (err) {
+        logError("telemetry-consumer", { tenant, messages: entries.length }, err);
+        summary.failedTenants.push(tenant);
+        for (const e of entries) e.msg.retry({ delaySeconds: retryDelaySeconds(e.msg.attempts) });
+      }
+    }),
+  );
+  return summary;
+}

@@ -1,0 +1,164 @@
+/**
+ * One tenant's share of a telemetry batch, in the order that makes at-least-once hold end to
+ * end without double counting:
+ *
+ *  1. normalize every message (payload shape, registry, profile rules);
+ *  2. store points, rejections and the message ledger in the hot store, idempotently; it answers
+ *     which messages still need exporting (new ones, and ones a crashed attempt stored but never
+ *     exported);
+ *  3. for those only: merge reported attributes, add usage (one write), enqueue the Analytics
+ *     Engine points that do not fit this invocation's budget, write the rest (AE writes cannot
+ *     fail, so they go last);
+ *  4. confirm the export to the hot store.
+ *
+ * A failure anywhere throws, and the caller retries this tenant's messages with backoff: stored
+ * points are skipped by the ledger, export-pending ones are exported again. Only a crash between
+ * 3 and 4 can repeat an export (usage and AE then count twice: at least once, never lost).
+ */
+import type { PlatformData } from "../../domain/data/platform";
+import type { TenantData } from "../../domain/data/tenant-scope";
+import { effectiveLimits } from "../../domain/plans";
+import type { Tenant } from "../../domain/schemas/identity";
+import type { AnalyticsWriter } from "../../domain/telemetry/analytics-engine";
+import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
+import { normalize, registryNeeds, type Outcome } from "../../domain/telemetry/normalize";
+import { parsePayload, type ParsedMessage } from "../../domain/telemetry/payload";
+import type { TelemetryPoint } from "../../domain/telemetry/points";
+import { PAYLOAD_EXCERPT_CHARS, reject, type Rejection } from "../../domain/telemetry/rejections";
+import { USAGE_GAUGES, UsageTally } from "../../domain/telemetry/usage";
+import type { IngestInput, IngestMessage } from "../../durable-objects/telemetry-store/rpc";
+import type { TelemetryStoreClient } from "../telemetry/store-client";
+import { sendAll, spillMessages } from "./messages";
+import { loadRegistryView } from "./registry-view";
+
+export type ConsumerDeps = {
+  platform: PlatformData;
+  data(tenantId: string): TenantData;
+  /** The tenant's hot store (in the tenant's jurisdiction). */
+  store(tenant: Pick<Tenant, "id" | "region">): TelemetryStoreClient;
+  /** This invocation's Analytics Engine writer (its budget is shared by every tenant in the batch). */
+  analytics: AnalyticsWriter;
+  /** Where Analytics Engine points beyond the budget are enqueued (the telemetry queue itself). */
+  spillQueue: Queue;
+  /** Points per hot-store call; a batch larger than this is stored in several transactions. */
+  ingestChunkPoints?: number;
+};
+
+export type TenantItem = { queueId: string; timestamp: number; body: { kind: "envelope"; envelope: TelemetryEnvelope } | { kind: "malformed"; detail: string; raw: unknown } };
+export type TenantBatchSummary = { messages: number; stored: number; rejected: number; exported: number; spilled: number };
+
+const DEFAULT_INGEST_CHUNK_POINTS = 20_000;
+
+type Normalized = { item: TenantItem; msgId: string; receivedAt: number; bytes: number; outcome: Outcome };
+
+const excerpt = (text: string) => text.slice(0, PAYLOAD_EXCERPT_CHARS);
+
+function toIngestMessage(n: Normalized): IngestMessage {
+  const o = n.outcome;
+  if (o.kind === "points") return { msgId: n.msgId, receivedAt: n.receivedAt, outcome: { kind: "points", points: o.points.map(({ device, metric, ts, seq, value, unit }) => ({ device, metric, ts, seq, value, unit })) } };
+  if (o.kind === "rejected") {
+    const b = n.item.body;
+    const topic = b.kind === "envelope" ? b.envelope.topic.slice(0, 1024) : "";
+    const payload = b.kind === "envelope" ? b.envelope.payload : JSON.stringify(b.raw) ?? "";
+    return { msgId: n.msgId, receivedAt: n.receivedAt, outcome: { kind: "rejected", reason: o.reason, detail: o.detail, device: o.device ?? null, topic, payloadExcerpt: excerpt(payload) } };
+  }
+  return { msgId: n.msgId, receivedAt: n.receivedAt, outcome: { kind: "seen" } };
+}
+
+async function normalizeAll(data: TenantData, items: TenantItem[]): Promise<Normalized[]> {
+  const parsed = items.map((item): { item: TenantItem; result: ParsedMessage | Rejection } => ({
+    item,
+    result: item.body.kind === "envelope" ? parsePayload(item.body.envelope) : reject("malformed_envelope", item.body.detail),
+  }));
+  const devices = new Set<string>();
+  const sensors: [string, string][] = [];
+  for (const p of parsed) {
+    if (p.result.kind === "rejected" || p.item.body.kind !== "envelope") continue;
+    const needs = registryNeeds(p.item.body.envelope, p.result);
+    needs.devices.forEach((d) => devices.add(d));
+    sensors.push(...needs.sensors);
+  }
+  const registry = await loadRegistryView(data, { devices, sensors });
+  return parsed.map(({ item, result }) => {
+    if (item.body.kind === "malformed") return { item, msgId: `queue:${item.queueId}`.slice(0, 64), receivedAt: item.timestamp, bytes: 0, outcome: result as Rejection };
+    const e = item.body.envelope;
+    const outcome = result.kind === "rejected" ? result : normalize(e, result, registry);
+    return { item, msgId: e.msgId, receivedAt: e.receivedAt, bytes: e.bytes, outcome };
+  });
+}
+
+function uniqueByMsgId(list: Normalized[]): Normalized[] {
+  const seen = new Set<string>();
+  return list.filter((n) => !seen.has(n.msgId) && seen.add(n.msgId));
+}
+
+/** Groups messages into hot-store calls of bounded size, at message boundaries. */
+function chunksOf(messages: IngestMessage[], maxPoints: number): IngestMessage[][] {
+  const out: IngestMessage[][] = [];
+  let current: IngestMessage[] = [];
+  let points = 0;
+  for (const m of messages) {
+    const n = m.outcome.kind === "points" ? m.outcome.points.length : 0;
+    if (current.length && (points + n > maxPoints || current.length === 1000)) {
+      out.push(current);
+      [current, points] = [[], 0];
+    }
+    current.push(m);
+    points += n;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export async function processTenantBatch(tenantId: string, items: TenantItem[], deps: ConsumerDeps): Promise<TenantBatchSummary> {
+  const tenant = await deps.platform.tenants.find(tenantId);
+  if (!tenant || tenant.status === "deleted") {
+    console.warn(JSON.stringify({ level: "warn", where: "telemetry-consumer", tenant: tenantId, message: "dropping telemetry of an unknown or deleted tenant", count: items.length }));
+    return { messages: items.length, stored: 0, rejected: 0, exported: 0, spilled: 0 };
+  }
+  const data = deps.data(tenantId);
+  const store = deps.store(tenant);
+  // The same message twice in one batch (a redelivery racing its original) counts once.
+  const normalized = uniqueByMsgId(await normalizeAll(data, items));
+
+  const retentionDays = effectiveLimits(tenant.plan, tenant.limits).hotStoreRetentionDays;
+  const pending = new Set<string>();
+  let stored = 0;
+  let databaseBytes = 0;
+  for (const chunk of chunksOf(normalized.map(toIngestMessage), deps.ingestChunkPoints ?? DEFAULT_INGEST_CHUNK_POINTS)) {
+    const result = await store.ingest({ retentionDays, messages: chunk } satisfies IngestInput);
+    result.pending.forEach((id) => pending.add(id));
+    stored += result.inserted;
+    databaseBytes = result.databaseBytes;
+  }
+
+  const toExport = normalized.filter((n) => pending.has(n.msgId));
+  const tally = new UsageTally();
+  const attributes: { id: string; attributes: Record<string, unknown> }[] = [];
+  const points: TelemetryPoint[] = [];
+  for (const n of toExport) {
+    const o = n.outcome;
+    if (o.kind === "rejected") tally.message(n.bytes, { rejected: o.reason });
+    else if (o.kind === "points") {
+      tally.message(n.bytes, { points: o.points.length });
+      points.push(...o.points);
+    } else {
+      tally.message(n.bytes, { stored: true });
+      if (o.kind === "attributes") attributes.push(...o.updates.map((u) => ({ id: u.device, attributes: u.attributes })));
+    }
+  }
+
+  let spilled = 0;
+  if (toExport.length > 0) {
+    await data.devices.mergeClientAttributes(attributes);
+    await data.usage.record(tally.counters, { [USAGE_GAUGES.hotStoreBytes]: databaseBytes, [USAGE_GAUGES.devicesRegistered]: await data.devices.count() });
+    const fit = deps.analytics.reserve(points.length);
+    spilled = points.length - fit;
+    await sendAll(deps.spillQueue, spillMessages(tenantId, points.slice(fit)));
+    deps.analytics.write(points.slice(0, fit));
+    const exported = [...pending];
+    for (let i = 0; i < exported.length; i += 1000) await store.markExported(exported.slice(i, i + 1000));
+  }
+  const rejected = normalized.filter((n) => n.outcome.kind === "rejected").length;
+  return { messages: items.length, stored, rejected, exported: toExport.length, spilled };
+}

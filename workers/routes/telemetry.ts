@@ -1,0 +1,111 @@
+/**
+ * The telemetry API: series queries (several devices and metrics at once, raw or bucketed),
+ * CSV/NDJSON export, a live Server-Sent Events stream, the rejected-messages log and (nested)
+ * dead letters. Everything reads the verified tenant's own hot store (or, for old ranges, its
+ * own slice of Analytics Engine).
+ */
+import { z } from "zod";
+import { AppError } from "../../domain/errors";
+import { page } from "../../domain/schemas/common";
+import { DeviceId } from "../../domain/ids";
+import { Aggregate, Bucket, Series } from "../../domain/telemetry/query";
+import { RejectedMessage, RejectionReason } from "../../domain/telemetry/rejections";
+import { PageQuery } from "../../domain/schemas/common";
+import { requireRole } from "../http/auth";
+import { doc } from "../http/doc";
+import { tenantRouter } from "../http/tenant-router";
+import { validate } from "../http/validate";
+import { chooseBackend } from "../telemetry/backend";
+import { telemetryEventStream } from "../telemetry/event-stream";
+import { exportStream } from "../telemetry/export";
+import { ExportParams, resolveRange, SeriesParams, StreamParams } from "../telemetry/params";
+import { telemetryStore } from "../telemetry/store-client";
+import { deadLetterRoutes } from "./dead-letters";
+
+const tags = ["telemetry"];
+
+const SeriesResponse = z.object({
+  from: z.number(),
+  to: z.number(),
+  bucket: Bucket,
+  agg: Aggregate,
+  source: z.enum(["hot-store", "analytics-engine"]),
+  series: z.array(Series),
+});
+const RejectedQuery = PageQuery.extend({ reason: RejectionReason.optional(), device: DeviceId.optional() }).strict();
+
+export const telemetryRoutes = tenantRouter()
+  .get(
+    "/",
+    doc({
+      summary: "Query telemetry series",
+      description: "`device` and `metric` take comma-separated lists; `bucket` raw|1m|1h|1d with `agg` avg|min|max|sum|count|last. Recent ranges come from the hot store, older ones from Analytics Engine when configured (`source` says which).",
+      tags,
+      ok: { schema: SeriesResponse },
+      errors: [400, 503],
+    }),
+    requireRole("VIEWER"),
+    validate("query", SeriesParams),
+    async (c) => {
+      const p = c.req.valid("query");
+      const { from, to } = resolveRange(p);
+      const query = { devices: p.device, metrics: p.metric ?? [], from, to, bucket: p.bucket, agg: p.agg, limit: p.limit };
+      const backend = chooseBackend(c.env, c.get("tenant"), query);
+      try {
+        const result = await backend.series(query);
+        return c.json({ from, to, bucket: p.bucket, agg: p.agg, source: backend.name, series: result.series });
+      } catch (err) {
+        if (backend.name !== "analytics-engine") throw err;
+        console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: "analytics-engine query", message: String(err) }));
+        throw new AppError("unavailable", "long-term telemetry storage is unavailable; try again, or query a range inside the hot-store retention");
+      }
+    },
+  )
+  .get(
+    "/export",
+    doc({ summary: "Export raw telemetry as CSV or NDJSON", description: "Streams every raw point of the range, series by series in time order.", tags, ok: { contentType: "text/csv", description: "CSV (or NDJSON with format=ndjson)" }, errors: [400] }),
+    requireRole("VIEWER"),
+    validate("query", ExportParams),
+    async (c) => {
+      const p = c.req.valid("query");
+      const { from, to } = resolveRange(p);
+      const tenant = c.get("tenant").id;
+      const store = telemetryStore(c.env, c.get("tenant"));
+      const series = await store.seriesList(p.device, p.metric ?? []);
+      const csv = p.format === "csv";
+      return new Response(exportStream(store, { series, from, to, format: p.format, limit: p.limit }), {
+        headers: {
+          "content-type": csv ? "text/csv; charset=utf-8" : "application/x-ndjson",
+          "content-disposition": `attachment; filename="telemetry-${tenant}-${from}-${to}.${csv ? "csv" : "ndjson"}"`,
+          "cache-control": "no-store",
+        },
+      });
+    },
+  )
+  .get(
+    "/stream",
+    doc({ summary: "Live telemetry (Server-Sent Events)", description: "Events `telemetry` with {device, metric, ts, value}; resume with Last-Event-ID. The stream ends after 10 minutes; EventSource reconnects.", tags, ok: { contentType: "text/event-stream", description: "An event stream" }, errors: [400, 404] }),
+    requireRole("VIEWER"),
+    validate("query", StreamParams),
+    async (c) => {
+      const p = c.req.valid("query");
+      const known = new Set((await c.get("data").devices.telemetryFacts(p.device)).map((d) => d.id));
+      const missing = p.device.find((d) => !known.has(d));
+      if (missing) throw new AppError("not_found", `device '${missing}' not found`);
+      const lastEventId = c.req.header("last-event-id") ?? "";
+      const resume = /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
+      const stream = telemetryEventStream(telemetryStore(c.env, c.get("tenant")), { devices: p.device, metrics: p.metric ?? [], lastEventId: resume });
+      return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" } });
+    },
+  )
+  .get(
+    "/rejected",
+    doc({ summary: "Rejected messages", description: "The newest rejected messages (up to 1000 kept), with the reason, so a tenant can see why data is missing. Counts per reason are in usage.", tags, ok: { schema: page(RejectedMessage) }, errors: [400] }),
+    requireRole("VIEWER"),
+    validate("query", RejectedQuery),
+    async (c) => {
+      const q = c.req.valid("query");
+      return c.json(await telemetryStore(c.env, c.get("tenant")).rejected({ limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.reason ? { reason: q.reason } : {}), ...(q.device ? { device: q.device } : {}) }));
+    },
+  )
+  .route("/dead-letters", deadLetterRoutes);

@@ -1,0 +1,44 @@
+/**
+ * The Worker's door to a tenant's hot store. The object is named by the tenant id inside the
+ * tenant's jurisdiction (data residency: an `eu` tenant's telemetry stays in the EU), and every
+ * call also passes the tenant id so the object can refuse a mis-addressed call. Callers pass a
+ * verified tenant (the request principal's, or the queue envelope's after the registry lookup).
+ */
+import type { SeriesQuery, SeriesResult } from "../../domain/telemetry/query";
+import type { RejectedMessage } from "../../domain/telemetry/rejections";
+import type { Tenant } from "../../domain/schemas/identity";
+import type { ExportRow, IngestInput, IngestResult, LatestResult, TailResult } from "../../durable-objects/telemetry-store/rpc";
+import { namespaceFor } from "../control-plane/residency";
+
+export type TelemetryStoreClient = {
+  ingest(input: IngestInput): Promise<IngestResult>;
+  markExported(msgIds: string[]): Promise<void>;
+  series(query: SeriesQuery): Promise<SeriesResult>;
+  seriesList(devices: string[], metrics: string[]): Promise<{ device: string; metric: string }[]>;
+  latest(device: string, metrics: string[]): Promise<LatestResult>;
+  exportPage(input: { device: string; metric: string; from: number; to: number; after: { ts: number; id: number } | null; limit: number }): Promise<{ rows: ExportRow[]; next: { ts: number; id: number } | null }>;
+  tail(input: { devices: string[]; metrics: string[]; afterId: number | null; limit: number }): Promise<TailResult>;
+  rejected(input: { limit: number; cursor?: string; reason?: string; device?: string }): Promise<{ items: RejectedMessage[]; nextCursor: string | null }>;
+  stats(): Promise<{ databaseBytes: number }>;
+  /** Offboarding: what the store holds, and deleting all of it. */
+  counts(): Promise<Record<string, number>>;
+  purge(): Promise<void>;
+};
+
+export function telemetryStore(env: Env, tenant: Pick<Tenant, "id" | "region">): TelemetryStoreClient {
+  const tenantId = tenant.id;
+  const stub = namespaceFor(env.TELEMETRY_STORE, env, tenant).getByName(tenantId);
+  return {
+    ingest: (input) => stub.ingest(tenantId, input),
+    markExported: (msgIds) => stub.markExported(tenantId, { msgIds }),
+    series: (query) => stub.series(tenantId, query),
+    seriesList: (devices, metrics) => stub.seriesList(tenantId, { devices, metrics }),
+    latest: (device, metrics) => stub.latest(tenantId, { device, metrics }),
+    exportPage: (input) => stub.exportPage(tenantId, input),
+    tail: (input) => stub.pointsAfter(tenantId, input),
+    rejected: (input) => stub.rejected(tenantId, input),
+    stats: () => stub.stats(tenantId),
+    counts: () => stub.counts(tenantId),
+    purge: () => stub.purge(tenantId),
+  };
+}
