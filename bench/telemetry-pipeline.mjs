@@ -9,8 +9,8 @@
 import { api, mqttClient, percentile, platform, sleep, tenant } from "./platform-client.mjs";
 
 const DEVICES = Number(process.env.DEVICES ?? 50);
-const RATE = Number(process.env.RATE ?? 10); // messages/s per device
-const POINTS = Number(process.env.POINTS ?? 10); // readings per message
+const RATE = Number(process.env.RATE ?? 5); // messages/s per device
+const POINTS = Number(process.env.POINTS ?? 20); // readings per message
 const DURATION_MS = Number(process.env.DURATION_MS ?? 20_000);
 
 const p = await platform({ logLevel: "info" });

@@ -50,6 +50,7 @@ export function newConnState(connId: string, now: number): ConnState {
 /** Persist last-activity to the attachment at most this often (it is read after hibernation). */
 const ACTIVITY_PERSIST_MS = 5_000;
 const MAX_PARTIAL_BYTES = 1024;
+const PARTIAL_SAVE_DELAY_MS = 1_000;
 
 export class Connection {
   readonly decoder: MqttDecoder;
@@ -61,6 +62,7 @@ export class Connection {
   closed = false;
   /** When this connection last reported its device's presence (in memory only). */
   presenceReportedAt = 0;
+  private partialTimer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
   private persistedActivity: number;
 
@@ -90,14 +92,31 @@ export class Connection {
     this.ws.serializeAttachment(this.state);
   }
 
-  /** Keeps small half-received packets in the attachment (it survives hibernation; large ones are rare and mid-transfer). */
+  /**
+   * Keeps a half-received packet in the attachment, so it survives hibernation. Clients often
+   * split every packet over several frames (MQTT.js writes header, topic and payload
+   * separately), so this is not done per frame: only when the rest has not arrived within
+   * PARTIAL_SAVE_DELAY_MS (the hub cannot hibernate sooner than that, and a pending timer keeps
+   * it awake meanwhile). Small partials only; large ones are rare and mid-transfer.
+   */
   savePartial(): void {
-    const pending = this.decoder.pendingBytes();
-    const encoded = pending.length > 0 && pending.length <= MAX_PARTIAL_BYTES ? btoa(String.fromCharCode(...pending)) : undefined;
-    if (encoded === this.state.partial) return;
-    if (encoded) this.state.partial = encoded;
-    else delete this.state.partial;
-    this.persist();
+    if (this.decoder.pendingBytes().length === 0) {
+      if (this.state.partial !== undefined) {
+        delete this.state.partial;
+        this.persist();
+      }
+      return;
+    }
+    this.partialTimer ??= setTimeout(() => {
+      this.partialTimer = null;
+      if (this.closed) return;
+      const pending = this.decoder.pendingBytes();
+      const encoded = pending.length > 0 && pending.length <= MAX_PARTIAL_BYTES ? btoa(String.fromCharCode(...pending)) : undefined;
+      if (encoded === this.state.partial) return;
+      if (encoded) this.state.partial = encoded;
+      else delete this.state.partial;
+      this.persist();
+    }, PARTIAL_SAVE_DELAY_MS);
   }
 
   touch(now: number): void {

@@ -74,7 +74,8 @@ export class TenantHub extends DurableObject<Env> {
     const effects: BrokerEffects = {
       now: () => Date.now(),
       authenticate: async (c) => {
-        await this.refreshConfig();
+        // A cached non-active status is re-read: a tenant that just finished onboarding must not wait out the cache.
+        await this.refreshConfig(this.config.status !== "active");
         if (this.config.status !== "active") return { ok: false, reason: "tenant_unavailable", detail: `tenant is ${this.config.status}` };
         return this.auth!.authenticate(c);
       },

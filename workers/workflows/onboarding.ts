@@ -106,6 +106,8 @@ export async function onboard(env: Env, p: OnboardParams, step: WorkflowStep, in
       outcome: "success",
       details: { workflow: instanceId, region: tenant.region, plan: tenant.plan },
     });
+    // The hub caches the tenant's status: tell it the tenant is open now.
+    await hubFor(env, tenant).tenantChanged(tenant.id);
     return { tenantId: tenant.id, status: tenant.status };
   });
 }

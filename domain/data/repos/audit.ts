@@ -4,6 +4,8 @@ import type { AuditEntry, AuditQuery } from "../../schemas/identity";
 import { decodeCursor, toPage, type Db } from "../db";
 import { auditLog } from "../schema";
 
+const AUDIT_ROWS_PER_STATEMENT = 8;
+
 export type AuditEvent = {
   actorType: AuditEntry["actorType"] & (typeof auditLog.$inferInsert)["actorType"];
   actorId?: string | null;
@@ -25,7 +27,11 @@ export function auditRepo(db: Db, tenantId: string) {
       const list = Array.isArray(events) ? events : [events];
       if (list.length === 0) return;
       const now = Date.now();
-      await db.insert(auditLog).values(list.map((e) => ({ ...e, details: e.details ?? {}, tenantId, id: sortableId(now), ts: now })));
+      const rows = list.map((e) => ({ ...e, details: e.details ?? {}, tenantId, id: sortableId(now), ts: now }));
+      // D1 binds at most 100 parameters per statement and a row takes 12: insert in chunks, in one batch.
+      const chunks = [];
+      for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_STATEMENT) chunks.push(db.insert(auditLog).values(rows.slice(i, i + AUDIT_ROWS_PER_STATEMENT)));
+      await db.batch(chunks as [(typeof chunks)[number], ...typeof chunks]);
     },
     /** Records an event under a caller-chosen id, once: a retried workflow step does not write it twice. */
     async recordOnce(id: string, ts: number, e: AuditEvent): Promise<void> {
