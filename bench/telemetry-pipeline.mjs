@@ -77,20 +77,22 @@ try {
     }),
   );
   const loadSeconds = (Date.now() - started) / 1000;
-  // Wait for the pipeline to drain: stored points stop growing.
-  let last = -1;
-  let now = await stored();
-  while (now !== last) {
-    last = now;
-    await sleep(2000);
-    now = await stored();
-  }
   probing = false;
-  clearInterval(progress);
   await prober;
-  await poller;
+  // Wait until every published point is stored (or the pipeline stops making progress).
+  const expected = published + sentAt.size;
+  let now = await stored();
+  let last = -1;
+  let stalled = 0;
+  while (now - before < expected && stalled < 10) {
+    await sleep(250);
+    last = now;
+    now = await stored();
+    stalled = now === last ? stalled + 1 : 0;
+  }
   const drainSeconds = (Date.now() - started) / 1000;
-
+  clearInterval(progress);
+  await poller;
   if (process.env.DUMP_LOG) (await import("node:fs")).writeFileSync(process.env.DUMP_LOG, p.output());
   const batches = [...p.output().matchAll(/QUEUE skylark-telemetry (\d+)\/(\d+)/g)].map((m) => Number(m[1]));
   const sortedFresh = [...freshness].sort((a, b) => a - b);
@@ -103,7 +105,7 @@ try {
         pointsPerMessage: POINTS,
         offeredPointsPerSecond: Math.round(published / loadSeconds),
         storedPoints: now - before,
-        publishedPoints: published,
+        publishedPoints: expected,
         sustainedPointsPerSecond: Math.round((now - before) / drainSeconds),
         loadSeconds,
         drainSeconds,

@@ -12,7 +12,6 @@ import type { HubLimiter } from "./limits";
 import { dispatch } from "./mqtt/dispatcher";
 import { AliasStore } from "./store/aliases";
 import { MessageStore } from "./store/messages";
-import { Outbox } from "./store/outbox";
 import { RetainedStore } from "./store/retained";
 import { SessionStore, type StoredSubscription } from "./store/sessions";
 import { WillStore } from "./store/wills";
@@ -40,7 +39,6 @@ export class Broker {
   readonly retained: RetainedStore;
   readonly wills: WillStore;
   readonly aliases: AliasStore;
-  readonly outbox: Outbox;
   /** Topic trie over every session's subscriptions (online or not). */
   readonly index = new SubscriptionIndex();
   readonly subscriptions = new Map<string, StoredSubscription & { shareGroup?: string }>();
@@ -61,7 +59,6 @@ export class Broker {
     this.retained = new RetainedStore(sql);
     this.wills = new WillStore(sql);
     this.aliases = new AliasStore(sql);
-    this.outbox = new Outbox(sql);
     for (const s of this.sessions.allSubscriptions()) this.indexSubscription(s);
   }
 

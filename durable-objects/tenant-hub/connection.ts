@@ -64,6 +64,9 @@ export class Connection {
   presenceReportedAt = 0;
   private partialTimer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Acknowledgements waiting for a telemetry hand-off; later ones wait behind them, so acks keep PUBLISH order. */
+  private acks: Promise<void> = Promise.resolve();
+  private acksWaiting = 0;
   private persistedActivity: number;
 
   constructor(
@@ -122,6 +125,19 @@ export class Connection {
   touch(now: number): void {
     this.state.lastActivity = now;
     if (now - this.persistedActivity > ACTIVITY_PERSIST_MS) this.persist();
+  }
+
+  /**
+   * Sends an acknowledgement once `handoff` (if any) is done, never before an earlier one
+   * [MQTT-4.6.0-2]; `failed` runs instead when the hand-off failed.
+   */
+  acknowledgeAfter(handoff: Promise<void> | null, send: () => void, failed: (err: unknown) => void): void {
+    if (!handoff && this.acksWaiting === 0) return send();
+    this.acksWaiting++;
+    this.acks = this.acks
+      .then(() => handoff)
+      .then(send, failed)
+      .finally(() => void this.acksWaiting--);
   }
 
   /** Runs tasks for this connection one after another, in arrival order. */

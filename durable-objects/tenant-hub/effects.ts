@@ -3,6 +3,7 @@
  * bindings. Keeping these behind an interface keeps the MQTT core free of Cloudflare APIs.
  */
 import type { PlanLimits } from "../../domain/plans";
+import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
 import type { HubPrincipal } from "./principal";
 
 export type ConnectCredentials = { clientId: string; username?: string; password?: Uint8Array; assignedClientId: boolean };
@@ -28,8 +29,8 @@ export interface BrokerEffects {
   limits(): PlanLimits;
   audit(event: HubAuditEvent): void;
   presence(deviceId: string, status: "online" | "offline" | null): void;
-  /** Telemetry was written to the outbox: flush it to the queue soon. */
-  telemetryPending(): void;
+  /** Hands a telemetry envelope to the queue (batched); resolves once the queue accepted it. */
+  handOffTelemetry(envelope: TelemetryEnvelope, size: number): Promise<void>;
   /** Something with a deadline changed (keep-alive, will delay, session expiry): re-plan the alarm. */
   reschedule(): void;
 }

@@ -1,8 +1,8 @@
 /**
- * Everything the hub does later rather than now: flushing telemetry to the queue (~100 ms after
- * it arrives), writing presence and audit events to the registry (batched), publishing `$SYS`
- * stats, and the single Durable Object alarm that wakes the hub for broker deadlines
- * (keep-alive timeouts, delayed wills, session expiry) and as a backstop for unflushed work.
+ * Everything the hub does later rather than now: writing presence, audit events and limit hits
+ * to the registry (batched), publishing `$SYS` stats, and the single Durable Object alarm that
+ * wakes the hub for broker deadlines (keep-alive timeouts, delayed wills, session expiry) and as
+ * a backstop for unwritten work.
  */
 import { tenantStatsTopic } from "../../domain/topics";
 import type { Broker } from "./broker";
@@ -11,20 +11,13 @@ import type { HubAuditEvent } from "./effects";
 import { RegistryWriter } from "./registry-writer";
 import { writeMeta } from "./store/schema";
 
-const OUTBOX_DELAY_MS = 100;
-const FULL_BATCH = 100;
 const WRITER_DELAY_MS = 1_000;
 const RETRY_MS = 5_000;
 const STATS_EVERY_MS = 10_000;
 
 export class HubTimers {
   private readonly writer: RegistryWriter;
-  private outboxTimer: ReturnType<typeof setTimeout> | null = null;
   private writerTimer: ReturnType<typeof setTimeout> | null = null;
-  private outboxDirty = false;
-  /** Envelopes written since the last flush started; one flush runs at a time. */
-  private pendingEnvelopes = 0;
-  private flushing = false;
   private alarmAt: number | null = null;
   private lastStats = 0;
   private lastCounters = { messagesIn: 0, messagesOut: 0, at: Date.now() };
@@ -34,12 +27,8 @@ export class HubTimers {
     env: Env,
     private readonly tenantId: string,
     private readonly broker: Broker,
-    private readonly flushOutbox: () => Promise<boolean>,
   ) {
     this.writer = new RegistryWriter(env, tenantId);
-    // After a restart the outbox may hold envelopes that were never sent.
-    this.outboxDirty = broker.outbox.size() > 0;
-    if (this.outboxDirty) this.telemetryPending();
   }
 
   audit(event: HubAuditEvent): void {
@@ -55,36 +44,6 @@ export class HubTimers {
   presence(deviceId: string, status: "online" | "offline" | null): void {
     this.writer.touch(deviceId, status, Date.now());
     this.scheduleWriter();
-  }
-
-  /** Flushes ~100 ms after the first pending envelope, or at once when a full batch is waiting. */
-  telemetryPending(): void {
-    this.outboxDirty = true;
-    if (++this.pendingEnvelopes >= FULL_BATCH && !this.flushing) {
-      if (this.outboxTimer) clearTimeout(this.outboxTimer);
-      this.outboxTimer = null;
-      void this.runOutbox();
-      return;
-    }
-    this.outboxTimer ??= setTimeout(() => void this.runOutbox(), OUTBOX_DELAY_MS);
-  }
-
-  private async runOutbox(): Promise<void> {
-    this.outboxTimer = null;
-    if (this.flushing) return;
-    this.flushing = true;
-    this.pendingEnvelopes = 0;
-    try {
-      const empty = await this.flushOutbox();
-      this.outboxDirty = !empty;
-      if (!empty) this.telemetryPending();
-    } catch (err) {
-      console.error(JSON.stringify({ level: "warn", tenant: this.tenantId, where: "outbox", message: String(err) }));
-      this.reschedule(Date.now() + RETRY_MS);
-    } finally {
-      this.flushing = false;
-      if (this.pendingEnvelopes > 0) this.outboxTimer ??= setTimeout(() => void this.runOutbox(), OUTBOX_DELAY_MS);
-    }
   }
 
   private scheduleWriter(): void {
@@ -141,7 +100,7 @@ export class HubTimers {
   /** Sets the alarm to the earliest pending deadline (only ever moving it earlier while one is set). */
   reschedule(extra?: number): void {
     const now = Date.now();
-    const candidates = [this.broker.nextDeadline(), extra ?? null, this.outboxDirty ? now + RETRY_MS : null, this.writer.pending ? now + RETRY_MS : null, this.statsWanted() ? this.lastStats + STATS_EVERY_MS : null].filter(
+    const candidates = [this.broker.nextDeadline(), extra ?? null, this.writer.pending ? now + RETRY_MS : null, this.statsWanted() ? this.lastStats + STATS_EVERY_MS : null].filter(
       (t): t is number => t !== null,
     );
     if (candidates.length === 0) return;
@@ -156,7 +115,6 @@ export class HubTimers {
     const now = Date.now();
     this.broker.tick();
     if (this.statsWanted() && now - this.lastStats >= STATS_EVERY_MS - 50) this.publishStats(now);
-    if (this.outboxDirty || this.broker.outbox.size() > 0) await this.runOutbox();
     await this.runWriter();
     // The month's message count survives restarts (the quota spans them).
     writeMeta(this.ctx.storage.sql, "month-count", JSON.stringify({ month: this.broker.limiter.month, count: this.broker.limiter.monthCount }));

@@ -20,11 +20,11 @@ import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
 import { publishFromPlatform } from "./platform-publish";
 import { migrate, readMeta, writeMeta } from "./store/schema";
-import { flushOutbox } from "./telemetry-flush";
+import { TelemetryBatcher } from "./telemetry-batcher";
 
 /** Headroom over the plan's payload limit for the topic, properties and header. */
 const PACKET_OVERHEAD_BYTES = 8 * 1024;
-const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "outbox", "meta"] as const;
+const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "meta"] as const;
 const CONFIG_TTL_MS = 30_000;
 
 export const CredentialChange = z.object({
@@ -51,6 +51,7 @@ export class TenantHub extends DurableObject<Env> {
   private config: TenantConfig = { status: "active", limits: PLAN_LIMITS.starter, at: 0 };
   private readonly conns = new Map<WebSocket, Connection>();
   private timers: HubTimers | null = null;
+  private telemetry: TelemetryBatcher | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -82,14 +83,15 @@ export class TenantHub extends DurableObject<Env> {
       limits: () => this.config.limits,
       audit: (e) => this.timers!.audit(e),
       presence: (id, status) => this.timers!.presence(id, status),
-      telemetryPending: () => this.timers!.telemetryPending(),
+      handOffTelemetry: (envelope, size) => this.telemetry!.add(envelope, size),
       reschedule: () => this.timers?.reschedule(),
     };
     const month = JSON.parse(readMeta(this.ctx.storage.sql, "month-count") ?? "null") as { month: string; count: number } | null;
     const limiter = new HubLimiter(this.config.limits, Date.now(), month ?? { month: new Date().toISOString().slice(0, 7), count: 0 });
     limiter.onHit = () => this.timers?.limitHit();
     this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter);
-    this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker, () => flushOutbox(this.broker!, this.env.TELEMETRY_QUEUE));
+    this.telemetry = new TelemetryBatcher(this.env.TELEMETRY_QUEUE, (message) => console.error(JSON.stringify({ level: "warn", tenant: tenantId, where: "telemetry", message })));
+    this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker);
     for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
     return this.broker;
   }
@@ -201,7 +203,7 @@ export class TenantHub extends DurableObject<Env> {
   /** Connected clients and counters, for the API and tests. */
   async stats(tenantId: string) {
     const broker = this.init(TenantId.parse(tenantId));
-    return { connectedClients: broker.connections.size, ...broker.stats, retained: broker.retained.count(), outbox: broker.outbox.size() };
+    return { connectedClients: broker.connections.size, ...broker.stats, retained: broker.retained.count(), telemetryPending: this.telemetry!.pending, telemetrySent: this.telemetry!.sent };
   }
 
   // ---- control plane (offboarding) ----
@@ -242,6 +244,7 @@ export class TenantHub extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.broker = null;
     this.timers = null;
+    this.telemetry = null;
     this.tenantId = null;
     this.conns.clear();
     // Recreate the (empty) schema so later calls on this object see empty tables, not missing ones.

@@ -1,6 +1,6 @@
 /**
- * Device messages that feed the telemetry pipeline are written to the outbox as envelopes
- * (`domain/telemetry/envelope.ts`); the hub flushes the outbox to the Queue in batches.
+ * Device messages that feed the telemetry pipeline become envelopes
+ * (`domain/telemetry/envelope.ts`) handed to the Queue in batches (telemetry-batcher.ts).
  * Heartbeats only refresh presence. Payloads are not parsed here: the consumer does that.
  */
 import { sortableId } from "../../domain/ids";
@@ -28,13 +28,14 @@ function sourceOf(topic: SkylarkTopic, conn: Connection): EnvelopeSource | null 
   }
 }
 
-export function acceptTelemetry(broker: Broker, conn: Connection, topic: SkylarkTopic, message: HubMessage): void {
+/** Returns the hand-off to the queue (null when the message is not telemetry). */
+export function acceptTelemetry(broker: Broker, conn: Connection, topic: SkylarkTopic, message: HubMessage): Promise<void> | null {
   if (topic.kind === "device" && topic.channel === "heartbeat") {
     broker.effects.presence(topic.device, null);
-    return;
+    return null;
   }
   const source = sourceOf(topic, conn);
-  if (!source || message.payload.byteLength === 0) return;
+  if (!source || message.payload.byteLength === 0) return null;
   const now = broker.effects.now();
   const msgId = sortableId(now);
   const envelope: TelemetryEnvelope = {
@@ -49,6 +50,5 @@ export function acceptTelemetry(broker: Broker, conn: Connection, topic: Skylark
     payload: utf8.decode(message.payload),
     bytes: message.payload.byteLength,
   };
-  broker.outbox.add(JSON.stringify(envelope), now);
-  broker.effects.telemetryPending();
+  return broker.effects.handOffTelemetry(envelope, envelope.payload.length + 512);
 }

@@ -1,8 +1,9 @@
 /**
  * PUBLISH from a client: resolve topic aliases, validate and mount the topic, check the ACL,
- * store retained messages, hand telemetry to the outbox, route to subscribers, acknowledge.
- * A QoS≥1 acknowledgement is only sent after the hub stored what it accepted (the Durable
- * Object's output gate holds outgoing frames until storage writes are durable).
+ * store retained messages, hand telemetry to the queue, route to subscribers, acknowledge.
+ * A QoS≥1 acknowledgement is only sent after the hub durably accepted the message: telemetry
+ * once the queue has it, anything stored (retained, QoS 2 state) once the Durable Object's
+ * output gate has seen the write committed.
  */
 import { MqttProtocolError, ReasonCode, type PublishPacket } from "../../../domain/mqtt";
 import { canPublish, mountTopic, parseSkylarkTopic, validateTopicName } from "../../../domain/topics";
@@ -90,8 +91,14 @@ export async function handlePublish(broker: Broker, conn: Connection, packet: Pu
 
   if (packet.retain) broker.retained.put(message, now);
   const parsed = parseSkylarkTopic(canonical);
-  if (parsed) acceptTelemetry(broker, conn, parsed, message);
+  const handoff = parsed ? acceptTelemetry(broker, conn, parsed, message) : null;
   if (principal!.kind === "device") broker.effects.presence(principal!.deviceId, null);
   publishMessage(broker, message);
-  acknowledge(conn, packet, ReasonCode.Success);
+  // Telemetry is acknowledged once the queue has it; if the queue refuses it, a v5 client is
+  // told to retry (0x80) and a v3.1.1 client is disconnected unacknowledged, so it redelivers.
+  conn.acknowledgeAfter(
+    packet.qos > 0 ? handoff : null,
+    () => acknowledge(conn, packet, ReasonCode.Success),
+    () => (conn.v5 ? acknowledge(conn, packet, ReasonCode.UnspecifiedError, "telemetry could not be accepted; retry") : broker.fail(conn, new MqttProtocolError(ReasonCode.ServerBusy, "telemetry hand-off failed"))),
+  );
 }

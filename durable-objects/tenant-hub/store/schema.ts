@@ -1,7 +1,7 @@
 /**
  * The hub's own SQLite (Durable Object storage): persistent sessions, their subscriptions and
- * queued/in-flight messages, retained messages, pending wills, inbound topic aliases and the
- * telemetry outbox. Everything a connection or session needs to survive hibernation or a
+ * queued/in-flight messages, retained messages, pending wills and inbound topic aliases.
+ * Everything a connection or session needs to survive hibernation or a
  * restart of the hub lives here or in the WebSocket attachment.
  */
 const STATEMENTS = [
@@ -52,7 +52,6 @@ const STATEMENTS = [
      delay_seconds INTEGER NOT NULL,
      fire_at INTEGER)`,
   `CREATE TABLE IF NOT EXISTS inbound_aliases (conn_id TEXT NOT NULL, alias INTEGER NOT NULL, topic TEXT NOT NULL, PRIMARY KEY (conn_id, alias))`,
-  `CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, created_at INTEGER NOT NULL)`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -1,9 +1,7 @@
 /** What the hub does with device messages: telemetry envelopes to the queue, presence, $SYS stats, mountpoints. */
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TelemetryEnvelope } from "../../../domain/telemetry/envelope";
-import type { TenantHub } from "../../../durable-objects/tenant-hub/hub";
 import { api, createDevice, expectOk, signup, type TenantFixture } from "../helpers";
 import { bytes, connect, text } from "./mqtt-client";
 
@@ -20,32 +18,39 @@ beforeAll(async () => {
 });
 
 describe("telemetry hand-off", () => {
-  it("writes one well-formed envelope per telemetry message to the outbox and flushes it to the queue", async () => {
+  it("acknowledges QoS 1 telemetry once the queue has its envelope, batching what arrives together", async () => {
     const dev = await connect(t.tenantId, { clientId: "probe", username: "probe", password: secrets.probe! });
+    const before = await hub().stats(t.tenantId);
     const payloads = ['{"ts":1732350000000,"values":{"temp":27.4}}', '[{"values":{"temp":1}},{"values":{"temp":2}}]', '{"value":3}'];
     const topics = [`t/${t.tenantId}/devices/probe/telemetry`, `t/${t.tenantId}/devices/probe/telemetry`, `tenants/${t.tenantId}/assets/truck-1/sensors/temp-1/telemetry`];
-    // Sent back to back: the flush runs ~100 ms after the first one, so all three are still in the outbox.
     payloads.forEach((p, i) => dev.send({ type: "publish", topic: topics[i]!, payload: bytes(p), qos: 1, retain: false, dup: false, packetId: i + 1 }));
-    for (let i = 0; i < 3; i++) await dev.next("puback");
-    // PUBACK is released only after the envelope is stored, so the outbox holds them now.
-    const bodies = await runInDurableObject(hub(), (_h: TenantHub, state) => state.storage.sql.exec<{ body: string }>("SELECT body FROM outbox ORDER BY id").toArray().map((r) => r.body));
-    const envelopes = bodies.map((b) => TelemetryEnvelope.parse(JSON.parse(b)));
-    expect(envelopes.map((e) => e.payload)).toEqual(payloads);
-    expect(envelopes[0]).toMatchObject({ v: 1, tenant: t.tenantId, source: { kind: "device", device: "probe", channel: "telemetry" }, publisher: "probe", bytes: payloads[0]!.length });
-    expect(envelopes[2]!.source).toEqual({ kind: "sensor", asset: "truck-1", sensor: "temp-1", device: "probe" });
-    expect(new Set(envelopes.map((e) => e.msgId)).size).toBe(3);
+    const acks = [];
+    for (let i = 0; i < 3; i++) acks.push((await dev.next("puback")).packetId);
+    // In PUBLISH order [MQTT-4.6.0-2], and only after the hand-off: the envelopes are in the queue now.
+    expect(acks).toEqual([1, 2, 3]);
+    const after = await hub().stats(t.tenantId);
+    expect(after.telemetrySent - before.telemetrySent).toBe(3);
+    expect(after.telemetryPending).toBe(0);
     // Heartbeats refresh presence but are not telemetry.
     dev.send({ type: "publish", topic: `t/${t.tenantId}/devices/probe/heartbeat`, payload: bytes(""), qos: 1, retain: false, dup: false, packetId: 10 });
     await dev.next("puback");
-    // Flushed to the queue in a batch shortly after.
-    const deadline = Date.now() + 3000;
-    let outbox = -1;
-    while (Date.now() < deadline) {
-      outbox = (await hub().stats(t.tenantId)).outbox;
-      if (outbox === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
+    expect((await hub().stats(t.tenantId)).telemetrySent).toBe(after.telemetrySent);
+    dev.close();
+  });
+
+  it("hands the queue well-formed envelopes: the consumer stores exactly what was published", async () => {
+    const dev = await connect(t.tenantId, { clientId: "probe", username: "probe", password: secrets.probe! });
+    const now = Date.now();
+    dev.send({ type: "publish", topic: `t/${t.tenantId}/devices/probe/telemetry`, payload: bytes(JSON.stringify({ ts: now - 10, values: { envelope_check: 42 } })), qos: 1, retain: false, dup: false, packetId: 20 });
+    await dev.next("puback");
+    const deadline = Date.now() + 8000;
+    let points: unknown[] = [];
+    while (Date.now() < deadline && points.length === 0) {
+      const r = await expectOk(api("GET", `/api/v1/telemetry?device=probe&metric=envelope_check&from=${now - 60_000}&to=${now + 1000}`, { token: t.ownerToken }));
+      points = r.series[0]?.points ?? [];
+      if (!points.length) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(outbox).toBe(0);
+    expect(points).toEqual([{ ts: now - 10, value: 42 }]);
     dev.close();
   });
 });
