@@ -112,8 +112,9 @@ function chunksOf(messages: IngestMessage[], maxPoints: number): IngestMessage[]
 
 export async function processTenantBatch(tenantId: string, items: TenantItem[], deps: ConsumerDeps): Promise<TenantBatchSummary> {
   const tenant = await deps.platform.tenants.find(tenantId);
-  if (!tenant || tenant.status === "deleted") {
-    console.warn(JSON.stringify({ level: "warn", where: "telemetry-consumer", tenant: tenantId, message: "dropping telemetry of an unknown or deleted tenant", count: items.length }));
+  // An offboarding tenant's stores are being exported and purged: late messages must not write into them.
+  if (!tenant || tenant.status === "deleted" || tenant.status === "offboarding") {
+    console.warn(JSON.stringify({ level: "warn", where: "telemetry-consumer", tenant: tenantId, status: tenant?.status ?? "unknown", message: "dropping telemetry of an unknown, offboarding or deleted tenant", count: items.length }));
     return { messages: items.length, stored: 0, rejected: 0, exported: 0, spilled: 0 };
   }
   const data = deps.data(tenantId);

@@ -30,8 +30,13 @@ function resolveTopic(broker: Broker, conn: Connection, packet: PublishPacket): 
   return known;
 }
 
+/** Acknowledges after any earlier acknowledgement still waiting on a hand-off: acks keep PUBLISH order [MQTT-4.6.0-2]. */
 function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string): void {
   if (packet.qos === 0) return;
+  conn.acknowledgeAfter(null, () => sendAck(conn, packet, reasonCode, reasonString), () => undefined);
+}
+
+function sendAck(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string): void {
   const type = packet.qos === 1 ? "puback" : "pubrec";
   const properties = reasonString && conn.state.requestProblemInformation ? { properties: { reasonString } } : {};
   // v3.1.1 acknowledgements carry no reason: a refused message is acknowledged and dropped.
@@ -50,8 +55,16 @@ function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic
   const verdict = broker.limiter.checkPublish(conn.state.clientId, packet.payload, telemetry, broker.effects.now());
   if (verdict.ok) return true;
   broker.stats.dropped++;
-  if (broker.limiter.abusive(conn.state.clientId)) throw new MqttProtocolError(ReasonCode.MessageRateTooHigh, `persistently over ${verdict.limit}`);
-  if (packet.qos > 0 && !conn.v5) throw new MqttProtocolError(ReasonCode.MessageRateTooHigh, `over ${verdict.limit}`);
+  // Closing waits for the acknowledgements still owed for earlier, accepted messages.
+  const closeAfterAcks = (reason: string) => conn.acknowledgeAfter(null, () => broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, reason)), () => undefined);
+  if (broker.limiter.abusive(conn.state.clientId)) {
+    closeAfterAcks(`persistently over ${verdict.limit}`);
+    return false;
+  }
+  if (packet.qos > 0 && !conn.v5) {
+    closeAfterAcks(`over ${verdict.limit}`);
+    return false;
+  }
   const l = broker.limiter.current;
   acknowledge(conn, packet, verdict.reasonCode, verdict.limit === "monthlyMessageQuota" ? `monthly message quota of ${l.monthlyMessageQuota} reached` : `rate limit ${verdict.limit} exceeded`);
   return false;
@@ -96,9 +109,10 @@ export async function handlePublish(broker: Broker, conn: Connection, packet: Pu
   publishMessage(broker, message);
   // Telemetry is acknowledged once the queue has it; if the queue refuses it, a v5 client is
   // told to retry (0x80) and a v3.1.1 client is disconnected unacknowledged, so it redelivers.
+  if (packet.qos === 0) return;
   conn.acknowledgeAfter(
-    packet.qos > 0 ? handoff : null,
-    () => acknowledge(conn, packet, ReasonCode.Success),
-    () => (conn.v5 ? acknowledge(conn, packet, ReasonCode.UnspecifiedError, "telemetry could not be accepted; retry") : broker.fail(conn, new MqttProtocolError(ReasonCode.ServerBusy, "telemetry hand-off failed"))),
+    handoff,
+    () => sendAck(conn, packet, ReasonCode.Success),
+    () => (conn.v5 ? sendAck(conn, packet, ReasonCode.UnspecifiedError, "telemetry could not be accepted; retry") : broker.fail(conn, new MqttProtocolError(ReasonCode.ServerBusy, "telemetry hand-off failed"))),
   );
 }
