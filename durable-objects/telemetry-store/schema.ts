@@ -11,6 +11,8 @@
  * - `latest`: the newest value per series.
  * - `rejected`: the bounded log of rejected messages.
  */
+import { readMeta, runStatements, writeMeta } from "../shared/sqlite";
+
 const ROLLUP_COLUMNS = `device TEXT NOT NULL, metric TEXT NOT NULL, bucket INTEGER NOT NULL,
      v_min REAL NOT NULL, v_max REAL NOT NULL, v_sum REAL NOT NULL, n INTEGER NOT NULL, v_last REAL NOT NULL, last_ts INTEGER NOT NULL,
      PRIMARY KEY (device, metric, bucket)`;
@@ -37,17 +39,10 @@ const STATEMENTS = [
 export const ROLLUP_TABLES = { "1m": "rollup_1m", "1h": "rollup_1h" } as const;
 
 export function migrate(sql: SqlStorage): void {
-  for (const statement of STATEMENTS) sql.exec(statement);
+  runStatements(sql, STATEMENTS);
 }
 
-export function readMeta(sql: SqlStorage, key: string): string | null {
-  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-  return row?.value ?? null;
-}
 
-export function writeMeta(sql: SqlStorage, key: string, value: string): void {
-  sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
-}
 
 /** Value columns: numbers as num (kind 0), booleans as num 1/0 (kind 1), strings as str (kind 2). */
 export function valueColumns(value: number | boolean | string): { num: number | null; str: string | null; kind: 0 | 1 | 2 } {
@@ -61,3 +56,5 @@ export function valueOf(row: { num: number | null; str: string | null; kind: num
   if (row.kind === 1) return row.num === 1;
   return row.num ?? 0;
 }
+
+export { readMeta, writeMeta };

@@ -4,6 +4,7 @@
  * Everything a connection or session needs to survive hibernation or a
  * restart of the hub lives here or in the WebSocket attachment.
  */
+import { readMeta, runStatements, writeMeta } from "../../shared/sqlite";
 const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS sessions (
@@ -55,14 +56,7 @@ const STATEMENTS = [
 ];
 
 export function migrate(sql: SqlStorage): void {
-  for (const statement of STATEMENTS) sql.exec(statement);
+  runStatements(sql, STATEMENTS);
 }
 
-export function readMeta(sql: SqlStorage, key: string): string | null {
-  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-  return row?.value ?? null;
-}
-
-export function writeMeta(sql: SqlStorage, key: string, value: string): void {
-  sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
-}
+export { readMeta, writeMeta };
