@@ -37,9 +37,13 @@ export function platformData(db: Db) {
         return toPage(rows, q.limit, (r) => r.id, toTenant);
       },
       async deviceCounts(ids: string[]): Promise<Record<string, number>> {
-        if (ids.length === 0) return {};
-        const rows = await db.select({ tenantId: devices.tenantId, n: count() }).from(devices).where(inArray(devices.tenantId, ids)).groupBy(devices.tenantId).all();
-        return Object.fromEntries(rows.map((r) => [r.tenantId, r.n]));
+        // D1 binds at most 100 parameters per statement: count in chunks.
+        const out: Record<string, number> = {};
+        for (let i = 0; i < ids.length; i += 90) {
+          const rows = await db.select({ tenantId: devices.tenantId, n: count() }).from(devices).where(inArray(devices.tenantId, ids.slice(i, i + 90))).groupBy(devices.tenantId).all();
+          for (const r of rows) out[r.tenantId] = r.n;
+        }
+        return out;
       },
       /** Usage metrics of one month for the given tenants (the operator's platform-wide view). */
       async usageFor(ids: string[], period: string): Promise<Record<string, Record<string, number>>> {

@@ -165,3 +165,15 @@ describe("OpenAPI", () => {
     expect(String(page.body)).toContain("openapi.json");
   });
 });
+
+describe("operator tenant list at scale", () => {
+  it("counts devices for a full page of 200 tenants (past D1's 100 bound parameters)", async () => {
+    const { openRegistry } = await import("../../domain/data/db");
+    const { platformData } = await import("../../domain/data/platform");
+    const { env } = await import("cloudflare:workers");
+    const ids = Array.from({ length: 150 }, (_, i) => `ghost-${i}`);
+    const counts = await platformData(openRegistry(env.REGISTRY)).tenants.deviceCounts([t.tenantId, ...ids]);
+    expect(counts[t.tenantId]).toBeGreaterThan(0);
+    expect(counts["ghost-1"]).toBeUndefined();
+  });
+});
