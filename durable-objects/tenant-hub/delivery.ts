@@ -79,7 +79,8 @@ export function deliver(broker: Broker, clientId: string, msg: HubMessage): void
     sendPublish(broker, conn, msg, undefined, false);
     return;
   }
-  if (broker.messages.inFlightCount(clientId) < conn.state.receiveMaximum && broker.messages.queued(clientId, 1).length === 0) {
+  const outbound = broker.messages.outboundState(clientId);
+  if (outbound.inFlight < conn.state.receiveMaximum && !outbound.queued) {
     const packetId = broker.sessions.nextPacketId(clientId);
     const { id } = broker.messages.enqueue(clientId, msg, limit, now, "sent", packetId);
     sendInFlight(broker, conn, id, msg, packetId, false);

@@ -12,7 +12,7 @@ import { platformData } from "../../domain/data/platform";
 import { TenantId } from "../../domain/ids";
 import { ReasonCode } from "../../domain/mqtt";
 import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plans";
-import { APPLICATION_USERNAME, Authenticator } from "./authenticator";
+import { Authenticator } from "./authenticator";
 import { Broker } from "./broker";
 import { Connection, newConnState, type ConnState } from "./connection";
 import type { BrokerEffects } from "./effects";
@@ -145,7 +145,7 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    this.lost(ws, code === 1000);
+    this.lost(ws);
     try {
       // Complete the closing handshake (1005/1006 cannot be sent back).
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "");
@@ -155,10 +155,10 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.lost(ws, false);
+    this.lost(ws);
   }
 
-  private lost(ws: WebSocket, _cleanClose: boolean): void {
+  private lost(ws: WebSocket): void {
     const conn = this.connectionFor(ws);
     this.conns.delete(ws);
     if (!conn) return;
@@ -273,4 +273,3 @@ export class TenantHub extends DurableObject<Env> {
   }
 }
 
-export { APPLICATION_USERNAME };

@@ -28,6 +28,7 @@ export class HubLimiter {
   /** Messages accepted this month, and which month that is (`YYYY-MM`). */
   monthCount: number;
   month: string;
+  private monthEndsAt = 0;
   /** Limit hits since the last flush: limit → device/client → count. */
   hits = new Map<LimitName, Map<string, number>>();
   /** Totals since the hub started, for `$SYS`. */
@@ -70,10 +71,15 @@ export class HubLimiter {
 
   /** Decides one PUBLISH. `telemetry` payloads are metered as data points (a backlog array counts each reading). */
   checkPublish(clientId: string, payload: Uint8Array, telemetry: boolean, now: number): PublishVerdict {
-    const month = new Date(now).toISOString().slice(0, 7);
-    if (month !== this.month) {
-      this.month = month;
-      this.monthCount = 0;
+    // The month string is recomputed only when a month boundary passes, not per message.
+    if (now >= this.monthEndsAt) {
+      const month = new Date(now).toISOString().slice(0, 7);
+      if (month !== this.month) {
+        this.month = month;
+        this.monthCount = 0;
+      }
+      const d = new Date(now);
+      this.monthEndsAt = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
     }
     if (this.monthCount >= this.limits.monthlyMessageQuota) return this.refuse(clientId, "monthlyMessageQuota", now);
     const client = this.client(clientId, now);

@@ -50,8 +50,6 @@ export async function memberWithRole(t: TenantFixture, role: Role): Promise<{ to
   const email = `${unique(role.toLowerCase())}@example.com`;
   const invite = await expectOk(api("POST", "/api/v1/invitations", { token: t.ownerToken, body: { email, role } }), 201);
   const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token: invite.token, password: "another good password" } }));
-  const me = await expectOk(api("GET", "/api/v1/auth/workspaces", { token: accepted.token }));
-  void me;
   const members = await expectOk(api("GET", "/api/v1/members?limit=200", { token: t.ownerToken }));
   const userId = members.items.find((m: { email: string }) => m.email === email).userId;
   return { token: accepted.token, userId };

@@ -105,6 +105,14 @@ export class MessageStore {
     return this.sql.exec<Raw>("SELECT * FROM messages WHERE client_id = ? AND state != 'queued' ORDER BY id", clientId).toArray().map(toRow);
   }
 
+  /** In one query: how many messages are in flight, and whether any wait behind them. */
+  outboundState(clientId: string): { inFlight: number; queued: boolean } {
+    const row = this.sql
+      .exec<{ inflight: number | null; queued: number | null }>("SELECT SUM(state != 'queued') AS inflight, SUM(state = 'queued') AS queued FROM messages WHERE client_id = ?", clientId)
+      .one();
+    return { inFlight: row.inflight ?? 0, queued: (row.queued ?? 0) > 0 };
+  }
+
   inFlightCount(clientId: string): number {
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE client_id = ? AND state != 'queued'", clientId).one().n;
   }
