@@ -5,7 +5,7 @@
  * tenant; the tenant goes into every query it sends.
  */
 import { z } from "zod";
-import { AE_VALUE_KIND } from "./analytics-engine";
+import { AeLayoutError, unpackReadings } from "./ae-layout";
 import { buildAeSeriesSql } from "./ae-sql";
 import { SeriesQuery, type Series, type SeriesResult, type TelemetryBackend } from "./query";
 
@@ -24,18 +24,26 @@ export function aeSqlRequest(config: AeApiConfig, sql: string): Request {
 }
 
 const num = z.coerce.number();
-const RawRow = z.object({ device: z.string(), metric: z.string(), ts: num, value: num, kind: num, text: z.string() });
+const RawRow = z.object({ device: z.string(), metric: z.string(), minute: num, readings: z.string() });
 const BucketRow = z.object({ device: z.string(), metric: z.string(), bucket: num, value: num });
 const Response = <R extends z.ZodType>(row: R) => z.object({ data: z.array(row) });
 
-function rawValue(r: z.infer<typeof RawRow>) {
-  if (r.kind === AE_VALUE_KIND.string) return r.text;
-  if (r.kind === AE_VALUE_KIND.boolean) return r.value !== 0;
-  return r.value;
+type Row = { device: string; metric: string; ts: number; value: number | boolean | string };
+
+/** Unpacks raw rows (one per data point) into readings inside [from, to), ordered by series and time. */
+export function unpackRawRows(rows: z.infer<typeof RawRow>[], from: number, to: number): Row[] {
+  const out: Row[] = [];
+  for (const r of rows) {
+    for (const reading of unpackReadings(r.minute, r.readings)) {
+      if (reading.ts >= from && reading.ts < to) out.push({ device: r.device, metric: r.metric, ...reading });
+    }
+  }
+  // Several data points may share a series' minute: order across them too (the sort is stable).
+  return out.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.ts - b.ts));
 }
 
 /** Groups rows (ordered by device, metric, time) into series, keeping `limit` points each. */
-export function groupRows(rows: { device: string; metric: string; ts: number; value: number | boolean | string }[], limit: number): SeriesResult {
+export function groupRows(rows: Row[], limit: number): SeriesResult {
   const byKey = new Map<string, Series>();
   for (const r of rows) {
     const key = `${r.device}\u0000${r.metric}`;
@@ -63,8 +71,12 @@ export function analyticsEngineBackend(options: AeApiConfig & { tenant: string; 
       if (!res.ok) throw new AeQueryFailed(`Analytics Engine SQL API answered ${res.status}`);
       const json: unknown = await res.json();
       if (q.bucket === "raw") {
-        const rows = Response(RawRow).parse(json).data.map((r) => ({ device: r.device, metric: r.metric, ts: r.ts, value: rawValue(r) }));
-        return groupRows(rows, q.limit);
+        try {
+          return groupRows(unpackRawRows(Response(RawRow).parse(json).data, q.from, q.to), q.limit);
+        } catch (err) {
+          if (err instanceof AeLayoutError) throw new AeQueryFailed(err.message);
+          throw err;
+        }
       }
       const rows = Response(BucketRow).parse(json).data.map((r) => ({ device: r.device, metric: r.metric, ts: r.bucket, value: r.value }));
       return groupRows(rows, q.limit);

@@ -1,5 +1,5 @@
 /**
- * SQL for Analytics Engine's SQL API over the telemetry dataset (layout in analytics-engine.ts).
+ * SQL for Analytics Engine's SQL API over the telemetry dataset (layout in ae-layout.ts).
  *
  * Every query pins `index1` to the verified tenant; the builder refuses to build one without a
  * valid tenant id. Values are never spliced in raw: every string literal must match the id and
@@ -7,6 +7,7 @@
  * safe integer, so the SQL cannot be bent by its inputs.
  */
 import { TenantId } from "../ids";
+import { AE_MINUTE_MS } from "./ae-layout";
 import { MAX_FUTURE_SKEW_MS } from "./points";
 import { BUCKET_MS, SeriesQuery, type Aggregate } from "./query";
 
@@ -31,58 +32,71 @@ function integer(value: number): string {
   return String(value);
 }
 
-/** Sampling-aware aggregates: AE may sample a busy index, `_sample_interval` restores the totals. */
+/**
+ * Sampling-aware aggregates over the per-minute partials (layout in ae-layout.ts): AE may sample
+ * a busy index, `_sample_interval` restores the totals.
+ */
 const AGGREGATE_SQL: Record<Aggregate, string> = {
-  avg: "sum(_sample_interval * double1) / sum(_sample_interval)",
-  sum: "sum(_sample_interval * double1)",
-  count: "sum(_sample_interval)",
-  min: "min(double1)",
-  max: "max(double1)",
-  last: "argMax(double1, double2)",
+  avg: "sum(_sample_interval * double3) / sum(_sample_interval * double2)",
+  sum: "sum(_sample_interval * double3)",
+  count: "sum(_sample_interval * double2)",
+  min: "min(double4)",
+  max: "max(double5)",
+  last: "argMax(double6, double7)",
 };
 
 export type AeSeriesSqlInput = { tenant: string | undefined | null; query: SeriesQuery; dataset?: string };
 
-/** Builds the series query; throws AeQueryError without a valid tenant or with unsafe input. */
+const alignDown = (ms: number, width: number) => Math.floor(ms / width) * width;
+
+/**
+ * Builds the series query; throws AeQueryError without a valid tenant or with unsafe input.
+ * A data point covers one minute, so the range is widened to whole minutes (whole buckets for
+ * aggregates, as the hot store does); raw readings outside the exact range are dropped by the
+ * backend after unpacking.
+ */
 export function buildAeSeriesSql(input: AeSeriesSqlInput): string {
   const tenant = TenantId.safeParse(input.tenant);
   if (!tenant.success) throw new AeQueryError("an Analytics Engine query needs the verified tenant id");
   const dataset = input.dataset ?? AE_DATASET;
   if (!DATASET_PATTERN.test(dataset)) throw new AeQueryError(`invalid dataset name ${JSON.stringify(dataset)}`);
   const q = SeriesQuery.parse(input.query);
+  const width = q.bucket === "raw" ? AE_MINUTE_MS : BUCKET_MS[q.bucket];
+  const from = alignDown(q.from, width);
 
   const where = [
     `index1 = ${literal(tenant.data)}`,
     `blob1 IN (${q.devices.map(literal).join(", ")})`,
     ...(q.metrics.length ? [`blob2 IN (${q.metrics.map(literal).join(", ")})`] : []),
-    `double2 >= ${integer(q.from)}`,
-    `double2 < ${integer(q.to)}`,
-    // A reading is written at or after its own time minus the allowed clock skew: this bound
-    // lets AE skip older parts of the dataset without ever excluding a matching row.
-    `timestamp >= toDateTime(${integer(Math.max(0, Math.floor((q.from - MAX_FUTURE_SKEW_MS) / 1000)))})`,
+    `double1 >= ${integer(from)}`,
+    `double1 < ${integer(q.to)}`,
+    // A data point is written after each of its readings arrived, and a reading is at most the
+    // allowed clock skew ahead of its arrival: this bound lets AE skip older parts of the
+    // dataset without excluding a matching row.
+    `timestamp >= toDateTime(${integer(Math.max(0, Math.floor((from - MAX_FUTURE_SKEW_MS) / 1000)))})`,
   ];
   const seriesCount = q.devices.length * Math.max(1, q.metrics.length);
-  const limit = Math.min(MAX_AE_ROWS, q.limit * seriesCount);
 
   if (q.bucket === "raw") {
+    // Rows are data points of up to a minute of readings each; the two boundary minutes of a
+    // series may hold only readings outside the range, hence the extra rows.
     return [
-      "SELECT blob1 AS device, blob2 AS metric, double2 AS ts, double1 AS value, double3 AS kind, blob4 AS text",
+      "SELECT blob1 AS device, blob2 AS metric, double1 AS minute, blob4 AS readings",
       `FROM ${dataset}`,
       `WHERE ${where.join(" AND ")}`,
-      "ORDER BY device, metric, ts",
-      `LIMIT ${limit}`,
+      "ORDER BY device, metric, minute",
+      `LIMIT ${Math.min(MAX_AE_ROWS, (q.limit + 2) * seriesCount)}`,
       "FORMAT JSON",
     ].join("\n");
   }
-  const width = BUCKET_MS[q.bucket];
   return [
-    `SELECT blob1 AS device, blob2 AS metric, intDiv(double2, ${width}) * ${width} AS bucket, ${AGGREGATE_SQL[q.agg]} AS value`,
+    `SELECT blob1 AS device, blob2 AS metric, intDiv(double1, ${width}) * ${width} AS bucket, ${AGGREGATE_SQL[q.agg]} AS value`,
     `FROM ${dataset}`,
-    // Aggregates are numeric: string values (kind 2) are left out.
-    `WHERE ${[...where, "double3 != 2"].join(" AND ")}`,
+    // Aggregates are numeric: data points holding only string values are left out.
+    `WHERE ${[...where, "double2 > 0"].join(" AND ")}`,
     "GROUP BY device, metric, bucket",
     "ORDER BY device, metric, bucket",
-    `LIMIT ${limit}`,
+    `LIMIT ${Math.min(MAX_AE_ROWS, q.limit * seriesCount)}`,
     "FORMAT JSON",
   ].join("\n");
 }

@@ -4,70 +4,31 @@
  * The platform's limits (developers.cloudflare.com/analytics/analytics-engine/limits/):
  * up to 20 blobs, 20 doubles and 1 index per data point; the blobs of one data point together at
  * most 16 KB; an index at most 96 bytes; at most 250 data points per Worker invocation. Local
- * development enforces none of them, so they are enforced here: a writer is created per
- * invocation with a budget of 250, and a data point is built to fit by construction.
- *
- * Data point layout (the SQL builder in ae-sql.ts reads the same columns):
- *   index1  tenant id (AE samples per index, so one busy tenant never thins out another's data)
- *   blob1 device · blob2 metric · blob3 unit · blob4 string value · blob5 msgId · blob6 traceId
- *   double1 numeric value (booleans 1/0) · double2 reading time (ms) · double3 value kind · double4 seq
+ * development enforces none of them, so they are enforced here: points are packed into data
+ * points that fit by construction (ae-layout.ts), and a writer is created per invocation with a
+ * budget of 250 data points.
  */
-import { utf8Bytes, type TelemetryPoint } from "./points";
+import { AE_LIMITS, type AeChunk, type AeDataPoint } from "./ae-layout";
 
-export const AE_LIMITS = {
-  dataPointsPerInvocation: 250,
-  blobsPerDataPoint: 20,
-  doublesPerDataPoint: 20,
-  blobBytesPerDataPoint: 16 * 1024,
-  indexBytes: 96,
-} as const;
-
-export const AE_VALUE_KIND = { number: 0, boolean: 1, string: 2 } as const;
-
-export type AeDataPoint = { indexes: [string]; blobs: string[]; doubles: number[] };
+export { AE_LIMITS, packPoints, type AeChunk, type AeDataPoint } from "./ae-layout";
 
 /** The part of the Analytics Engine binding the writer uses. */
 export interface AnalyticsSink {
   writeDataPoint(point: AeDataPoint): void;
 }
 
-/** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
-function truncateUtf8(text: string, max: number): string {
-  if (utf8Bytes(text) <= max) return text;
-  let out = "";
-  let bytes = 0;
-  for (const ch of text) {
-    const b = utf8Bytes(ch);
-    if (bytes + b > max) break;
-    out += ch;
-    bytes += b;
-  }
-  return out;
-}
-
-export function toAeDataPoint(p: TelemetryPoint): AeDataPoint {
-  if (utf8Bytes(p.tenant) > AE_LIMITS.indexBytes) throw new RangeError("tenant id longer than an Analytics Engine index");
-  const kind = AE_VALUE_KIND[typeof p.value as keyof typeof AE_VALUE_KIND];
-  const numeric = typeof p.value === "number" ? p.value : typeof p.value === "boolean" ? Number(p.value) : 0;
-  const fixed = [p.device, p.metric, p.unit ?? "", "", p.msgId, p.traceId];
-  // Every blob but the string value is bounded by its schema; the string value gets what is left.
-  const room = AE_LIMITS.blobBytesPerDataPoint - fixed.reduce((n, b) => n + utf8Bytes(b), 0);
-  fixed[3] = typeof p.value === "string" ? truncateUtf8(p.value, room) : "";
-  return { indexes: [p.tenant], blobs: fixed, doubles: [numeric, p.ts, kind, p.seq] };
-}
-
 /**
- * Writes points within one invocation's data-point budget. Callers that must do something
- * between deciding how much fits and writing it (enqueue the overflow first) reserve first, so
- * concurrent work in the same invocation cannot take the budget in between.
+ * Writes data points within one invocation's budget. Callers that must do something between
+ * deciding how much fits and writing it (enqueue the overflow first) reserve first, so concurrent
+ * work in the same invocation cannot take the budget in between.
  */
 export interface AnalyticsWriter {
   /** Data points this invocation may still write or reserve. */
   readonly remaining: number;
   /** Sets aside up to `wanted` data points for a later write; returns how many were granted. */
   reserve(wanted: number): number;
-  /** Writes all of `points` against earlier reservations, then the free budget; throws beyond both. */
-  write(points: readonly TelemetryPoint[]): void;
+  /** Writes all of `chunks` against earlier reservations, then the free budget; throws beyond both. */
+  write(chunks: readonly AeChunk[]): void;
 }
 
 export class BudgetedAnalyticsWriter implements AnalyticsWriter {
@@ -88,12 +49,12 @@ export class BudgetedAnalyticsWriter implements AnalyticsWriter {
     this.#reserved += granted;
     return granted;
   }
-  write(points: readonly TelemetryPoint[]): void {
-    if (points.length > this.#reserved + this.#free) throw new RangeError(`${points.length} data points exceed the ${this.#reserved + this.#free} left in this invocation`);
-    const fromReserved = Math.min(points.length, this.#reserved);
+  write(chunks: readonly AeChunk[]): void {
+    if (chunks.length > this.#reserved + this.#free) throw new RangeError(`${chunks.length} data points exceed the ${this.#reserved + this.#free} left in this invocation`);
+    const fromReserved = Math.min(chunks.length, this.#reserved);
     this.#reserved -= fromReserved;
-    this.#free -= points.length - fromReserved;
-    for (const p of points) this.sink.writeDataPoint(toAeDataPoint(p));
+    this.#free -= chunks.length - fromReserved;
+    for (const c of chunks) this.sink.writeDataPoint(c.dataPoint);
   }
 }
 

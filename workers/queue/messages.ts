@@ -1,23 +1,26 @@
 /**
  * What travels on the telemetry queue: envelopes from the hubs, and Analytics Engine spill
- * messages the consumer enqueues itself when a batch holds more points than one invocation may
- * write to Analytics Engine (250). Queue bodies are a boundary: both are parsed with zod, and a
+ * messages the consumer enqueues itself when a batch packs into more data points than one
+ * invocation may write to Analytics Engine (250). Queue bodies are a boundary: both are parsed with zod, and a
  * body that is neither is a rejected message, never a crash.
  */
 import { z } from "zod";
 import { TenantId } from "../../domain/ids";
-import { AE_LIMITS } from "../../domain/telemetry/analytics-engine";
+import { packPoints, type AnalyticsWriter } from "../../domain/telemetry/analytics-engine";
 import { TelemetryEnvelope } from "../../domain/telemetry/envelope";
 import { TelemetryPoint } from "../../domain/telemetry/points";
 
 export const TELEMETRY_QUEUE_NAME = "skylark-telemetry";
 export const TELEMETRY_DLQ_NAME = "skylark-telemetry-dlq";
 
+/** Points per spill message; the byte bound below usually binds first. */
+const SPILL_MESSAGE_POINTS = 1_000;
+
 export const AeSpill = z.object({
   v: z.literal(1),
   kind: z.literal("ae-spill"),
   tenant: TenantId,
-  points: z.array(TelemetryPoint).min(1).max(AE_LIMITS.dataPointsPerInvocation),
+  points: z.array(TelemetryPoint).min(1).max(SPILL_MESSAGE_POINTS),
 });
 export type AeSpill = z.infer<typeof AeSpill>;
 
@@ -39,14 +42,14 @@ export function classifyBody(body: unknown): QueueBody {
 /** A queue message may be at most 128 KB; spill messages stay well under it. */
 const SPILL_MESSAGE_BYTES = 96 * 1024;
 
-/** Splits points into spill messages of at most one invocation's worth (and 96 KB) each. */
+/** Splits points into spill messages of at most 1 000 points (and 96 KB) each. */
 export function spillMessages(tenant: string, points: TelemetryPoint[]): AeSpill[] {
   const out: AeSpill[] = [];
   let current: TelemetryPoint[] = [];
   let bytes = 0;
   for (const p of points) {
     const size = JSON.stringify(p).length;
-    if (current.length && (current.length === AE_LIMITS.dataPointsPerInvocation || bytes + size > SPILL_MESSAGE_BYTES)) {
+    if (current.length && (current.length === SPILL_MESSAGE_POINTS || bytes + size > SPILL_MESSAGE_BYTES)) {
       out.push({ v: 1, kind: "ae-spill", tenant, points: current });
       [current, bytes] = [[], 0];
     }
@@ -78,3 +81,17 @@ export async function sendAll(queue: Queue, bodies: unknown[]): Promise<void> {
 
 /** Exponential backoff for retried messages: 10 s, 20 s, 40 s, … capped at 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 10 * 2 ** Math.max(0, attempts - 1));
+
+/**
+ * Hands points to Analytics Engine within this invocation's budget: packs them, enqueues what
+ * does not fit as spill messages first (so a failed enqueue retries before anything is written,
+ * and nothing is written twice), then writes the rest. Returns the data points written.
+ */
+export async function exportToAnalytics(tenant: string, points: TelemetryPoint[], analytics: AnalyticsWriter, spillQueue: Queue): Promise<{ dataPoints: number; spilledPoints: number }> {
+  const chunks = packPoints(points);
+  const fit = analytics.reserve(chunks.length);
+  const spilled = chunks.slice(fit).flatMap((c) => c.points);
+  await sendAll(spillQueue, spillMessages(tenant, spilled));
+  analytics.write(chunks.slice(0, fit));
+  return { dataPoints: fit, spilledPoints: spilled.length };
+}

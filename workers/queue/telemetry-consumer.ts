@@ -9,7 +9,7 @@ import { platformData } from "../../domain/data/platform";
 import { forTenant } from "../../domain/data/tenant-scope";
 import { analyticsEngineWriter } from "../../domain/telemetry/analytics-engine";
 import { telemetryStore } from "../telemetry/store-client";
-import { classifyBody, retryDelaySeconds, sendAll, spillMessages, type AeSpill } from "./messages";
+import { classifyBody, exportToAnalytics, retryDelaySeconds, type AeSpill } from "./messages";
 import { processTenantBatch, type ConsumerDeps, type TenantBatchSummary, type TenantItem } from "./tenant-batch";
 
 export type ConsumeSummary = { tenants: Record<string, TenantBatchSummary>; failedTenants: string[]; spillsWritten: number; unattributable: number };
@@ -28,14 +28,6 @@ export function consumerDeps(env: Env): ConsumerDeps {
 
 function logError(where: string, fields: Record<string, unknown>, err: unknown) {
   console.error(JSON.stringify({ level: "error", where, ...fields, message: String(err), stack: (err as Error)?.stack }));
-}
-
-/** Spill messages carry normalized points for Analytics Engine only; what does not fit goes round again. */
-async function writeSpill(spill: AeSpill, deps: ConsumerDeps): Promise<number> {
-  const fit = deps.analytics.reserve(spill.points.length);
-  await sendAll(deps.spillQueue, spillMessages(spill.tenant, spill.points.slice(fit)));
-  deps.analytics.write(spill.points.slice(0, fit));
-  return fit;
 }
 
 export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<ConsumeSummary> {
@@ -65,7 +57,9 @@ export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: Consu
   // Spills first: the oldest Analytics Engine points go out before new ones take the budget.
   for (const { msg, spill } of spills) {
     try {
-      summary.spillsWritten += await writeSpill(spill, deps);
+      // Spill messages carry normalized points for Analytics Engine only; what does not fit goes round again.
+      const { spilledPoints } = await exportToAnalytics(spill.tenant, spill.points, deps.analytics, deps.spillQueue);
+      summary.spillsWritten += spill.points.length - spilledPoints;
       msg.ack();
     } catch (err) {
       logError("telemetry-consumer", { tenant: spill.tenant, queueMessageId: msg.id, attempts: msg.attempts }, err);

@@ -6,9 +6,9 @@
  *  2. store points, rejections and the message ledger in the hot store, idempotently; it answers
  *     which messages still need exporting (new ones, and ones a crashed attempt stored but never
  *     exported);
- *  3. for those only: merge reported attributes, add usage (one write), enqueue the Analytics
- *     Engine points that do not fit this invocation's budget, write the rest (AE writes cannot
- *     fail, so they go last);
+ *  3. for those only: merge reported attributes, add usage (one write), pack the points into
+ *     Analytics Engine data points, enqueue the ones that do not fit this invocation's budget,
+ *     write the rest (AE writes cannot fail, so they go last);
  *  4. confirm the export to the hot store.
  *
  * A failure anywhere throws, and the caller retries this tenant's messages with backoff: stored
@@ -28,7 +28,7 @@ import { PAYLOAD_EXCERPT_CHARS, reject, type Rejection } from "../../domain/tele
 import { USAGE_GAUGES, UsageTally } from "../../domain/telemetry/usage";
 import type { IngestInput, IngestMessage } from "../../durable-objects/telemetry-store/rpc";
 import type { TelemetryStoreClient } from "../telemetry/store-client";
-import { sendAll, spillMessages } from "./messages";
+import { exportToAnalytics } from "./messages";
 import { loadRegistryView } from "./registry-view";
 
 export type ConsumerDeps = {
@@ -153,10 +153,7 @@ export async function processTenantBatch(tenantId: string, items: TenantItem[], 
   if (toExport.length > 0) {
     await data.devices.mergeClientAttributes(attributes);
     await data.usage.record(tally.counters, { [USAGE_GAUGES.hotStoreBytes]: databaseBytes, [USAGE_GAUGES.devicesRegistered]: await data.devices.count() });
-    const fit = deps.analytics.reserve(points.length);
-    spilled = points.length - fit;
-    await sendAll(deps.spillQueue, spillMessages(tenantId, points.slice(fit)));
-    deps.analytics.write(points.slice(0, fit));
+    spilled = (await exportToAnalytics(tenantId, points, deps.analytics, deps.spillQueue)).spilledPoints;
     const exported = [...pending];
     for (let i = 0; i < exported.length; i += 1000) await store.markExported(exported.slice(i, i + 1000));
   }

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AE_LIMITS } from "../../../domain/telemetry/analytics-engine";
 import { api, createDevice, expectOk, signup, type TenantFixture } from "../helpers";
-import { deviceTelemetry, envelope, eventually, rawPoints, runBatch, store, testDeps } from "./helpers";
+import { deviceTelemetry, envelope, eventually, rawPoints, runBatch, store, testDeps, writtenReadings } from "./helpers";
 
 let t: TenantFixture;
 let tenant: string;
@@ -45,8 +45,9 @@ describe("telemetry consumer", () => {
     expect((await rawPoints(tenant, "free-1", "on")).map((p) => p.value)).toEqual([true]);
     expect((await rawPoints(tenant, "child-1", "temp")).map((p) => p.value)).toEqual([30]);
     expect((await rawPoints(tenant, "d1", "truck-1/temp-1")).map((p) => p.value)).toEqual([4.5]);
-    // Analytics Engine gets the same points, indexed by tenant.
-    expect(run.written).toHaveLength(9);
+    // Analytics Engine gets the same points, indexed by tenant, packed per series and minute.
+    expect(writtenReadings(run.written)).toHaveLength(9);
+    expect(run.written.length).toBeLessThan(9);
     expect(new Set(run.written.map((p) => p.indexes[0]))).toEqual(new Set([tenant]));
     const latest = await store(tenant).latest("d1", []);
     expect(latest.values.temp).toEqual({ ts: now - 1000, value: 21.5 });
@@ -117,8 +118,9 @@ describe("telemetry consumer", () => {
   });
 
   it("keeps within the Analytics Engine budget and enqueues the rest as spill messages", async () => {
-    const base = Date.now() - 60_000;
-    const readings = Array.from({ length: 300 }, (_, i) => ({ ts: base + i, values: { n: i } }));
+    // 300 readings a minute apart: 300 data points, over one invocation's 250.
+    const base = Date.now() - 400 * 60_000;
+    const readings = Array.from({ length: 300 }, (_, i) => ({ ts: base + i * 60_000, values: { n: i } }));
     const sent: unknown[] = [];
     const spillQueue = { send: async () => {}, sendBatch: async (msgs: Iterable<MessageSendRequest>) => void sent.push(...[...msgs].map((m) => m.body)) } as unknown as Queue;
     const run = await runBatch([deviceTelemetry(tenant, "free-1", readings)], testDeps({ spillQueue }));
@@ -128,7 +130,7 @@ describe("telemetry consumer", () => {
     // The spill is itself a queue message: the next invocation writes it.
     const next = await runBatch([{ body: sent[0] }]);
     expect(next.result.explicitAcks).toHaveLength(1);
-    expect(next.written.map((p) => p.doubles[0])).toEqual(Array.from({ length: 50 }, (_, i) => 250 + i));
+    expect(writtenReadings(next.written).map((r) => r.value)).toEqual(Array.from({ length: 50 }, (_, i) => 250 + i));
     // All 300 are in the hot store at once, whatever AE's budget.
     expect(await rawPoints(tenant, "free-1", "n")).toHaveLength(300);
   });

@@ -5,6 +5,7 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, type QueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { unpackReadings } from "../../../domain/telemetry/ae-layout";
 import { RecordingAnalyticsWriter, type AeDataPoint } from "../../../domain/telemetry/analytics-engine";
 import type { EnvelopeSource, TelemetryEnvelope } from "../../../domain/telemetry/envelope";
 import { sortableId } from "../../../domain/ids";
@@ -51,6 +52,10 @@ export async function runBatch(deliveries: (Delivery | TelemetryEnvelope)[], dep
   const summary = await consumeTelemetry(batch, deps);
   return { result: await getQueueResult(batch, ctx), summary, written: deps.analytics.written, retryDelays };
 }
+
+/** The readings Analytics Engine data points carry, unpacked (with each data point's device and metric). */
+export const writtenReadings = (written: AeDataPoint[]) =>
+  written.flatMap((dp) => unpackReadings(dp.doubles[0]!, dp.blobs[3]!).map((r) => ({ tenant: dp.indexes[0], device: dp.blobs[0], metric: dp.blobs[1], ...r })));
 
 export async function runDeadLetters(deliveries: Delivery[]) {
   const batch = createMessageBatch(

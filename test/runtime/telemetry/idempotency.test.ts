@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantData } from "../../../domain/data/tenant-scope";
 import { api, createDevice, expectOk, signup, type TenantFixture } from "../helpers";
-import { deviceTelemetry, rawPoints, runBatch, store, testDeps } from "./helpers";
+import { deviceTelemetry, rawPoints, runBatch, store, testDeps, writtenReadings } from "./helpers";
 
 let t: TenantFixture;
 
@@ -39,7 +39,7 @@ describe("idempotent ingestion", () => {
     expect(again.result.explicitAcks).toHaveLength(20);
     expect(await rawPoints(t.tenantId, "meter", "redelivered")).toHaveLength(100);
     expect(await minuteCounts("redelivered", from)).toBe(100);
-    expect(first.written).toHaveLength(100);
+    expect(writtenReadings(first.written)).toHaveLength(100);
     expect(again.written).toHaveLength(0);
     const after = await usage();
     expect(after.dataPointsStored - before.dataPointsStored).toBe(100);
@@ -51,7 +51,7 @@ describe("idempotent ingestion", () => {
     const before = await usage();
     const run = await runBatch([{ id: "dup-1", body: e }, { id: "dup-2", body: e }]);
     expect(run.result.explicitAcks).toEqual(["dup-1", "dup-2"]);
-    expect(run.written).toHaveLength(1);
+    expect(writtenReadings(run.written)).toHaveLength(1);
     expect(await rawPoints(t.tenantId, "meter", "twice")).toHaveLength(1);
     expect((await usage()).messagesReceived - before.messagesReceived).toBe(1);
   });
@@ -81,7 +81,7 @@ describe("idempotent ingestion", () => {
     expect(points.map((p) => p.value)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(await minuteCounts("killed", from)).toBe(100);
     // The 50 points stored before the crash were never exported: the retry exports them too.
-    expect(retried.written.map((p) => p.doubles[0]).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(writtenReadings(retried.written).map((r) => Number(r.value)).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     const after = await usage();
     expect(after.dataPointsStored - before.dataPointsStored).toBe(100);
     expect(after.messagesReceived - before.messagesReceived).toBe(20);
@@ -101,7 +101,7 @@ describe("idempotent ingestion", () => {
     expect(crashed.result.retryMessages).toHaveLength(20);
     expect(crashed.written).toEqual([]);
     const retried = await runBatch(deliveries.map((d) => ({ ...d, attempts: 2 })));
-    expect(retried.written).toHaveLength(100);
+    expect(writtenReadings(retried.written)).toHaveLength(100);
     expect(await rawPoints(t.tenantId, "meter", "late-fail")).toHaveLength(100);
     expect((await usage()).dataPointsStored - before.dataPointsStored).toBe(100);
   });
@@ -113,9 +113,9 @@ describe("idempotent ingestion", () => {
     const real = failing.store;
     failing.store = (tenant) => ({ ...real(tenant), markExported: async () => Promise.reject(new Error("lost")) });
     const first = await runBatch(deliveries, failing);
-    expect(first.written).toHaveLength(10);
+    expect(writtenReadings(first.written)).toHaveLength(10);
     const second = await runBatch(deliveries.map((d) => ({ ...d, attempts: 2 })));
-    expect(second.written).toHaveLength(10);
+    expect(writtenReadings(second.written)).toHaveLength(10);
     // The hot store still holds each point once.
     expect(await rawPoints(t.tenantId, "meter", "unconfirmed")).toHaveLength(10);
     expect(await minuteCounts("unconfirmed", from)).toBe(10);
