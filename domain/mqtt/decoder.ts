@@ -85,6 +85,11 @@ export class MqttDecoder {
     }
   }
 
+  /** Whether a packet was started but not completed: a per-frame check, so it allocates nothing. */
+  get hasPendingBytes(): boolean {
+    return this.#body !== null || this.#headerLength > 0;
+  }
+
   /**
    * The bytes of a packet started but not completed, exactly as received. Feeding them to a
    * fresh decoder (same protocol level) restores this one, e.g. after the owner hibernated.

@@ -47,6 +47,8 @@ export function newConnState(connId: string, now: number): ConnState {
   };
 }
 
+type PendingAck = { state: "waiting" | "ready" | "failed"; send: () => void; failed: (err: unknown) => void; error: unknown };
+
 /** Persist last-activity to the attachment at most this often (it is read after hibernation). */
 const ACTIVITY_PERSIST_MS = 5_000;
 const MAX_PARTIAL_BYTES = 1024;
@@ -64,9 +66,12 @@ export class Connection {
   presenceReportedAt = 0;
   private partialTimer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
-  /** Acknowledgements waiting for a telemetry hand-off; later ones wait behind them, so acks keep PUBLISH order. */
-  private acks: Promise<void> = Promise.resolve();
-  private acksWaiting = 0;
+  /**
+   * Acknowledgements waiting for a telemetry hand-off, and the later ones queued behind them so
+   * acks keep PUBLISH order. A plain FIFO rather than a promise chain: under a flood nearly every
+   * refusal lands behind a pending hand-off, and it should cost no promises.
+   */
+  private readonly pendingAcks: PendingAck[] = [];
   private persistedActivity: number;
 
   constructor(
@@ -103,7 +108,7 @@ export class Connection {
    * it awake meanwhile). Small partials only; large ones are rare and mid-transfer.
    */
   savePartial(): void {
-    if (this.decoder.pendingBytes().length === 0) {
+    if (!this.decoder.hasPendingBytes) {
       if (this.state.partial !== undefined) {
         delete this.state.partial;
         this.persist();
@@ -132,12 +137,29 @@ export class Connection {
    * [MQTT-4.6.0-2]; `failed` runs instead when the hand-off failed.
    */
   acknowledgeAfter(handoff: Promise<void> | null, send: () => void, failed: (err: unknown) => void): void {
-    if (!handoff && this.acksWaiting === 0) return send();
-    this.acksWaiting++;
-    this.acks = this.acks
-      .then(() => handoff)
-      .then(send, failed)
-      .finally(() => void this.acksWaiting--);
+    if (!handoff && this.pendingAcks.length === 0) return send();
+    const ack: PendingAck = { state: handoff ? "waiting" : "ready", send, failed, error: undefined };
+    this.pendingAcks.push(ack);
+    handoff?.then(
+      () => this.settle(ack, "ready"),
+      (err: unknown) => this.settle(ack, "failed", err),
+    );
+  }
+
+  private settle(ack: PendingAck, state: "ready" | "failed", error?: unknown): void {
+    ack.state = state;
+    ack.error = error;
+    // Send every acknowledgement at the head that no longer waits, in order.
+    while (this.pendingAcks.length > 0 && this.pendingAcks[0]!.state !== "waiting") {
+      const head = this.pendingAcks.shift()!;
+      try {
+        if (head.state === "ready") head.send();
+        else head.failed(head.error);
+      } catch (err) {
+        // One acknowledgement going wrong must not strand the ones behind it.
+        console.error(JSON.stringify({ level: "error", where: "acknowledge", clientId: this.state.clientId, message: String(err) }));
+      }
+    }
   }
 
   /** Runs tasks for this connection one after another, in arrival order. */

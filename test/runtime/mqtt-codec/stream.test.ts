@@ -148,12 +148,22 @@ describe("pendingBytes", () => {
     for (const cut of [1, 2, 3, 10, packet.length - 1]) {
       const first = new MqttDecoder({ maxPacketSize: 1 << 20, protocolLevel: 5 });
       expect(first.push(packet.subarray(0, cut))).toEqual([]);
+      expect(first.hasPendingBytes).toBe(true);
       const pending = first.pendingBytes();
       expect([...pending]).toEqual([...packet.subarray(0, cut)]);
       const second = new MqttDecoder({ maxPacketSize: 1 << 20, protocolLevel: 5 });
       expect(second.push(pending)).toEqual([]);
       const [decoded] = second.push(packet.subarray(cut));
       expect(decoded).toMatchObject({ type: "publish", topic: "a/b", packetId: 5 });
+      expect(second.hasPendingBytes).toBe(false);
     }
+  });
+
+  it("reports nothing pending between whole packets", () => {
+    const decoder = new MqttDecoder({ maxPacketSize: 1 << 20, protocolLevel: 5 });
+    expect(decoder.hasPendingBytes).toBe(false);
+    decoder.push(encodePacket({ type: "pingreq" }, 5));
+    expect(decoder.hasPendingBytes).toBe(false);
+    expect(decoder.pendingBytes().length).toBe(0);
   });
 });
