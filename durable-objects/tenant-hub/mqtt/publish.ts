@@ -5,7 +5,9 @@
  * once the queue has it, anything stored (retained, QoS 2 state) once the Durable Object's
  * output gate has seen the write committed.
  */
+import type { LimitName } from "../../../domain/limits/names";
 import { MqttProtocolError, ReasonCode, type PublishPacket } from "../../../domain/mqtt";
+import type { PlanLimits } from "../../../domain/plans";
 import { canPublish, mountTopic, parseSkylarkTopic, validateTopicName } from "../../../domain/topics";
 import { BROKER_CONFIG, type Broker } from "../broker";
 import type { Connection } from "../connection";
@@ -38,9 +40,20 @@ function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number
 
 function sendAck(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string): void {
   const type = packet.qos === 1 ? "puback" : "pubrec";
-  const properties = reasonString && conn.state.requestProblemInformation ? { properties: { reasonString } } : {};
+  const packetId = packet.packetId!;
   // v3.1.1 acknowledgements carry no reason: a refused message is acknowledged and dropped.
-  conn.send(conn.v5 ? { type, packetId: packet.packetId!, reasonCode, ...properties } : { type, packetId: packet.packetId! });
+  if (!conn.v5) return void conn.send({ type, packetId });
+  conn.send(reasonString && conn.state.requestProblemInformation ? { type, packetId, reasonCode, properties: { reasonString } } : { type, packetId, reasonCode });
+}
+
+/** Reason strings of rate refusals, built once per limit: a flood is refused thousands of times a second. */
+const RATE_REFUSALS = new Map<LimitName, string>();
+
+function refusalReason(limit: LimitName, limits: PlanLimits): string {
+  if (limit === "monthlyMessageQuota") return `monthly message quota of ${limits.monthlyMessageQuota} reached`;
+  let reason = RATE_REFUSALS.get(limit);
+  if (reason === undefined) RATE_REFUSALS.set(limit, (reason = `rate limit ${limit} exceeded`));
+  return reason;
 }
 
 /**
@@ -65,8 +78,7 @@ function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic
     closeAfterAcks(`over ${verdict.limit}`);
     return false;
   }
-  const l = broker.limiter.current;
-  acknowledge(conn, packet, verdict.reasonCode, verdict.limit === "monthlyMessageQuota" ? `monthly message quota of ${l.monthlyMessageQuota} reached` : `rate limit ${verdict.limit} exceeded`);
+  acknowledge(conn, packet, verdict.reasonCode, refusalReason(verdict.limit, broker.limiter.current));
   return false;
 }
 
