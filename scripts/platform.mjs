@@ -69,10 +69,11 @@ export function applyMigrations({ persistTo } = {}) {
 
 /**
  * Starts `wrangler dev` and resolves once /healthz answers. `envFile` supplies the secrets.
- * Returns { url, stop }.
+ * Returns { url, pid (of wrangler, leader of its process group), stop, output }.
  */
 export async function startPlatform({ port = 8787, persistTo, envFile, quiet = false, ip = "127.0.0.1", logLevel } = {}) {
-  const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--log-level", logLevel ?? (quiet ? "error" : "info")];
+  const inspectorPort = await freePort();
+  const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false", "--log-level", logLevel ?? (quiet ? "error" : "info")];
   if (persistTo) args.push("--persist-to", persistTo);
   if (envFile) args.push("--env-file", envFile);
   // workerd does not implement Durable Object jurisdictions: record tenants' regions without placing objects.
@@ -115,5 +116,5 @@ export async function startPlatform({ port = 8787, persistTo, envFile, quiet = f
         }
       }, 5_000).unref();
     });
-  return { url, stop, output: () => output };
+  return { url, pid: child.pid, inspectorPort, stop, output: () => output };
 }
