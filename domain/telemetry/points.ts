@@ -47,4 +47,21 @@ export const TelemetryPoint = z.object({
 });
 export type TelemetryPoint = z.infer<typeof TelemetryPoint>;
 
-export const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
+/**
+ * UTF-8 length of a string, counted without encoding it: this runs for every reading the
+ * Analytics Engine packer lays out, where allocating an encoded copy each time showed up in
+ * profiles. Lone surrogates count as U+FFFD (3 bytes), as TextEncoder would write them.
+ */
+export function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}

@@ -54,16 +54,19 @@ function upsertLatest(sql: SqlStorage, latest: Iterable<Latest>) {
   }
 }
 
+/**
+ * All of a message's points in one statement: the rows travel as one JSON parameter and
+ * SQLite unpacks them (json_each), instead of one statement per point (a statement may bind
+ * at most 100 parameters, and per-statement overhead dominated ingestion). Only called for a
+ * message the ledger has just recorded as new, so every point is new: a conflict on
+ * (msg_id, seq) means a caller sent one seq twice, and the whole call fails (its transaction
+ * rolls back) rather than storing part of a message.
+ */
 function insertPoints(sql: SqlStorage, msgId: string, points: StoredPoint[], minute: RollupAccumulator, hour: RollupAccumulator, latest: Map<string, Latest>): number {
-  let inserted = 0;
+  const rows: unknown[][] = [];
   for (const p of points) {
     const v = valueColumns(p.value);
-    const written = sql.exec(
-      "INSERT INTO points (device, metric, ts, num, str, kind, unit, msg_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msg_id, seq) DO NOTHING",
-      p.device, p.metric, p.ts, v.num, v.str, v.kind, p.unit, msgId, p.seq,
-    ).rowsWritten;
-    if (written === 0) continue;
-    inserted++;
+    rows.push([p.device, p.metric, p.ts, v.num, v.str, v.kind, p.unit, p.seq]);
     if (v.num !== null) {
       minute.add(p.device, p.metric, p.ts, v.num);
       hour.add(p.device, p.metric, p.ts, v.num);
@@ -72,7 +75,15 @@ function insertPoints(sql: SqlStorage, msgId: string, points: StoredPoint[], min
     const seen = latest.get(key);
     if (!seen || p.ts >= seen.ts) latest.set(key, { device: p.device, metric: p.metric, ts: p.ts, ...v });
   }
-  return inserted;
+  if (rows.length === 0) return 0;
+  // No ON CONFLICT: the unique index on (msg_id, seq) turns a repeated seq into an error.
+  sql.exec(
+    `INSERT INTO points (device, metric, ts, num, str, kind, unit, msg_id, seq)
+     SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, ?, r.value ->> 7
+     FROM json_each(?) AS r ORDER BY r.key`,
+    msgId, JSON.stringify(rows),
+  );
+  return rows.length;
 }
 
 /** Runs inside the caller's transaction. */

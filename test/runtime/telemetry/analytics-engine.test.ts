@@ -12,7 +12,7 @@ import { AeQueryFailed, aeSqlEndpoint, aeSqlRequest, analyticsEngineBackend } fr
 import { AeQueryError, buildAeSeriesSql } from "../../../domain/telemetry/ae-sql";
 import { AeLayoutError, unpackReadings, type AeDataPoint } from "../../../domain/telemetry/ae-layout";
 import { AE_LIMITS, analyticsEngineWriter, packPoints, RecordingAnalyticsWriter } from "../../../domain/telemetry/analytics-engine";
-import type { TelemetryPoint } from "../../../domain/telemetry/points";
+import { utf8Bytes, type TelemetryPoint } from "../../../domain/telemetry/points";
 import type { SeriesQuery } from "../../../domain/telemetry/query";
 
 const point = (over: Partial<TelemetryPoint> = {}): TelemetryPoint => ({ tenant: "acme", device: "d1", metric: "temp", ts: 1_732_349_940_000, value: 21.5, unit: "C", msgId: "m1", traceId: "t1", seq: 0, ...over });
@@ -103,6 +103,14 @@ describe("Analytics Engine layout", () => {
   it("refuses a readings blob that does not match the layout", () => {
     expect(() => unpackReadings(MINUTE, "not json")).toThrow(AeLayoutError);
     expect(() => unpackReadings(MINUTE, '[[1,{"x":1},0,0]]')).toThrow(AeLayoutError);
+  });
+});
+
+describe("UTF-8 byte length", () => {
+  it("counts what TextEncoder would write, without encoding", () => {
+    for (const text of ["", "temp", "é", "温度", "😀x", "a\ud800b", "\udc00", "\ud83d", "x".repeat(1000) + "€"]) {
+      expect(utf8Bytes(text), JSON.stringify(text)).toBe(new TextEncoder().encode(text).byteLength);
+    }
   });
 });
 

@@ -56,6 +56,18 @@ describe("hot store", () => {
     expect((await series(tenant, "raw", "avg", ...range)).map((p) => p.value)).toEqual([1, 5, 3, 10, -4, 20]);
   });
 
+  it("refuses a message that repeats a seq, storing nothing of its call", async () => {
+    const tenant = unique("hs");
+    const ts = Date.now() - 60_000;
+    const ok = message([{ device: "d1", metric: "temp", ts, value: 1 }]);
+    const bad: IngestMessage = { msgId: `bad-${n++}`, receivedAt: ts, outcome: { kind: "points", points: [0, 0].map((seq) => ({ device: "d1", metric: "temp", ts, value: 2, seq, unit: null })) } };
+    await expect(store(tenant).ingest({ retentionDays: 7, messages: [ok, bad] })).rejects.toThrow(/UNIQUE constraint failed: points.msg_id, points.seq/);
+    // One transaction: the good message before it was rolled back too, and can be stored later.
+    expect(await series(tenant, "raw", "avg", ts - 1, ts + 1)).toEqual([]);
+    expect((await store(tenant).ingest({ retentionDays: 7, messages: [ok] })).inserted).toBe(1);
+    expect(await series(tenant, "1m", "count", ts - 60_000, ts + 60_000)).toEqual([{ ts: Math.floor(ts / 60_000) * 60_000, value: 1 }]);
+  });
+
   it("keeps strings and booleans raw; booleans roll up as 1/0, strings do not", async () => {
     const tenant = unique("hs");
     const hour = Math.floor((Date.now() - 2 * HOUR) / HOUR) * HOUR;
