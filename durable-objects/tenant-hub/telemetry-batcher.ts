@@ -1,15 +1,21 @@
 /**
- * Hands telemetry envelopes to the `telemetry` Queue in batches (≤ 100 messages / 240 KB, at
- * most ~100 ms after the first one waits), in order, one send at a time. `add` returns a
- * promise of the hand-off: the hub acknowledges a QoS≥1 PUBLISH only once its envelope is in
- * the queue, so nothing acknowledged can be lost, and telemetry costs the hub no storage write
- * (which would also hold every outgoing frame behind the storage commit).
+ * Hands telemetry envelopes to the `telemetry` Queue in batches (≤ 100 messages / 240 KB), in
+ * order, one send at a time. `add` returns a promise of the hand-off: the hub acknowledges a
+ * QoS≥1 PUBLISH only once its envelope is in the queue, so nothing acknowledged can be lost, and
+ * telemetry costs the hub no storage write (which would also hold every outgoing frame behind
+ * the storage commit).
+ *
+ * Batches form like a group commit: while a send is in flight, arrivals wait for it and go
+ * together the moment it completes; with nothing in flight, a batch waits at most COALESCE_MS
+ * for company. So a busy hub sends big batches, and a device publishing QoS 1 one message at a
+ * time (many embedded clients allow one message in flight) waits milliseconds for its PUBACK,
+ * not a fixed batching delay.
  */
 import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
 
 const MAX_MESSAGES = 100;
 const MAX_BYTES = 240 * 1024;
-const WAIT_MS = 100;
+const COALESCE_MS = 20;
 /** Retry delays for a failed send before the batch's messages are refused. */
 const RETRY_DELAYS_MS = [200, 1_000, 4_000];
 
@@ -27,6 +33,8 @@ export class TelemetryBatcher {
   private open: Batch | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private sending: Promise<void> = Promise.resolve();
+  /** Sealed batches not yet sent (or failed). */
+  private inFlight = 0;
   /** Envelopes accepted but not yet in the queue. */
   pending = 0;
   /** Envelopes handed to the queue since the hub started. */
@@ -44,7 +52,8 @@ export class TelemetryBatcher {
     batch.bytes += size;
     this.pending++;
     if (batch.bodies.length >= MAX_MESSAGES) this.seal();
-    else this.timer ??= setTimeout(() => this.seal(), WAIT_MS);
+    // With a send in flight, its completion seals this batch.
+    else if (this.inFlight === 0) this.timer ??= setTimeout(() => this.seal(), COALESCE_MS);
     return batch.done;
   }
 
@@ -54,7 +63,12 @@ export class TelemetryBatcher {
     const batch = this.open;
     this.open = null;
     if (!batch || batch.bodies.length === 0) return;
-    this.sending = this.sending.then(() => this.send(batch));
+    this.inFlight++;
+    this.sending = this.sending
+      .then(() => this.send(batch))
+      .finally(() => {
+        if (--this.inFlight === 0 && this.open) this.seal();
+      });
   }
 
   private async send(batch: Batch): Promise<void> {
