@@ -37,17 +37,18 @@ function pin(pid, cpus) {
 }
 
 /**
- * With two or more CPUs: the platform (wrangler and its workerd processes) on the first one,
+ * With two or more CPUs: the platform (wrangler and its workerd processes; with separate
+ * placement, both platforms) on the first one,
  * this process (and the children it spawns later, which inherit it) on the others.
  * Returns a description for the report.
  */
-export function pinAway(platformPid) {
+export function pinAway(...platformPids) {
   const n = availableParallelism();
   if (process.env.PIN === "0") return "off (PIN=0)";
   if (n < 2 || !hasTaskset()) return "off (needs Linux, taskset and two CPUs)";
   const platformCpu = "0";
   const loadCpus = n === 2 ? "1" : `1-${n - 1}`;
-  const pinned = processTree(platformPid).filter((pid) => pin(pid, platformCpu));
+  const pinned = platformPids.flatMap(processTree).filter((pid) => pin(pid, platformCpu));
   pin(process.pid, loadCpus);
   return `platform (${pinned.length} processes) on CPU ${platformCpu}, load generators on CPU ${loadCpus}`;
 }

@@ -13,6 +13,12 @@
 // Everything runs on this machine. With two or more CPUs the load generators (this process, the
 // flood's process) are pinned away from the platform's CPU (bench/cpu-pinning.mjs; PIN=0 turns
 // it off), so the platform is not measured competing with its own load generator for a core.
+//
+// PLACEMENT=shared (default): both tenants on one `wrangler dev`, where every Durable Object,
+// the queue consumer and the Worker share one workerd thread, so B's messages wait behind A's
+// frames in one event loop. PLACEMENT=separate: each tenant on its own `wrangler dev` (its own
+// workerd process), closer to production, where different tenants' hubs run in different
+// isolates; on a small machine the two still share its cores.
 import { spawn } from "node:child_process";
 import { pinAway } from "./cpu-pinning.mjs";
 import { measureCpu } from "./process-cpu.mjs";
@@ -29,19 +35,24 @@ const FLOOD_TAIL_MS = 1_000;
 /** After a flood, before B is measured quietly again: A's hand-offs drain from the queue. */
 const SETTLE_MS = 3_000;
 
-const p = await platform();
-const call = api(p.url);
+const PLACEMENT = process.env.PLACEMENT ?? "shared";
+if (!["shared", "separate"].includes(PLACEMENT)) throw new Error("PLACEMENT is shared or separate");
+
+const pA = await platform();
+const pB = PLACEMENT === "separate" ? await platform() : pA;
+const platforms = [...new Set([pA, pB])];
+const [callA, callB] = [api(pA.url), api(pB.url)];
 try {
-  const pinning = pinAway(p.pid);
+  const pinning = pinAway(...platforms.map((x) => x.pid));
   const stamp = Date.now().toString(36);
   const [a, b] = [`noisy-${stamp}`, `quiet-${stamp}`];
-  const aToken = await tenant(call, a, p.operatorToken, { limits: { messagesPerSecondPerDevice: 1000 } });
-  const bToken = await tenant(call, b, p.operatorToken, { plan: "professional" });
+  const aToken = await tenant(callA, a, pA.operatorToken, { limits: { messagesPerSecondPerDevice: 1000 } });
+  const bToken = await tenant(callB, b, pB.operatorToken, { plan: "professional" });
 
   // Tenant B: one device publishing, one application subscribing.
-  const bDev = await call("POST", "/api/v1/devices", { token: bToken, body: { id: "meter" } });
-  const bPub = await mqttClient(p.url, b, { clientId: "meter", username: "meter", password: bDev.credentials.password });
-  const bSub = await mqttClient(p.url, b, { clientId: "watch", username: "api", password: bToken });
+  const bDev = await callB("POST", "/api/v1/devices", { token: bToken, body: { id: "meter" } });
+  const bPub = await mqttClient(pB.url, b, { clientId: "meter", username: "meter", password: bDev.credentials.password });
+  const bSub = await mqttClient(pB.url, b, { clientId: "watch", username: "api", password: bToken });
   await bSub.subscribeAsync(`t/${b}/devices/meter/events`, { qos: 0 });
   let latencies = [];
   bSub.on("message", (_topic, payload) => latencies.push(Date.now() - Number(payload.toString())));
@@ -65,26 +76,31 @@ try {
   // visible), from a separate process.
   const creds = [];
   for (let i = 0; i < A_DEVICES; i++) {
-    const d = await call("POST", "/api/v1/devices", { token: aToken, body: { id: `flood-${i}` } });
+    const d = await callA("POST", "/api/v1/devices", { token: aToken, body: { id: `flood-${i}` } });
     creds.push(`flood-${i}:${d.credentials.password}`);
   }
   const flood = () =>
     new Promise((resolve, reject) => {
-      const args = [new URL("./flood-worker.mjs", import.meta.url).pathname, p.url, a, String(A_LIMIT * 10), String(FLOOD_LEAD_MS + PHASE_MS + 500 + FLOOD_TAIL_MS), ...creds];
+      const args = [new URL("./flood-worker.mjs", import.meta.url).pathname, pA.url, a, String(A_LIMIT * 10), String(FLOOD_LEAD_MS + PHASE_MS + 500 + FLOOD_TAIL_MS), ...creds];
       const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       child.stdout.on("data", (d) => (out += d));
       child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`flood worker exited ${code}`))));
     });
 
+  // The platform's CPU: with separate placement, both platforms together.
+  const measureCpus = () => {
+    const each = platforms.map((x) => measureCpu(x.pid));
+    return { stop: () => each.map((m) => m.stop()).reduce((a, b) => (a === null || b === null ? null : a + b), 0) };
+  };
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
-    let cpu = measureCpu(p.pid);
+    let cpu = measureCpus();
     const quiet = await runB();
     quiet.platformCpu = cpu.stop();
     const floodDone = flood();
     await sleep(FLOOD_LEAD_MS);
-    cpu = measureCpu(p.pid);
+    cpu = measureCpus();
     const underFlood = await runB();
     underFlood.platformCpu = cpu.stop();
     const floodResult = await floodDone;
@@ -113,6 +129,7 @@ try {
   const total = (k) => rounds.reduce((n, r) => n + r.flood[k], 0);
   const seconds = rounds.reduce((n, r) => n + r.flood.seconds, 0);
   const result = {
+    placement: PLACEMENT,
     rounds: ROUNDS,
     phaseSeconds: PHASE_MS / 1000,
     pinning,
@@ -142,5 +159,5 @@ try {
   console.log(JSON.stringify(result, null, 2));
   for (const c of [bPub, bSub]) c.end(true);
 } finally {
-  await p.stop();
+  for (const x of platforms) await x.stop();
 }
