@@ -8,6 +8,8 @@
 // points/s end to end (publish → stored and queryable, from the tenant's usage counter, until
 // the pipeline has drained), freshness p50/p95 (a probe device's reading sent → visible in the
 // latest-values API), the latest-values request's own round trip, and the queue's batch sizes.
+// PROFILE=file: a CPU profile of the Worker's isolate over the first 10 s of the measured window.
+import { profileWorker } from "./cpu-profile.mjs";
 import { api, mqttClient, percentile, platform, sleep, tenant } from "./platform-client.mjs";
 
 const DEVICES = Number(process.env.DEVICES ?? 55);
@@ -79,6 +81,7 @@ try {
     await sleep(measuredFrom - Date.now());
     [storedAtStart, publishedAtStart] = [await stored(), published];
   })();
+  const profiled = process.env.PROFILE ? sleep(WARMUP_MS).then(() => profileWorker(p.inspectorPort, 10, process.env.PROFILE)) : null;
   const progress = setInterval(async () => {
     if (process.env.PROGRESS) console.error(JSON.stringify({ t: Date.now() - started, publishedMessages: published / POINTS, acked, stored: await stored() }));
   }, 2000);
@@ -98,6 +101,7 @@ try {
     }),
   );
   await windowOpens;
+  if (profiled) console.error(await profiled);
   const measuredSeconds = (Date.now() - measuredFrom) / 1000;
   probing = false;
   await prober;
