@@ -1,12 +1,11 @@
 /**
  * What travels on the telemetry queue: envelopes from the hubs, and Analytics Engine spill
  * messages the consumer enqueues itself when a batch packs into more data points than one
- * invocation may write to Analytics Engine (250). Queue bodies are a boundary: both are parsed with zod, and a
- * body that is neither is a rejected message, never a crash.
+ * invocation may write to Analytics Engine (250). Queue bodies are a boundary: both are parsed
+ * with zod, and a body that is neither is a rejected message, never a crash.
  */
 import { z } from "zod";
 import { TenantId } from "../../domain/ids";
-import { packPoints, type AnalyticsWriter } from "../../domain/telemetry/analytics-engine";
 import { TelemetryEnvelope } from "../../domain/telemetry/envelope";
 import { TelemetryPoint } from "../../domain/telemetry/points";
 
@@ -81,17 +80,3 @@ export async function sendAll(queue: Queue, bodies: unknown[]): Promise<void> {
 
 /** Exponential backoff for retried messages: 10 s, 20 s, 40 s, … capped at 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 10 * 2 ** Math.max(0, attempts - 1));
-
-/**
- * Hands points to Analytics Engine within this invocation's budget: packs them, enqueues what
- * does not fit as spill messages first (so a failed enqueue retries before anything is written,
- * and nothing is written twice), then writes the rest. Returns the data points written.
- */
-export async function exportToAnalytics(tenant: string, points: TelemetryPoint[], analytics: AnalyticsWriter, spillQueue: Queue): Promise<{ dataPoints: number; spilledPoints: number }> {
-  const chunks = packPoints(points);
-  const fit = analytics.reserve(chunks.length);
-  const spilled = chunks.slice(fit).flatMap((c) => c.points);
-  await sendAll(spillQueue, spillMessages(tenant, spilled));
-  analytics.write(chunks.slice(0, fit));
-  return { dataPoints: fit, spilledPoints: spilled.length };
-}

@@ -9,7 +9,8 @@ import { platformData } from "../../domain/data/platform";
 import { forTenant } from "../../domain/data/tenant-scope";
 import { analyticsEngineWriter } from "../../domain/telemetry/analytics-engine";
 import { telemetryStore } from "../telemetry/store-client";
-import { classifyBody, exportToAnalytics, retryDelaySeconds, type AeSpill } from "./messages";
+import { exportToAnalytics } from "./analytics-export";
+import { classifyBody, retryDelaySeconds, type AeSpill } from "./messages";
 import { processTenantBatch, type ConsumerDeps, type TenantBatchSummary, type TenantItem } from "./tenant-batch";
 
 export type ConsumeSummary = { tenants: Record<string, TenantBatchSummary>; failedTenants: string[]; spillsWritten: number; unattributable: number };
@@ -58,8 +59,8 @@ export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: Consu
   for (const { msg, spill } of spills) {
     try {
       // Spill messages carry normalized points for Analytics Engine only; what does not fit goes round again.
-      const { spilledPoints } = await exportToAnalytics(spill.tenant, spill.points, deps.analytics, deps.spillQueue);
-      summary.spillsWritten += spill.points.length - spilledPoints;
+      const spilled = await exportToAnalytics(spill.tenant, spill.points, deps.analytics, deps.spillQueue);
+      summary.spillsWritten += spill.points.length - spilled;
       msg.ack();
     } catch (err) {
       logError("telemetry-consumer", { tenant: spill.tenant, queueMessageId: msg.id, attempts: msg.attempts }, err);

@@ -29,7 +29,7 @@ import { PAYLOAD_EXCERPT_CHARS, reject, type Rejection } from "../../domain/tele
 import { USAGE_GAUGES, UsageTally } from "../../domain/telemetry/usage";
 import type { IngestInput, IngestMessage } from "../../durable-objects/telemetry-store/rpc";
 import type { TelemetryStoreClient } from "../telemetry/store-client";
-import { exportToAnalytics } from "./messages";
+import { exportToAnalytics } from "./analytics-export";
 import { loadRegistryView } from "./registry-view";
 
 export type ConsumerDeps = {
@@ -155,7 +155,7 @@ export async function processTenantBatch(tenantId: string, items: TenantItem[], 
   if (toExport.length > 0) {
     await data.devices.mergeClientAttributes(attributes);
     await data.usage.record(tally.counters, { [USAGE_GAUGES.hotStoreBytes]: databaseBytes, [USAGE_GAUGES.devicesRegistered]: devicesRegistered });
-    spilled = (await exportToAnalytics(tenantId, points, deps.analytics, deps.spillQueue)).spilledPoints;
+    spilled = await exportToAnalytics(tenantId, points, deps.analytics, deps.spillQueue);
     const exported = [...pending];
     for (let i = 0; i < exported.length; i += 1000) await store.markExported(exported.slice(i, i + 1000));
   }
