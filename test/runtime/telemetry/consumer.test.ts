@@ -121,8 +121,17 @@ describe("telemetry consumer", () => {
     // 300 readings a minute apart: 300 data points, over one invocation's 250.
     const base = Date.now() - 400 * 60_000;
     const readings = Array.from({ length: 300 }, (_, i) => ({ ts: base + i * 60_000, values: { n: i } }));
+    // The real queue, watched: what the consumer enqueues is recorded on its way in.
     const sent: unknown[] = [];
-    const spillQueue = { send: async () => {}, sendBatch: async (msgs: Iterable<MessageSendRequest>) => void sent.push(...[...msgs].map((m) => m.body)) } as unknown as Queue;
+    const real = env.TELEMETRY_QUEUE;
+    const spillQueue = {
+      send: (body: unknown, options?: QueueSendOptions) => (sent.push(body), real.send(body, options)),
+      sendBatch: (msgs: Iterable<MessageSendRequest>, options?: QueueSendBatchOptions) => {
+        const list = [...msgs];
+        sent.push(...list.map((m) => m.body));
+        return real.sendBatch(list, options);
+      },
+    } as Queue;
     const run = await runBatch([deviceTelemetry(tenant, "free-1", readings)], testDeps({ spillQueue }));
     expect(run.written).toHaveLength(AE_LIMITS.dataPointsPerInvocation);
     expect(sent).toHaveLength(1);
