@@ -31,7 +31,7 @@ const Response = <R extends z.ZodType>(row: R) => z.object({ data: z.array(row) 
 type Row = { device: string; metric: string; ts: number; value: number | boolean | string };
 
 /** Unpacks raw rows (one per data point) into readings inside [from, to), ordered by series and time. */
-export function unpackRawRows(rows: z.infer<typeof RawRow>[], from: number, to: number): Row[] {
+function unpackRawRows(rows: z.infer<typeof RawRow>[], from: number, to: number): Row[] {
   const out: Row[] = [];
   for (const r of rows) {
     for (const reading of unpackReadings(r.minute, r.readings)) {
