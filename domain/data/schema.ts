@@ -29,13 +29,57 @@ export const tenants = sqliteTable("tenants", {
   updatedAt: updatedAt(),
 });
 
-export const users = sqliteTable("users", {
+/**
+ * User accounts. An address may have several *unverified* accounts (whoever signs up with it gets
+ * one, so signup never reveals whether the address is known), but at most one verified account:
+ * proving the address (a verification or invitation mail) folds its unverified accounts into the
+ * verified one. Only verified accounts can join other tenants.
+ */
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    /** When the owner of `email` proved they read mail sent to it; null until then. */
+    emailVerifiedAt: integer("email_verified_at"),
+    /** The workspace the user last logged in to or switched to: where a login without `tenant` lands. */
+    lastTenantId: text("last_tenant_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("users_email").on(t.email), uniqueIndex("users_verified_email").on(t.email).where(sql`email_verified_at is not null`)],
+);
+
+/** Single-use tokens mailed to an address to prove it (the token itself is only in the mail). */
+export const emailVerifications = sqliteTable(
+  "email_verifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("email_verifications_user").on(t.userId)],
+);
+
+/**
+ * Mail that a development platform "sent" (DEV_MAIL_OUTBOX=true): kept so people running
+ * `npm run dev` and the tests can follow verification and invitation links. A deployed Worker
+ * never writes or serves it (the variable is not set there).
+ */
+export const devOutbox = sqliteTable("dev_outbox", {
   id: text("id").primaryKey(),
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  passwordHash: text("password_hash").notNull(),
+  to: text("to_address").notNull(),
+  kind: text("kind").notNull(),
+  subject: text("subject").notNull(),
+  text: text("body_text").notNull(),
+  link: text("link"),
   createdAt: createdAt(),
-  updatedAt: updatedAt(),
 });
 
 export const memberships = sqliteTable(
