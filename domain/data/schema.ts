@@ -184,6 +184,45 @@ export const devices = sqliteTable(
   ],
 );
 
+/**
+ * A device's public credentials beyond its shared secret: a public key (the device signs short-
+ * lived JWTs with the private half) or an X.509 certificate (presented in mTLS at the edge). Both
+ * are public material: nothing here needs hashing. Revoked rows stay, so a revoked credential is
+ * refused as revoked (0x87) and its history remains readable.
+ */
+export const deviceCredentials = sqliteTable(
+  "device_credentials",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    deviceId: text("device_id").notNull(),
+    type: text("type", { enum: ["jwk", "certificate"] }).notNull(),
+    /** ES256 / EdDSA for keys; the certificate's own algorithm is not needed. */
+    algorithm: text("algorithm"),
+    /** RFC 7638 thumbprint of a key; lowercase hex SHA-256 of a certificate's DER. */
+    fingerprint: text("fingerprint").notNull(),
+    /** The public JWK (JSON) or the certificate (DER, base64). */
+    material: text("material").notNull(),
+    subject: text("subject"),
+    issuer: text("issuer"),
+    serial: text("serial"),
+    notBefore: integer("not_before"),
+    notAfter: integer("not_after"),
+    status: text("status", { enum: ["active", "revoked"] }).notNull(),
+    createdAt: createdAt(),
+    revokedAt: integer("revoked_at"),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.deviceId], foreignColumns: [devices.tenantId, devices.id] }).onDelete("cascade"),
+    index("device_credentials_device").on(t.tenantId, t.deviceId),
+    // A certificate or key is active on at most one device of a tenant: the hub finds the device by it.
+    uniqueIndex("device_credentials_active_fingerprint").on(t.tenantId, t.fingerprint).where(sql`status = 'active'`),
+    index("device_credentials_expiry").on(t.tenantId, t.notAfter),
+  ],
+);
+
 export const assets = sqliteTable(
   "assets",
   {
