@@ -1,0 +1,50 @@
+/**
+ * AuthAuditSampler: one object per tenant (named by the tenant id) that bounds the audit rows
+ * unauthenticated callers can cause in that tenant (policy in domain/limits/audit-sampling.ts).
+ * The Worker asks `admit` before writing such a row; the object counts the rest and, when a
+ * window is due, writes the aggregate row itself. The open windows live in the object's storage,
+ * so an eviction mid-window loses no count.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
+import { openRegistry } from "../../domain/data/db";
+import { forTenant } from "../../domain/data/tenant-scope";
+import { TenantId } from "../../domain/ids";
+import { admitEvent, AuditSample, closeWindows, DEFAULT_AUDIT_SAMPLING, nextClose, type SamplingState } from "../../domain/limits/audit-sampling";
+
+const STATE_KEY = "windows";
+const TENANT_KEY = "tenant";
+
+const AuditOutcome = z.enum(["success", "denied", "failure"]);
+const AdmitArgs = z.object({ tenantId: TenantId, action: z.string().min(1).max(64), outcome: AuditOutcome, sample: AuditSample });
+
+export class AuthAuditSampler extends DurableObject<Env> {
+  /** `true`: write this event as its own row now; `false`: it is counted into the window's aggregate. */
+  async admit(args: z.input<typeof AdmitArgs>): Promise<boolean> {
+    const { tenantId, action, outcome, sample } = AdmitArgs.parse(args);
+    const state = this.ctx.storage.kv.get<SamplingState>(STATE_KEY) ?? {};
+    const individually = admitEvent(state, action, outcome, sample, DEFAULT_AUDIT_SAMPLING, Date.now());
+    this.ctx.storage.kv.put(STATE_KEY, state);
+    this.ctx.storage.kv.put(TENANT_KEY, tenantId);
+    const due = nextClose(state, DEFAULT_AUDIT_SAMPLING);
+    if (due !== null && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(due);
+    return individually;
+  }
+
+  /** Closes the open windows into aggregate rows in the tenant's audit log. */
+  override async alarm(): Promise<void> {
+    // No admit may run while the rows are written (a D1 call lets other events in): its count
+    // would be lost when the closed windows are stored.
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const state = this.ctx.storage.kv.get<SamplingState>(STATE_KEY) ?? {};
+      const tenantId = this.ctx.storage.kv.get<string>(TENANT_KEY);
+      const rows = closeWindows(state, DEFAULT_AUDIT_SAMPLING, Date.now());
+      if (tenantId && rows.length) {
+        // Written before the windows are forgotten: a failed write throws, and the alarm is retried with the counts intact.
+        const events = rows.map((r) => ({ actorType: "system" as const, actorId: null, action: r.action, outcome: AuditOutcome.parse(r.outcome), details: r.details }));
+        await forTenant(openRegistry(this.env.REGISTRY), tenantId).audit.record(events);
+      }
+      this.ctx.storage.kv.put(STATE_KEY, state);
+    });
+  }
+}
