@@ -9,6 +9,7 @@ import { assetRepo, sensorRepo } from "./repos/assets";
 import { auditRepo } from "./repos/audit";
 import { dashboardRepo } from "./repos/dashboards";
 import { deadLetterRepo } from "./repos/dead-letters";
+import { deviceCredentialRepo } from "./repos/device-credentials";
 import { deviceRepo } from "./repos/devices";
 import { domainRepo } from "./repos/domains";
 import { invitationRepo, memberRepo } from "./repos/members";
@@ -19,6 +20,7 @@ export function forTenant(db: Db, tenantId: string) {
   return {
     tenantId,
     devices: deviceRepo(db, tenantId),
+    deviceCredentials: deviceCredentialRepo(db, tenantId),
     profiles: profileRepo(db, tenantId),
     assets: assetRepo(db, tenantId),
     sensors: sensorRepo(db, tenantId),

@@ -7,11 +7,13 @@
  *   applications: username = "api", password = an API key or a user/vended JWT
  */
 import { parseApiKey, secretMatches } from "../../domain/auth/credentials";
+import { deviceTokenAudience } from "../../domain/auth/device-jwt";
 import { looksLikeJwt, verifyAccessToken } from "../../domain/auth/tokens";
 import { openRegistry } from "../../domain/data/db";
 import type { DeviceAuthRecord } from "../../domain/data/repos/devices";
 import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
 import { expandMountpoint, validateMountpoint } from "../../domain/topics";
+import { DeviceKeyring } from "./device-credentials";
 import type { AuthOutcome, ConnectCredentials } from "./effects";
 import type { HubPrincipal } from "./principal";
 
@@ -25,17 +27,21 @@ export const APPLICATION_USERNAME = "api";
 export class Authenticator {
   private readonly devices = new Map<string, CachedDevice>();
   private readonly data: TenantData;
+  /** Registered device keys and certificates (device-signed JWTs, mTLS). */
+  private readonly keyring: DeviceKeyring;
 
   constructor(
     private readonly env: Env,
     private readonly tenantId: string,
   ) {
     this.data = forTenant(openRegistry(env.REGISTRY), tenantId);
+    this.keyring = new DeviceKeyring(this.data, deviceTokenAudience(tenantId, env.PLATFORM_DOMAIN));
   }
 
   forget(deviceId?: string): void {
     if (deviceId) this.devices.delete(deviceId);
     else this.devices.clear();
+    this.keyring.forget(deviceId);
   }
 
   async device(deviceId: string): Promise<CachedDevice> {
@@ -49,6 +55,13 @@ export class Authenticator {
   }
 
   async authenticate(c: ConnectCredentials): Promise<AuthOutcome> {
+    if (c.clientCertificate && c.username !== APPLICATION_USERNAME) {
+      const proof = await this.keyring.certificate(c.clientCertificate);
+      if (proof && !proof.ok) return proof;
+      if (proof) return c.username && c.username !== proof.deviceId ? { ok: false, reason: "bad_credentials", detail: "the username is not the device of this client certificate" } : this.admitDevice(proof.deviceId, c.clientId, proof.credentialId);
+      // The zone's CA may sign certificates this tenant never registered: then the password decides.
+      if (!c.password) return { ok: false, reason: "bad_credentials", detail: "the client certificate is not registered in this tenant" };
+    }
     if (!c.username) return { ok: false, reason: "bad_credentials", detail: "a username is required" };
     if (!c.password) return { ok: false, reason: "bad_credentials", detail: "a password is required" };
     const password = utf8.decode(c.password);
@@ -63,14 +76,27 @@ export class Authenticator {
   }
 
   private async deviceLogin(deviceId: string, secret: string, clientId: string): Promise<AuthOutcome> {
+    const { record } = await this.device(deviceId);
+    if (!record) return { ok: false, reason: "bad_credentials", detail: "unknown device or wrong secret" };
+    // A device secret never contains dots; a password shaped like a JWT is a device-signed token.
+    if (looksLikeJwt(secret)) {
+      const proof = await this.keyring.verifyToken(deviceId, secret);
+      return proof.ok ? this.admitDevice(deviceId, clientId, proof.credentialId) : proof;
+    }
+    if (!(await secretMatches(secret, record.secretHash))) return { ok: false, reason: "bad_credentials", detail: "unknown device or wrong secret" };
+    return this.admitDevice(deviceId, clientId);
+  }
+
+  /** A device whose credential (secret, key or certificate) checked out: may it connect, and as what? */
+  private async admitDevice(deviceId: string, clientId: string, credentialId?: string): Promise<AuthOutcome> {
     const { record, mountpointTemplate } = await this.device(deviceId);
-    if (!record || !(await secretMatches(secret, record.secretHash))) return { ok: false, reason: "bad_credentials", detail: "unknown device or wrong secret" };
+    if (!record) return { ok: false, reason: "bad_credentials", detail: "unknown device" };
     if (record.disabled) return { ok: false, reason: "not_authorized", detail: "the device is disabled" };
     // One device cannot take over another's session: the client id is the device id.
     if (clientId !== record.id) return { ok: false, reason: "client_id_invalid", detail: "a device must connect with its device id as client id" };
     const mp = this.mountpoint(mountpointTemplate, clientId, deviceId);
     if (!mp.ok) return { ok: false, reason: "not_authorized", detail: "the device profile's mountpoint is not valid" };
-    const principal: HubPrincipal = { kind: "device", tenant: this.tenantId, deviceId: record.id, deviceType: record.type, children: record.children, credential: { kind: "device", id: record.id } };
+    const principal: HubPrincipal = { kind: "device", tenant: this.tenantId, deviceId: record.id, deviceType: record.type, children: record.children, credential: { kind: "device", id: record.id, ...(credentialId ? { credentialId } : {}) } };
     return { ok: true, principal, mountpoint: mp.mountpoint };
   }
 

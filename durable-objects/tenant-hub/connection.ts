@@ -24,6 +24,8 @@ export type ConnState = {
   requestProblemInformation: boolean;
   lastActivity: number;
   connectedAt: number;
+  /** Fingerprint of the edge-verified client certificate the WebSocket was opened with (mTLS). */
+  clientCertificate?: string;
   /** Base64 of a packet begun in an earlier frame, when the hub may hibernate before the rest arrives. */
   partial?: string;
 };

@@ -6,7 +6,14 @@ import type { PlanLimits } from "../../domain/plans";
 import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
 import type { HubPrincipal } from "./principal";
 
-export type ConnectCredentials = { clientId: string; username?: string; password?: Uint8Array; assignedClientId: boolean };
+export type ConnectCredentials = {
+  clientId: string;
+  username?: string;
+  password?: Uint8Array;
+  assignedClientId: boolean;
+  /** SHA-256 fingerprint of a client certificate Cloudflare verified at the edge (mTLS), as the Worker forwarded it. */
+  clientCertificate?: string;
+};
 
 export type AuthOutcome =
   | { ok: true; principal: HubPrincipal; mountpoint: string }

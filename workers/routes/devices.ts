@@ -13,6 +13,7 @@ import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
+import { deviceCredentialRoutes } from "./device-credentials";
 import { deviceTelemetryRoutes } from "./device-telemetry";
 import { deviceTwinRoutes } from "./device-twin";
 
@@ -122,4 +123,5 @@ export const deviceRoutes = tenantRouter()
   // Nested here rather than mounted beside: a second sub-app under /devices would run
   // authentication and the rate limit twice for these paths.
   .route("/:id/telemetry", deviceTelemetryRoutes)
-  .route("/:id/attributes", deviceTwinRoutes);
+  .route("/:id/attributes", deviceTwinRoutes)
+  .route("/:id/credentials", deviceCredentialRoutes);

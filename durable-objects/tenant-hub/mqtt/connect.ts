@@ -45,10 +45,10 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
     clientId = `auto-${crypto.randomUUID()}`;
   }
 
-  const auth = await broker.effects.authenticate({ clientId, ...(packet.username !== undefined ? { username: packet.username } : {}), ...(packet.password ? { password: packet.password } : {}), assignedClientId });
+  const auth = await broker.effects.authenticate({ clientId, ...(packet.username !== undefined ? { username: packet.username } : {}), ...(packet.password ? { password: packet.password } : {}), ...(conn.state.clientCertificate ? { clientCertificate: conn.state.clientCertificate } : {}), assignedClientId });
   if (conn.closed) return;
   if (!auth.ok) {
-    broker.effects.audit({ actorType: packet.username && packet.username !== "api" ? "device" : "anonymous", actorId: packet.username ?? null, action: "mqtt.connect", outcome: "failure", details: { clientId, reason: auth.reason } });
+    broker.effects.audit({ actorType: packet.username && packet.username !== "api" ? "device" : "anonymous", actorId: packet.username ?? null, action: "mqtt.connect", outcome: "failure", details: { clientId, reason: auth.reason, detail: auth.detail } });
     return refuse(conn, AUTH_REASON[auth.reason], auth.detail);
   }
   const { principal, mountpoint } = auth;
