@@ -26,12 +26,20 @@ export default defineConfig(async () => {
                   DURABLE_OBJECT_JURISDICTIONS: "record-only",
                   // Domain verification tests answer this resolver themselves.
                   DOH_RESOLVER_URL: "https://doh.test/dns-query",
+                  // Every request of the suites comes from one address (none, "unknown"); the per-address
+                  // throttle's production shape is tested with its budgets set explicitly.
+                  AUTH_THROTTLE_IP_ATTEMPTS_PER_MINUTE: "1000000",
+                  AUTH_THROTTLE_IP_SIGNUPS_PER_HOUR: "1000000",
+                  // Mail lands in the dev outbox, where tests read invitation and verification links.
+                  DEV_MAIL_OUTBOX: "true",
                 },
               },
             }),
           ],
           test: {
             name: "runtime",
+            // The dev mailer prints each mail it keeps (for `npm run dev`); tests read the outbox instead.
+            onConsoleLog: (log: string) => !log.startsWith("[dev mail]"),
             include: ["test/runtime/**/*.test.ts"],
             setupFiles: ["./test/runtime/setup.ts"],
           },

@@ -78,6 +78,9 @@ export async function startPlatform({ port = 8787, persistTo, envFile, quiet = f
   if (envFile) args.push("--env-file", envFile);
   // workerd does not implement Durable Object jurisdictions: record tenants' regions without placing objects.
   args.push("--var", "DURABLE_OBJECT_JURISDICTIONS:record-only");
+  // Local platforms keep the mail they send in a dev outbox (GET /api/v1/dev/outbox) instead of
+  // delivering it; a deployed Worker never has this variable.
+  args.push("--var", "DEV_MAIL_OUTBOX:true");
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"], detached: true });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

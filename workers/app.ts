@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { publicJwks } from "../domain/auth/tokens";
 import type { AppEnv } from "./http/app-env";
+import { accountByApiKey, accountByEmail, accountByInvitation, authThrottle } from "./http/auth-throttle";
 import { doc } from "./http/doc";
 import { DOCS_PAGE } from "./http/docs-page";
 import { resolveHost } from "./http/host";
@@ -15,6 +16,7 @@ import { authRoutes } from "./routes/auth";
 import { brandingRoutes } from "./routes/branding";
 import { deviceProfileRoutes } from "./routes/device-profiles";
 import { deviceRoutes } from "./routes/devices";
+import { devOutboxRoutes } from "./routes/dev-outbox";
 import { domainRoutes } from "./routes/domains";
 import { exportRoutes } from "./routes/exports";
 import { invitationRoutes } from "./routes/invitations";
@@ -35,6 +37,12 @@ export function createApp() {
   app.route("/", mqttRoutes);
   app.get("/.well-known/jwks.json", async (c) => c.json(await publicJwks(c.env.JWT_SIGNING_KEY), 200, { "cache-control": "public, max-age=300" }));
 
+  // The unauthenticated endpoints are throttled per address and per account before their handlers (http/auth-throttle.ts).
+  app.use("/api/v1/auth/signup", authThrottle({ endpoint: "signup", account: accountByEmail }));
+  app.use("/api/v1/auth/login", authThrottle({ endpoint: "login", account: accountByEmail }));
+  app.use("/api/v1/auth/token", authThrottle({ endpoint: "token", account: accountByApiKey }));
+  app.use("/api/v1/auth/invitations/accept", authThrottle({ endpoint: "accept", account: accountByInvitation }));
+  app.use("/api/v1/auth/verify-email", authThrottle({ endpoint: "verify_email" }));
   app.route("/api/v1/auth", authRoutes);
   app.route("/api/v1/tenant", tenantRoutes);
   app.route("/api/v1/devices", deviceRoutes);
@@ -51,6 +59,7 @@ export function createApp() {
   app.route("/api/v1/telemetry", telemetryRoutes);
   app.route("/api/v1/usage", usageRoutes);
   app.route("/api/v1/admin/usage", adminUsageRoutes);
+  app.route("/api/v1/dev", devOutboxRoutes);
 
   app.get("/api/v1/openapi.json", doc({ summary: "This API's OpenAPI 3.1 document", tags: ["meta"] }), (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
   app.get("/api/v1/docs", doc({ summary: "Readable API reference", tags: ["meta"], ok: { contentType: "text/html" } }), (c) => c.html(DOCS_PAGE));

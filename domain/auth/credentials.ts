@@ -29,6 +29,18 @@ export const parseApiKey = (token: string) => parse("sky", token);
 export const issueInvitationToken = (tenantId: string) => issue("inv", tenantId);
 export const parseInvitationToken = (token: string) => parse("inv", token);
 
+/** Email-proof tokens are platform-wide (an address is not a tenant's): `ver_{id}_{secret}`. */
+export function issueEmailToken() {
+  const id = randomBase32(12);
+  const secret = randomBase32(SECRET_LENGTH);
+  return { id, secret, token: `ver_${id}_${secret}` };
+}
+
+export function parseEmailToken(token: string): { id: string; secret: string } | null {
+  const m = new RegExp(`^ver_([0-9a-z]{12})_([0-9a-z]{${SECRET_LENGTH}})$`).exec(token);
+  return m ? { id: m[1]!, secret: m[2]! } : null;
+}
+
 export function newDeviceSecret(): string {
   return randomBase32(SECRET_LENGTH);
 }

@@ -2,19 +2,18 @@
  * Platform tables that no single tenant owns: the tenant registry itself and user accounts
  * (a user may belong to several tenants). Used by authentication and the operator API.
  */
-import { and, count, eq, inArray, like, or } from "drizzle-orm";
-import { AppError, notFound } from "../errors";
-import type { Role } from "../roles";
-import type { Tenant, User } from "../schemas/identity";
+import { and, count, eq, inArray, like, ne, or, sql } from "drizzle-orm";
+import { notFound } from "../errors";
+import type { Tenant } from "../schemas/identity";
 import type { PageQuery } from "../schemas/common";
-import { afterCursor, isUniqueViolation, toPage, type Db } from "./db";
+import { accountData } from "./accounts";
+import { afterCursor, toPage, type Db } from "./db";
 import { lifecycleData } from "./lifecycle-data";
 import { chunks } from "./repos/devices";
-import { devices, memberships, tenants, usage, users } from "./schema";
+import { devices, tenants, usage } from "./schema";
 
 type TenantRow = typeof tenants.$inferSelect;
 const toTenant = (r: TenantRow): Tenant => r;
-const toUser = ({ passwordHash: _p, updatedAt: _u, ...r }: typeof users.$inferSelect): User => r;
 
 export function platformData(db: Db) {
   return {
@@ -35,6 +34,13 @@ export function platformData(db: Db) {
         );
         const rows = await db.select().from(tenants).where(afterCursor(tenants.id, q.cursor, where)).orderBy(tenants.id).limit(q.limit + 1).all();
         return toPage(rows, q.limit, (r) => r.id, toTenant);
+      },
+      /**
+       * Tenants (not deleted) whose display name equals `nameKey` once trimmed and ASCII-lowercased
+       * (`displayNameKey`): the candidates a new id must not look like.
+       */
+      async withDisplayName(nameKey: string): Promise<Pick<Tenant, "id" | "name">[]> {
+        return db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(and(sql`lower(trim(${tenants.name})) = ${nameKey}`, ne(tenants.status, "deleted"))).limit(500).all();
       },
       async deviceCounts(ids: string[]): Promise<Record<string, number>> {
         // D1 binds at most 100 parameters per statement: count in chunks.
@@ -61,30 +67,8 @@ export function platformData(db: Db) {
       },
     },
 
-    users: {
-      async findByEmail(email: string) {
-        return (await db.select().from(users).where(eq(users.email, email)).get()) ?? null;
-      },
-      async get(id: string): Promise<User> {
-        const row = await db.select().from(users).where(eq(users.id, id)).get();
-        if (!row) throw notFound("user");
-        return toUser(row);
-      },
-      async create(input: { id: string; email: string; name: string; passwordHash: string }): Promise<User> {
-        const now = Date.now();
-        try {
-          return toUser(await db.insert(users).values({ ...input, createdAt: now, updatedAt: now }).returning().get());
-        } catch (err) {
-          if (isUniqueViolation(err)) throw new AppError("already_exists", "an account with this email already exists");
-          throw err;
-        }
-      },
-      /** The tenants ("workspaces") a user belongs to, with the role in each. */
-      async workspaces(userId: string): Promise<{ tenant: Tenant; role: Role }[]> {
-        const rows = await db.select({ tenant: tenants, role: memberships.role }).from(memberships).innerJoin(tenants, eq(tenants.id, memberships.tenantId)).where(eq(memberships.userId, userId)).orderBy(tenants.id).all();
-        return rows.map((r) => ({ tenant: toTenant(r.tenant), role: r.role }));
-      },
-    },
+    /** User accounts and the proof of their addresses (accounts.ts). */
+    users: accountData(db),
 
     /** Tenant lifecycle writes (claim, transitions, tombstone), the hostname directory and deletion certificates. */
     lifecycle: lifecycleData(db),

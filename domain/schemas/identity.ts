@@ -30,7 +30,7 @@ export const Tenant = z.object({
 });
 export type Tenant = z.infer<typeof Tenant>;
 
-export const User = z.object({ id: z.string(), email: z.string(), name: z.string(), createdAt: Timestamp });
+export const User = z.object({ id: z.string(), email: z.string(), name: z.string(), emailVerified: z.boolean(), createdAt: Timestamp });
 export type User = z.infer<typeof User>;
 
 export const Signup = z.strictObject({

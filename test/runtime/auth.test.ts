@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
 import { issueAccessToken, publicJwks, verifyAccessToken } from "../../domain/auth/tokens";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from "../../domain/auth/passwords";
-import { api, expectOk, signup, unique } from "./helpers";
+import { api, expectOk, invite, lastMail, linkToken, signup, unique } from "./helpers";
 
 describe("signup and login", () => {
   it("signup creates the tenant and its OWNER and returns a working token", async () => {
@@ -52,9 +52,11 @@ describe("signup and login", () => {
     expect((await expectOk(api("GET", "/api/v1/tenant", { token: switched.token }))).tenant.id).toBe(secondId);
     const login = await expectOk(api("POST", "/api/v1/auth/login", { body: { email: first.email, password: first.password, tenant: secondId } }));
     expect(login.tenant).toBe(secondId);
-    // The wrong password cannot add a workspace to someone else's account.
-    const hijack = await api("POST", "/api/v1/auth/signup", { body: { email: first.email, password: "guessing wrongly", tenant: { id: unique("hijack"), name: "x" } } });
-    expect(hijack.status).toBe(409);
+    // The wrong password cannot add a workspace to someone else's account: it gets an account of its own.
+    const other = await expectOk(api("POST", "/api/v1/auth/signup", { body: { email: first.email, password: "guessing wrongly", tenant: { id: unique("other"), name: "x" } } }), 201);
+    expect(other.user.id).not.toBe(first.ownerId);
+    const after = await expectOk(api("GET", "/api/v1/auth/workspaces", { token: first.ownerToken }));
+    expect(after.items.map((w: { tenant: { id: string } }) => w.tenant.id).sort()).toEqual([first.tenantId, secondId].sort());
   });
 });
 
@@ -93,24 +95,32 @@ describe("API keys and token vending", () => {
 describe("invitations", () => {
   it("invites by token, creates the account, joins with the invited role, and cannot be reused", async () => {
     const t = await signup();
-    const invite = await expectOk(api("POST", "/api/v1/invitations", { token: t.ownerToken, body: { email: "new.person@example.com", role: "ADMIN" } }), 201);
-    expect(invite.link).toContain(invite.token);
-    const noPassword = await api("POST", "/api/v1/auth/invitations/accept", { body: { token: invite.token } });
+    const email = `${unique("new.person")}@example.com`;
+    const created = await expectOk(api("POST", "/api/v1/invitations", { token: t.ownerToken, body: { email, role: "ADMIN" } }), 201);
+    // The token goes to the invited address only, never back to the inviter.
+    expect(created).toMatchObject({ invitation: { email, role: "ADMIN" }, delivery: "mailed" });
+    expect(JSON.stringify(created)).not.toMatch(/inv_/);
+    const mail = await lastMail(email, "invitation");
+    expect(mail.link).toMatch(/^http:\/\/localhost\/accept-invitation#token=inv_/);
+    const token = linkToken(mail);
+    const noPassword = await api("POST", "/api/v1/auth/invitations/accept", { body: { token } });
     expect(noPassword.status).toBe(400);
-    const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token: invite.token, password: "brand new password", name: "New Person" } }));
+    const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token, password: "brand new password", name: "New Person" } }));
     expect(accepted).toMatchObject({ tenant: t.tenantId, role: "ADMIN" });
-    expect((await api("POST", "/api/v1/auth/invitations/accept", { body: { token: invite.token, password: "brand new password" } })).status).toBe(401);
+    expect((await api("POST", "/api/v1/auth/invitations/accept", { body: { token, password: "brand new password" } })).status).toBe(401);
     const members = await expectOk(api("GET", "/api/v1/members", { token: t.ownerToken }));
-    expect(members.items.find((m: { email: string }) => m.email === "new.person@example.com").role).toBe("ADMIN");
-    const login = await expectOk(api("POST", "/api/v1/auth/login", { body: { email: "new.person@example.com", password: "brand new password" } }));
+    expect(members.items.find((m: { email: string }) => m.email === email).role).toBe("ADMIN");
+    const login = await expectOk(api("POST", "/api/v1/auth/login", { body: { email, password: "brand new password" } }));
     expect(login.tenant).toBe(t.tenantId);
   });
 
   it("revoked invitations cannot be accepted", async () => {
     const t = await signup();
-    const invite = await expectOk(api("POST", "/api/v1/invitations", { token: t.ownerToken, body: { email: "late@example.com" } }), 201);
-    await expectOk(api("DELETE", `/api/v1/invitations/${invite.invitation.id}`, { token: t.ownerToken }), 204);
-    expect((await api("POST", "/api/v1/auth/invitations/accept", { body: { token: invite.token, password: "some password ok" } })).status).toBe(401);
+    const email = `${unique("late")}@example.com`;
+    const token = await invite(t.ownerToken, email, "MEMBER");
+    const [open] = (await expectOk(api("GET", "/api/v1/invitations", { token: t.ownerToken }))).items;
+    await expectOk(api("DELETE", `/api/v1/invitations/${open.id}`, { token: t.ownerToken }), 204);
+    expect((await api("POST", "/api/v1/auth/invitations/accept", { body: { token, password: "some password ok" } })).status).toBe(401);
   });
 
   it("a tenant always keeps an owner", async () => {

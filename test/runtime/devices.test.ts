@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, createDevice, expectOk, OPERATOR_TOKEN, signup, type TenantFixture } from "./helpers";
+import { api, createDevice, expectOk, lastMail, linkToken, OPERATOR_TOKEN, signup, type TenantFixture } from "./helpers";
 
 let t: TenantFixture;
 beforeAll(async () => {
@@ -129,7 +129,8 @@ describe("operator", () => {
     expect(list.items[0].deviceCount).toBeGreaterThan(0);
     const created = await expectOk(api("POST", "/api/v1/admin/tenants", { token: OPERATOR_TOKEN, body: { id: "op-made", name: "Operator made", plan: "enterprise", ownerEmail: "boss@example.com" } }), 201);
     expect(created.tenant.plan).toBe("enterprise");
-    const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token: created.invitation.token, password: "the boss password" } }));
+    expect(created.invitation).toMatchObject({ email: "boss@example.com", delivery: "mailed" });
+    const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token: linkToken(await lastMail("boss@example.com", "invitation")), password: "the boss password" } }));
     expect(accepted).toMatchObject({ tenant: "op-made", role: "OWNER" });
   });
 

@@ -45,11 +45,30 @@ export async function signup(tenantId = unique("t"), email = `${unique("owner")}
   return { tenantId, ownerToken: body.token.token, ownerId: body.user.id, email, password };
 }
 
-/** Adds a member with `role` the way a real tenant would: invitation, then acceptance. */
+export type OutboxMail = { to: string; kind: string; subject: string; text: string; link: string; createdAt: number };
+
+/** The newest mail the platform sent to `to` (of `kind`), from the dev outbox the tests run with. */
+export async function lastMail(to: string, kind?: string): Promise<OutboxMail> {
+  const q = new URLSearchParams({ to, limit: "1", ...(kind ? { kind } : {}) });
+  const [mail] = (await expectOk(api("GET", `/api/v1/dev/outbox?${q}`))).items;
+  if (!mail) throw new Error(`no ${kind ?? ""} mail to ${to}`);
+  return mail;
+}
+
+/** The token of a mailed link (`…#token=…`). */
+export const linkToken = (mail: OutboxMail) => new URL(mail.link).hash.replace(/^#token=/, "");
+
+/** Invites `email` and returns the token from the invitation mail. */
+export async function invite(ownerToken: string, email: string, role: Role): Promise<string> {
+  await expectOk(api("POST", "/api/v1/invitations", { token: ownerToken, body: { email, role } }), 201);
+  return linkToken(await lastMail(email, "invitation"));
+}
+
+/** Adds a member with `role` the way a real tenant would: invitation mail, then acceptance. */
 export async function memberWithRole(t: TenantFixture, role: Role): Promise<{ token: string; userId: string }> {
   const email = `${unique(role.toLowerCase())}@example.com`;
-  const invite = await expectOk(api("POST", "/api/v1/invitations", { token: t.ownerToken, body: { email, role } }), 201);
-  const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token: invite.token, password: "another good password" } }));
+  const token = await invite(t.ownerToken, email, role);
+  const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token, password: "another good password" } }));
   const members = await expectOk(api("GET", "/api/v1/members?limit=200", { token: t.ownerToken }));
   const userId = members.items.find((m: { email: string }) => m.email === email).userId;
   return { token: accepted.token, userId };

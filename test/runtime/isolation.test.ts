@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { describeRoutes } from "../../workers/http/openapi";
-import { api, expectOk } from "./helpers";
+import { api, expectOk, invite, lastMail, linkToken } from "./helpers";
 import { richTenant, type RichTenant } from "./fixtures";
 
 let A: RichTenant;
@@ -120,8 +120,8 @@ const cases: Record<string, Case> = {
   "DELETE /api/v1/members/:userId": () => expectNotFound("DELETE", `/api/v1/members/${B.ownerId}`),
 
   "POST /api/v1/invitations": async () => {
-    const invite = await expectOk(api("POST", "/api/v1/invitations", { token: A.ownerToken, body: { email: "x@example.com", role: "VIEWER" } }), 201);
-    expect(invite.token).toMatch(new RegExp(`^inv_${A.tenantId}_`));
+    const token = await invite(A.ownerToken, "x@example.com", "VIEWER");
+    expect(token).toMatch(new RegExp(`^inv_${A.tenantId}_`));
   },
   "GET /api/v1/invitations": async () => expect(ids(await expectOk(api("GET", "/api/v1/invitations", { token: A.ownerToken })))).not.toContain(B.invitationId),
   "DELETE /api/v1/invitations/:id": () => expectNotFound("DELETE", `/api/v1/invitations/${B.invitationId}`),
@@ -167,9 +167,21 @@ const cases: Record<string, Case> = {
   },
   "POST /api/v1/auth/invitations/accept": async () => {
     // An invitation token cannot be re-pointed at another tenant: the hash belongs to one tenant's row.
-    const invite = await expectOk(api("POST", "/api/v1/invitations", { token: A.ownerToken, body: { email: "y@example.com", role: "ADMIN" } }), 201);
-    const forged = (invite.token as string).replace(`inv_${A.tenantId}_`, `inv_${B.tenantId}_`);
+    const token = await invite(A.ownerToken, "y@example.com", "ADMIN");
+    const forged = token.replace(`inv_${A.tenantId}_`, `inv_${B.tenantId}_`);
     expect((await api("POST", "/api/v1/auth/invitations/accept", { body: { token: forged, password: "a long password" } })).status).toBe(401);
+  },
+
+  "POST /api/v1/auth/verify-email": async () => {
+    // Proving A's owner address touches A's owner account only (B's snapshot is compared after all cases).
+    const verified = await expectOk(api("POST", "/api/v1/auth/verify-email", { body: { token: linkToken(await lastMail(A.email, "email_verification")) } }));
+    expect(verified.user).toMatchObject({ id: A.ownerId, emailVerified: true });
+    expect((await api("POST", "/api/v1/auth/verify-email", { body: { token: `ver_${"0".repeat(12)}_${"0".repeat(32)}` } })).status).toBe(401);
+  },
+  "POST /api/v1/auth/verify-email/resend": async () => {
+    const r = await api("POST", "/api/v1/auth/verify-email/resend", { token: A.ownerToken });
+    expect(r.status).toBe(409); // verified by the case above; never mails B's owner
+    expect((await api("POST", "/api/v1/auth/verify-email/resend", { token: A.apiKey })).status).toBe(401);
   },
 
   // Telemetry: both tenants have dev-1 reporting `temp`; only the values differ (A 1, B 1000).
@@ -244,8 +256,8 @@ const cases: Record<string, Case> = {
   },
 };
 
-/** Routes that are not tenant data: the operator's (own credential) and public documents. */
-const NOT_TENANT_SCOPED = [/^\/api\/v1\/admin\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs$/];
+/** Routes that are not tenant data: the operator's (own credential), public documents, and the dev mail outbox (absent in deployments: test/runtime/mail.test.ts). */
+const NOT_TENANT_SCOPED = [/^\/api\/v1\/admin\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs$/, /^\/api\/v1\/dev\/outbox$/];
 
 describe("tenant isolation", () => {
   beforeAll(async () => {

@@ -6,6 +6,7 @@ import { DeletionCertificate } from "../../domain/lifecycle/certificate";
 import { offboardingInstanceId } from "../../domain/lifecycle/params";
 import { AppError } from "../../domain/errors";
 import { isReservedTenantId } from "../../domain/hosts";
+import { invitationMail } from "../../domain/mail/messages";
 import { TenantId } from "../../domain/ids";
 import { effectiveLimits, PlanLimits } from "../../domain/plans";
 import { PageQuery } from "../../domain/schemas/common";
@@ -21,6 +22,8 @@ import { doc } from "../http/doc";
 import { tenantChanged } from "../http/hub-notify";
 import { dataForVerifiedTenant } from "../http/scoped";
 import { validate } from "../http/validate";
+import { invitationLink } from "../mail/links";
+import { sendBestEffort } from "../mail/mailer";
 
 const tags = ["operator"];
 const IdParam = z.object({ id: TenantId });
@@ -63,9 +66,9 @@ export const adminTenantRoutes = new Hono<AppEnv>()
     "/",
     doc({
       summary: "Create a tenant (runs onboarding)",
-      description: "An existing user becomes its owner; otherwise an OWNER invitation is returned. Answers once onboarding finished, or after 25 s with the tenant still `provisioning`.",
+      description: "An existing verified account becomes its owner; otherwise an OWNER invitation is mailed to `ownerEmail`. Answers once onboarding finished, or after 25 s with the tenant still `provisioning`.",
       tags,
-      ok: { status: 201, schema: z.object({ tenant: Tenant, invitation: z.object({ token: z.string(), link: z.string() }).nullable() }) },
+      ok: { status: 201, schema: z.object({ tenant: Tenant, invitation: z.object({ id: z.string(), email: z.string(), delivery: z.enum(["mailed", "failed"]) }).nullable() }) },
       errors: [400, 401, 409],
     }),
     validate("json", AdminCreateTenant),
@@ -74,7 +77,9 @@ export const adminTenantRoutes = new Hono<AppEnv>()
       const platform = c.get("platform");
       if (isReservedTenantId(input.id)) throw new AppError("already_exists", `tenant id '${input.id}' is reserved`);
       const customDomain = input.customDomain ? hostnameOrThrow(input.customDomain, c.env.PLATFORM_DOMAIN, "body.customDomain") : undefined;
-      const owner = await platform.users.findByEmail(input.ownerEmail);
+      // Only a verified account is made owner directly; anyone else is invited by mail (the
+      // invitation proves the address when it is accepted).
+      const owner = await platform.users.findVerified(input.ownerEmail);
       // The invitation secret is made here and returned once; the workflow only ever sees its hash.
       const issued = owner ? null : issueInvitationToken(input.id);
       const { tenant, onboarding } = await createTenant(c.env, platform, { id: input.id, name: input.name, plan: input.plan, region: input.region }, {
@@ -83,7 +88,9 @@ export const adminTenantRoutes = new Hono<AppEnv>()
         requestedBy: "operator",
       });
       await auditOperator(c.env, tenant.id, "tenant.create", c.get("requestId"), owner ? { owner: owner.id, onboarding } : { ownerInvited: input.ownerEmail, onboarding });
-      return c.json({ tenant, invitation: issued ? { token: issued.token, link: `${new URL(c.req.url).origin}/accept-invitation#token=${issued.token}` } : null }, 201);
+      // The tenant exists either way; a failed delivery is reported so the operator can re-invite.
+      const mailed = issued ? await sendBestEffort(c.env, invitationMail(input.ownerEmail, invitationLink(c.req.url, issued.token), tenant.name, "OWNER")) : false;
+      return c.json({ tenant, invitation: issued ? { id: issued.id, email: input.ownerEmail, delivery: mailed ? ("mailed" as const) : ("failed" as const) } : null }, 201);
     },
   )
   .patch(

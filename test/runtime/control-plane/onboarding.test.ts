@@ -11,7 +11,7 @@ import { platformData } from "../../../domain/data/platform";
 import { onboardingInstanceId } from "../../../domain/lifecycle/params";
 import { startOnboarding } from "../../../workers/control-plane/lifecycle";
 import { ONBOARDING_STEPS } from "../../../workers/workflows/onboarding";
-import { api, expectOk, OPERATOR_TOKEN, unique } from "../helpers";
+import { api, expectOk, lastMail, linkToken, OPERATOR_TOKEN, unique } from "../helpers";
 import { auditActions, registryCounts, tenantRow, untilStatus } from "./helpers";
 
 const signupBody = (tenantId: string) => ({ email: `${unique("own")}@example.com`, password: "correct horse battery", tenant: { id: tenantId, name: `Tenant ${tenantId}` } });
@@ -128,7 +128,7 @@ describe("onboarding workflow", () => {
     );
     expect(created.tenant).toMatchObject({ id, status: "active", region: "eu", plan: "professional" });
     await expectExactlyOneOfEverything(id, "invitation", 1);
-    const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token: created.invitation.token, password: "the boss password" } }));
+    const accepted = await expectOk(api("POST", "/api/v1/auth/invitations/accept", { body: { token: linkToken(await lastMail(created.invitation.email, "invitation")), password: "the boss password" } }));
     expect(accepted).toMatchObject({ tenant: id, role: "OWNER" });
     const domains = await expectOk(api("GET", "/api/v1/domains", { token: accepted.token }));
     expect(domains.items).toEqual([expect.objectContaining({ hostname: `iot.${id}.example`, status: "pending" })]);
