@@ -28,6 +28,26 @@ export function classifyHost(rawHostname: string, platformDomain: string): HostK
   return { kind: "custom", hostname: host };
 }
 
+/**
+ * Ids no tenant may take, beyond the platform's own subdomains: names that browsers, mail clients
+ * and networks look up by convention (a tenant called `autodiscover` or `wpad` would receive other
+ * people's configuration requests), RFC 2606/6761 special names, and names that impersonate the
+ * platform's own functions on a tenant host (`sso.`, `billing.`, `security.`).
+ */
+export const RESERVED_TENANT_IDS: ReadonlySet<string> = new Set([
+  ...RESERVED_SUBDOMAINS,
+  // Discovery names clients ask for by themselves.
+  "autodiscover", "autoconfig", "wpad", "isatap", "mta-sts",
+  // Special-use and example names.
+  "localhost", "local", "localdomain", "invalid", "test", "example", "onion",
+  // Mail and infrastructure hosts.
+  "smtp", "imap", "pop", "pop3", "mx", "ns", "ns1", "ns2", "dns", "ftp", "webmail", "email", "postmaster", "hostmaster", "webmaster", "abuse", "noreply", "no-reply",
+  // The platform's own functions, as a tenant host would show them.
+  "sso", "oauth", "oidc", "saml", "id", "identity", "account", "accounts", "signup", "signin", "register", "billing", "payments", "pay", "invoice", "invoices",
+  "support", "help", "security", "trust", "legal", "privacy", "console", "dashboard", "portal", "system", "internal", "root", "assets", "files", "download", "downloads",
+  "ws", "wss", "broker", "telemetry", "metrics", "grafana", "monitor", "health", "healthz",
+]);
+
 export function isReservedTenantId(id: string): boolean {
-  return RESERVED_SUBDOMAINS.has(id);
+  return RESERVED_TENANT_IDS.has(id);
 }

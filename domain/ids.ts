@@ -1,14 +1,18 @@
 import { z } from "zod";
 
-/** Tenant slug: 2 to 32 of lowercase letters, digits, `-`; not starting with `-`. */
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,31}$/;
+/**
+ * Tenant slug, a hostname label that reads as itself: 2 to 32 of lowercase letters, digits, `-`;
+ * starting and ending with a letter or digit (RFC 1123); no `--` in positions 3 and 4, which IDNA
+ * reserves for encoded labels (`xn--…` is punycode for another spelling; RFC 5891 §4.2.3.1).
+ */
+export const TENANT_ID_PATTERN = /^(?!..--)[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/;
 /** Device (and gateway) id; also the device's MQTT client id. Up to 128 characters. */
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** Asset, sensor, profile and command ids: same alphabet as device ids, up to 64 characters. */
 export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** Tenant ids are immutable slugs; they appear in hostnames and MQTT topics. */
-export const TenantId = z.string().regex(TENANT_ID_PATTERN, "lowercase letters, digits and '-', 2 to 32 characters, not starting with '-'");
+export const TenantId = z.string().regex(TENANT_ID_PATTERN, "lowercase letters, digits and '-', 2 to 32 characters, starting and ending with a letter or digit, no '--' as 3rd and 4th characters (IDNA, e.g. 'xn--')");
 /** Device ids are also MQTT client ids and topic levels: no `/`, `+`, `#`. */
 export const DeviceId = z.string().regex(DEVICE_ID_PATTERN, "letters, digits and . _ : -, up to 128 characters");
 /** Ids of assets, sensors, profiles: topic-safe, chosen by the tenant. */

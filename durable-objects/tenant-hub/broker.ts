@@ -10,6 +10,7 @@ import { publishMessage } from "./delivery";
 import type { BrokerEffects } from "./effects";
 import type { HubLimiter } from "./limits";
 import { dispatch } from "./mqtt/dispatcher";
+import { PreConnectSockets } from "./pre-connect";
 import { AliasStore } from "./store/aliases";
 import { MessageStore } from "./store/messages";
 import { RetainedStore } from "./store/retained";
@@ -44,6 +45,8 @@ export class Broker {
   readonly subscriptions = new Map<string, StoredSubscription & { shareGroup?: string }>();
   /** Connected clients by client id. */
   readonly connections = new Map<string, Connection>();
+  /** Sockets still waiting to complete CONNECT (deadline and cap). */
+  readonly preConnect = new PreConnectSockets();
   /** Round-robin position per shared-subscription group. */
   readonly shareCursor = new Map<string, number>();
   readonly stats: BrokerStats = { messagesIn: 0, messagesOut: 0, dropped: 0, denied: 0 };
@@ -187,9 +190,10 @@ export class Broker {
 
   // ---- timers ----
 
-  /** Runs everything that is due: keep-alive timeouts, delayed wills, expired sessions. */
+  /** Runs everything that is due: CONNECT deadlines, keep-alive timeouts, delayed wills, expired sessions. */
   tick(): void {
     const now = this.effects.now();
+    this.preConnect.expire(now);
     for (const conn of [...this.connections.values()]) {
       const { keepAlive, lastActivity } = conn.state;
       // [MQTT-3.1.2-24] one and a half times the keep-alive without a packet: disconnect.
@@ -205,6 +209,8 @@ export class Broker {
   /** The next time `tick` has work, or null. */
   nextDeadline(): number | null {
     const candidates: number[] = [];
+    const connectDue = this.preConnect.nextDeadline();
+    if (connectDue !== null) candidates.push(connectDue);
     for (const conn of this.connections.values()) if (conn.state.keepAlive > 0) candidates.push(conn.state.lastActivity + conn.state.keepAlive * 1500 + 50);
     const will = this.wills.nextFireAt();
     if (will !== null) candidates.push(will);

@@ -24,8 +24,9 @@ export type ConnState = {
   requestProblemInformation: boolean;
   lastActivity: number;
   connectedAt: number;
-  /** Fingerprint of the edge-verified client certificate the WebSocket was opened with (mTLS). */
-  clientCertificate?: string;
+  /** When the hub accepted the socket: CONNECT is due within `PRE_CONNECT.deadlineMs` of it.
+   * Optional only because attachments written before it existed lack it. */
+  acceptedAt?: number;
   /** Base64 of a packet begun in an earlier frame, when the hub may hibernate before the rest arrives. */
   partial?: string;
 };
@@ -46,6 +47,7 @@ export function newConnState(connId: string, now: number): ConnState {
     requestProblemInformation: true,
     lastActivity: now,
     connectedAt: now,
+    acceptedAt: now,
   };
 }
 

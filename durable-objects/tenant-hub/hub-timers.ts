@@ -82,6 +82,7 @@ export class HubTimers {
     const body = {
       ts: now,
       connectedClients: this.broker.connections.size,
+      preConnect: this.broker.preConnect.stats,
       messagesInPerSecond: Math.round(((s.messagesIn - this.lastCounters.messagesIn) / seconds) * 100) / 100,
       messagesOutPerSecond: Math.round(((s.messagesOut - this.lastCounters.messagesOut) / seconds) * 100) / 100,
       messagesIn: s.messagesIn,

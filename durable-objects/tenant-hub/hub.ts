@@ -8,19 +8,19 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { openRegistry } from "../../domain/data/db";
+import { AppError, toProblem } from "../../domain/errors";
 import { platformData } from "../../domain/data/platform";
 import { TenantId } from "../../domain/ids";
 import { ReasonCode } from "../../domain/mqtt";
 import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plans";
-import { forwardedClientCertificate, CLIENT_CERTIFICATE_HEADER } from "../../domain/auth/client-certificate";
 import { Authenticator } from "./authenticator";
 import { Broker } from "./broker";
 import { Connection, newConnState, type ConnState } from "./connection";
-import { closedByChange } from "./device-credentials";
 import type { BrokerEffects } from "./effects";
 import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
 import { publishFromPlatform } from "./platform-publish";
+import { PRE_CONNECT } from "./pre-connect";
 import { migrate, readMeta, writeMeta } from "./store/schema";
 import { TelemetryBatcher } from "./telemetry-batcher";
 
@@ -34,8 +34,6 @@ export const CredentialChange = z.object({
   id: z.string().min(1).max(128),
   /** rotated/deleted/revoked/removed disconnect the clients using it; updated refreshes it. */
   change: z.enum(["rotated", "deleted", "revoked", "removed", "role_changed", "updated"]),
-  /** One of a device's registered keys or certificates: only the connections that used it are closed. */
-  credentialId: z.string().min(1).max(64).optional(),
 });
 export type CredentialChange = z.infer<typeof CredentialChange>;
 
@@ -47,6 +45,16 @@ export const PlatformPublish = z.object({
 });
 
 type TenantConfig = { status: string; limits: PlanLimits; at: number };
+
+/** The upgrade refused because too many sockets already wait for their CONNECT: the client retries later. */
+function tooManyWaiting(): Response {
+  const err = new AppError("unavailable", `${PRE_CONNECT.maxSockets} MQTT connections are already waiting to send CONNECT to this tenant's hub; retry later`, {
+    limit: "preConnectSockets",
+    max: PRE_CONNECT.maxSockets,
+    retryAfterSeconds: PRE_CONNECT.retryAfterSeconds,
+  });
+  return new Response(JSON.stringify(toProblem(err)), { status: err.status, headers: { "content-type": "application/problem+json", "retry-after": String(PRE_CONNECT.retryAfterSeconds) } });
+}
 
 export class TenantHub extends DurableObject<Env> {
   private tenantId: string | null = null;
@@ -114,6 +122,7 @@ export class TenantHub extends DurableObject<Env> {
     if (!state || state.v !== 1 || !this.broker) return null;
     const conn = new Connection(ws, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES);
     this.conns.set(ws, conn);
+    this.broker.preConnect.track(conn);
     if (state.connected && !this.broker.connections.has(state.clientId)) this.broker.connections.set(state.clientId, conn);
     return conn;
   }
@@ -123,18 +132,21 @@ export class TenantHub extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const tenantId = request.headers.get("x-skylark-tenant");
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || !tenantId) return new Response("expected a WebSocket upgrade from the Skylark worker", { status: 400 });
-    this.init(tenantId);
+    const broker = this.init(tenantId);
     await this.refreshConfig();
+    // Checked after the last await, so concurrent upgrades cannot overshoot the cap.
+    if (!broker.preConnect.admit()) return tooManyWaiting();
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const connId = crypto.randomUUID();
     this.ctx.acceptWebSocket(server, [connId]);
     const state = newConnState(connId, Date.now());
-    // Set only by the Worker, which strips any copy the client sent (workers/routes/mqtt.ts).
-    const certificate = forwardedClientCertificate(request.headers.get(CLIENT_CERTIFICATE_HEADER));
-    if (certificate) state.clientCertificate = certificate;
     server.serializeAttachment(state);
-    this.conns.set(server, new Connection(server, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES));
+    const conn = new Connection(server, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES);
+    this.conns.set(server, conn);
+    // CONNECT is due within PRE_CONNECT.deadlineMs: the alarm closes the socket otherwise.
+    broker.preConnect.track(conn);
+    this.timers!.reschedule();
     const protocol = request.headers.get("x-skylark-subprotocol");
     return new Response(null, { status: 101, webSocket: client, headers: protocol ? { "sec-websocket-protocol": protocol } : {} });
   }
@@ -190,7 +202,7 @@ export class TenantHub extends DurableObject<Env> {
     const c = CredentialChange.parse(change);
     if (c.kind === "device") this.auth!.forget(c.id);
     if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
-    return broker.disconnectWhere((conn) => closedByChange(conn.state.principal?.credential, c), ReasonCode.AdministrativeAction, `credential ${c.change}`);
+    return broker.disconnectWhere((conn) => conn.state.principal?.credential.kind === c.kind && conn.state.principal.credential.id === c.id, ReasonCode.AdministrativeAction, `credential ${c.change}`);
   }
 
   /** Tenant configuration changed (plan, limits, status): reload it; suspension closes every connection. */
@@ -210,7 +222,7 @@ export class TenantHub extends DurableObject<Env> {
   /** Connected clients and counters, for the API and tests. */
   async stats(tenantId: string) {
     const broker = this.init(TenantId.parse(tenantId));
-    return { connectedClients: broker.connections.size, ...broker.stats, retained: broker.retained.count(), telemetryPending: this.telemetry!.pending, telemetrySent: this.telemetry!.sent };
+    return { connectedClients: broker.connections.size, preConnect: broker.preConnect.stats, ...broker.stats, retained: broker.retained.count(), telemetryPending: this.telemetry!.pending, telemetrySent: this.telemetry!.sent };
   }
 
   // ---- control plane (offboarding) ----
