@@ -27,6 +27,8 @@ export type ConnState = {
   /** When the hub accepted the socket: CONNECT is due within `PRE_CONNECT.deadlineMs` of it.
    * Optional only because attachments written before it existed lack it. */
   acceptedAt?: number;
+  /** Fingerprint of the edge-verified client certificate the WebSocket was opened with (mTLS). */
+  clientCertificate?: string;
   /** Base64 of a packet begun in an earlier frame, when the hub may hibernate before the rest arrives. */
   partial?: string;
 };

@@ -13,9 +13,11 @@ import { platformData } from "../../domain/data/platform";
 import { TenantId } from "../../domain/ids";
 import { ReasonCode } from "../../domain/mqtt";
 import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plans";
+import { forwardedClientCertificate, CLIENT_CERTIFICATE_HEADER } from "../../domain/auth/client-certificate";
 import { Authenticator } from "./authenticator";
 import { Broker } from "./broker";
 import { Connection, newConnState, type ConnState } from "./connection";
+import { closedByChange } from "./device-credentials";
 import type { BrokerEffects } from "./effects";
 import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
@@ -34,6 +36,8 @@ export const CredentialChange = z.object({
   id: z.string().min(1).max(128),
   /** rotated/deleted/revoked/removed disconnect the clients using it; updated refreshes it. */
   change: z.enum(["rotated", "deleted", "revoked", "removed", "role_changed", "updated"]),
+  /** One of a device's registered keys or certificates: only the connections that used it are closed. */
+  credentialId: z.string().min(1).max(64).optional(),
 });
 export type CredentialChange = z.infer<typeof CredentialChange>;
 
@@ -141,6 +145,9 @@ export class TenantHub extends DurableObject<Env> {
     const connId = crypto.randomUUID();
     this.ctx.acceptWebSocket(server, [connId]);
     const state = newConnState(connId, Date.now());
+    // Set only by the Worker, which strips any copy the client sent (workers/routes/mqtt.ts).
+    const certificate = forwardedClientCertificate(request.headers.get(CLIENT_CERTIFICATE_HEADER));
+    if (certificate) state.clientCertificate = certificate;
     server.serializeAttachment(state);
     const conn = new Connection(server, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES);
     this.conns.set(server, conn);
@@ -202,7 +209,7 @@ export class TenantHub extends DurableObject<Env> {
     const c = CredentialChange.parse(change);
     if (c.kind === "device") this.auth!.forget(c.id);
     if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
-    return broker.disconnectWhere((conn) => conn.state.principal?.credential.kind === c.kind && conn.state.principal.credential.id === c.id, ReasonCode.AdministrativeAction, `credential ${c.change}`);
+    return broker.disconnectWhere((conn) => closedByChange(conn.state.principal?.credential, c), ReasonCode.AdministrativeAction, `credential ${c.change}`);
   }
 
   /** Tenant configuration changed (plan, limits, status): reload it; suspension closes every connection. */

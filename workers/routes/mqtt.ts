@@ -5,6 +5,7 @@
  * to that tenant's hub. Authentication happens inside the hub, on CONNECT.
  */
 import { Hono, type Context } from "hono";
+import { CLIENT_CERTIFICATE_HEADER, verifiedClientCertificate } from "../../domain/auth/client-certificate";
 import { AppError } from "../../domain/errors";
 import { TenantId } from "../../domain/ids";
 import { hubFor } from "../control-plane/residency";
@@ -26,6 +27,10 @@ async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> 
   const headers = new Headers(c.req.raw.headers);
   headers.set("x-skylark-tenant", tenant.id);
   headers.set("x-skylark-subprotocol", chosen);
+  // Only the edge's verdict on a client certificate counts, never a header the client sent.
+  headers.delete(CLIENT_CERTIFICATE_HEADER);
+  const certificate = verifiedClientCertificate(c.req.raw.cf);
+  if (certificate) headers.set(CLIENT_CERTIFICATE_HEADER, certificate);
   const res = await hubFor(c.env, tenant).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
   // A refusal from the hub (503 while too many sockets wait for CONNECT) gets mutable headers like any other response.
   return res.status === 101 ? res : new Response(res.body, res);
