@@ -1,0 +1,125 @@
+/**
+ * The throttle on the real unauthenticated endpoints, with the production account policy (5 free
+ * failures per address, 20 across addresses, then 1 s doubling to 15 min). The per-address
+ * budgets are raised for the whole runtime suite (vitest.config.ts); their production numbers are
+ * tested in middleware.test.ts. Every test uses addresses of its own (`cf-connecting-ip`).
+ */
+import { describe, expect, it } from "vitest";
+import { api, expectOk, signup, unique, type ApiResult } from "../helpers";
+
+let nextAddress = 1;
+/** A fresh client address (TEST-NET-2), so no test shares a per-address bucket with another. */
+const address = () => `198.51.100.${nextAddress++}`;
+
+const login = (ip: string, email: string, password: string, tenant?: string) =>
+  api("POST", "/api/v1/auth/login", { headers: { "cf-connecting-ip": ip }, body: { email, password, ...(tenant ? { tenant } : {}) } });
+
+function expectThrottled(r: ApiResult, limit: string) {
+  expect(r.status, JSON.stringify(r.body)).toBe(429);
+  expect(r.headers.get("content-type")).toContain("application/problem+json");
+  expect(r.body).toMatchObject({ code: "rate_limited", limit });
+  const retryAfter = Number(r.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(r.body.retryAfterSeconds).toBe(retryAfter);
+  return retryAfter;
+}
+
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000 + 50));
+
+describe("login throttling", () => {
+  it("30 wrong passwords, then the right one: refused with Retry-After before it is checked, and the owner gets in once the backoff has passed", { timeout: 60_000 }, async () => {
+    const t = await signup();
+    const ip = address();
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await login(ip, t.email, `wrong password ${i}`)).status);
+    // Five failures are free; then the account backs off for this address (1 s, then doubling),
+    // so of the other 25 only those arriving after a backoff ran out are tried at all.
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+
+    const right = await login(ip, t.email, t.password);
+    const retryAfter = expectThrottled(right, "auth_account");
+    expect(retryAfter).toBeLessThanOrEqual(32); // a short backoff, not a lock
+    await sleep(retryAfter);
+    const after = await login(ip, t.email, t.password);
+    expect(after.status, JSON.stringify(after.body)).toBe(200);
+    // The success reset the account: a typo now is an ordinary 401, not a 429.
+    expect((await login(ip, t.email, "one typo")).status).toBe(401);
+  });
+
+  it("an attacker's backoff does not lock out the owner on another address, nor other accounts on the attacker's address", { timeout: 60_000 }, async () => {
+    const t = await signup();
+    const other = await signup();
+    const attacker = address();
+    for (let i = 0; i < 30; i++) await login(attacker, t.email, `guess ${i}`);
+    expectThrottled(await login(attacker, t.email, t.password), "auth_account");
+    expect((await login(address(), t.email, t.password)).status).toBe(200);
+    // The owner's success does not pardon the attacker's address.
+    expectThrottled(await login(attacker, t.email, "another guess"), "auth_account");
+    expect((await login(attacker, other.email, other.password)).status).toBe(200);
+  });
+
+  it("failures from many addresses back the account off everywhere (auth_account_global), for the backoff only", { timeout: 60_000 }, async () => {
+    const t = await signup();
+    // 20 failures, 4 from each of 5 addresses: none of them reaches its own 5.
+    for (let a = 0; a < 5; a++) {
+      const ip = address();
+      for (let i = 0; i < 4; i++) expect((await login(ip, t.email, `spray ${a}-${i}`)).status).toBe(401);
+    }
+    const owner = address();
+    const refused = await login(owner, t.email, t.password);
+    const retryAfter = expectThrottled(refused, "auth_account_global");
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    await sleep(retryAfter);
+    expect((await login(owner, t.email, t.password)).status).toBe(200);
+  });
+
+  it("unknown emails are throttled like real ones (no hint which accounts exist)", async () => {
+    const ip = address();
+    const ghost = `${unique("ghost")}@example.com`;
+    for (let i = 0; i < 5; i++) expect((await login(ip, ghost, "whatever it is")).status).toBe(401);
+    expectThrottled(await login(ip, ghost, "whatever it is"), "auth_account");
+  });
+
+  it("requests the validator refuses do not count against the account", async () => {
+    const t = await signup();
+    const ip = address();
+    for (let i = 0; i < 8; i++) expect((await api("POST", "/api/v1/auth/login", { headers: { "cf-connecting-ip": ip }, body: { email: t.email, password: "", tenant: "NOT A TENANT" } })).status).toBe(400);
+    expect((await login(ip, t.email, t.password)).status).toBe(200);
+  });
+});
+
+describe("signup, token vending and invitation acceptance", () => {
+  it("signup answered 409 again and again for one email backs that email off", { timeout: 30_000 }, async () => {
+    const taken = await signup();
+    const ip = address();
+    const email = `${unique("squatter")}@example.com`;
+    const attempt = () => api("POST", "/api/v1/auth/signup", { headers: { "cf-connecting-ip": ip }, body: { email, password: "a good long password", tenant: { id: taken.tenantId, name: "x" } } });
+    for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(409);
+    expectThrottled(await attempt(), "auth_account");
+  });
+
+  it("token vending with a real key id and wrong secrets backs off for that key; the real key elsewhere still works", { timeout: 30_000 }, async () => {
+    const t = await signup();
+    const created = await expectOk(api("POST", "/api/v1/api-keys", { token: t.ownerToken, body: { name: "machine" } }), 201);
+    const forged = `${created.key.split("_").slice(0, 3).join("_")}_${"a".repeat(32)}`;
+    const ip = address();
+    const vend = (apiKey: string, from = ip) => api("POST", "/api/v1/auth/token", { headers: { "cf-connecting-ip": from }, body: { apiKey } });
+    for (let i = 0; i < 5; i++) expect((await vend(forged)).status).toBe(401);
+    expectThrottled(await vend(forged), "auth_account");
+    expectThrottled(await vend(created.key), "auth_account");
+    expect((await vend(created.key, address())).status).toBe(200);
+  });
+
+  it("invitation acceptance with a real invitation id and wrong secrets backs off for that invitation", { timeout: 30_000 }, async () => {
+    const t = await signup();
+    await expectOk(api("POST", "/api/v1/invitations", { token: t.ownerToken, body: { email: `${unique("invitee")}@example.com`, role: "MEMBER" } }), 201);
+    const [invitation] = (await expectOk(api("GET", "/api/v1/invitations", { token: t.ownerToken }))).items;
+    const forged = `inv_${t.tenantId}_${invitation.id}_${"b".repeat(32)}`;
+    const ip = address();
+    const accept = () => api("POST", "/api/v1/auth/invitations/accept", { headers: { "cf-connecting-ip": ip }, body: { token: forged, password: "a brand new password" } });
+    for (let i = 0; i < 5; i++) expect((await accept()).status).toBe(401);
+    expectThrottled(await accept(), "auth_account");
+  });
+});
