@@ -45,6 +45,16 @@ async function snapshotB() {
   };
 }
 
+async function publicJwk() {
+  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const { kty, crv, x, y } = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JsonWebKey;
+  return { kty, crv, x, y };
+}
+
+/** A key registered on B's device (once), for the device-credential cases. */
+let bCredentialOnce: Promise<{ id: string; fingerprint: string; jwk: Record<string, unknown> }> | undefined;
+const bCredential = () => (bCredentialOnce ??= publicJwk().then((jwk) => expectOk(api("POST", `/api/v1/devices/${B.only.device}/credentials`, { token: B.ownerToken, body: { type: "jwk", jwk } }), 201)));
+
 type Case = () => Promise<void>;
 const cases: Record<string, Case> = {
   "GET /api/v1/tenant": async () => expect((await expectOk(api("GET", "/api/v1/tenant", { token: A.ownerToken }))).tenant.id).toBe(A.tenantId),
@@ -80,6 +90,24 @@ const cases: Record<string, Case> = {
   "PATCH /api/v1/devices/:id": () => expectNotFound("PATCH", `/api/v1/devices/${B.only.device}`, { name: "pwned" }),
   "DELETE /api/v1/devices/:id": () => expectNotFound("DELETE", `/api/v1/devices/${B.only.device}`),
   "POST /api/v1/devices/:id/credentials/rotate": () => expectNotFound("POST", `/api/v1/devices/${B.only.device}/credentials/rotate`),
+  "POST /api/v1/devices/:id/credentials": async () => {
+    await expectNotFound("POST", `/api/v1/devices/${B.only.device}/credentials`, { type: "jwk", jwk: await publicJwk() });
+    // The same key may be registered in both tenants: fingerprints are unique per tenant only.
+    const theirs = await bCredential();
+    expect((await expectOk(api("POST", "/api/v1/devices/dev-1/credentials", { token: A.ownerToken, body: { type: "jwk", jwk: theirs.jwk } }), 201)).fingerprint).toBe(theirs.fingerprint);
+  },
+  "GET /api/v1/devices/:id/credentials": async () => {
+    await expectNotFound("GET", `/api/v1/devices/${B.only.device}/credentials`);
+    const theirs = await bCredential();
+    expect(ids(await expectOk(api("GET", "/api/v1/devices/dev-1/credentials", { token: A.ownerToken })))).not.toContain(theirs.id);
+  },
+  "DELETE /api/v1/devices/:id/credentials/:credentialId": async () => {
+    const theirs = await bCredential();
+    await expectNotFound("DELETE", `/api/v1/devices/${B.only.device}/credentials/${theirs.id}`);
+    await expectNotFound("DELETE", `/api/v1/devices/dev-1/credentials/${theirs.id}`);
+    const after = await expectOk(api("GET", `/api/v1/devices/${B.only.device}/credentials`, { token: B.ownerToken }));
+    expect(after.items.find((c: { id: string }) => c.id === theirs.id).status).toBe("active");
+  },
 
   "POST /api/v1/device-profiles": async () => {
     await expectOk(api("POST", "/api/v1/device-profiles", { token: A.ownerToken, body: { id: B.only.profile, name: "A's" } }), 201);
@@ -283,7 +311,7 @@ describe("tenant isolation", () => {
       }
     }
     expect(await snapshotB()).toEqual(before);
-  });
+  }, 30_000);
 
   it("refuses A's credentials on B's host and audits the attempt", async () => {
     for (const token of [A.ownerToken, A.apiKey]) {
