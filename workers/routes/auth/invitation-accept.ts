@@ -58,6 +58,8 @@ async function accept(c: Context<AppEnv>, body: Body) {
   const user = await joiningAccount(c, invitation, body);
   if (!(await data.invitations.markAccepted(invitation.id))) throw invalid;
   if (!(await data.members.roleOf(user.id))) await data.members.add(user.id, invitation.role);
+  // A new account lands where it was invited; an existing one keeps landing where it chose.
+  if (!user.lastTenantId) await c.get("platform").users.setLastTenant(user.id, parsed.tenantId);
   await data.audit.record({ actorType: "user", actorId: user.id, action: "invitation.accept", targetType: "invitation", targetId: invitation.id, outcome: "success", requestId: c.get("requestId"), details: { role: invitation.role } });
   return userToken(c, user.id, parsed.tenantId, (await data.members.roleOf(user.id))!);
 }
