@@ -42,6 +42,9 @@ async function seed() {
     return { devices };
   }
   const { token } = (await call("POST", "/api/v1/auth/signup", { body: DEMO })).token;
+  // Confirm the demo owner's address the way a person would: the link from the mail in the dev outbox.
+  const [mail] = (await call("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(DEMO.email)}&kind=email_verification`)).items;
+  await call("POST", "/api/v1/auth/verify-email", { body: { token: new URL(mail.link).hash.slice("#token=".length) } });
   await call("POST", "/api/v1/device-profiles", { token, body: { id: "environment", name: "Environment sensor", isDefault: true, metrics: { temp: { type: "number", unit: "C", min: -40, max: 85 }, hum: { type: "number", unit: "%", min: 0, max: 100 } } } });
   const devices = [];
   devices.push((await call("POST", "/api/v1/devices", { token, body: { id: "thermo-1", name: "Cold room thermometer", tags: ["cold-room"], location: { lat: 52.37, lon: 4.89 }, firmwareVersion: "1.0.0" } })).credentials);
@@ -64,6 +67,7 @@ try {
   console.log(`  Demo tenant         acme  (also http://acme.localhost:${PORT})`);
   console.log(`  Owner login         ${DEMO.email} / ${DEMO.password}`);
   console.log(`  Operator token      ${secrets.OPERATOR_TOKEN}  (in .dev.vars)`);
+  console.log(`  Mail (verification, invitations) is printed here and kept at ${platform.url}/api/v1/dev/outbox`);
   console.log(`  MQTT over WebSocket ws://localhost:${PORT}/t/acme/mqtt`);
   console.log("  Device credentials (username = client id = device id):");
   for (const d of devices) console.log(`    ${d.username.padEnd(12)} password ${d.password}`);

@@ -1,6 +1,6 @@
 /** The REST API through a real HTTP server (wrangler dev), as a client would use it. */
 import { describe, expect, it } from "vitest";
-import { http, operatorToken, signupTenant } from "./client";
+import { http, operatorToken, platformUrl, signupTenant, uniqueId } from "./client";
 
 describe("REST API over HTTP", () => {
   it("signup → login → register a device → list it", async () => {
@@ -13,6 +13,22 @@ describe("REST API over HTTP", () => {
     const list = await http("GET", "/api/v1/devices", { token: login.body.token });
     expect(list.body.items.map((d: { id: string }) => d.id)).toEqual(["e2e-dev"]);
     expect(list.headers.get("x-request-id")).toMatch(/^req_/);
+  });
+
+  it("mails an invitation to the dev outbox, and the invited person joins through the mailed link", async () => {
+    const t = await signupTenant();
+    const verification = await http("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(t.email)}&kind=email_verification`);
+    const verifyToken = new URL(verification.body.items[0].link).hash.slice("#token=".length);
+    expect((await http("POST", "/api/v1/auth/verify-email", { body: { token: verifyToken } })).body.user.emailVerified).toBe(true);
+
+    const invitee = `${uniqueId("invitee")}@example.com`;
+    const invited = await http("POST", "/api/v1/invitations", { token: t.token, body: { email: invitee, role: "MEMBER" } });
+    expect(invited.body).toMatchObject({ delivery: "mailed" });
+    const mail = await http("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(invitee)}&kind=invitation`);
+    expect(mail.body.items[0].link).toContain(`${platformUrl()}/accept-invitation#token=inv_${t.tenantId}_`);
+    const token = new URL(mail.body.items[0].link).hash.slice("#token=".length);
+    const accepted = await http("POST", "/api/v1/auth/invitations/accept", { body: { token, password: "invitee password" } });
+    expect(accepted.body).toMatchObject({ tenant: t.tenantId, role: "MEMBER" });
   });
 
   it("serves problem+json for bad input and unknown hosts", async () => {
