@@ -6,6 +6,7 @@
  *   devices:      username = device id, password = device secret, client id = device id
  *   applications: username = "api", password = an API key or a user/vended JWT
  */
+import { authorityOf, presentedKeyAuthority, tokenAuthority, type Authority, type AuthorityLoss, type CredentialRef as ApplicationCredential } from "../../domain/auth/authority";
 import { parseApiKey, secretMatches } from "../../domain/auth/credentials";
 import { deviceTokenAudience } from "../../domain/auth/device-jwt";
 import { looksLikeJwt, verifyAccessToken } from "../../domain/auth/tokens";
@@ -23,6 +24,17 @@ const utf8 = new TextDecoder();
 type CachedDevice = { record: DeviceAuthRecord | null; mountpointTemplate: string | null; at: number };
 
 export const APPLICATION_USERNAME = "api";
+
+type ApplicationAuth = Extract<Authority, { ok: true }> | Extract<AuthOutcome, { ok: false }>;
+
+const AUTHORITY_LOST: Record<AuthorityLoss, string> = {
+  not_an_api_key: "not an API key or token",
+  unknown_key: "invalid, expired or revoked API key",
+  wrong_secret: "invalid, expired or revoked API key",
+  key_expired: "invalid, expired or revoked API key",
+  not_a_member: "no longer a member",
+  creator_lost_authority: "the key's creator no longer has the authority behind it",
+};
 
 export class Authenticator {
   private readonly devices = new Map<string, CachedDevice>();
@@ -111,28 +123,27 @@ export class Authenticator {
     return { ok: true, principal, mountpoint: mp.mountpoint };
   }
 
-  private async fromJwt(token: string) {
-    const claims = await verifyAccessToken(this.env.JWT_SIGNING_KEY, token);
-    if (!claims) return { ok: false as const, reason: "bad_credentials" as const, detail: "invalid or expired token" };
-    if (claims.tid !== this.tenantId) return { ok: false as const, reason: "not_authorized" as const, detail: "the token is for another tenant" };
-    if (claims.act === "user") {
-      const role = await this.data.members.roleOf(claims.sub);
-      if (!role) return { ok: false as const, reason: "not_authorized" as const, detail: "no longer a member" };
-      return { ok: true as const, role, credential: { kind: "user" as const, id: claims.sub }, mountpoint: null };
-    }
-    const key = await this.data.apiKeys.record(claims.sub);
-    if (!key) return { ok: false as const, reason: "not_authorized" as const, detail: "the API key was revoked" };
-    return { ok: true as const, role: key.role, credential: { kind: "api_key" as const, id: key.id }, mountpoint: key.mountpoint };
+  /** The current authority of an application credential, for CONNECT and when the API says a user or key changed. */
+  authority(credential: ApplicationCredential): Promise<Authority> {
+    return authorityOf(this.data, credential);
   }
 
-  private async fromApiKey(key: string) {
+  private async fromJwt(token: string): Promise<ApplicationAuth> {
+    const claims = await verifyAccessToken(this.env.JWT_SIGNING_KEY, token);
+    if (!claims) return { ok: false, reason: "bad_credentials", detail: "invalid or expired token" };
+    if (claims.tid !== this.tenantId) return { ok: false, reason: "not_authorized", detail: "the token is for another tenant" };
+    const authority = await tokenAuthority(this.data, claims);
+    // The token itself verified: what is gone is the authority behind it (membership, key, key's creator).
+    return authority.ok ? authority : { ok: false, reason: "not_authorized", detail: AUTHORITY_LOST[authority.reason] };
+  }
+
+  private async fromApiKey(key: string): Promise<ApplicationAuth> {
     const parsed = parseApiKey(key);
-    if (!parsed) return { ok: false as const, reason: "bad_credentials" as const, detail: "not an API key or token" };
-    if (parsed.tenantId !== this.tenantId) return { ok: false as const, reason: "not_authorized" as const, detail: "the API key is for another tenant" };
-    const record = await this.data.apiKeys.record(parsed.id);
-    if (!record || !(await secretMatches(parsed.secret, record.secretHash)) || (record.expiresAt !== null && record.expiresAt <= Date.now())) {
-      return { ok: false as const, reason: "bad_credentials" as const, detail: "invalid, expired or revoked API key" };
-    }
-    return { ok: true as const, role: record.role, credential: { kind: "api_key" as const, id: record.id }, mountpoint: record.mountpoint };
+    if (!parsed) return { ok: false, reason: "bad_credentials", detail: "not an API key or token" };
+    if (parsed.tenantId !== this.tenantId) return { ok: false, reason: "not_authorized", detail: "the API key is for another tenant" };
+    const authority = await presentedKeyAuthority(this.data, key);
+    if (authority.ok) return authority;
+    // A key whose creator lost authority is a valid secret without rights; the rest are bad credentials.
+    return { ok: false, reason: authority.reason === "creator_lost_authority" ? "not_authorized" : "bad_credentials", detail: AUTHORITY_LOST[authority.reason] };
   }
 }

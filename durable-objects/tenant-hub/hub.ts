@@ -22,6 +22,7 @@ import type { BrokerEffects } from "./effects";
 import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
 import { publishFromPlatform } from "./platform-publish";
+import { reauthorizeApplications } from "./reauthorize";
 import { PRE_CONNECT } from "./pre-connect";
 import { migrate, readMeta, writeMeta } from "./store/schema";
 import { TelemetryBatcher } from "./telemetry-batcher";
@@ -207,6 +208,8 @@ export class TenantHub extends DurableObject<Env> {
   async credentialChanged(tenantId: string, change: CredentialChange): Promise<number> {
     const broker = this.init(TenantId.parse(tenantId));
     const c = CredentialChange.parse(change);
+    // A user's or key's change reaches further than its own connections: keys created by them (see reauthorize.ts).
+    if (c.kind !== "device") return (await reauthorizeApplications(broker, (credential) => this.auth!.authority(credential))).disconnected;
     if (c.kind === "device") this.auth!.forget(c.id);
     if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
     return broker.disconnectWhere((conn) => closedByChange(conn.state.principal?.credential, c), ReasonCode.AdministrativeAction, `credential ${c.change}`);

@@ -10,6 +10,8 @@ export type Principal = {
   actorType: "user" | "api_key";
   actorId: string;
   mountpoint?: string;
+  /** When the credential's authority ends by itself (an API key's expiry, or its creating key's), if ever. */
+  expiresAt?: number;
 };
 
 export type AppEnv = {

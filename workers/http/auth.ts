@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
-import { secretMatches, parseApiKey } from "../../domain/auth/credentials";
+import { presentedKeyAuthority, tokenAuthority, type Authority } from "../../domain/auth/authority";
+import { parseApiKey } from "../../domain/auth/credentials";
 import { timingSafeEqual } from "../../domain/auth/hashing";
 import { looksLikeJwt, verifyAccessToken } from "../../domain/auth/tokens";
 import { openRegistry } from "../../domain/data/db";
@@ -24,34 +25,39 @@ function presentedCredential(c: Context<AppEnv>): string | null {
   return c.req.header("x-api-key") ?? null;
 }
 
-/** Resolves an API key to a principal; the key names its tenant, the hash proves it. */
+/** The request's principal from a credential's current authority (see domain/auth/authority.ts). */
+function principalOf(tenantId: string, authority: Extract<Authority, { ok: true }>): Principal {
+  return {
+    tenantId,
+    role: authority.role,
+    actorType: authority.credential.kind,
+    actorId: authority.credential.id,
+    ...(authority.mountpoint ? { mountpoint: authority.mountpoint } : {}),
+    ...(authority.expiresAt !== null ? { expiresAt: authority.expiresAt } : {}),
+  };
+}
+
+/** Resolves an API key to a principal; the key names its tenant, the hash proves it, its creator caps it. */
 export async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Principal | null> {
   const parsed = parseApiKey(key);
   if (!parsed) return null;
-  const keys = forTenant(openRegistry(c.env.REGISTRY), parsed.tenantId).apiKeys;
-  const record = await keys.record(parsed.id);
+  const data = forTenant(openRegistry(c.env.REGISTRY), parsed.tenantId);
   const now = Date.now();
-  if (!record || !(await secretMatches(parsed.secret, record.secretHash)) || (record.expiresAt !== null && record.expiresAt <= now)) {
-    await auditInto(c, parsed.tenantId, { actorType: "api_key", actorId: parsed.id, action: "auth.api_key", outcome: "failure", details: { reason: record ? "secret_or_expiry" : "unknown_key" } });
+  const authority = await presentedKeyAuthority(data, key, now);
+  if (!authority.ok) {
+    await auditInto(c, parsed.tenantId, { actorType: "api_key", actorId: parsed.id, action: "auth.api_key", outcome: "failure", details: { reason: authority.reason } });
     return null;
   }
-  if (record.lastUsedAt === null || now - record.lastUsedAt > LAST_USED_RESOLUTION_MS) await keys.touch(record.id, now);
-  return { tenantId: parsed.tenantId, role: record.role, actorType: "api_key", actorId: record.id, ...(record.mountpoint ? { mountpoint: record.mountpoint } : {}) };
+  if (authority.lastUsedAt === null || now - authority.lastUsedAt > LAST_USED_RESOLUTION_MS) await data.apiKeys.touch(parsed.id, now);
+  return principalOf(parsed.tenantId, authority);
 }
 
-/** Resolves a JWT, then re-checks that its user is still a member (roles may have changed). */
+/** Resolves a JWT, then re-reads the authority behind it: the user's membership, or the key a token was vended from. */
 async function principalFromJwt(c: Context<AppEnv>, token: string): Promise<Principal | null> {
   const claims = await verifyAccessToken(c.env.JWT_SIGNING_KEY, token);
   if (!claims) return null;
-  const data = forTenant(openRegistry(c.env.REGISTRY), claims.tid);
-  if (claims.act === "user") {
-    const role = await data.members.roleOf(claims.sub);
-    if (!role) return null;
-    return { tenantId: claims.tid, role, actorType: "user", actorId: claims.sub };
-  }
-  const key = await data.apiKeys.record(claims.sub);
-  if (!key) return null;
-  return { tenantId: claims.tid, role: key.role, actorType: "api_key", actorId: key.id, ...(key.mountpoint ? { mountpoint: key.mountpoint } : {}) };
+  const authority = await tokenAuthority(forTenant(openRegistry(c.env.REGISTRY), claims.tid), claims);
+  return authority.ok ? principalOf(claims.tid, authority) : null;
 }
 
 /**

@@ -23,6 +23,7 @@ export const apiKeyRoutes = tenantRouter()
     async (c) => {
       const input = c.req.valid("json");
       const principal = c.get("principal");
+      // principal.role is already the effective role: a key's is capped by its creator's.
       if (!roleAtLeast(principal.role, input.role)) throw new AppError("forbidden", `you cannot create a key stronger than your own role (${principal.role})`);
       const issued = issueApiKey(c.get("tenant").id);
       const apiKey = await c.get("data").apiKeys.create({
@@ -44,13 +45,15 @@ export const apiKeyRoutes = tenantRouter()
   )
   .delete(
     "/:id",
-    doc({ summary: "Revoke an API key", description: "Stops working at once, also for tokens vended from it.", tags, ok: { status: 204, description: "Revoked" }, errors: [404] }),
+    doc({ summary: "Revoke an API key", description: "Stops working at once, also for tokens vended from it and for keys it created.", tags, ok: { status: 204, description: "Revoked" }, errors: [404] }),
     requireRole("ADMIN"),
     validate("param", z.object({ id: z.string().min(1).max(64) })),
     async (c) => {
       const { id } = c.req.valid("param");
       await c.get("data").apiKeys.delete(id);
-      await audit(c, { action: "api_key.revoke", targetType: "api_key", targetId: id, outcome: "success" });
+      // Keys this key created would no longer resolve (their creator is gone): revoke them too.
+      const createdByIt = await c.get("data").apiKeys.revokeCreatedBy(id);
+      await audit(c, { action: "api_key.revoke", targetType: "api_key", targetId: id, outcome: "success", ...(createdByIt.length ? { details: { alsoRevoked: createdByIt } } : {}) });
       await credentialChanged(c, { kind: "api_key", id, change: "revoked" });
       return c.body(null, 204);
     },

@@ -29,7 +29,7 @@ export const memberRoutes = tenantRouter()
   )
   .patch(
     "/:userId",
-    doc({ summary: "Change a member's role", description: "A tenant keeps at least one OWNER.", tags, ok: { schema: Member }, errors: [400, 403, 404, 409] }),
+    doc({ summary: "Change a member's role", description: "A tenant keeps at least one OWNER. Takes effect at once, also for the API keys the member created (capped at the new role).", tags, ok: { schema: Member }, errors: [400, 403, 404, 409] }),
     requireRole("ADMIN"),
     validate("param", UserParam),
     validate("json", UpdateMember),
@@ -46,7 +46,7 @@ export const memberRoutes = tenantRouter()
   )
   .delete(
     "/:userId",
-    doc({ summary: "Remove a member", tags, ok: { status: 204, description: "Removed" }, errors: [403, 404, 409] }),
+    doc({ summary: "Remove a member", description: "Also revokes the API keys the member created, and the keys those keys created.", tags, ok: { status: 204, description: "Removed" }, errors: [403, 404, 409] }),
     requireRole("ADMIN"),
     validate("param", UserParam),
     async (c) => {
@@ -54,7 +54,12 @@ export const memberRoutes = tenantRouter()
       const before = await c.get("data").members.get(userId);
       requireOwnerFor(c, before.role);
       await c.get("data").members.remove(userId);
-      await audit(c, { action: "member.removed", targetType: "user", targetId: userId, outcome: "success", details: { role: before.role } });
+      // Their keys would stop working anyway (a key is never stronger than its creator); revoking them
+      // means re-inviting the person does not bring them back.
+      const revokedKeys = await c.get("data").apiKeys.revokeCreatedBy(userId);
+      await audit(c, { action: "member.removed", targetType: "user", targetId: userId, outcome: "success", details: { role: before.role, revokedKeys } });
+      for (const id of revokedKeys) await audit(c, { action: "api_key.revoke", targetType: "api_key", targetId: id, outcome: "success", details: { reason: "creator_removed" } });
+      // One notice is enough: the hub re-resolves every application session, the keys' included.
       await credentialChanged(c, { kind: "user", id: userId, change: "removed" });
       return c.body(null, 204);
     },

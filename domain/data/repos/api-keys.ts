@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { notFound } from "../../errors";
 import type { Role } from "../../roles";
 import type { ApiKey } from "../../schemas/identity";
@@ -7,6 +7,11 @@ import { afterCursor, toPage, type Db } from "../db";
 import { apiKeys } from "../schema";
 
 const toApiKey = ({ tenantId: _t, secretHash: _s, ...r }: typeof apiKeys.$inferSelect): ApiKey => r;
+
+/** How deep keys created by keys are followed (the authority resolver refuses deeper chains). */
+export const MAX_KEY_CHAIN = 8;
+/** D1 allows 100 bound parameters per statement; one is the tenant id. */
+const D1_PARAMS_PER_CHUNK = 90;
 
 export type ApiKeyRecord = typeof apiKeys.$inferSelect;
 
@@ -37,6 +42,24 @@ export function apiKeyRepo(db: Db, tenantId: string) {
     async delete(id: string): Promise<void> {
       const rows = await db.delete(apiKeys).where(byId(id)).returning({ id: apiKeys.id }).all();
       if (rows.length === 0) throw notFound("API key");
+    },
+    /**
+     * Revokes the keys `creator` (a user or a key id) created and, in turn, the keys those keys
+     * created: a key is never stronger than its creator, so none outlives it. Returns their ids.
+     */
+    async revokeCreatedBy(creator: string): Promise<string[]> {
+      const revoked: string[] = [];
+      let creators = [creator];
+      for (let depth = 0; creators.length > 0 && depth < MAX_KEY_CHAIN; depth++) {
+        const next: string[] = [];
+        for (let i = 0; i < creators.length; i += D1_PARAMS_PER_CHUNK) {
+          const rows = await db.delete(apiKeys).where(and(mine, inArray(apiKeys.createdBy, creators.slice(i, i + D1_PARAMS_PER_CHUNK)))).returning({ id: apiKeys.id }).all();
+          next.push(...rows.map((r) => r.id));
+        }
+        revoked.push(...next);
+        creators = next;
+      }
+      return revoked;
     },
   };
 }

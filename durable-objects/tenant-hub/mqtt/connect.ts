@@ -9,6 +9,7 @@ import { BROKER_CONFIG, type Broker } from "../broker";
 import type { Connection } from "../connection";
 import { drain, resendInFlight } from "../delivery";
 import { forwardedProperties, type HubMessage } from "../message";
+import { ownedByAnother } from "../session-owner";
 
 const NEVER_EXPIRES = 0xffffffff;
 
@@ -52,6 +53,12 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
     return refuse(conn, AUTH_REASON[auth.reason], auth.detail);
   }
   const { principal, mountpoint } = auth;
+
+  // Only the credential that owns the client id's session may take it over or resume it (session-owner.ts).
+  if (ownedByAnother(broker, clientId, principal.credential)) {
+    broker.effects.audit({ actorType: principal.credential.kind, actorId: principal.credential.id, action: "mqtt.connect", outcome: "denied", details: { clientId, reason: "session_owned_by_another_credential" } });
+    return refuse(conn, ReasonCode.ClientIdentifierNotValid, "this client id's session belongs to another credential");
+  }
 
   // The will is a publish like any other: valid topic, inside the ACL.
   let will: HubMessage | null = null;

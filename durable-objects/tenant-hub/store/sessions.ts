@@ -1,6 +1,6 @@
 /** Persistent sessions and their subscriptions. */
 import type { QoS, RetainHandling } from "../../../domain/mqtt";
-import type { HubPrincipal } from "../principal";
+import type { CredentialRef, HubPrincipal } from "../principal";
 
 export type SessionRow = {
   clientId: string;
@@ -53,6 +53,25 @@ export class SessionStore {
   get(clientId: string): SessionRow | null {
     const row = this.sql.exec<RawSession>("SELECT * FROM sessions WHERE client_id = ?", clientId).toArray()[0];
     return row ? toSession(row) : null;
+  }
+
+  /**
+   * The credential a session is bound to (the one that created it): only that credential may
+   * resume it or take it over. Null when there is no session.
+   */
+  ownerOf(clientId: string): CredentialRef | null {
+    const row = this.sql
+      .exec<{ kind: CredentialRef["kind"] | null; id: string | null }>("SELECT json_extract(principal, '$.credential.kind') AS kind, json_extract(principal, '$.credential.id') AS id FROM sessions WHERE client_id = ?", clientId)
+      .toArray()[0];
+    return row?.kind && row.id ? { kind: row.kind, id: row.id } : null;
+  }
+
+  /** Sessions of application clients (users and API keys), online or offline: what a change of authority may affect. */
+  applicationSessions(): { clientId: string; principal: HubPrincipal }[] {
+    return this.sql
+      .exec<{ client_id: string; principal: string }>("SELECT client_id, principal FROM sessions WHERE json_extract(principal, '$.kind') = 'application'")
+      .toArray()
+      .map((r) => ({ clientId: r.client_id, principal: JSON.parse(r.principal) as HubPrincipal }));
   }
 
   /** Creates or refreshes the session of a connecting client. */
