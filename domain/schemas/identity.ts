@@ -49,7 +49,7 @@ export const AcceptInvitation = z.strictObject({
 });
 export const TokenResponse = z.object({ token: z.string(), tokenType: z.literal("Bearer"), expiresIn: z.number(), tenant: TenantId, role: Role });
 
-export const UpdateTenant = z.strictObject({ name: DisplayName, branding: Branding, plan: Plan }).partial();
+export const UpdateTenant = z.strictObject({ name: DisplayName, branding: Branding, plan: Plan.describe("refused (403): plans are changed by the platform operator or billing, not by the tenant") }).partial();
 
 export const Member = z.object({ userId: z.string(), email: z.string(), name: z.string(), role: Role, createdAt: Timestamp });
 export type Member = z.infer<typeof Member>;

@@ -59,7 +59,8 @@ describe("permission matrix", () => {
     const members = await expectOk(api("GET", "/api/v1/members", { token: tokens.ADMIN }));
     const owner = members.items.find((m: { role: string }) => m.role === "OWNER");
     expect((await api("DELETE", `/api/v1/members/${owner.userId}`, { token: tokens.ADMIN })).status).toBe(403);
-    expect((await api("PATCH", "/api/v1/tenant", { token: tokens.OWNER, body: { plan: "professional" } })).status).toBe(200);
+    // The plan is the operator's, not even the OWNER's (test/runtime/hardening/tenant-plan.test.ts).
+    expect((await api("PATCH", "/api/v1/tenant", { token: tokens.OWNER, body: { plan: "professional" } })).status).toBe(403);
   });
 
   it("never lets a key be stronger than its creator", async () => {

@@ -7,10 +7,8 @@ import { startOffboarding } from "../control-plane/lifecycle";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
-import { tenantChanged } from "../http/hub-notify";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
-import { requireOwnerFor } from "./members";
 
 const tags = ["tenant"];
 const TenantView = z.object({ tenant: Tenant, role: Role, limits: PlanLimits, deviceCount: z.number() });
@@ -23,15 +21,18 @@ export const tenantRoutes = tenantRouter()
   })
   .patch(
     "/",
-    doc({ summary: "Update the tenant's name, branding or plan", description: "Name and branding need ADMIN; the plan needs OWNER.", tags, ok: { schema: Tenant }, errors: [400, 403] }),
+    doc({ summary: "Update the tenant's name or branding", description: "Needs ADMIN. The plan is not the tenant's to change: a body naming `plan` is refused with 403 (the operator changes plans, `PATCH /admin/tenants/:id`).", tags, ok: { schema: Tenant }, errors: [400, 403] }),
     requireRole("ADMIN"),
     validate("json", UpdateTenant),
     async (c) => {
-      const patch = c.req.valid("json");
-      if (patch.plan) requireOwnerFor(c, "OWNER");
+      const { plan, ...patch } = c.req.valid("json");
+      // A self-signup OWNER could otherwise give itself enterprise limits for free.
+      if (plan !== undefined) {
+        await audit(c, { action: "tenant.update", targetType: "tenant", targetId: c.get("tenant").id, outcome: "denied", details: { reason: "plan_is_operator_managed", plan } });
+        throw new AppError("forbidden", "the plan is changed by the platform operator (or billing), not by the tenant");
+      }
       const tenant = await c.get("platform").tenants.update(c.get("tenant").id, patch);
-      await audit(c, { action: "tenant.update", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { fields: Object.keys(patch), ...(patch.plan ? { plan: patch.plan } : {}) } });
-      if (patch.plan) await tenantChanged(c.env, tenant.id, c.get("requestId"));
+      await audit(c, { action: "tenant.update", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { fields: Object.keys(patch) } });
       return c.json(tenant);
     },
   )
