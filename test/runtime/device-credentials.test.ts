@@ -1,6 +1,9 @@
 /** The device credential API: registering keys and certificates, the two-active limit, revocation, and the certificate reader. */
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCertificatePem } from "../../domain/auth/x509";
+import { TENANT_TABLES } from "../../domain/data/tenant-tables";
+import { tenantStores } from "../../workers/control-plane/tenant-stores";
 import { api, createDevice, expectOk, signup, type TenantFixture } from "./helpers";
 import { builtCertificate, OPENSSL_CERT, OPENSSL_CERT_2054 } from "./hub/certificates";
 
@@ -99,5 +102,21 @@ describe("device credentials API", () => {
     await expectOk(api("DELETE", "/api/v1/devices/dc-5", { token: t.ownerToken }), 204);
     await createDevice(t.ownerToken, { id: "dc-5" });
     expect((await expectOk(api("GET", "/api/v1/devices/dc-5/credentials", { token: t.ownerToken }))).items).toEqual([]);
+  });
+
+  it("offboarding's registry store counts and purges a tenant's device credentials (before their devices), and only that tenant's", async () => {
+    const names = TENANT_TABLES.map((table) => table.name);
+    expect(names.indexOf("device_credentials")).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf("device_credentials")).toBeLessThan(names.indexOf("devices"));
+    const leaving = await signup();
+    await createDevice(leaving.ownerToken, { id: "dc-off" });
+    await expectOk(api("POST", "/api/v1/devices/dc-off/credentials", { token: leaving.ownerToken, body: { type: "jwk", jwk: (await publicJwk()).pub } }), 201);
+    await createDevice(t.ownerToken, { id: "dc-stays" });
+    await expectOk(add("dc-stays", { type: "jwk", jwk: (await publicJwk()).pub }), 201);
+    const registry = (tenantId: string) => tenantStores(env, { id: tenantId, region: "default" }).find((s) => s.name === "registry")!;
+    expect((await registry(leaving.tenantId).count()).device_credentials).toBe(1);
+    await registry(leaving.tenantId).purge();
+    expect((await registry(leaving.tenantId).count()).device_credentials).toBe(0);
+    expect((await expectOk(api("GET", "/api/v1/devices/dc-stays/credentials", { token: t.ownerToken }))).items).toHaveLength(1);
   });
 });
