@@ -108,3 +108,35 @@ export function expandMountpoint(template: string, variables: MountpointVariable
   const check = validateMountpoint(expanded, variables.tenant);
   return check.ok ? { ok: true, mountpoint: expanded } : check;
 }
+
+/** Stand-ins for the client-chosen placeholders when a template is checked before any client exists. */
+const SAMPLE_CLIENT = { clientId: "client", username: "user" } as const;
+
+/**
+ * Checks a stored mountpoint (or template) for a tenant when it is written, as the API does for
+ * API keys and device profiles: the template expanded with plain sample values for the client's
+ * placeholders must lie inside `t/{tenant}/`. Client-chosen values are checked again at CONNECT.
+ */
+export function validateMountpointTemplate(template: string, tenant: string): MountpointCheck {
+  const expanded = expandMountpoint(template, { tenant, ...SAMPLE_CLIENT });
+  return expanded.ok ? { ok: true } : expanded;
+}
+
+/** Why a mountpoint was refused, in words for an API client. */
+export function describeMountpointRejection(reason: MountpointRejection, tenant: string): string {
+  switch (reason) {
+    case "escapes_tenant":
+    case "invalid_tenant":
+      return `must lie inside this tenant's namespace: start with 't/\${tenant}/' or 't/${tenant}/'`;
+    case "missing_trailing_slash":
+      return "must end with '/' (a whole number of topic levels)";
+    case "unknown_placeholder":
+      return "only the placeholders ${tenant}, ${clientId} and ${username} exist";
+    case "unterminated_placeholder":
+      return "a placeholder '${' is not closed with '}'";
+    case "empty_placeholder_value":
+      return "a placeholder has no value";
+    default:
+      return `is not a valid topic prefix (${reason})`;
+  }
+}

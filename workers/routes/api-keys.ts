@@ -6,6 +6,7 @@ import { page, PageQuery } from "../../domain/schemas/common";
 import { ApiKey, CreateApiKey } from "../../domain/schemas/identity";
 import { audit } from "../http/audit";
 import { credentialChanged } from "../http/hub-notify";
+import { requireMountpointInTenant } from "../http/mountpoint-field";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
@@ -25,6 +26,7 @@ export const apiKeyRoutes = tenantRouter()
       const principal = c.get("principal");
       // principal.role is already the effective role: a key's is capped by its creator's.
       if (!roleAtLeast(principal.role, input.role)) throw new AppError("forbidden", `you cannot create a key stronger than your own role (${principal.role})`);
+      requireMountpointInTenant(c.get("tenant").id, input.mountpoint);
       const issued = issueApiKey(c.get("tenant").id);
       const apiKey = await c.get("data").apiKeys.create({
         id: issued.id,

@@ -5,6 +5,7 @@ import { page, PageQuery } from "../../domain/schemas/common";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
+import { requireMountpointInTenant } from "../http/mountpoint-field";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
 
@@ -15,11 +16,13 @@ const IdParam = z.object({ id: ResourceId });
 export const deviceProfileRoutes = tenantRouter()
   .post(
     "/",
-    doc({ summary: "Create a device profile", tags, ok: { status: 201, schema: DeviceProfile }, errors: [400, 409] }),
+    doc({ summary: "Create a device profile", description: "`mountpoint` must lie inside this tenant's topics (`t/${tenant}/…`, ending in `/`), else 400.", tags, ok: { status: 201, schema: DeviceProfile }, errors: [400, 409] }),
     requireRole("MEMBER"),
     validate("json", CreateDeviceProfile),
     async (c) => {
-      const profile = await c.get("data").profiles.create(c.req.valid("json"));
+      const input = c.req.valid("json");
+      requireMountpointInTenant(c.get("tenant").id, input.mountpoint);
+      const profile = await c.get("data").profiles.create(input);
       await audit(c, { action: "device_profile.create", targetType: "device_profile", targetId: profile.id, outcome: "success" });
       return c.json(profile, 201);
     },
@@ -37,7 +40,9 @@ export const deviceProfileRoutes = tenantRouter()
     validate("param", IdParam),
     validate("json", UpdateDeviceProfile),
     async (c) => {
-      const profile = await c.get("data").profiles.update(c.req.valid("param").id, c.req.valid("json"));
+      const patch = c.req.valid("json");
+      requireMountpointInTenant(c.get("tenant").id, patch.mountpoint);
+      const profile = await c.get("data").profiles.update(c.req.valid("param").id, patch);
       await audit(c, { action: "device_profile.update", targetType: "device_profile", targetId: profile.id, outcome: "success" });
       return c.json(profile);
     },
