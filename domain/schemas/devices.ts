@@ -68,6 +68,7 @@ export const DeviceListQuery = PageQuery.extend({
   profile: ResourceId.optional(),
   parent: DeviceId.optional(),
   q: z.string().trim().min(1).max(100).optional().describe("text search in id and name"),
+  certExpiresBefore: z.coerce.number().int().optional().describe("devices with an active certificate whose notAfter is before this time (ms since the epoch)"),
 });
 export type DeviceListQuery = z.infer<typeof DeviceListQuery>;
 

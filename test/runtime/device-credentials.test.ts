@@ -96,6 +96,23 @@ describe("device credentials API", () => {
     expect((await api("GET", "/api/v1/devices/nope/credentials", { token: t.ownerToken })).status).toBe(404);
   });
 
+  it("lists devices whose active certificate expires before a time (GET /devices?certExpiresBefore=)", async () => {
+    const day = 86_400_000;
+    const soon = await builtCertificate({ cn: "exp-soon", notAfter: Date.now() + 10 * day });
+    const later = await builtCertificate({ cn: "exp-later", notAfter: Date.now() + 100 * day });
+    const revoked = await builtCertificate({ cn: "exp-revoked", notAfter: Date.now() + 5 * day });
+    for (const [id, cert] of [["exp-soon", soon], ["exp-later", later], ["exp-revoked", revoked]] as const) {
+      await createDevice(t.ownerToken, { id });
+      const c = await expectOk(add(id, { type: "certificate", pem: cert.pem }), 201);
+      if (id === "exp-revoked") await expectOk(api("DELETE", `/api/v1/devices/${id}/credentials/${c.id}`, { token: t.ownerToken }), 204);
+    }
+    const expiring = async (before: number) => (await expectOk(api("GET", `/api/v1/devices?certExpiresBefore=${before}&limit=200`, { token: t.ownerToken }))).items.map((d: { id: string }) => d.id).filter((id: string) => id.startsWith("exp-"));
+    expect(await expiring(Date.now() + 30 * day)).toEqual(["exp-soon"]);
+    expect(await expiring(Date.now() + 365 * day)).toEqual(["exp-later", "exp-soon"]);
+    expect(await expiring(Date.now())).toEqual([]);
+    expect((await api("GET", "/api/v1/devices?certExpiresBefore=soon", { token: t.ownerToken })).status).toBe(400);
+  });
+
   it("deleting a device deletes its credentials", async () => {
     await createDevice(t.ownerToken, { id: "dc-5" });
     await expectOk(add("dc-5", { type: "jwk", jwk: (await publicJwk()).pub }), 201);

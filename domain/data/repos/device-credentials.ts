@@ -4,7 +4,7 @@ import { AppError, notFound } from "../../errors";
 import { sortableId } from "../../ids";
 import { MAX_ACTIVE_DEVICE_CREDENTIALS, type DeviceCredential } from "../../schemas/device-credentials";
 import { isForeignKeyViolation, isUniqueViolation, type Db } from "../db";
-import { deviceCredentials } from "../schema";
+import { deviceCredentials, devices } from "../schema";
 
 type Row = typeof deviceCredentials.$inferSelect;
 
@@ -53,6 +53,10 @@ const toRecord = (row: Row): DeviceCredentialRecord => ({
   notBefore: row.notBefore,
   notAfter: row.notAfter,
 });
+
+/** For device lists: the device has an active certificate that expires before `before` (ms). */
+export const hasCertificateExpiringBefore = (before: number) =>
+  sql`exists (select 1 from ${deviceCredentials} where ${deviceCredentials.tenantId} = ${devices.tenantId} and ${deviceCredentials.deviceId} = ${devices.id} and ${deviceCredentials.type} = 'certificate' and ${deviceCredentials.status} = 'active' and ${deviceCredentials.notAfter} < ${before})`;
 
 export function deviceCredentialRepo(db: Db, tenantId: string) {
   const mine = eq(deviceCredentials.tenantId, tenantId);

@@ -3,6 +3,7 @@ import { AppError, notFound } from "../../errors";
 import type { CreateDevice, Device, DeviceListQuery, UpdateDevice } from "../../schemas/devices";
 import { afterCursor, isUniqueViolation, toPage, type Db } from "../db";
 import { devices } from "../schema";
+import { hasCertificateExpiringBefore } from "./device-credentials";
 
 type Row = typeof devices.$inferSelect;
 
@@ -69,6 +70,7 @@ export function deviceRepo(db: Db, tenantId: string) {
         q.profile ? eq(devices.profileId, q.profile) : undefined,
         q.parent ? eq(devices.parentId, q.parent) : undefined,
         q.tag ? sql`exists (select 1 from json_each(${devices.tags}) where json_each.value = ${q.tag})` : undefined,
+        q.certExpiresBefore !== undefined ? hasCertificateExpiringBefore(q.certExpiresBefore) : undefined,
         q.q ? or(like(devices.id, `%${escapeLike(q.q)}%`), like(devices.name, `%${escapeLike(q.q)}%`)) : undefined,
       );
       const rows = await db.select().from(devices).where(afterCursor(devices.id, q.cursor, where)).orderBy(devices.id).limit(q.limit + 1).all();
