@@ -209,6 +209,8 @@ export const deviceCredentials = sqliteTable(
     notBefore: integer("not_before"),
     notAfter: integer("not_after"),
     status: text("status", { enum: ["active", "revoked"] }).notNull(),
+    /** Rotation: the credential this one replaces, revoked by the hub once the device connects with this one. */
+    replacesId: text("replaces_id"),
     createdAt: createdAt(),
     revokedAt: integer("revoked_at"),
     lastUsedAt: integer("last_used_at"),

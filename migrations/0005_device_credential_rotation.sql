@@ -1,0 +1,1 @@
+ALTER TABLE `device_credentials` ADD `replaces_id` text;
