@@ -32,7 +32,15 @@ export async function generateSecrets() {
   return { JWT_SIGNING_KEY: JSON.stringify({ ...jwk, kid }), OPERATOR_TOKEN: `op_${operator}` };
 }
 
-export function writeVarsFile(path, vars) {
+/**
+ * What test platforms change: every request of a suite comes from 127.0.0.1, so the per-address
+ * auth throttle (30 logins a minute, 10 signups an hour) would refuse a suite's hundreds of
+ * signups and logins. `npm run dev` keeps the production budgets.
+ */
+export const TEST_PLATFORM_VARS = { AUTH_THROTTLE_IP_ATTEMPTS_PER_MINUTE: "1000000", AUTH_THROTTLE_IP_SIGNUPS_PER_HOUR: "1000000" };
+
+export function writeVarsFile(path, vars, { forTests = false } = {}) {
+  if (forTests) vars = { ...vars, ...TEST_PLATFORM_VARS };
   // Single quotes: dotenv keeps such values literally (the JWK is JSON full of double quotes).
   for (const v of Object.values(vars)) if (String(v).includes("'")) throw new Error("values must not contain single quotes");
   writeFileSync(path, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n", { mode: 0o600 });

@@ -24,6 +24,9 @@ export type SamplingWindow = {
   action: string;
   outcome: string;
   start: number;
+  /** Fixed when the window opens, so a policy change never strands an open window. */
+  closesAt: number;
+  individually: number;
   total: number;
   samples: { emails: string[]; actorIds: string[]; ips: string[] };
 };
@@ -40,9 +43,9 @@ function addSample(list: string[], value: string | undefined): void {
 /** Counts one event; `true` when the caller should write it as its own row. */
 export function admitEvent(state: SamplingState, action: string, outcome: string, sample: AuditSample, policy: AuditSamplingPolicy, now: number): boolean {
   const key = `${action}\u0000${outcome}`;
-  const w = (state[key] ??= { action, outcome, start: now, total: 0, samples: { emails: [], actorIds: [], ips: [] } });
+  const w = (state[key] ??= { action, outcome, start: now, closesAt: now + policy.windowMs, individually: policy.individually, total: 0, samples: { emails: [], actorIds: [], ips: [] } });
   w.total++;
-  if (w.total <= policy.individually) return true;
+  if (w.total <= w.individually) return true;
   addSample(w.samples.emails, sample.email);
   addSample(w.samples.actorIds, sample.actorId);
   addSample(w.samples.ips, sample.ip);
@@ -50,9 +53,9 @@ export function admitEvent(state: SamplingState, action: string, outcome: string
 }
 
 /** When the oldest open window is due to close, or null when none is open. */
-export function nextClose(state: SamplingState, policy: AuditSamplingPolicy): number | null {
-  const starts = Object.values(state).map((w) => w.start);
-  return starts.length ? Math.min(...starts) + policy.windowMs : null;
+export function nextClose(state: SamplingState): number | null {
+  const due = Object.values(state).map((w) => w.closesAt);
+  return due.length ? Math.min(...due) : null;
 }
 
 export type AggregateRow = {
@@ -66,19 +69,19 @@ export type AggregateRow = {
  * the bound, since the next windows open after this moment) and returns the aggregate rows for
  * the windows that summarized anything. Windows whose events were all written return nothing.
  */
-export function closeWindows(state: SamplingState, policy: AuditSamplingPolicy, now: number): AggregateRow[] {
+export function closeWindows(state: SamplingState, now: number): AggregateRow[] {
   const rows: AggregateRow[] = [];
   for (const [key, w] of Object.entries(state)) {
     delete state[key];
-    if (w.total <= policy.individually) continue;
+    if (w.total <= w.individually) continue;
     rows.push({
       action: w.action,
       outcome: w.outcome,
       details: {
         aggregated: true,
         count: w.total,
-        recordedIndividually: policy.individually,
-        summarized: w.total - policy.individually,
+        recordedIndividually: w.individually,
+        summarized: w.total - w.individually,
         windowStart: w.start,
         windowEnd: now,
         sampleEmails: w.samples.emails,

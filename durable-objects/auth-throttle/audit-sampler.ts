@@ -10,23 +10,23 @@ import { z } from "zod";
 import { openRegistry } from "../../domain/data/db";
 import { forTenant } from "../../domain/data/tenant-scope";
 import { TenantId } from "../../domain/ids";
-import { admitEvent, AuditSample, closeWindows, DEFAULT_AUDIT_SAMPLING, nextClose, type SamplingState } from "../../domain/limits/audit-sampling";
+import { admitEvent, AuditSample, AuditSamplingPolicy, closeWindows, DEFAULT_AUDIT_SAMPLING, nextClose, type SamplingState } from "../../domain/limits/audit-sampling";
 
 const STATE_KEY = "windows";
 const TENANT_KEY = "tenant";
 
 const AuditOutcome = z.enum(["success", "denied", "failure"]);
-const AdmitArgs = z.object({ tenantId: TenantId, action: z.string().min(1).max(64), outcome: AuditOutcome, sample: AuditSample });
+const AdmitArgs = z.object({ tenantId: TenantId, action: z.string().min(1).max(64), outcome: AuditOutcome, sample: AuditSample, policy: AuditSamplingPolicy.optional() });
 
 export class AuthAuditSampler extends DurableObject<Env> {
   /** `true`: write this event as its own row now; `false`: it is counted into the window's aggregate. */
   async admit(args: z.input<typeof AdmitArgs>): Promise<boolean> {
-    const { tenantId, action, outcome, sample } = AdmitArgs.parse(args);
+    const { tenantId, action, outcome, sample, policy = DEFAULT_AUDIT_SAMPLING } = AdmitArgs.parse(args);
     const state = this.ctx.storage.kv.get<SamplingState>(STATE_KEY) ?? {};
-    const individually = admitEvent(state, action, outcome, sample, DEFAULT_AUDIT_SAMPLING, Date.now());
+    const individually = admitEvent(state, action, outcome, sample, policy, Date.now());
     this.ctx.storage.kv.put(STATE_KEY, state);
-    this.ctx.storage.kv.put(TENANT_KEY, tenantId);
-    const due = nextClose(state, DEFAULT_AUDIT_SAMPLING);
+    if (this.ctx.storage.kv.get<string>(TENANT_KEY) !== tenantId) this.ctx.storage.kv.put(TENANT_KEY, tenantId);
+    const due = nextClose(state);
     if (due !== null && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(due);
     return individually;
   }
@@ -38,7 +38,7 @@ export class AuthAuditSampler extends DurableObject<Env> {
     await this.ctx.blockConcurrencyWhile(async () => {
       const state = this.ctx.storage.kv.get<SamplingState>(STATE_KEY) ?? {};
       const tenantId = this.ctx.storage.kv.get<string>(TENANT_KEY);
-      const rows = closeWindows(state, DEFAULT_AUDIT_SAMPLING, Date.now());
+      const rows = closeWindows(state, Date.now());
       if (tenantId && rows.length) {
         // Written before the windows are forgotten: a failed write throws, and the alarm is retried with the counts intact.
         const events = rows.map((r) => ({ actorType: "system" as const, actorId: null, action: r.action, outcome: AuditOutcome.parse(r.outcome), details: r.details }));

@@ -30,6 +30,7 @@ import {
 const IP_KEY = "ip";
 const IP_RULES_KEY = "ip-rules";
 const ACCOUNT_KEY = "account";
+const POLICY_KEY = "policy";
 
 const BeginArgs = z.object({ address: z.string().min(1).max(64), policy: BackoffPolicy.optional() });
 const SettleArgs = z.object({ address: z.string().min(1).max(64), outcome: AttemptOutcome, policy: BackoffPolicy.optional() });
@@ -40,10 +41,13 @@ export class AuthThrottle extends DurableObject<Env> {
     const rule = IpRule.parse(args);
     const windows = this.ctx.storage.kv.get<IpWindows>(IP_KEY) ?? {};
     // Window lengths are remembered so the alarm knows when every window has run out.
-    const lengths = { ...(this.ctx.storage.kv.get<Partial<Record<AuthEndpoint, number>>>(IP_RULES_KEY) ?? {}), [rule.endpoint]: rule.windowMs };
+    const lengths = this.ctx.storage.kv.get<Partial<Record<AuthEndpoint, number>>>(IP_RULES_KEY) ?? {};
+    if (lengths[rule.endpoint] !== rule.windowMs) {
+      lengths[rule.endpoint] = rule.windowMs;
+      this.ctx.storage.kv.put(IP_RULES_KEY, lengths);
+    }
     const decision = takeIpAttempt(windows, rule, Date.now());
     this.ctx.storage.kv.put(IP_KEY, windows);
-    this.ctx.storage.kv.put(IP_RULES_KEY, lengths);
     await this.forgetAt(ipWindowsExpireAt(windows, lengths));
     return decision;
   }
@@ -55,6 +59,8 @@ export class AuthThrottle extends DurableObject<Env> {
     const decision = beginAttempt(state, address, policy, Date.now());
     if (decision.allowed) {
       this.ctx.storage.kv.put(ACCOUNT_KEY, state);
+      // Only a non-default policy (tests, a future per-endpoint one) is worth a write; the alarm needs it.
+      if (policy !== DEFAULT_BACKOFF) this.ctx.storage.kv.put(POLICY_KEY, policy);
       await this.forgetAt(accountExpiresAt(state, policy));
     }
     return decision;
@@ -70,13 +76,22 @@ export class AuthThrottle extends DurableObject<Env> {
     await this.forgetAt(accountExpiresAt(state, policy));
   }
 
+  /** Makes sure an alarm will look at the state by `when` (it moves itself on if the state still matters then). */
   private async forgetAt(when: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current < when) await this.ctx.storage.setAlarm(when);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(when);
   }
 
-  /** Runs when everything stored may have expired; later writes have moved the alarm on if not. */
+  /** When everything stored has expired; 0 when nothing is stored. */
+  private expiresAt(): number {
+    const windows = this.ctx.storage.kv.get<IpWindows>(IP_KEY);
+    const lengths = this.ctx.storage.kv.get<Partial<Record<AuthEndpoint, number>>>(IP_RULES_KEY) ?? {};
+    const account = this.ctx.storage.kv.get<AccountState>(ACCOUNT_KEY);
+    return Math.max(windows ? ipWindowsExpireAt(windows, lengths) : 0, account ? accountExpiresAt(account, this.ctx.storage.kv.get<BackoffPolicy>(POLICY_KEY) ?? DEFAULT_BACKOFF) : 0);
+  }
+
   override async alarm(): Promise<void> {
-    await this.ctx.storage.deleteAll();
+    const expiresAt = this.expiresAt();
+    if (expiresAt > Date.now()) await this.ctx.storage.setAlarm(expiresAt);
+    else await this.ctx.storage.deleteAll();
   }
 }

@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
   const state = join(dir, "state");
   const envFile = join(dir, "secrets.env");
   const secrets = await generateSecrets();
-  writeVarsFile(envFile, secrets);
+  writeVarsFile(envFile, secrets, { forTests: true });
   applyMigrations({ persistTo: state });
   const platform = await startPlatform({ port: await freePort(), persistTo: state, envFile, quiet: true });
   project.provide("platformUrl", platform.url);

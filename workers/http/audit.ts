@@ -1,8 +1,9 @@
 import type { Context } from "hono";
+import { z } from "zod";
 import { forTenant } from "../../domain/data/tenant-scope";
 import { openRegistry } from "../../domain/data/db";
 import type { AuditEvent } from "../../domain/data/repos/audit";
-import { truncate } from "../../domain/limits/audit-sampling";
+import { DEFAULT_AUDIT_SAMPLING, truncate } from "../../domain/limits/audit-sampling";
 import type { AppEnv } from "./app-env";
 
 type Event = Omit<AuditEvent, "requestId" | "ip" | "actorType" | "actorId"> & Partial<Pick<AuditEvent, "actorType" | "actorId">>;
@@ -16,6 +17,9 @@ export async function audit(c: Context<AppEnv>, event: Event): Promise<void> {
   const p = c.get("principal");
   await c.get("data").audit.record({ actorType: p.actorType, actorId: p.actorId, ...event, ...requestFacts(c) });
 }
+
+/** `AUTH_AUDIT_WINDOW_SECONDS`; missing or invalid means the default minute. */
+const WindowSeconds = z.coerce.number().int().positive().catch(DEFAULT_AUDIT_SAMPLING.windowMs / 1000);
 
 /** Cuts the strings an outsider chose (emails, ids, addresses) so no row carries more than a few of their characters. */
 function truncateStrings(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
@@ -36,7 +40,8 @@ export async function auditInto(c: Context<AppEnv>, tenantId: string, event: Eve
   const facts = requestFacts(c);
   const email = event.details?.email;
   const sample = { ...(typeof email === "string" ? { email } : {}), ...(event.actorId ? { actorId: event.actorId } : {}), ...(facts.ip ? { ip: facts.ip } : {}) };
-  const individually = await c.env.AUTH_AUDIT_SAMPLER.getByName(tenantId).admit({ tenantId, action: event.action, outcome: event.outcome, sample });
+  const policy = { ...DEFAULT_AUDIT_SAMPLING, windowMs: WindowSeconds.parse(c.env.AUTH_AUDIT_WINDOW_SECONDS) * 1000 };
+  const individually = await c.env.AUTH_AUDIT_SAMPLER.getByName(tenantId).admit({ tenantId, action: event.action, outcome: event.outcome, sample, policy });
   if (!individually) return;
   const row = { ...event, actorId: event.actorId ? truncate(event.actorId) : event.actorId, details: truncateStrings(event.details), ...facts, ip: facts.ip ? truncate(facts.ip) : null };
   await forTenant(openRegistry(c.env.REGISTRY), tenantId).audit.record(row);

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { parseApiKey, parseInvitationToken } from "../../domain/auth/credentials";
 import { sha256Hex } from "../../domain/auth/hashing";
 import { AppError } from "../../domain/errors";
-import { addressBucket, DEFAULT_BACKOFF, outcomeOfStatus, type AuthEndpoint, type BackoffPolicy, type IpRule, type Refusal } from "../../domain/limits/auth-throttle";
+import { addressBucket, outcomeOfStatus, type AuthEndpoint, type BackoffPolicy, type IpRule, type Refusal } from "../../domain/limits/auth-throttle";
 import type { AppEnv } from "./app-env";
 import { problemResponse } from "./problem";
 
@@ -88,7 +88,8 @@ export type AuthThrottleOptions = {
 };
 
 export function authThrottle(opts: AuthThrottleOptions): MiddlewareHandler<AppEnv> {
-  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  // Sent only when set: the object then uses (and need not store) its default.
+  const policy = opts.backoff ? { policy: opts.backoff } : {};
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.method !== "POST") return next();
     const address = addressBucket(c.req.header("cf-connecting-ip"));
@@ -99,12 +100,12 @@ export function authThrottle(opts: AuthThrottleOptions): MiddlewareHandler<AppEn
     // Hashed, so object names (visible in the dashboard) carry no email addresses.
     const account = accountKey ? c.env.AUTH_THROTTLE.getByName(`account:${await sha256Hex(accountKey)}`) : null;
     if (account) {
-      const admission = await account.beginAttempt({ address, policy: backoff });
+      const admission = await account.beginAttempt({ address, ...policy });
       if (!admission.allowed) return refuse(c, opts.endpoint, admission);
     }
     await next();
     const outcome = outcomeOfStatus(c.res.status);
     // A failure was counted when the attempt began; only the other outcomes change the account.
-    if (account && outcome !== "failure") await account.settleAttempt({ address, outcome, policy: backoff });
+    if (account && outcome !== "failure") await account.settleAttempt({ address, outcome, ...policy });
   });
 }
