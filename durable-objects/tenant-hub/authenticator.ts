@@ -119,7 +119,7 @@ export class Authenticator {
     if (!assigned && (await this.data.devices.exists(clientId))) return { ok: false, reason: "client_id_invalid", detail: "that client id belongs to a device" };
     const mp = this.mountpoint(resolved.mountpoint, clientId, APPLICATION_USERNAME);
     if (!mp.ok) return { ok: false, reason: "not_authorized", detail: "the key's mountpoint is not valid" };
-    const principal: HubPrincipal = { kind: "application", tenant: this.tenantId, role: resolved.role, clientId, credential: resolved.credential };
+    const principal: HubPrincipal = { kind: "application", tenant: this.tenantId, role: resolved.role, clientId, credential: resolved.credential, ...(resolved.expiresAt !== null ? { validUntil: resolved.expiresAt } : {}) };
     return { ok: true, principal, mountpoint: mp.mountpoint };
   }
 

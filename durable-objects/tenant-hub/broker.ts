@@ -200,6 +200,11 @@ export class Broker {
       if (keepAlive > 0 && now - lastActivity > keepAlive * 1500) {
         conn.close(ReasonCode.KeepAliveTimeout, "keep-alive timeout");
         this.connectionLost(conn, { graceful: false });
+      } else if (conn.state.principal?.validUntil !== undefined && now >= conn.state.principal.validUntil) {
+        // The API key behind it expired: the connection and the session go, as for a revoked key (reauthorize.ts).
+        conn.close(ReasonCode.AdministrativeAction, "the credential expired");
+        this.connectionLost(conn, { graceful: false });
+        if (this.sessions.get(conn.state.clientId)) this.endSession(conn.state.clientId);
       }
     }
     for (const { message } of this.wills.takeDue(now)) publishMessage(this, message);
@@ -212,6 +217,7 @@ export class Broker {
     const connectDue = this.preConnect.nextDeadline();
     if (connectDue !== null) candidates.push(connectDue);
     for (const conn of this.connections.values()) if (conn.state.keepAlive > 0) candidates.push(conn.state.lastActivity + conn.state.keepAlive * 1500 + 50);
+    for (const conn of this.connections.values()) if (conn.state.principal?.validUntil !== undefined) candidates.push(conn.state.principal.validUntil);
     const will = this.wills.nextFireAt();
     if (will !== null) candidates.push(will);
     const expiry = this.sessions.nextExpiry();

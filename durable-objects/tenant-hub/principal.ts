@@ -9,4 +9,8 @@ export type CredentialRef = {
 };
 
 /** The ACL principal plus what the hub needs to enforce revocation. */
-export type HubPrincipal = Principal & { credential: CredentialRef };
+export type HubPrincipal = Principal & {
+  credential: CredentialRef;
+  /** When the authority behind an application credential ends by itself (an API key's expiry): the connection ends then. */
+  validUntil?: number;
+};

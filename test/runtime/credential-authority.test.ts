@@ -3,6 +3,7 @@
  * current role (re-read on every request and CONNECT), dies with its creator's membership, and a
  * token vended from a key dies with the key. Over HTTP and over MQTT.
  */
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, expectOk, memberWithRole, signup, type TenantFixture } from "./helpers";
@@ -137,5 +138,26 @@ describe("a token vended from an API key dies with the key", () => {
     expect(r.body.code).toBe("invalid_credentials");
     expect(await connackFor(vended.token, "vended-after")).toBe(0x87);
     expect((await api("POST", "/api/v1/auth/token", { body: { apiKey: key } })).status).toBe(401);
+  });
+});
+
+describe("an MQTT connection ends when its key expires", () => {
+  it("closes a key's connection (0x98) at the key's expiry and ends its session", async () => {
+    const { key, apiKey } = await createKey(t.ownerToken, "MEMBER", { expiresInDays: 1 });
+    // A key about to expire: its connection must not outlive it.
+    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?").bind(Date.now() + 1500, t.tenantId, apiKey.id).run();
+    const live = await connect(t.tenantId, { clientId: "expiring-integration", username: "api", password: key, cleanStart: false, properties: { sessionExpiryInterval: 3600 } });
+    await live.nothing("disconnect", 200);
+    await new Promise((r) => setTimeout(r, 1700));
+    await runDurableObjectAlarm(env.TENANT_HUB.getByName(t.tenantId));
+    expect((await live.next("disconnect")).reasonCode).toBe(0x98);
+    // The session went with it: the replacement credential gets the client id, fresh.
+    const replacement = await createKey(t.ownerToken, "MEMBER");
+    const c = await openSocket(t.tenantId, 5);
+    c.send({ type: "connect", protocolLevel: 5, clientId: "expiring-integration", keepAlive: 30, cleanStart: false, username: "api", password: bytes(replacement.key), properties: { sessionExpiryInterval: 3600 } });
+    const connack = await c.next("connack");
+    expect(connack.reasonCode).toBe(0);
+    expect(connack.sessionPresent).toBe(false);
+    c.close();
   });
 });
