@@ -1,12 +1,16 @@
 /**
  * Short-lived access tokens (JWT, jose). The signing key comes from configuration as a string:
- * an EC P-256 private JWK means ES256 (the public half is published as a JWKS); any other
- * string is an HS256 secret. Claims are validated with zod after the signature.
+ * an EC P-256 private JWK means ES256 (the public half is published as a JWKS); any other JWK is
+ * refused; a non-JSON string of 32+ characters is an HS256 secret (signing-key.ts). Claims are
+ * validated with zod after the signature.
  */
-import { SignJWT, errors as joseErrors, importJWK, jwtVerify, type JWK } from "jose";
+import { SignJWT, errors as joseErrors, jwtVerify, type JWK } from "jose";
 import { z } from "zod";
 import { TenantId } from "../ids";
 import { Role } from "../roles";
+import { buildSigningKey, type SigningKey } from "./signing-key";
+
+export { buildSigningKey };
 
 const ISSUER = "skylark";
 const AUDIENCE = "skylark";
@@ -27,38 +31,12 @@ export const AccessClaims = z.object({
 });
 export type AccessClaims = z.infer<typeof AccessClaims>;
 
-type SigningKey = { alg: "ES256" | "HS256"; kid: string; sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array; publicJwk?: JWK };
 const keyCache = new Map<string, Promise<SigningKey>>();
-
-async function buildKey(material: string): Promise<SigningKey> {
-  let jwk: JWK | undefined;
-  try {
-    const parsed = JSON.parse(material) as JWK;
-    if (parsed && parsed.kty === "EC" && parsed.crv === "P-256" && parsed.d) jwk = parsed;
-  } catch {
-    // Not JSON: an HS256 secret.
-  }
-  if (!jwk) {
-    if (material.length < 32) throw new Error("JWT_SIGNING_KEY must be an EC P-256 JWK or a secret of 32+ characters");
-    const secret = new TextEncoder().encode(material);
-    return { alg: "HS256", kid: "hs256", sign: secret, verify: secret };
-  }
-  // The public half: no private scalar, and no usages or flags carried over from the private key.
-  const { d: _private, key_ops: _ops, ext: _ext, ...publicJwk } = jwk;
-  const kid = jwk.kid ?? "es256";
-  return {
-    alg: "ES256",
-    kid,
-    sign: (await importJWK({ ...jwk, alg: "ES256" }, "ES256")) as CryptoKey,
-    verify: (await importJWK({ ...publicJwk, alg: "ES256" }, "ES256")) as CryptoKey,
-    publicJwk: { ...publicJwk, kid, alg: "ES256", use: "sig" },
-  };
-}
 
 function signingKey(material: string): Promise<SigningKey> {
   let key = keyCache.get(material);
   if (!key) {
-    key = buildKey(material);
+    key = buildSigningKey(material);
     keyCache.set(material, key);
   }
   return key;
