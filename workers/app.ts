@@ -3,11 +3,12 @@ import { publicJwks } from "../domain/auth/tokens";
 import type { AppEnv } from "./http/app-env";
 import { accountByApiKey, accountByEmail, accountByInvitation, authThrottle } from "./http/auth-throttle";
 import { doc } from "./http/doc";
-import { DOCS_PAGE } from "./http/docs-page";
+import { DOCS_PAGE, docsPageCsp } from "./http/docs-page";
 import { resolveHost } from "./http/host";
 import { buildOpenApi } from "./http/openapi";
 import { onError, onNotFound } from "./http/problem";
 import { requestId } from "./http/request-id";
+import { securityHeaders } from "./http/security-headers";
 import { adminTenantRoutes } from "./routes/admin-tenants";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { assetRoutes } from "./routes/assets";
@@ -31,7 +32,8 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   app.onError(onError);
   app.notFound(onNotFound);
-  app.use(requestId, resolveHost);
+  // securityHeaders first, so that every response, problem bodies included, leaves with them.
+  app.use(securityHeaders, requestId, resolveHost);
 
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.route("/", mqttRoutes);
@@ -62,7 +64,7 @@ export function createApp() {
   app.route("/api/v1/dev", devOutboxRoutes);
 
   app.get("/api/v1/openapi.json", doc({ summary: "This API's OpenAPI 3.1 document", tags: ["meta"] }), (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
-  app.get("/api/v1/docs", doc({ summary: "Readable API reference", tags: ["meta"], ok: { contentType: "text/html" } }), (c) => c.html(DOCS_PAGE));
+  app.get("/api/v1/docs", doc({ summary: "Readable API reference", tags: ["meta"], ok: { contentType: "text/html" } }), async (c) => c.html(DOCS_PAGE, 200, { "content-security-policy": await docsPageCsp() }));
   return app;
 }
 

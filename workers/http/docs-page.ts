@@ -1,17 +1,18 @@
-/** A self-contained API reference page (no CDN: it must work offline and behind strict CSPs). */
-export const DOCS_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Skylark API reference</title>
-<style>
+/**
+ * A self-contained API reference page (no CDN: it must work offline and behind strict CSPs).
+ * Its one inline script and one inline style are allowed by hash in its own CSP (`docsPageCsp`),
+ * so nothing else inline could run, even if markup were ever injected into the page.
+ */
+const DOCS_STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b2430;background:#f6f8fa}
-header{background:#14213d;color:#fff;padding:16px 32px}main{max-width:1000px;margin:0 auto;padding:16px 32px}
+header{background:#14213d;color:#fff;padding:16px 32px}header a{color:#9cf}main{max-width:1000px;margin:0 auto;padding:16px 32px}
 h2{margin-top:32px;border-bottom:1px solid #d0d7de;text-transform:capitalize}
 details{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:8px 0;padding:8px 12px}
 summary{cursor:pointer}code{font:13px ui-monospace,monospace}.m{display:inline-block;width:64px;font-weight:700}
 .get{color:#0969da}.post{color:#1a7f37}.patch{color:#9a6700}.delete{color:#cf222e}pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
-</style></head><body><header><h1>Skylark API</h1><p>OpenAPI 3.1 document: <a style="color:#9cf" href="/api/v1/openapi.json">/api/v1/openapi.json</a></p></header>
-<main id="root">Loading…</main>
-<script>
+`;
+
+const DOCS_SCRIPT = `
 fetch('/api/v1/openapi.json').then(r=>r.json()).then(doc=>{
   const byTag={};
   for(const [path,ops] of Object.entries(doc.paths))for(const [method,op] of Object.entries(ops))(byTag[(op.tags||['other'])[0]]??=[]).push({path,method,op});
@@ -30,4 +31,26 @@ fetch('/api/v1/openapi.json').then(r=>r.json()).then(doc=>{
     }
   }
 });
-</script></body></html>`;
+`;
+
+export const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Skylark API reference</title>
+<style>${DOCS_STYLE}</style></head><body><header><h1>Skylark API</h1><p>OpenAPI 3.1 document: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p></header>
+<main id="root">Loading…</main>
+<script>${DOCS_SCRIPT}</script></body></html>`;
+
+async function cspHash(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return `'sha256-${btoa(String.fromCharCode(...digest))}'`;
+}
+
+let csp: Promise<string> | undefined;
+
+/** The docs page's CSP: its own script and style by hash, fetches to this origin, no framing. */
+export function docsPageCsp(): Promise<string> {
+  csp ??= Promise.all([cspHash(DOCS_SCRIPT), cspHash(DOCS_STYLE)]).then(
+    ([script, style]) => `default-src 'none'; script-src ${script}; style-src ${style}; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+  );
+  return csp;
+}
