@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { publicJwks } from "../domain/auth/tokens";
 import type { AppEnv } from "./http/app-env";
-import { accountByApiKey, accountByEmail, accountByInvitation, authThrottle } from "./http/auth-throttle";
+import { accountByApiKey, accountByEmail, accountByEmailToken, accountByInvitation, authThrottle } from "./http/auth-throttle";
 import { doc } from "./http/doc";
 import { DOCS_PAGE, docsPageCsp } from "./http/docs-page";
 import { resolveHost } from "./http/host";
@@ -44,7 +44,7 @@ export function createApp() {
   app.use("/api/v1/auth/login", authThrottle({ endpoint: "login", account: accountByEmail }));
   app.use("/api/v1/auth/token", authThrottle({ endpoint: "token", account: accountByApiKey }));
   app.use("/api/v1/auth/invitations/accept", authThrottle({ endpoint: "accept", account: accountByInvitation }));
-  app.use("/api/v1/auth/verify-email", authThrottle({ endpoint: "verify_email" }));
+  app.use("/api/v1/auth/verify-email", authThrottle({ endpoint: "verify_email", account: accountByEmailToken }));
   app.route("/api/v1/auth", authRoutes);
   app.route("/api/v1/tenant", tenantRoutes);
   app.route("/api/v1/devices", deviceRoutes);

@@ -12,7 +12,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
-import { parseApiKey, parseInvitationToken } from "../../domain/auth/credentials";
+import { parseApiKey, parseEmailToken, parseInvitationToken } from "../../domain/auth/credentials";
 import { sha256Hex } from "../../domain/auth/hashing";
 import { AppError } from "../../domain/errors";
 import { addressBucket, outcomeOfStatus, type AuthEndpoint, type BackoffPolicy, type IpRule, type Refusal } from "../../domain/limits/auth-throttle";
@@ -54,6 +54,12 @@ export const accountByApiKey: AccountOf = (body) => {
 export const accountByInvitation: AccountOf = (body) => {
   const inv = parseInvitationToken(field(body, "token") ?? "");
   return inv ? `invitation:${inv.tenantId}:${inv.id}` : null;
+};
+
+/** Email verification: the verification token's id (its secret is what a guesser would try). */
+export const accountByEmailToken: AccountOf = (body) => {
+  const proof = parseEmailToken(field(body, "token") ?? "");
+  return proof ? `email_token:${proof.id}` : null;
 };
 
 /** Reads the JSON body for the account, leaving it to the validator (Hono caches the text it read). */
