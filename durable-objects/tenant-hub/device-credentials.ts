@@ -60,7 +60,8 @@ export class DeviceKeyring {
     if (!keys.length) return { ok: false, reason: "bad_credentials", detail: "no key is registered for this device" };
     const result = await verifyDeviceJwt(token, { deviceId, audience: this.audience, keys, nowMs: now });
     if (!result.ok) return { ok: false, ...JWT_REFUSALS[result.reason] };
-    this.touch(result.keyId, now);
+    const record = entry.records.find((r) => r.id === result.keyId)!;
+    await this.used(record, now);
     return { ok: true, deviceId, credentialId: result.keyId };
   }
 
@@ -77,8 +78,22 @@ export class DeviceKeyring {
     if (!cert.active) return { ok: false, reason: "not_authorized", detail: "the client certificate is revoked" };
     if (cert.notAfter !== null && cert.notAfter <= now) return { ok: false, reason: "bad_credentials", detail: "the client certificate has expired" };
     if (cert.notBefore !== null && cert.notBefore > now) return { ok: false, reason: "bad_credentials", detail: "the client certificate is not valid yet" };
-    this.touch(cert.id, now);
+    await this.used(cert, now);
     return { ok: true, deviceId: cert.deviceId, credentialId: cert.id };
+  }
+
+  /**
+   * A device proved it holds this credential. If it was registered to replace another, that one
+   * is revoked now: the device has shown it can use the new one, so nothing is left that needs
+   * the old one (rotation without downtime, without anyone watching for the switch).
+   */
+  private async used(record: DeviceCredentialRecord, now: number): Promise<void> {
+    this.touch(record.id, now);
+    if (!record.replacesId) return;
+    const revoked = await this.data.deviceCredentials.completeRotation(record.deviceId, record.id, now);
+    this.forget(record.deviceId);
+    if (!revoked) return;
+    await this.data.audit.record({ actorType: "device", actorId: record.deviceId, action: "device.credential_revoked", targetType: "device", targetId: record.deviceId, outcome: "success", details: { credentialId: revoked, replacedBy: record.id, reason: "rotation completed" } });
   }
 
   private touch(credentialId: string, now: number): void {

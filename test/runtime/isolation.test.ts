@@ -101,6 +101,11 @@ const cases: Record<string, Case> = {
     const theirs = await bCredential();
     expect(ids(await expectOk(api("GET", "/api/v1/devices/dev-1/credentials", { token: A.ownerToken })))).not.toContain(theirs.id);
   },
+  "POST /api/v1/devices/:id/credentials/rotation-request": async () => {
+    const theirs = await bCredential();
+    await expectNotFound("POST", `/api/v1/devices/${B.only.device}/credentials/rotation-request`, { replaces: theirs.id });
+    await expectNotFound("POST", `/api/v1/devices/dev-1/credentials/rotation-request`, { replaces: theirs.id });
+  },
   "DELETE /api/v1/devices/:id/credentials/:credentialId": async () => {
     const theirs = await bCredential();
     await expectNotFound("DELETE", `/api/v1/devices/${B.only.device}/credentials/${theirs.id}`);

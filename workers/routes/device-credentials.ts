@@ -9,10 +9,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { algorithmOf, isUsablePublicKey, jwkFingerprint } from "../../domain/auth/device-jwt";
 import { parseCertificatePem } from "../../domain/auth/x509";
-import type { NewDeviceCredential } from "../../domain/data/repos/device-credentials";
 import { AppError, notFound } from "../../domain/errors";
 import { DeviceId } from "../../domain/ids";
-import { CreateDeviceCredential, DeviceCredential, DeviceCredentialParams, type CreateDeviceCredential as CreateInput } from "../../domain/schemas/device-credentials";
+import { CreateDeviceCredential, DeviceCredential, DeviceCredentialParams, RotationRequest, RotationRequestResult, type CreateDeviceCredential as CreateInput, type NewDeviceCredential } from "../../domain/schemas/device-credentials";
+import { deviceTopic } from "../../domain/topics";
+import { hubFor } from "../control-plane/residency";
 import type { AppEnv } from "../http/app-env";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
@@ -64,14 +65,49 @@ export const deviceCredentialRoutes = new Hono<AppEnv>()
     validate("json", CreateDeviceCredential),
     async (c) => {
       const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
       const data = c.get("data");
       await data.devices.get(id);
+      if (input.replaces && !(await data.deviceCredentials.active(id, input.replaces))) throw invalid("body.replaces", "not an active credential of this device");
       const now = Date.now();
-      const credential = await data.deviceCredentials.create(await credentialFrom(id, c.req.valid("json"), now), now);
-      await audit(c, { action: "device.credential_added", targetType: "device", targetId: id, outcome: "success", details: { credentialId: credential.id, type: credential.type, fingerprint: credential.fingerprint } });
+      const credential = await data.deviceCredentials.create({ ...(await credentialFrom(id, input, now)), replacesId: input.replaces ?? null }, now);
+      await audit(c, { action: "device.credential_added", targetType: "device", targetId: id, outcome: "success", details: { credentialId: credential.id, type: credential.type, fingerprint: credential.fingerprint, ...(input.replaces ? { replaces: input.replaces } : {}) } });
       // The hub caches a device's keys: drop them so the new one works at once.
       await credentialChanged(c, { kind: "device", id, change: "updated" });
       return c.json(credential, 201);
+    },
+  )
+  .post(
+    "/rotation-request",
+    doc({
+      summary: "Ask a device to rotate a credential",
+      description:
+        "Publishes `{credentialRotation: {replaces, type, fingerprint, notAfter, reason, requestedAt}}` (QoS 1, not retained) on the device's `attributes/set` topic. The device makes a new key or certificate, which is registered with `replaces`; the hub revokes the old one when the device first connects with the new one.",
+      tags,
+      ok: { schema: RotationRequestResult },
+      errors: [400, 404],
+    }),
+    requireRole("MEMBER"),
+    validate("param", IdParam),
+    validate("json", RotationRequest),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { replaces, reason } = c.req.valid("json");
+      const tenant = c.get("tenant");
+      const current = await c.get("data").deviceCredentials.active(id, replaces);
+      if (!current) throw notFound("active device credential");
+      const topic = deviceTopic(tenant.id, id, "attributes/set");
+      const message = { credentialRotation: { replaces, type: current.type, fingerprint: current.fingerprint, notAfter: current.notAfter, reason: reason ?? null, requestedAt: Date.now() } };
+      let published = true;
+      try {
+        // Not retained: the desired-attributes document stays the retained message on this topic.
+        await hubFor(c.env, tenant).publishFromPlatform(tenant.id, { topic, payload: JSON.stringify(message), qos: 1, retain: false });
+      } catch (err) {
+        published = false;
+        console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: "rotation request publish", message: String(err) }));
+      }
+      await audit(c, { action: "device.credential_rotation_requested", targetType: "device", targetId: id, outcome: published ? "success" : "failure", details: { replaces } });
+      return c.json({ published, topic, message });
     },
   )
   .get(

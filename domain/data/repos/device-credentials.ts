@@ -2,27 +2,15 @@ import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { DevicePublicJwk } from "../../auth/device-jwt";
 import { AppError, notFound } from "../../errors";
 import { sortableId } from "../../ids";
-import { MAX_ACTIVE_DEVICE_CREDENTIALS, type DeviceCredential } from "../../schemas/device-credentials";
+import { MAX_ACTIVE_DEVICE_CREDENTIALS, type DeviceCredential, type NewDeviceCredential } from "../../schemas/device-credentials";
 import { isForeignKeyViolation, isUniqueViolation, type Db } from "../db";
 import { deviceCredentials, devices } from "../schema";
 
 type Row = typeof deviceCredentials.$inferSelect;
 
-export type NewDeviceCredential = {
-  deviceId: string;
-  type: "jwk" | "certificate";
-  algorithm: string | null;
-  fingerprint: string;
-  material: string;
-  subject?: string | null;
-  issuer?: string | null;
-  serial?: string | null;
-  notBefore?: number | null;
-  notAfter?: number | null;
-};
 
 /** What the hub needs to check a device's key or certificate. */
-export type DeviceCredentialRecord = { id: string; deviceId: string; type: "jwk" | "certificate"; jwk: DevicePublicJwk | null; active: boolean; notBefore: number | null; notAfter: number | null };
+export type DeviceCredentialRecord = { id: string; deviceId: string; type: "jwk" | "certificate"; jwk: DevicePublicJwk | null; active: boolean; notBefore: number | null; notAfter: number | null; replacesId: string | null };
 
 export function toDeviceCredential(row: Row): DeviceCredential {
   return {
@@ -38,6 +26,7 @@ export function toDeviceCredential(row: Row): DeviceCredential {
     notBefore: row.notBefore,
     notAfter: row.notAfter,
     status: row.status,
+    replacesId: row.replacesId,
     createdAt: row.createdAt,
     revokedAt: row.revokedAt,
     lastUsedAt: row.lastUsedAt,
@@ -52,6 +41,7 @@ const toRecord = (row: Row): DeviceCredentialRecord => ({
   active: row.status === "active",
   notBefore: row.notBefore,
   notAfter: row.notAfter,
+  replacesId: row.replacesId,
 });
 
 /** For device lists: the device has an active certificate that expires before `before` (ms). */
@@ -75,8 +65,8 @@ export function deviceCredentialRepo(db: Db, tenantId: string) {
       const c = deviceCredentials;
       try {
         const result = await db.run(sql`
-          INSERT INTO ${c} (${sql.raw("tenant_id, id, device_id, type, algorithm, fingerprint, material, subject, issuer, serial, not_before, not_after, status, created_at")})
-          SELECT ${tenantId}, ${id}, ${input.deviceId}, ${input.type}, ${input.algorithm}, ${input.fingerprint}, ${input.material}, ${input.subject ?? null}, ${input.issuer ?? null}, ${input.serial ?? null}, ${input.notBefore ?? null}, ${input.notAfter ?? null}, 'active', ${now}
+          INSERT INTO ${c} (${sql.raw("tenant_id, id, device_id, type, algorithm, fingerprint, material, subject, issuer, serial, not_before, not_after, status, replaces_id, created_at")})
+          SELECT ${tenantId}, ${id}, ${input.deviceId}, ${input.type}, ${input.algorithm}, ${input.fingerprint}, ${input.material}, ${input.subject ?? null}, ${input.issuer ?? null}, ${input.serial ?? null}, ${input.notBefore ?? null}, ${input.notAfter ?? null}, 'active', ${input.replacesId ?? null}, ${now}
           WHERE (SELECT COUNT(*) FROM ${c} WHERE ${c.tenantId} = ${tenantId} AND ${c.deviceId} = ${input.deviceId} AND ${c.status} = 'active') < ${MAX_ACTIVE_DEVICE_CREDENTIALS}`);
         if (!result.meta.changes) throw new AppError("conflict", `a device has at most ${MAX_ACTIVE_DEVICE_CREDENTIALS} active credentials: revoke one first`);
       } catch (err) {
@@ -94,6 +84,29 @@ export function deviceCredentialRepo(db: Db, tenantId: string) {
       await db.update(deviceCredentials).set({ status: "revoked", revokedAt: now }).where(and(where, eq(deviceCredentials.status, "active")));
       const row = await db.select().from(deviceCredentials).where(where).get();
       return row ? toDeviceCredential(row) : null;
+    },
+
+    /** An active credential of the device, or null. */
+    async active(deviceId: string, credentialId: string): Promise<DeviceCredential | null> {
+      const row = await db.select().from(deviceCredentials).where(and(ofDevice(deviceId), eq(deviceCredentials.id, credentialId), eq(deviceCredentials.status, "active"))).get();
+      return row ? toDeviceCredential(row) : null;
+    },
+
+    /**
+     * The device connected with `credentialId`: revoke the credential it replaces (if still active)
+     * and clear the link, in one batch. Returns the revoked credential's id, or null.
+     */
+    async completeRotation(deviceId: string, credentialId: string, now = Date.now()): Promise<string | null> {
+      const c = deviceCredentials;
+      const [revoked] = await db.batch([
+        db
+          .update(c)
+          .set({ status: "revoked", revokedAt: now })
+          .where(and(ofDevice(deviceId), eq(c.status, "active"), sql`${c.id} = (select ${c.replacesId} from ${c} where ${c.tenantId} = ${tenantId} and ${c.id} = ${credentialId})`))
+          .returning({ id: c.id }),
+        db.update(c).set({ replacesId: null }).where(and(ofDevice(deviceId), eq(c.id, credentialId))),
+      ]);
+      return revoked[0]?.id ?? null;
     },
 
     /** A device's registered public keys, revoked ones included (so a revoked key is refused as such). */
