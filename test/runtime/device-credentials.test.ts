@@ -98,6 +98,8 @@ describe("device credentials API", () => {
 
   it("lists devices whose active certificate expires before a time (GET /devices?certExpiresBefore=)", async () => {
     const day = 86_400_000;
+    const expiringSoon = async () => (await expectOk(api("GET", "/api/v1/tenant", { token: t.ownerToken }))).certificatesExpiringSoon;
+    const baseline = await expiringSoon();
     const soon = await builtCertificate({ cn: "exp-soon", notAfter: Date.now() + 10 * day });
     const later = await builtCertificate({ cn: "exp-later", notAfter: Date.now() + 100 * day });
     const revoked = await builtCertificate({ cn: "exp-revoked", notAfter: Date.now() + 5 * day });
@@ -111,6 +113,8 @@ describe("device credentials API", () => {
     expect(await expiring(Date.now() + 365 * day)).toEqual(["exp-later", "exp-soon"]);
     expect(await expiring(Date.now())).toEqual([]);
     expect((await api("GET", "/api/v1/devices?certExpiresBefore=soon", { token: t.ownerToken })).status).toBe(400);
+    // Fleet health on GET /tenant counts active certificates expiring within 30 days.
+    expect(await expiringSoon()).toBe(baseline + 1);
   });
 
   it("deleting a device deletes its credentials", async () => {

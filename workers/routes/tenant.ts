@@ -11,13 +11,14 @@ import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
 
 const tags = ["tenant"];
-const TenantView = z.object({ tenant: Tenant, role: Role, limits: PlanLimits, deviceCount: z.number() });
+const TenantView = z.object({ tenant: Tenant, role: Role, limits: PlanLimits, deviceCount: z.number(), certificatesExpiringSoon: z.number().describe("active device certificates that expire within 30 days") });
+const EXPIRING_SOON_MS = 30 * 86_400_000;
 
 /** The active tenant (the one the credentials are for). */
 export const tenantRoutes = tenantRouter()
   .get("/", doc({ summary: "Get the active tenant", tags, ok: { schema: TenantView } }), requireRole("VIEWER"), async (c) => {
     const tenant = c.get("tenant");
-    return c.json({ tenant, role: c.get("principal").role, limits: effectiveLimits(tenant.plan, tenant.limits), deviceCount: await c.get("data").devices.count() });
+    return c.json({ tenant, role: c.get("principal").role, limits: effectiveLimits(tenant.plan, tenant.limits), deviceCount: await c.get("data").devices.count(), certificatesExpiringSoon: await c.get("data").deviceCredentials.countExpiringCertificates(Date.now() + EXPIRING_SOON_MS) });
   })
   .patch(
     "/",

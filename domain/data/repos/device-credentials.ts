@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, lt, sql } from "drizzle-orm";
 import type { DevicePublicJwk } from "../../auth/device-jwt";
 import { AppError, notFound } from "../../errors";
 import { sortableId } from "../../ids";
@@ -130,16 +130,14 @@ export function deviceCredentialRepo(db: Db, tenantId: string) {
       await db.update(deviceCredentials).set({ lastUsedAt: now }).where(and(mine, eq(deviceCredentials.id, id)));
     },
 
-    /** Active certificates that expire before `before`, soonest first. */
-    async expiringCertificates(before: number, limit = 1000): Promise<{ deviceId: string; id: string; notAfter: number }[]> {
-      const rows = await db
-        .select({ deviceId: deviceCredentials.deviceId, id: deviceCredentials.id, notAfter: deviceCredentials.notAfter })
+    /** How many active certificates expire before `before` (fleet health). */
+    async countExpiringCertificates(before: number): Promise<number> {
+      const row = await db
+        .select({ n: count() })
         .from(deviceCredentials)
         .where(and(mine, eq(deviceCredentials.type, "certificate"), eq(deviceCredentials.status, "active"), lt(deviceCredentials.notAfter, before)))
-        .orderBy(asc(deviceCredentials.notAfter))
-        .limit(limit)
-        .all();
-      return rows.map((r) => ({ deviceId: r.deviceId, id: r.id, notAfter: r.notAfter ?? 0 }));
+        .get();
+      return row?.n ?? 0;
     },
   };
 }
