@@ -40,7 +40,12 @@ export const OPERATOR_CREATOR = "operator";
 /** Key ids are 12 base32 characters (`issueApiKey`); user ids are `usr_…`, so the two never collide. */
 const KEY_ID = /^[0-9a-z]{12}$/;
 
-type AuthorityData = Pick<TenantData, "tenantId" | "apiKeys" | "members">;
+/** What the resolver reads: a tenant's keys and memberships (TenantData, or a memo of it). */
+type AuthorityData = {
+  tenantId: string;
+  apiKeys: Pick<TenantData["apiKeys"], "record">;
+  members: Pick<TenantData["members"], "roleOf">;
+};
 
 const lost = (reason: AuthorityLoss) => ({ ok: false as const, reason });
 const weaker = (a: Role, b: Role): Role => (roleAtLeast(a, b) ? b : a);
@@ -70,6 +75,34 @@ export async function tokenAuthority(data: AuthorityData, claims: AccessClaims, 
   if (claims.act === "user") return authorityOf(data, { kind: "user", id: claims.sub }, now);
   const key = await authorityOf(data, { kind: "api_key", id: claims.sub }, now);
   return key.ok ? { ...key, role: weaker(key.role, claims.role) } : key;
+}
+
+export const credentialKey = (c: CredentialRef) => `${c.kind}:${c.id}`;
+
+/**
+ * Many credentials at once (the hub re-resolving its sessions after a change): the keys are read
+ * in one query, every creator (member or key) once, and the resolutions run concurrently.
+ * Keyed by `credentialKey`.
+ */
+export async function authoritiesOf(data: AuthorityData & { apiKeys: Pick<TenantData["apiKeys"], "records"> }, credentials: CredentialRef[], now = Date.now()): Promise<Map<string, Authority>> {
+  const keys = new Map<string, Promise<ApiKeyRecord | null>>();
+  const roles = new Map<string, Promise<Role | null>>();
+  const keyIds = [...new Set(credentials.filter((c) => c.kind === "api_key").map((c) => c.id))];
+  const found = new Map((await data.apiKeys.records(keyIds)).map((r) => [r.id, r]));
+  for (const id of keyIds) keys.set(id, Promise.resolve(found.get(id) ?? null));
+  const once = <T>(memo: Map<string, Promise<T>>, id: string, read: () => Promise<T>) => {
+    let pending = memo.get(id);
+    if (!pending) memo.set(id, (pending = read()));
+    return pending;
+  };
+  const memo: AuthorityData = {
+    tenantId: data.tenantId,
+    apiKeys: { record: (id) => once(keys, id, () => data.apiKeys.record(id)) },
+    members: { roleOf: (id) => once(roles, id, () => data.members.roleOf(id)) },
+  };
+  const unique = [...new Map(credentials.map((c) => [credentialKey(c), c])).values()];
+  const resolved = await Promise.all(unique.map(async (c) => [credentialKey(c), await authorityOf(memo, c, now)] as const));
+  return new Map(resolved);
 }
 
 async function keyAuthority(data: AuthorityData, record: ApiKeyRecord | null, now: number, depth: number): Promise<Authority> {

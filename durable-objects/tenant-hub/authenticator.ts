@@ -6,7 +6,7 @@
  *   devices:      username = device id, password = device secret, client id = device id
  *   applications: username = "api", password = an API key or a user/vended JWT
  */
-import { authorityOf, presentedKeyAuthority, tokenAuthority, type Authority, type AuthorityLoss, type CredentialRef as ApplicationCredential } from "../../domain/auth/authority";
+import { authoritiesOf, presentedKeyAuthority, tokenAuthority, type Authority, type AuthorityLoss, type CredentialRef as ApplicationCredential } from "../../domain/auth/authority";
 import { parseApiKey, secretMatches } from "../../domain/auth/credentials";
 import { deviceTokenAudience } from "../../domain/auth/device-jwt";
 import { looksLikeJwt, verifyAccessToken } from "../../domain/auth/tokens";
@@ -123,9 +123,9 @@ export class Authenticator {
     return { ok: true, principal, mountpoint: mp.mountpoint };
   }
 
-  /** The current authority of an application credential, for CONNECT and when the API says a user or key changed. */
-  authority(credential: ApplicationCredential): Promise<Authority> {
-    return authorityOf(this.data, credential);
+  /** The current authority of application credentials, when the API says a user or key changed (reauthorize.ts). */
+  authorities(credentials: ApplicationCredential[]): Promise<Map<string, Authority>> {
+    return authoritiesOf(this.data, credentials);
   }
 
   private async fromJwt(token: string): Promise<ApplicationAuth> {

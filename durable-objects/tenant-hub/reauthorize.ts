@@ -10,38 +10,30 @@
  *                      gets the new role (CONNECT drops subscriptions it may no longer hold);
  *   unchanged        → nothing happens.
  *
- * Application sessions are few next to devices', and changes of authority are rare: one registry
- * read per distinct credential (and its creators) per change.
+ * The registry is read in a batch (authoritiesOf: the keys in one query, each creator once,
+ * concurrently), then the results are applied in one synchronous pass.
  */
-import type { Authority, CredentialRef } from "../../domain/auth/authority";
+import { credentialKey, type Authority, type CredentialRef } from "../../domain/auth/authority";
 import { ReasonCode } from "../../domain/mqtt";
 import type { Broker } from "./broker";
 import type { HubPrincipal } from "./principal";
 import { sameCredential } from "./session-owner";
 
-type Resolve = (credential: CredentialRef) => Promise<Authority>;
+/** Resolves many credentials at once (Authenticator.authorities), keyed by `credentialKey`. */
+type ResolveAll = (credentials: CredentialRef[]) => Promise<Map<string, Authority>>;
 
+export async function reauthorizeApplications(broker: Broker, resolveAll: ResolveAll): Promise<{ disconnected: number; ended: number }> {
+  const sessionsBefore = applicationPrincipals(broker);
+  const authorities = await resolveAll([...sessionsBefore.values()].map(credentialOf));
 
-export async function reauthorizeApplications(broker: Broker, resolve: Resolve): Promise<{ disconnected: number; ended: number }> {
-  const principals = new Map<string, HubPrincipal>();
-  for (const s of broker.sessions.applicationSessions()) principals.set(s.clientId, s.principal);
-  for (const [clientId, conn] of broker.connections) {
-    if (conn.state.principal?.kind === "application") principals.set(clientId, conn.state.principal);
-  }
-
-  const resolved = new Map<string, Promise<Authority>>();
+  // Applied without awaiting anything, on the hub's state as it is now: a client id may have been
+  // taken over, or connected anew, while the registry was read.
   let disconnected = 0;
   let ended = 0;
-  for (const [clientId, principal] of principals) {
-    if (principal.kind !== "application" || principal.credential.kind === "device") continue;
-    const credential: CredentialRef = { kind: principal.credential.kind, id: principal.credential.id };
-    const key = `${credential.kind}:${credential.id}`;
-    let pending = resolved.get(key);
-    if (!pending) resolved.set(key, (pending = resolve(credential)));
-    const authority = await pending;
-    if (authority.ok && authority.role === principal.role) continue;
-
-    // Re-read after the await: the client id may have been taken over or ended meanwhile.
+  for (const [clientId, principal] of applicationPrincipals(broker)) {
+    const credential = credentialOf(principal);
+    const authority = authorities.get(credentialKey(credential));
+    if (!authority || (authority.ok && authority.role === principal.role)) continue;
     const conn = broker.connections.get(clientId);
     if (conn && sameCredential(conn.state.principal?.credential, credential)) {
       conn.close(ReasonCode.AdministrativeAction, authority.ok ? `role changed to ${authority.role}` : "the credential lost its authority");
@@ -56,3 +48,18 @@ export async function reauthorizeApplications(broker: Broker, resolve: Resolve):
   if (ended > 0) broker.effects.reschedule();
   return { disconnected, ended };
 }
+
+type ApplicationPrincipal = Extract<HubPrincipal, { kind: "application" }> & { credential: { kind: "user" | "api_key" } };
+
+/** Every application client id, online (its connection's principal) or offline (its session's). */
+function applicationPrincipals(broker: Broker): Map<string, ApplicationPrincipal> {
+  const principals = new Map<string, ApplicationPrincipal>();
+  const add = (clientId: string, p: HubPrincipal | null | undefined) => {
+    if (p?.kind === "application" && p.credential.kind !== "device") principals.set(clientId, p as ApplicationPrincipal);
+  };
+  for (const s of broker.sessions.applicationSessions()) add(s.clientId, s.principal);
+  for (const [clientId, conn] of broker.connections) add(clientId, conn.state.principal);
+  return principals;
+}
+
+const credentialOf = (p: ApplicationPrincipal): CredentialRef => ({ kind: p.credential.kind, id: p.credential.id });

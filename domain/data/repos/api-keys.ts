@@ -32,6 +32,12 @@ export function apiKeyRepo(db: Db, tenantId: string) {
     async record(id: string): Promise<ApiKeyRecord | null> {
       return (await db.select().from(apiKeys).where(byId(id)).get()) ?? null;
     },
+    /** Full records of many keys at once (the hub re-resolving its sessions), for authentication only. */
+    async records(ids: string[]): Promise<ApiKeyRecord[]> {
+      const rows: ApiKeyRecord[] = [];
+      for (let i = 0; i < ids.length; i += D1_PARAMS_PER_CHUNK) rows.push(...(await db.select().from(apiKeys).where(and(mine, inArray(apiKeys.id, ids.slice(i, i + D1_PARAMS_PER_CHUNK)))).all()));
+      return rows;
+    },
     async create(input: { id: string; name: string; prefix: string; secretHash: string; role: Role; mountpoint: string | null; createdBy: string; expiresAt: number | null }): Promise<ApiKey> {
       const row = await db.insert(apiKeys).values({ ...input, tenantId, createdAt: Date.now() }).returning().get();
       return toApiKey(row);
