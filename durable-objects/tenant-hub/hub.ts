@@ -8,7 +8,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { openRegistry } from "../../domain/data/db";
-import { AppError, toProblem } from "../../domain/errors";
 import { platformData } from "../../domain/data/platform";
 import { TenantId } from "../../domain/ids";
 import { ReasonCode } from "../../domain/mqtt";
@@ -23,7 +22,7 @@ import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
 import { publishFromPlatform } from "./platform-publish";
 import { reauthorizeApplications } from "./reauthorize";
-import { PRE_CONNECT } from "./pre-connect";
+import { tooManyWaiting } from "./pre-connect";
 import { migrate, readMeta, writeMeta } from "./store/schema";
 import { TelemetryBatcher } from "./telemetry-batcher";
 
@@ -50,16 +49,6 @@ export const PlatformPublish = z.object({
 });
 
 type TenantConfig = { status: string; limits: PlanLimits; at: number };
-
-/** The upgrade refused because too many sockets already wait for their CONNECT: the client retries later. */
-function tooManyWaiting(): Response {
-  const err = new AppError("unavailable", `${PRE_CONNECT.maxSockets} MQTT connections are already waiting to send CONNECT to this tenant's hub; retry later`, {
-    limit: "preConnectSockets",
-    max: PRE_CONNECT.maxSockets,
-    retryAfterSeconds: PRE_CONNECT.retryAfterSeconds,
-  });
-  return new Response(JSON.stringify(toProblem(err)), { status: err.status, headers: { "content-type": "application/problem+json", "retry-after": String(PRE_CONNECT.retryAfterSeconds) } });
-}
 
 export class TenantHub extends DurableObject<Env> {
   private tenantId: string | null = null;
@@ -209,7 +198,7 @@ export class TenantHub extends DurableObject<Env> {
     const broker = this.init(TenantId.parse(tenantId));
     const c = CredentialChange.parse(change);
     // A user's or key's change reaches further than its own connections: keys created by them (see reauthorize.ts).
-    if (c.kind !== "device") return (await reauthorizeApplications(broker, (credentials) => this.auth!.authorities(credentials))).disconnected;
+    if (c.kind !== "device") return (await reauthorizeApplications(broker, (credential) => this.auth!.authority(credential))).disconnected;
     if (c.kind === "device") this.auth!.forget(c.id);
     if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
     return broker.disconnectWhere((conn) => closedByChange(conn.state.principal?.credential, c), ReasonCode.AdministrativeAction, `credential ${c.change}`);

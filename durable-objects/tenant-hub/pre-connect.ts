@@ -2,12 +2,14 @@
  * Sockets that are open but have not completed CONNECT yet. Until then a socket has no client id,
  * no keep-alive and no limits of its own, so nothing else would ever close it: this module gives
  * each one a deadline counted from the upgrade (kept in the socket's attachment, so it survives
- * hibernation) and caps how many may wait at once.
+ * hibernation) and caps how many may wait at once (the upgrade past the cap is answered 503 with
+ * Retry-After, which MQTT clients treat like any failed connection attempt: they retry later).
  *
  * Nothing here runs per frame: a socket is tracked at the upgrade (or when the hub wakes), and the
  * set drops the ones that connected or closed whenever it is looked at (at the next upgrade, the
  * alarm, or stats), so completing CONNECT needs no hook.
  */
+import { AppError, toProblem } from "../../domain/errors";
 import type { Connection } from "./connection";
 
 export const PRE_CONNECT = {
@@ -84,4 +86,14 @@ export class PreConnectSockets {
   private prune(): void {
     for (const conn of this.waiting) if (conn.state.connected || conn.closed) this.waiting.delete(conn);
   }
+}
+
+/** The upgrade refused because too many sockets already wait for their CONNECT: the client retries later. */
+export function tooManyWaiting(): Response {
+  const err = new AppError("unavailable", `${PRE_CONNECT.maxSockets} MQTT connections are already waiting to send CONNECT to this tenant's hub; retry later`, {
+    limit: "preConnectSockets",
+    max: PRE_CONNECT.maxSockets,
+    retryAfterSeconds: PRE_CONNECT.retryAfterSeconds,
+  });
+  return new Response(JSON.stringify(toProblem(err)), { status: err.status, headers: { "content-type": "application/problem+json", "retry-after": String(PRE_CONNECT.retryAfterSeconds) } });
 }
