@@ -3,6 +3,7 @@ import { publicJwks } from "../domain/auth/tokens";
 import type { AppEnv } from "./http/app-env";
 import { accountByApiKey, accountByEmail, accountByEmailToken, accountByInvitation, authThrottle } from "./http/auth-throttle";
 import { doc } from "./http/doc";
+import { health } from "./http/health";
 import { DOCS_PAGE, docsPageCsp } from "./http/docs-page";
 import { resolveHost } from "./http/host";
 import { buildOpenApi } from "./http/openapi";
@@ -35,7 +36,7 @@ export function createApp() {
   // securityHeaders first, so that every response, problem bodies included, leaves with them.
   app.use(securityHeaders, requestId, resolveHost);
 
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/healthz", health);
   app.route("/", mqttRoutes);
   app.get("/.well-known/jwks.json", async (c) => c.json(await publicJwks(c.env.JWT_SIGNING_KEY), 200, { "cache-control": "public, max-age=300" }));
 

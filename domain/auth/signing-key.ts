@@ -15,7 +15,8 @@ export type SigningKey = { alg: "ES256" | "HS256"; kid: string; sign: CryptoKey 
 
 export const MIN_HS256_SECRET_LENGTH = 32;
 
-class SigningKeyError extends Error {
+/** A signing key the platform refuses to use; the message names what is wrong, never the key. */
+export class SigningKeyError extends Error {
   constructor(problem: string) {
     super(`JWT_SIGNING_KEY ${problem}`);
     this.name = "SigningKeyError";

@@ -3,8 +3,10 @@
  * a JWK is refused with a message naming what is wrong, never quietly used as an HS256 secret
  * (a *public* JWK as HS256 secret would let anyone who reads the JWKS-style key forge tokens).
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { buildSigningKey, issueAccessToken, publicJwks, verifyAccessToken } from "../../../domain/auth/tokens";
+import { createApp } from "../../../workers/app";
 
 type Jwk = Record<string, unknown>;
 const exportJwk = async (key: CryptoKey): Promise<Jwk> => (await crypto.subtle.exportKey("jwk", key)) as unknown as Jwk;
@@ -63,5 +65,20 @@ describe("JWT_SIGNING_KEY as a shared secret", () => {
   it("uses a plain string of 32+ characters as an HS256 secret, and refuses shorter ones", async () => {
     expect((await buildSigningKey("a-plain-secret-that-is-long-enough-0123")).alg).toBe("HS256");
     await expect(buildSigningKey("too-short")).rejects.toThrow(/32/);
+  });
+});
+
+describe("a platform started with a refused key", () => {
+  it("fails its health check with 503 naming the problem, so nothing waiting for health goes live", async () => {
+    const { publicJwk } = await ecPair();
+    const misconfigured = { ...env, JWT_SIGNING_KEY: JSON.stringify(publicJwk) };
+    const res = await createApp().fetch(new Request("http://localhost/healthz"), misconfigured);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { code: string; detail: string };
+    expect(body.code).toBe("unavailable");
+    expect(body.detail).toMatch(/JWT_SIGNING_KEY is a public key/);
+    expect(JSON.stringify(body)).not.toContain(String(publicJwk.x));
+    // With the configured key, it is healthy.
+    expect((await createApp().fetch(new Request("http://localhost/healthz"), env)).status).toBe(200);
   });
 });
