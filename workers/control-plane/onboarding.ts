@@ -7,29 +7,16 @@
 import type { PlatformData } from "../../domain/data/platform";
 import { AppError } from "../../domain/errors";
 import { isReservedTenantId } from "../../domain/hosts";
-import { displayNameKey, isLookAlikeTenantId } from "../../domain/tenant-look-alike";
 import type { NewTenant } from "../../domain/data/lifecycle-data";
 import type { OnboardParams } from "../../domain/lifecycle/params";
 import { ONBOARDING_WAIT_MS } from "../../domain/lifecycle/policy";
 import type { Tenant } from "../../domain/schemas/identity";
 import { startOnboarding, waitForInstance } from "./lifecycle";
-
-/**
- * Refuses an id that reads like an existing tenant's under the same display name (a phishing host
- * for that tenant's users; the rule is in domain/tenant-look-alike.ts). Exported so a caller can
- * check before it creates anything else (an owner account, say).
- */
-export async function refuseLookAlikeTenantId(platform: PlatformData, tenant: Pick<NewTenant, "id" | "name">): Promise<void> {
-  const sameName = await platform.tenants.withDisplayName(displayNameKey(tenant.name));
-  const original = sameName.find((t) => isLookAlikeTenantId(t.id, tenant.id));
-  if (original) {
-    throw new AppError("conflict", `tenant id '${tenant.id}' is too close to the existing tenant '${original.id}' with the same name; choose a more distinct id or another name`, { similarTo: original.id });
-  }
-}
+import { refuseLookAlikeTenantId } from "./look-alike";
 
 export async function createTenant(env: Env, platform: PlatformData, tenant: NewTenant, rest: Omit<OnboardParams, "kind" | "tenant">, waitMs = ONBOARDING_WAIT_MS): Promise<{ tenant: Tenant; onboarding: InstanceStatus["status"] }> {
   if (isReservedTenantId(tenant.id)) throw new AppError("already_exists", `tenant id '${tenant.id}' is reserved`);
-  await refuseLookAlikeTenantId(platform, tenant);
+  await refuseLookAlikeTenantId(platform, tenant.id, [tenant.name]);
   await platform.lifecycle.claim(tenant);
   const instance = await startOnboarding(env, { kind: "onboard", tenant, ...rest });
   const status = await waitForInstance(instance, waitMs);

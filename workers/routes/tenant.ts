@@ -4,6 +4,7 @@ import { Role } from "../../domain/roles";
 import { AppError } from "../../domain/errors";
 import { OffboardTenant, Tenant, UpdateTenant } from "../../domain/schemas/identity";
 import { startOffboarding } from "../control-plane/lifecycle";
+import { refuseLookAlikeTenantId } from "../control-plane/look-alike";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
@@ -22,7 +23,7 @@ export const tenantRoutes = tenantRouter()
   })
   .patch(
     "/",
-    doc({ summary: "Update the tenant's name or branding", description: "Needs ADMIN. The plan is not the tenant's to change: a body naming `plan` is refused with 403 (the operator changes plans, `PATCH /admin/tenants/:id`).", tags, ok: { schema: Tenant }, errors: [400, 403] }),
+    doc({ summary: "Update the tenant's name or branding", description: "Needs ADMIN. The plan is not the tenant's to change: a body naming `plan` is refused with 403 (the operator changes plans, `PATCH /admin/tenants/:id`).", tags, ok: { schema: Tenant }, errors: [400, 403, 409] }),
     requireRole("ADMIN"),
     validate("json", UpdateTenant),
     async (c) => {
@@ -32,6 +33,8 @@ export const tenantRoutes = tenantRouter()
         await audit(c, { action: "tenant.update", targetType: "tenant", targetId: c.get("tenant").id, outcome: "denied", details: { reason: "plan_is_operator_managed", plan } });
         throw new AppError("forbidden", "the plan is changed by the platform operator (or billing), not by the tenant");
       }
+      // A new name (or login-page name) must not turn this tenant into a look-alike of another.
+      await refuseLookAlikeTenantId(c.get("platform"), c.get("tenant").id, [patch.name, patch.branding?.displayName]);
       const tenant = await c.get("platform").tenants.update(c.get("tenant").id, patch);
       await audit(c, { action: "tenant.update", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { fields: Object.keys(patch) } });
       return c.json(tenant);

@@ -80,6 +80,24 @@ describe("look-alikes of an existing tenant", () => {
   });
 });
 
+describe("look-alikes made later, by renaming", () => {
+  it("refuses a rename, or a login-page name, that makes a near id look like an existing tenant (409), and allows other names", async () => {
+    const original = unique("vega");
+    const name = `Vega Systems ${original}`;
+    expect((await signupAs(original, name)).status).toBe(201);
+    const copycat = await signupAs(`${original}s`, "Harmless name");
+    expect(copycat.status).toBe(201);
+    const token = copycat.body.token.token;
+    for (const body of [{ name }, { branding: { displayName: name } }]) {
+      const r = await api("PATCH", "/api/v1/tenant", { token, body });
+      expect(r.status, JSON.stringify(body)).toBe(409);
+      expect(r.body.detail).toContain(`'${original}'`);
+    }
+    expect((await api("GET", "/api/v1/tenant", { token })).body.tenant.name).toBe("Harmless name");
+    expect((await api("PATCH", "/api/v1/tenant", { token, body: { name: "Still harmless", branding: { displayName: "Also fine" } } })).status).toBe(200);
+  });
+});
+
 describe("the look-alike rule", () => {
   it("folds confusable characters before comparing", () => {
     expect(tenantIdSkeleton("rnicr0s0ft")).toBe(tenantIdSkeleton("microsoft"));
