@@ -67,6 +67,18 @@ export type DeviceJwtResult = { ok: true; keyId: string } | { ok: false; reason:
 
 const utf8 = new TextDecoder();
 
+/** Imported keys, per JWK object: a caller that keeps its key list (the hub's cache) imports each key once. */
+const imported = new WeakMap<DevicePublicJwk, Promise<CryptoKey | Uint8Array>>();
+function importOnce(jwk: DevicePublicJwk, alg: DeviceKeyAlgorithm) {
+  let key = imported.get(jwk);
+  if (!key) {
+    key = importJWK(jwk as JWK, alg);
+    key.catch(() => imported.delete(jwk));
+    imported.set(jwk, key);
+  }
+  return key;
+}
+
 /**
  * Verifies `token` as signed by one of `keys` for device `deviceId` and `audience`. The signature
  * is checked first (against active keys, then revoked ones, so a revoked key is reported as such
@@ -84,7 +96,7 @@ export async function verifyDeviceJwt(token: string, o: { deviceId: string; audi
   let verified: { key: RegisteredKey; payload: Uint8Array } | null = null;
   for (const key of candidates) {
     try {
-      const { payload } = await compactVerify(token, await importJWK(key.jwk as JWK, alg as string), { algorithms: [alg as string] });
+      const { payload } = await compactVerify(token, await importOnce(key.jwk, alg as DeviceKeyAlgorithm), { algorithms: [alg as string] });
       verified = { key, payload };
       break;
     } catch {
