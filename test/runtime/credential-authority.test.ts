@@ -139,6 +139,17 @@ describe("a token vended from an API key dies with the key", () => {
     expect(await connackFor(vended.token, "vended-after")).toBe(0x87);
     expect((await api("POST", "/api/v1/auth/token", { body: { apiKey: key } })).status).toBe(401);
   });
+
+  it("is vended for no longer than the key has left", async () => {
+    const { key, apiKey } = await createKey(t.ownerToken, "MEMBER", { expiresInDays: 1 });
+    expect((await expectOk(api("POST", "/api/v1/auth/token", { body: { apiKey: key } }))).expiresIn).toBe(900);
+    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?").bind(Date.now() + 120_000, t.tenantId, apiKey.id).run();
+    const vended = await expectOk(api("POST", "/api/v1/auth/token", { body: { apiKey: key } }));
+    expect(vended.expiresIn).toBeGreaterThan(110);
+    expect(vended.expiresIn).toBeLessThanOrEqual(120);
+    const claims = JSON.parse(atob(vended.token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")));
+    expect(claims.exp - claims.iat).toBe(vended.expiresIn);
+  });
 });
 
 describe("an MQTT connection ends when its key expires", () => {
