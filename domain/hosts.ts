@@ -5,6 +5,7 @@
  *   custom host:    anything else (a tenant's verified custom domain, or nobody's)
  */
 import { TenantId } from "./ids";
+import { tenantIdSkeleton } from "./tenant-look-alike";
 
 /** Names under the platform domain that are never tenant ids. */
 export const RESERVED_SUBDOMAINS = new Set(["www", "api", "app", "admin", "mqtt", "docs", "status", "static", "cdn", "mail", "platform", "skylark", "operator", "auth", "login", "t", "customers"]);
@@ -48,6 +49,9 @@ export const RESERVED_TENANT_IDS: ReadonlySet<string> = new Set([
   "ws", "wss", "broker", "telemetry", "metrics", "grafana", "monitor", "health", "healthz",
 ]);
 
+/** Reserved ids as a reader sees them, so `adm1n` or `bi11ing` is as reserved as the real thing. */
+const RESERVED_SKELETONS: ReadonlySet<string> = new Set([...RESERVED_TENANT_IDS].map(tenantIdSkeleton));
+
 export function isReservedTenantId(id: string): boolean {
-  return RESERVED_TENANT_IDS.has(id);
+  return RESERVED_TENANT_IDS.has(id) || RESERVED_SKELETONS.has(tenantIdSkeleton(id));
 }

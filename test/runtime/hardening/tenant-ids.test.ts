@@ -24,6 +24,14 @@ describe("reserved tenant ids", () => {
     }
   });
 
+  it("confusable spellings of reserved ids are reserved too", async () => {
+    for (const id of ["adm1n", "bi11ing", "ss0", "rnail", "auto-discover"]) {
+      const r = await signupAs(id);
+      expect(r.status, id).toBe(409);
+      expect(r.body.detail, id).toContain("reserved");
+    }
+  });
+
   it("the operator cannot create them either", async () => {
     for (const id of ["sso", "billing", "localhost"]) expect((await operatorCreates(id)).status, id).toBe(409);
   });
