@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { publicJwks } from "../domain/auth/tokens";
+import { outcomeOfSignupStatus } from "../domain/limits/auth-throttle";
 import type { AppEnv } from "./http/app-env";
 import { accountByApiKey, accountByEmail, accountByEmailToken, accountByInvitation, authThrottle } from "./http/auth-throttle";
 import { doc } from "./http/doc";
@@ -41,7 +42,7 @@ export function createApp() {
   app.get("/.well-known/jwks.json", async (c) => c.json(await publicJwks(c.env.JWT_SIGNING_KEY), 200, { "cache-control": "public, max-age=300" }));
 
   // The unauthenticated endpoints are throttled per address and per account before their handlers (http/auth-throttle.ts).
-  app.use("/api/v1/auth/signup", authThrottle({ endpoint: "signup", account: accountByEmail }));
+  app.use("/api/v1/auth/signup", authThrottle({ endpoint: "signup", account: accountByEmail, outcomeOf: outcomeOfSignupStatus }));
   app.use("/api/v1/auth/login", authThrottle({ endpoint: "login", account: accountByEmail }));
   app.use("/api/v1/auth/token", authThrottle({ endpoint: "token", account: accountByApiKey }));
   app.use("/api/v1/auth/invitations/accept", authThrottle({ endpoint: "accept", account: accountByInvitation }));

@@ -125,6 +125,16 @@ export function outcomeOfStatus(status: number): AttemptOutcome {
   return "neutral";
 }
 
+/**
+ * Signup answers 201 whether or not the password was the address's (a wrong one gets an account
+ * of its own), so its success proves nothing and must not reset the account that logins guess
+ * against; it stays counted, like the guess it may be.
+ */
+export function outcomeOfSignupStatus(status: number): AttemptOutcome {
+  const outcome = outcomeOfStatus(status);
+  return outcome === "success" ? "failure" : outcome;
+}
+
 export function settleAttempt(state: AccountState, address: string, outcome: AttemptOutcome): void {
   if (outcome === "failure") return; // counted when it began
   if (outcome === "success") {

@@ -4,7 +4,8 @@
  * endpoint's window (`auth_ip`), and the account the body names must not be backing off
  * (`auth_account`, `auth_account_global`). After it, the status says how the attempt went:
  * 2xx resets the account, 401/403/409 stay counted as failures, anything else is not held
- * against it. Refusals are 429 problem+json naming the limit, with `Retry-After`.
+ * against it (signup's 201 proves nothing and stays counted: `outcomeOfSignupStatus`). Refusals
+ * are 429 problem+json naming the limit, with `Retry-After`.
  *
  * The address is `cf-connecting-ip`, which Cloudflare sets on every request; locally and in
  * tests the caller supplies it, and without one all callers share the bucket "unknown".
@@ -15,7 +16,7 @@ import { z } from "zod";
 import { parseApiKey, parseEmailToken, parseInvitationToken } from "../../domain/auth/credentials";
 import { sha256Hex } from "../../domain/auth/hashing";
 import { AppError } from "../../domain/errors";
-import { addressBucket, outcomeOfStatus, type AuthEndpoint, type BackoffPolicy, type IpRule, type Refusal } from "../../domain/limits/auth-throttle";
+import { addressBucket, outcomeOfStatus, type AttemptOutcome, type AuthEndpoint, type BackoffPolicy, type IpRule, type Refusal } from "../../domain/limits/auth-throttle";
 import type { AppEnv } from "./app-env";
 import { problemResponse } from "./problem";
 
@@ -91,6 +92,8 @@ export type AuthThrottleOptions = {
   /** Fixed per-address window; default: from the environment (`ipRuleFor`). */
   ipRule?: IpRule;
   backoff?: BackoffPolicy;
+  /** What the handler's status says about the credentials; default `outcomeOfStatus`. */
+  outcomeOf?: (status: number) => AttemptOutcome;
 };
 
 export function authThrottle(opts: AuthThrottleOptions): MiddlewareHandler<AppEnv> {
@@ -110,7 +113,7 @@ export function authThrottle(opts: AuthThrottleOptions): MiddlewareHandler<AppEn
       if (!admission.allowed) return refuse(c, opts.endpoint, admission);
     }
     await next();
-    const outcome = outcomeOfStatus(c.res.status);
+    const outcome = (opts.outcomeOf ?? outcomeOfStatus)(c.res.status);
     // A failure was counted when the attempt began; only the other outcomes change the account.
     if (account && outcome !== "failure") await account.settleAttempt({ address, outcome, ...policy });
   });

@@ -83,6 +83,8 @@ describe("login throttling", () => {
 
   it("failures from many addresses back the account off everywhere (auth_account_global), for the backoff only", { timeout: 60_000 }, async () => {
     const t = await signup();
+    // The signup counted like a guess (it proves no password); the owner's login resets the account.
+    expect((await login(address(), t.email, t.password)).status).toBe(200);
     // 20 failures, 4 from each of 5 addresses: none of them reaches its own 5.
     for (let a = 0; a < 5; a++) {
       const ip = address();
@@ -121,6 +123,20 @@ describe("signup, token vending, invitation acceptance and email verification", 
     const attempt = () => api("POST", "/api/v1/auth/signup", { headers: { "cf-connecting-ip": ip }, body: { email, password: "a good long password", tenant: { id: taken.tenantId, name: "x" } } });
     for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(409);
     expectThrottled(await attempt(), "auth_account");
+  });
+
+  it("a signup (201 whatever the password, so it proves nothing) never resets an account's login backoff", { timeout: 60_000 }, async () => {
+    const t = await signup();
+    const ip = address();
+    for (let i = 0; i < 5; i++) expect((await login(ip, t.email, `guess ${i}`)).status).toBe(401);
+    const refused = await login(ip, t.email, "guess 5");
+    if (refused.status === 429) await sleep(expectThrottled(refused, "auth_account"));
+    const signedUp = await api("POST", "/api/v1/auth/signup", { headers: { "cf-connecting-ip": ip }, body: { email: t.email, password: "yet another guess", tenant: { id: unique("guess"), name: "x" } } });
+    expect(signedUp.status).toBe(201);
+    // Had the signup reset the account, five more guesses would reach the password check.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login(ip, t.email, `guess after signup ${i}`)).status);
+    expect(statuses.filter((s) => s === 401).length, statuses.join(",")).toBeLessThanOrEqual(1);
   });
 
   it("token vending with a real key id and wrong secrets backs off for that key; the real key elsewhere still works", { timeout: 30_000 }, async () => {

@@ -7,6 +7,8 @@ import {
   DEFAULT_BACKOFF,
   emptyAccount,
   MAX_ADDRESSES_PER_ACCOUNT,
+  outcomeOfSignupStatus,
+  outcomeOfStatus,
   settleAttempt,
   takeIpAttempt,
   type AccountState,
@@ -85,6 +87,13 @@ describe("account backoff", () => {
       beginAttempt(state, `10.0.${i >> 8}.${i & 255}`, { ...P, freeFailuresGlobal: 1_000_000 }, i);
     }
     expect(Object.keys(state.byAddress)).toHaveLength(MAX_ADDRESSES_PER_ACCOUNT);
+  });
+});
+
+describe("outcomes", () => {
+  it("2xx is a success, 401/403/409 a failure, anything else neither; a signup's 201 proves nothing", () => {
+    expect([200, 201, 401, 403, 409, 400, 410, 429, 500].map(outcomeOfStatus)).toEqual(["success", "success", "failure", "failure", "failure", "neutral", "neutral", "neutral", "neutral"]);
+    expect([201, 409, 400].map(outcomeOfSignupStatus)).toEqual(["failure", "failure", "neutral"]);
   });
 });
 
