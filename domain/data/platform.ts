@@ -8,6 +8,7 @@ import type { Tenant } from "../schemas/identity";
 import type { PageQuery } from "../schemas/common";
 import { accountData } from "./accounts";
 import { afterCursor, toPage, type Db } from "./db";
+import { devOutboxData } from "./dev-outbox";
 import { lifecycleData } from "./lifecycle-data";
 import { chunks } from "./repos/devices";
 import { devices, tenants, usage } from "./schema";
@@ -69,6 +70,9 @@ export function platformData(db: Db) {
 
     /** User accounts and the proof of their addresses (accounts.ts). */
     users: accountData(db),
+
+    /** Mail a development platform kept instead of sending (dev-outbox.ts). */
+    devOutbox: devOutboxData(db),
 
     /** Tenant lifecycle writes (claim, transitions, tombstone), the hostname directory and deletion certificates. */
     lifecycle: lifecycleData(db),

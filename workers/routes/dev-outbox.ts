@@ -5,8 +5,6 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { openRegistry } from "../../domain/data/db";
-import { devOutboxData } from "../../domain/data/dev-outbox";
 import { AppError } from "../../domain/errors";
 import { Email } from "../../domain/schemas/common";
 import { MAIL_KINDS } from "../../domain/mail/messages";
@@ -24,6 +22,6 @@ export const devOutboxRoutes = new Hono<AppEnv>().get(
   validate("query", OutboxQuery),
   async (c) => {
     if (!devOutboxEnabled(c.env)) throw new AppError("not_found", "not found");
-    return c.json({ items: await devOutboxData(openRegistry(c.env.REGISTRY)).list(c.req.valid("query")) });
+    return c.json({ items: await c.get("platform").devOutbox.list(c.req.valid("query")) });
   },
 );

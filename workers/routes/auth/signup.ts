@@ -9,6 +9,7 @@ import { isReservedTenantId } from "../../../domain/hosts";
 import { sortableId } from "../../../domain/ids";
 import { isIdReusable } from "../../../domain/lifecycle/policy";
 import { Signup, Tenant, TokenResponse, User } from "../../../domain/schemas/identity";
+import { refuseLookAlikeTenantId } from "../../control-plane/look-alike";
 import { createTenant } from "../../control-plane/onboarding";
 import type { AppEnv } from "../../http/app-env";
 import { doc } from "../../http/doc";
@@ -40,6 +41,8 @@ async function signup(c: Context<AppEnv>, body: z.infer<typeof Signup>) {
   const platform = c.get("platform");
   const taken = await platform.tenants.find(body.tenant.id);
   if (taken && !isIdReusable(taken)) throw new AppError("already_exists", `tenant id '${body.tenant.id}' is taken`);
+  // Before any account is made for this signup (createTenant checks again for other callers).
+  await refuseLookAlikeTenantId(platform, body.tenant.id, [body.tenant.name]);
 
   const account = await signupAccount(platform.users, body);
   // Onboarding (a workflow) makes the tenant active; signup waits for it, bounded (control-plane/onboarding.ts).
