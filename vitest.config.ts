@@ -12,6 +12,8 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
     test: {
+      // The dev mailer prints each mail it keeps (for `npm run dev`); tests read the outbox instead.
+      onConsoleLog: (log: string) => !log.includes("[dev mail]"),
       projects: [
         {
           plugins: [
@@ -41,8 +43,6 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "runtime",
-            // The dev mailer prints each mail it keeps (for `npm run dev`); tests read the outbox instead.
-            onConsoleLog: (log: string) => !log.startsWith("[dev mail]"),
             include: ["test/runtime/**/*.test.ts"],
             setupFiles: ["./test/runtime/setup.ts"],
           },
