@@ -127,8 +127,9 @@ export function outcomeOfStatus(status: number): AttemptOutcome {
 
 /**
  * Signup answers 201 whether or not the password was the address's (a wrong one gets an account
- * of its own), so its success proves nothing and must not reset the account that logins guess
- * against; it stays counted, like the guess it may be.
+ * of its own), so its status alone proves nothing and must not reset the account that logins
+ * guess against; unless the handler tells the throttle better (a first account of a new address
+ * guessed nothing; the password of an existing account proved it), it stays counted.
  */
 export function outcomeOfSignupStatus(status: number): AttemptOutcome {
   const outcome = outcomeOfStatus(status);

@@ -11,7 +11,10 @@ describe("auth throttle over HTTP", () => {
   it("five wrong passwords, then 429 with Retry-After naming auth_account; the owner gets in after the backoff", async () => {
     const t = await signupTenant();
     const wrong = () => http("POST", "/api/v1/auth/login", { body: { email: t.email, password: "not the password" } });
-    for (let i = 0; i < 5; i++) expect((await wrong()).status).toBe(401);
+    for (let i = 0; i < 5; i++) {
+      const r = await wrong();
+      expect(r.status, JSON.stringify(r.body)).toBe(401);
+    }
     let refused = await wrong();
     // On a slow machine the 1 s backoff may already be over: the next failure doubles it.
     for (let i = 0; i < 5 && refused.status !== 429; i++) refused = await wrong();

@@ -1,5 +1,6 @@
 import type { PlatformData } from "../../domain/data/platform";
 import type { TenantData } from "../../domain/data/tenant-scope";
+import type { AttemptOutcome } from "../../domain/limits/auth-throttle";
 import type { Role } from "../../domain/roles";
 import type { Tenant } from "../../domain/schemas/identity";
 
@@ -25,5 +26,10 @@ export type AppEnv = {
     tenant: Tenant;
     /** Tenant-scoped data access, pinned to the principal's tenant. */
     data: TenantData;
+    /**
+     * What a throttled handler learned about the credentials when its status cannot tell
+     * (signup answers 201 either way); read by the auth throttle, which otherwise goes by status.
+     */
+    authAttempt?: AttemptOutcome;
   };
 };

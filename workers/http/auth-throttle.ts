@@ -4,7 +4,8 @@
  * endpoint's window (`auth_ip`), and the account the body names must not be backing off
  * (`auth_account`, `auth_account_global`). After it, the status says how the attempt went:
  * 2xx resets the account, 401/403/409 stay counted as failures, anything else is not held
- * against it (signup's 201 proves nothing and stays counted: `outcomeOfSignupStatus`). Refusals
+ * against it; a handler whose status cannot tell says so itself (`c.set("authAttempt", …)`: signup's
+ * 201 is the same whether or not it guessed an existing account's password). Refusals
  * are 429 problem+json naming the limit, with `Retry-After`.
  *
  * The address is `cf-connecting-ip`, which Cloudflare sets on every request; locally and in
@@ -113,7 +114,7 @@ export function authThrottle(opts: AuthThrottleOptions): MiddlewareHandler<AppEn
       if (!admission.allowed) return refuse(c, opts.endpoint, admission);
     }
     await next();
-    const outcome = (opts.outcomeOf ?? outcomeOfStatus)(c.res.status);
+    const outcome = c.get("authAttempt") ?? (opts.outcomeOf ?? outcomeOfStatus)(c.res.status);
     // A failure was counted when the attempt began; only the other outcomes change the account.
     if (account && outcome !== "failure") await account.settleAttempt({ address, outcome, ...policy });
   });

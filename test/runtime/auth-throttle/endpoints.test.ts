@@ -83,7 +83,6 @@ describe("login throttling", () => {
 
   it("failures from many addresses back the account off everywhere (auth_account_global), for the backoff only", { timeout: 60_000 }, async () => {
     const t = await signup();
-    // The signup counted like a guess (it proves no password); the owner's login resets the account.
     expect((await login(address(), t.email, t.password)).status).toBe(200);
     // 20 failures, 4 from each of 5 addresses: none of them reaches its own 5.
     for (let a = 0; a < 5; a++) {
@@ -137,6 +136,24 @@ describe("signup, token vending, invitation acceptance and email verification", 
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await login(ip, t.email, `guess after signup ${i}`)).status);
     expect(statuses.filter((s) => s === 401).length, statuses.join(",")).toBeLessThanOrEqual(1);
+  });
+
+  it("an address's first signup guessed no password: its owner still has five free typos, from the same address", async () => {
+    const ip = address();
+    const email = `${unique("fresh")}@example.com`;
+    const created = await api("POST", "/api/v1/auth/signup", { headers: { "cf-connecting-ip": ip }, body: { email, password: "the owner's password", tenant: { id: unique("fresh"), name: "x" } } });
+    expect(created.status).toBe(201);
+    for (let i = 0; i < 5; i++) expect((await login(ip, email, `typo ${i}`)).status).toBe(401);
+    expectThrottled(await login(ip, email, "typo 5"), "auth_account");
+  });
+
+  it("a signup with an existing account's password proves it, like a login: the address's backoff starts afresh", { timeout: 30_000 }, async () => {
+    const t = await signup();
+    const ip = address();
+    for (let i = 0; i < 4; i++) expect((await login(ip, t.email, `typo ${i}`)).status).toBe(401);
+    const again = await api("POST", "/api/v1/auth/signup", { headers: { "cf-connecting-ip": ip }, body: { email: t.email, password: t.password, tenant: { id: unique("second"), name: "x" } } });
+    expect(again.status).toBe(201);
+    for (let i = 0; i < 5; i++) expect((await login(ip, t.email, `typo after ${i}`)).status).toBe(401);
   });
 
   it("token vending with a real key id and wrong secrets backs off for that key; the real key elsewhere still works", { timeout: 30_000 }, async () => {

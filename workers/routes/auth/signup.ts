@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AccountData, UserRecord } from "../../../domain/data/accounts";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../../domain/auth/passwords";
 import { AppError } from "../../../domain/errors";
+import type { AttemptOutcome } from "../../../domain/limits/auth-throttle";
 import { isReservedTenantId } from "../../../domain/hosts";
 import { sortableId } from "../../../domain/ids";
 import { isIdReusable } from "../../../domain/lifecycle/policy";
@@ -24,14 +25,17 @@ import { userToken } from "./session";
  * unverified account of the address. A wrong password therefore never errs and never reaches an
  * existing account: the signup gets an account of its own, and the address's owner a mail.
  */
-async function signupAccount(users: AccountData, body: z.infer<typeof Signup>): Promise<UserRecord> {
+async function signupAccount(users: AccountData, body: z.infer<typeof Signup>): Promise<{ account: UserRecord; attempt: AttemptOutcome }> {
   const verified = await users.findVerified(body.email);
   // Spend one hash whether or not a verified account exists.
-  if ((await verifyPassword(body.password, verified?.passwordHash ?? DUMMY_PASSWORD_HASH)) && verified) return verified;
-  for (const candidate of await users.findUnverified(body.email)) {
-    if (await verifyPassword(body.password, candidate.passwordHash)) return candidate;
+  if ((await verifyPassword(body.password, verified?.passwordHash ?? DUMMY_PASSWORD_HASH)) && verified) return { account: verified, attempt: "success" };
+  const unverified = await users.findUnverified(body.email);
+  for (const candidate of unverified) {
+    if (await verifyPassword(body.password, candidate.passwordHash)) return { account: candidate, attempt: "success" };
   }
-  return users.create({ id: `usr_${sortableId()}`, email: body.email, name: body.name ?? body.email.split("@")[0]!, passwordHash: await hashPassword(body.password) });
+  // With no account at the address there was no password to guess; otherwise this was a wrong one.
+  const attempt = verified || unverified.length > 0 ? "failure" : "neutral";
+  return { attempt, account: await users.create({ id: `usr_${sortableId()}`, email: body.email, name: body.name ?? body.email.split("@")[0]!, passwordHash: await hashPassword(body.password) }) };
 }
 
 async function signup(c: Context<AppEnv>, body: z.infer<typeof Signup>) {
@@ -44,7 +48,8 @@ async function signup(c: Context<AppEnv>, body: z.infer<typeof Signup>) {
   // Before any account is made for this signup (createTenant checks again for other callers).
   await refuseLookAlikeTenantId(platform, body.tenant.id, [body.tenant.name]);
 
-  const account = await signupAccount(platform.users, body);
+  const { account, attempt } = await signupAccount(platform.users, body);
+  c.set("authAttempt", attempt);
   // Onboarding (a workflow) makes the tenant active; signup waits for it, bounded (control-plane/onboarding.ts).
   const { tenant } = await createTenant(c.env, platform, { id: body.tenant.id, name: body.tenant.name, region: body.tenant.region, plan: "starter" }, { owner: { type: "user", userId: account.id }, requestedBy: "signup" });
   await platform.users.setLastTenant(account.id, tenant.id);
