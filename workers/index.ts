@@ -7,6 +7,7 @@ import { consumeTelemetry, consumerDeps } from "./queue/telemetry-consumer";
 export { ApiLimiter } from "../durable-objects/api-limiter/limiter";
 export { AuthAuditSampler } from "../durable-objects/auth-throttle/audit-sampler";
 export { AuthThrottle } from "../durable-objects/auth-throttle/throttle";
+export { MqttCooldown } from "../durable-objects/mqtt-cooldown/cooldown";
 export { TenantHub } from "../durable-objects/tenant-hub/hub";
 export { TelemetryStore } from "../durable-objects/telemetry-store/store";
 export { TenantLifecycle } from "./workflows/tenant-lifecycle";
