@@ -10,25 +10,35 @@ export class TokenBucket {
 
   constructor(
     private rate: number,
-    private capacity: number,
+    private maxTokens: number,
     now: number,
   ) {
-    this.tokens = capacity;
+    this.tokens = maxTokens;
     this.last = now;
   }
 
   /** Changes the rate and capacity, keeping the current fill (capped). */
   reconfigure(rate: number, capacity: number): void {
     this.rate = rate;
-    this.capacity = capacity;
+    this.maxTokens = capacity;
     this.tokens = Math.min(this.tokens, capacity);
   }
 
   private refill(now: number): void {
     if (now > this.last) {
-      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
+      this.tokens = Math.min(this.maxTokens, this.tokens + ((now - this.last) / 1000) * this.rate);
       this.last = now;
     }
+  }
+
+  get capacity(): number {
+    return this.maxTokens;
+  }
+
+  /** Tokens available now. */
+  available(now: number): number {
+    this.refill(now);
+    return this.tokens;
   }
 
   /** Takes `n` tokens if all are available; nothing is taken otherwise. */

@@ -54,6 +54,7 @@ export class MqttDecoder {
   #remainingLength = 0;
   #body: Uint8Array | null = null;
   #bodyFilled = 0;
+  readonly #completed: MqttPacket[] = [];
 
   constructor(options: MqttDecoderOptions) {
     const { maxPacketSize, protocolLevel } = options;
@@ -76,9 +77,19 @@ export class MqttDecoder {
 
   /** Feeds the next chunk of the stream; returns the packets it completed, in order. */
   push(chunk: Uint8Array): MqttPacket[] {
+    return [...this.packets(chunk)];
+  }
+
+  /**
+   * Feeds the next chunk and yields its packets one at a time, decoding each only when asked for
+   * it. A consumer that stops early (the connection is being closed) leaves the rest of the chunk
+   * undecoded: a frame packed with thousands of tiny packets costs what is looked at, and never
+   * an array of all of them. The decoder must not be fed again after an abandoned iteration.
+   */
+  *packets(chunk: Uint8Array): Generator<MqttPacket, void, undefined> {
     if (this.#error !== undefined) throw this.#error;
     try {
-      return this.#consume(chunk);
+      yield* this.#consume(chunk);
     } catch (error) {
       this.#error = error;
       throw error;
@@ -112,14 +123,16 @@ export class MqttDecoder {
     return this.#header.slice(0, this.#headerLength);
   }
 
-  #consume(chunk: Uint8Array): MqttPacket[] {
-    const packets: MqttPacket[] = [];
+  *#consume(chunk: Uint8Array): Generator<MqttPacket, void, undefined> {
+    // #startBody and #fillBody complete at most one packet each, which they leave here.
+    const done = this.#completed;
     const end = chunk.length;
     let pos = 0;
 
     if (this.#body !== null) {
-      pos = this.#fillBody(chunk, packets);
-      if (this.#body !== null) return packets;
+      pos = this.#fillBody(chunk, done);
+      if (done.length) yield done.pop()!;
+      if (this.#body !== null) return;
     } else if (this.#headerLength > 0) {
       // Top up the saved header with the first bytes of this chunk and try again.
       const saved = this.#headerLength;
@@ -128,10 +141,11 @@ export class MqttDecoder {
       const headerLength = this.#readFixedHeader(this.#header, 0, saved + taken);
       if (headerLength === 0) {
         this.#headerLength = saved + taken;
-        return packets;
+        return;
       }
       this.#headerLength = 0;
-      pos = this.#startBody(chunk, headerLength - saved, packets);
+      pos = this.#startBody(chunk, headerLength - saved, done);
+      if (done.length) yield done.pop()!;
     }
 
     while (pos < end) {
@@ -139,11 +153,11 @@ export class MqttDecoder {
       if (headerLength === 0) {
         for (let i = pos; i < end; i++) this.#header[i - pos] = chunk[i]!;
         this.#headerLength = end - pos;
-        return packets;
+        return;
       }
-      pos = this.#startBody(chunk, pos + headerLength, packets);
+      pos = this.#startBody(chunk, pos + headerLength, done);
+      if (done.length) yield done.pop()!;
     }
-    return packets;
   }
 
   /**

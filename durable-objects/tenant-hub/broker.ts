@@ -3,8 +3,10 @@
  * It knows nothing of HTTP or of Durable Objects: the hub class feeds it bytes and events, and
  * it reaches the outside world only through `BrokerEffects`.
  */
-import { ConnectReturnCode, MqttProtocolError, ReasonCode, type MqttPacket } from "../../domain/mqtt";
+import { ConnectReturnCode, MqttProtocolError, ReasonCode } from "../../domain/mqtt";
 import { parseSubscription, SubscriptionIndex } from "../../domain/topics";
+import type { MqttCooldownPolicy } from "../../domain/limits/mqtt-cooldown";
+import { ClientCooldowns, FailedConnects, PenalizedAddresses } from "./abuse";
 import { type Connection } from "./connection";
 import { publishMessage } from "./delivery";
 import type { BrokerEffects } from "./effects";
@@ -30,7 +32,8 @@ export const BROKER_CONFIG = {
 
 const PRESENCE_EVERY_MS = 10_000;
 
-export type BrokerStats = { messagesIn: number; messagesOut: number; dropped: number; denied: number };
+/** `framesDropped`: WebSocket frames of connections being closed, dropped before any decoding. */
+export type BrokerStats = { messagesIn: number; messagesOut: number; dropped: number; denied: number; framesDropped: number };
 
 const subscriptionKey = (clientId: string, filter: string) => `${clientId}\u0000${filter}`;
 
@@ -47,16 +50,22 @@ export class Broker {
   readonly connections = new Map<string, Connection>();
   /** Sockets still waiting to complete CONNECT (deadline and cap). */
   readonly preConnect = new PreConnectSockets();
+  /** Client ids thrown out for abuse, and addresses failing authentication (abuse.ts). */
+  readonly cooldowns: ClientCooldowns;
+  readonly failedConnects = new FailedConnects();
+  readonly penalizedAddresses = new PenalizedAddresses();
   /** Round-robin position per shared-subscription group. */
   readonly shareCursor = new Map<string, number>();
-  readonly stats: BrokerStats = { messagesIn: 0, messagesOut: 0, dropped: 0, denied: 0 };
+  readonly stats: BrokerStats = { messagesIn: 0, messagesOut: 0, dropped: 0, denied: 0, framesDropped: 0 };
 
   constructor(
     readonly tenantId: string,
     sql: SqlStorage,
     readonly effects: BrokerEffects,
     readonly limiter: HubLimiter,
+    cooldownPolicy?: MqttCooldownPolicy,
   ) {
+    this.cooldowns = new ClientCooldowns(cooldownPolicy);
     this.sessions = new SessionStore(sql);
     this.messages = new MessageStore(sql);
     this.retained = new RetainedStore(sql);
@@ -90,7 +99,7 @@ export class Broker {
 
   /** Decodes a WebSocket frame and handles its packets in order; protocol errors close only this client. */
   async receive(conn: Connection, frame: ArrayBuffer | string): Promise<void> {
-    if (conn.closed) return;
+    if (conn.inputStopped) return void this.stats.framesDropped++;
     if (typeof frame === "string") {
       // MQTT over WebSocket is binary only [MQTT-6.0.0-1].
       return this.fail(conn, new MqttProtocolError(ReasonCode.MalformedPacket, "text frame"));
@@ -103,19 +112,16 @@ export class Broker {
       conn.presenceReportedAt = now;
       this.effects.presence(principal.deviceId, null);
     }
-    let packets: MqttPacket[];
+    // Packets are decoded one at a time: once input stops (the hub decided to close), the rest of
+    // the frame is never looked at.
+    const packets = conn.decoder.packets(new Uint8Array(frame));
     try {
-      packets = conn.decoder.push(new Uint8Array(frame));
+      for (let next = packets.next(); !next.done; next = packets.next()) {
+        await dispatch(this, conn, next.value);
+        if (conn.inputStopped) return;
+      }
     } catch (err) {
       return this.fail(conn, err);
-    }
-    for (const packet of packets) {
-      if (conn.closed) return;
-      try {
-        await dispatch(this, conn, packet);
-      } catch (err) {
-        return this.fail(conn, err);
-      }
     }
     if (!conn.closed) conn.savePartial();
   }
@@ -146,13 +152,16 @@ export class Broker {
    * Will Delay Interval) [MQTT-3.1.2-8]; a session with expiry 0 ends now.
    */
   connectionLost(conn: Connection, { graceful }: { graceful: boolean }): void {
-    conn.closed = true;
+    conn.markClosed();
     const { clientId, connected, connId, principal } = conn.state;
     this.aliases.drop(connId);
     if (!connected || this.connections.get(clientId) !== conn) return;
     this.connections.delete(clientId);
-    this.limiter.forget(clientId);
     const now = this.effects.now();
+    // A well-behaved client from an address the edge cooled down earns the address a pardon.
+    const { address, connectedAt } = conn.state;
+    if (address && !this.limiter.abusive(clientId) && this.penalizedAddresses.earnedPardon(address, connectedAt, now)) this.effects.pardonAddress(address, connectedAt);
+    this.limiter.forget(clientId, now);
     if (!graceful) this.wills.arm(clientId, now);
     this.sessions.detach(clientId, connId, now);
     if (principal?.kind === "device") this.effects.presence(principal.deviceId, "offline");
@@ -186,6 +195,28 @@ export class Broker {
       n++;
     }
     return n;
+  }
+
+  // ---- abuse ----
+
+  /**
+   * A client crossed the abuse threshold (its connection is being closed): the client id may not
+   * come back for a cool-down, and the edge is told to refuse its address meanwhile.
+   */
+  abuseDetected(conn: Connection): void {
+    const { clientId, address } = conn.state;
+    const now = this.effects.now();
+    this.cooldowns.penalize(clientId, now);
+    if (address) this.penalizedAddresses.penalized(address, now);
+    this.effects.reportAbuse({ clientId, address, reason: "rate_abuse" });
+  }
+
+  /** A CONNECT failed authentication: an address that keeps failing is reported to the edge. */
+  authenticationFailed(conn: Connection): void {
+    const address = conn.state.address;
+    if (!address || !this.failedConnects.count(address, this.effects.now())) return;
+    this.penalizedAddresses.penalized(address, this.effects.now());
+    this.effects.reportAbuse({ clientId: conn.state.clientId, address, reason: "auth_failures" });
   }
 
   // ---- timers ----

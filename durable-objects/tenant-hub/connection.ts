@@ -4,6 +4,7 @@
  * client's packets are handled strictly in order even when handlers await I/O.
  */
 import { MqttDecoder, MqttEncoder, ReasonCode, type MqttPacket, type ProtocolLevel } from "../../domain/mqtt";
+import { InboundAcks, type OwedAck } from "./inbound-acks";
 import type { HubPrincipal } from "./principal";
 
 export type ConnState = {
@@ -27,6 +28,8 @@ export type ConnState = {
   /** When the hub accepted the socket: CONNECT is due within `PRE_CONNECT.deadlineMs` of it.
    * Optional only because attachments written before it existed lack it. */
   acceptedAt?: number;
+  /** The client's address bucket as the Worker saw it (`x-skylark-client-address`), for the edge cool-down. */
+  address?: string;
   /** Fingerprint of the edge-verified client certificate the WebSocket was opened with (mTLS). */
   clientCertificate?: string;
   /** Base64 of a packet begun in an earlier frame, when the hub may hibernate before the rest arrives. */
@@ -53,8 +56,6 @@ export function newConnState(connId: string, now: number): ConnState {
   };
 }
 
-type PendingAck = { state: "waiting" | "ready" | "failed"; send: () => void; failed: (err: unknown) => void; error: unknown };
-
 /** Persist last-activity to the attachment at most this often (it is read after hibernation). */
 const ACTIVITY_PERSIST_MS = 5_000;
 const MAX_PARTIAL_BYTES = 1024;
@@ -68,16 +69,21 @@ export class Connection {
    * safe because every first use of an alias sends the topic along with it. */
   readonly outAliases = new Map<string, number>();
   closed = false;
+  /**
+   * Set the moment the hub decides to close this connection (abuse, a protocol error): from then
+   * on its frames are dropped before any decoding, even while the close waits for acknowledgements
+   * owed to earlier, accepted messages. A flooding client's backlog costs a flag check per frame.
+   */
+  inputStopped = false;
   /** When this connection last reported its device's presence (in memory only). */
   presenceReportedAt = 0;
   private partialTimer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
-  /**
-   * Acknowledgements waiting for a telemetry hand-off, and the later ones queued behind them so
-   * acks keep PUBLISH order. A plain FIFO rather than a promise chain: under a flood nearly every
-   * refusal lands behind a pending hand-off, and it should cost no promises.
-   */
-  private readonly pendingAcks: PendingAck[] = [];
+  /** Acknowledgements owed to the client, in PUBLISH order; their count is its inbound in-flight window. */
+  readonly acks = new InboundAcks(
+    (ack) => this.sendAck(ack),
+    (err) => console.error(JSON.stringify({ level: "error", where: "acknowledge", clientId: this.state.clientId, message: String(err) })),
+  );
   private persistedActivity: number;
 
   constructor(
@@ -138,34 +144,23 @@ export class Connection {
     if (now - this.persistedActivity > ACTIVITY_PERSIST_MS) this.persist();
   }
 
-  /**
-   * Sends an acknowledgement once `handoff` (if any) is done, never before an earlier one
-   * [MQTT-4.6.0-2]; `failed` runs instead when the hand-off failed.
-   */
-  acknowledgeAfter(handoff: Promise<void> | null, send: () => void, failed: (err: unknown) => void): void {
-    if (!handoff && this.pendingAcks.length === 0) return send();
-    const ack: PendingAck = { state: handoff ? "waiting" : "ready", send, failed, error: undefined };
-    this.pendingAcks.push(ack);
-    handoff?.then(
-      () => this.settle(ack, "ready"),
-      (err: unknown) => this.settle(ack, "failed", err),
-    );
+  /** The connection is over (closed by the hub or lost): nothing more is read, sent or owed. */
+  markClosed(): void {
+    this.closed = true;
+    this.inputStopped = true;
+    this.acks.clear();
   }
 
-  private settle(ack: PendingAck, state: "ready" | "failed", error?: unknown): void {
-    ack.state = state;
-    ack.error = error;
-    // Send every acknowledgement at the head that no longer waits, in order.
-    while (this.pendingAcks.length > 0 && this.pendingAcks[0]!.state !== "waiting") {
-      const head = this.pendingAcks.shift()!;
-      try {
-        if (head.state === "ready") head.send();
-        else head.failed(head.error);
-      } catch (err) {
-        // One acknowledgement going wrong must not strand the ones behind it.
-        console.error(JSON.stringify({ level: "error", where: "acknowledge", clientId: this.state.clientId, message: String(err) }));
-      }
-    }
+  /** Stops looking at this client's input: what it still sends is dropped undecoded. */
+  stopReading(): void {
+    this.inputStopped = true;
+  }
+
+  /** PUBACK / PUBREC; a v3.1.1 acknowledgement carries no reason (a refused message is acknowledged and dropped). */
+  private sendAck(ack: OwedAck): void {
+    const type = ack.qos === 1 ? "puback" : "pubrec";
+    if (!this.v5) return void this.send({ type, packetId: ack.packetId });
+    this.send(ack.reasonString && this.state.requestProblemInformation ? { type, packetId: ack.packetId, reasonCode: ack.reasonCode, properties: { reasonString: ack.reasonString } } : { type, packetId: ack.packetId, reasonCode: ack.reasonCode });
   }
 
   /** Runs tasks for this connection one after another, in arrival order. */
@@ -188,7 +183,7 @@ export class Connection {
       return true;
     } catch {
       // The socket is gone; the close event will clean up.
-      this.closed = true;
+      this.markClosed();
       return false;
     }
   }
@@ -203,7 +198,7 @@ export class Connection {
       const properties = reasonString && this.state.requestProblemInformation ? { reasonString } : undefined;
       this.send({ type: "disconnect", reasonCode, ...(properties ? { properties } : {}) });
     }
-    this.closed = true;
+    this.markClosed();
     try {
       this.ws.close(reasonCode === ReasonCode.NormalDisconnection ? 1000 : 1002, "");
     } catch {

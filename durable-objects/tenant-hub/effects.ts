@@ -2,6 +2,7 @@
  * What the broker needs from the outside world, implemented by the Durable Object with its
  * bindings. Keeping these behind an interface keeps the MQTT core free of Cloudflare APIs.
  */
+import type { MqttAbuseReason } from "../../domain/limits/mqtt-cooldown";
 import type { PlanLimits } from "../../domain/plans";
 import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
 import type { HubPrincipal } from "./principal";
@@ -38,6 +39,10 @@ export interface BrokerEffects {
   presence(deviceId: string, status: "online" | "offline" | null): void;
   /** Hands a telemetry envelope to the queue (batched); resolves once the queue accepted it. */
   handOffTelemetry(envelope: TelemetryEnvelope, size: number): Promise<void>;
+  /** A client was thrown out for abuse, or its address keeps failing to authenticate: the edge cools the address down. */
+  reportAbuse(report: { clientId: string; address: string | undefined; reason: MqttAbuseReason }): void;
+  /** A client from a cooled-down address behaved: the edge may forget the address's cool-down. */
+  pardonAddress(address: string, connectedAt: number): void;
   /** Something with a deadline changed (keep-alive, will delay, session expiry): re-plan the alarm. */
   reschedule(): void;
 }

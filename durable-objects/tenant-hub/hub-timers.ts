@@ -88,6 +88,7 @@ export class HubTimers {
       messagesIn: s.messagesIn,
       messagesOut: s.messagesOut,
       droppedMessages: s.dropped,
+      framesDropped: s.framesDropped,
       deniedRequests: s.denied,
       limitHits: Object.fromEntries(this.broker.limiter.totals),
     };

@@ -13,6 +13,8 @@ import { TenantId } from "../../domain/ids";
 import { ReasonCode } from "../../domain/mqtt";
 import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plans";
 import { forwardedClientCertificate, CLIENT_CERTIFICATE_HEADER } from "../../domain/auth/client-certificate";
+import { AddressBucket, CLIENT_ADDRESS_HEADER, cooldownPolicyWithBase } from "../../domain/limits/mqtt-cooldown";
+import { pardonMqttAddress, reportMqttAbuse } from "../mqtt-cooldown/report";
 import { Authenticator } from "./authenticator";
 import { Broker } from "./broker";
 import { Connection, newConnState, type ConnState } from "./connection";
@@ -91,11 +93,15 @@ export class TenantHub extends DurableObject<Env> {
       presence: (id, status) => this.timers!.presence(id, status),
       handOffTelemetry: (envelope, size) => this.telemetry!.add(envelope, size),
       reschedule: () => this.timers?.reschedule(),
+      reportAbuse: ({ clientId, address, reason }) => {
+        if (address) this.ctx.waitUntil(reportMqttAbuse(this.env.MQTT_COOLDOWN, { tenantId, address, clientId, reason }));
+      },
+      pardonAddress: (address, connectedAt) => this.ctx.waitUntil(pardonMqttAddress(this.env.MQTT_COOLDOWN, { tenantId, address, connectedAt })),
     };
     const month = JSON.parse(readMeta(this.ctx.storage.sql, "month-count") ?? "null") as { month: string; count: number } | null;
     const limiter = new HubLimiter(this.config.limits, Date.now(), month ?? { month: new Date().toISOString().slice(0, 7), count: 0 });
     limiter.onHit = () => this.timers?.limitHit();
-    this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter);
+    this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter, cooldownPolicyWithBase(this.env.MQTT_ABUSE_COOLDOWN_BASE_SECONDS));
     this.telemetry = new TelemetryBatcher(this.env.TELEMETRY_QUEUE, (message) => console.error(JSON.stringify({ level: "warn", tenant: tenantId, where: "telemetry", message })));
     this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker);
     for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
@@ -138,6 +144,11 @@ export class TenantHub extends DurableObject<Env> {
     // Set only by the Worker, which strips any copy the client sent (workers/routes/mqtt.ts).
     const certificate = forwardedClientCertificate(request.headers.get(CLIENT_CERTIFICATE_HEADER));
     if (certificate) state.clientCertificate = certificate;
+    // Set only by the Worker too: the address bucket the edge cool-down is keyed by. Off
+    // Cloudflare (tests, a bare `wrangler dev`) every client is "unknown": one bucket for all,
+    // which is never cooled down, or one abuser would lock everyone out.
+    const address = AddressBucket.safeParse(request.headers.get(CLIENT_ADDRESS_HEADER));
+    if (address.success && address.data !== "unknown") state.address = address.data;
     server.serializeAttachment(state);
     const conn = new Connection(server, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES);
     this.conns.set(server, conn);
@@ -151,6 +162,8 @@ export class TenantHub extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
     const conn = this.connectionFor(ws);
     if (!conn) return void ws.close(1011, "connection state lost");
+    // A connection being closed costs nothing more: no decoding, no task, no promise.
+    if (conn.inputStopped) return void this.broker!.stats.framesDropped++;
     await conn.enqueue(async () => {
       try {
         await this.broker!.receive(conn, message);

@@ -18,7 +18,28 @@ export type PublishVerdict = { ok: true; points: number } | { ok: false; limit: 
 const ABUSE_WINDOW_MS = 10_000;
 export const ABUSE_THRESHOLD = 100;
 
-type ClientState = { bucket: TokenBucket; refusals: number; windowStart: number };
+/**
+ * Fair shedding: once the tenant's bucket is below this share of its capacity, a client sending
+ * more than its fair share (the tenant's rate over the clients publishing lately) is refused, so
+ * the remaining tokens go to the quiet devices of the tenant rather than to the noisiest one.
+ */
+const SHED_BELOW_SHARE = 0.5;
+/** Clients that published within this window count as active (for the fair share). */
+const ACTIVE_WINDOW_MS = 2_000;
+const ACTIVE_RECOUNT_MS = 250;
+/** Client states kept at most; idle ones are dropped first. */
+const MAX_CLIENT_STATES = 20_000;
+
+type ClientState = {
+  bucket: TokenBucket;
+  refusals: number;
+  windowStart: number;
+  /** PUBLISHes offered in the current and the previous second (accepted or not): the client's recent rate. */
+  offered: number;
+  offeredPrev: number;
+  offeredSecond: number;
+  lastOfferAt: number;
+};
 
 export class HubLimiter {
   private limits: PlanLimits;
@@ -35,6 +56,9 @@ export class HubLimiter {
   readonly totals = new Map<LimitName, number>();
   /** Called on every hit, so the owner can schedule writing them out. */
   onHit: () => void = () => {};
+  /** Clients that published lately (recounted at most every ACTIVE_RECOUNT_MS). */
+  private activeClients = 1;
+  private activeCountedAt = 0;
 
   constructor(limits: PlanLimits, now: number, month: { month: string; count: number }) {
     this.limits = limits;
@@ -59,14 +83,55 @@ export class HubLimiter {
     let c = this.clients.get(clientId);
     if (!c) {
       const l = this.limits;
-      c = { bucket: new TokenBucket(l.messagesPerSecondPerDevice, l.messagesPerSecondPerDevice * l.burstSeconds, now), refusals: 0, windowStart: now };
+      c = { bucket: new TokenBucket(l.messagesPerSecondPerDevice, l.messagesPerSecondPerDevice * l.burstSeconds, now), refusals: 0, windowStart: now, offered: 0, offeredPrev: 0, offeredSecond: Math.floor(now / 1000), lastOfferAt: now };
       this.clients.set(clientId, c);
+      if (this.clients.size > MAX_CLIENT_STATES) this.dropIdleClients(now);
     }
     return c;
   }
 
-  forget(clientId: string): void {
-    this.clients.delete(clientId);
+  /**
+   * The client disconnected. Its state is kept while it still matters — a drained bucket or recent
+   * refusals — so reconnecting does not buy a fresh burst or a clean record.
+   */
+  forget(clientId: string, now: number): void {
+    const c = this.clients.get(clientId);
+    if (c && c.refusals === 0 && c.bucket.waitMs(now, c.bucket.capacity) === 0) this.clients.delete(clientId);
+  }
+
+  private dropIdleClients(now: number): void {
+    for (const [id, c] of this.clients) {
+      if (now - c.lastOfferAt > ACTIVE_WINDOW_MS && c.bucket.waitMs(now, c.bucket.capacity) === 0) this.clients.delete(id);
+    }
+    // Still too many (a flood of client ids): the oldest go, whatever their state.
+    for (const id of this.clients.keys()) {
+      if (this.clients.size <= MAX_CLIENT_STATES) break;
+      this.clients.delete(id);
+    }
+  }
+
+  /** Counts an offered PUBLISH; returns the client's recent rate (messages in the last full or current second, whichever is more). */
+  private offer(c: ClientState, now: number): number {
+    const second = Math.floor(now / 1000);
+    if (second !== c.offeredSecond) {
+      c.offeredPrev = second === c.offeredSecond + 1 ? c.offered : 0;
+      c.offered = 0;
+      c.offeredSecond = second;
+    }
+    c.offered++;
+    c.lastOfferAt = now;
+    return Math.max(c.offered, c.offeredPrev);
+  }
+
+  /** The tenant's rate divided among the clients that published lately. */
+  private fairShare(now: number): number {
+    if (now - this.activeCountedAt >= ACTIVE_RECOUNT_MS) {
+      let n = 0;
+      for (const c of this.clients.values()) if (now - c.lastOfferAt <= ACTIVE_WINDOW_MS) n++;
+      this.activeClients = Math.max(1, n);
+      this.activeCountedAt = now;
+    }
+    return this.limits.messagesPerSecond / this.activeClients;
   }
 
   /** Decides one PUBLISH. `telemetry` payloads are metered as data points (a backlog array counts each reading). */
@@ -83,7 +148,11 @@ export class HubLimiter {
     }
     if (this.monthCount >= this.limits.monthlyMessageQuota) return this.refuse(clientId, "monthlyMessageQuota", now);
     const client = this.client(clientId, now);
+    const recentRate = this.offer(client, now);
     if (!client.bucket.take(now)) return this.refuse(clientId, "messagesPerSecondPerDevice", now);
+    // Under pressure the noisiest clients are shed first: the quiet ones keep the rest of the bucket.
+    const pressed = this.tenantMessages.available(now) < this.tenantMessages.capacity * SHED_BELOW_SHARE;
+    if (pressed && recentRate > this.fairShare(now)) return this.refuse(clientId, "messagesPerSecond", now);
     if (!this.tenantMessages.take(now)) return this.refuse(clientId, "messagesPerSecond", now);
     const points = telemetry ? countDataPoints(payload) : 0;
     if (points > 0 && !this.tenantPoints.take(now, Math.min(points, this.limits.dataPointsPerSecond * this.limits.burstSeconds))) {

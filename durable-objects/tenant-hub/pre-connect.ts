@@ -57,7 +57,7 @@ export class PreConnectSockets {
       if (now - acceptedAt(conn) < PRE_CONNECT.deadlineMs) continue;
       this.waiting.delete(conn);
       this.timedOut++;
-      conn.closed = true;
+      conn.markClosed();
       try {
         conn.ws.close(PRE_CONNECT.closeCode, `no CONNECT within ${PRE_CONNECT.deadlineMs / 1000} s`);
       } catch {

@@ -32,18 +32,10 @@ function resolveTopic(broker: Broker, conn: Connection, packet: PublishPacket): 
   return known;
 }
 
-/** Acknowledges after any earlier acknowledgement still waiting on a hand-off: acks keep PUBLISH order [MQTT-4.6.0-2]. */
-function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string): void {
+/** Acknowledges after any earlier acknowledgement still owed: acks keep PUBLISH order [MQTT-4.6.0-2]. */
+function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string, refusal = false): void {
   if (packet.qos === 0) return;
-  conn.acknowledgeAfter(null, () => sendAck(conn, packet, reasonCode, reasonString), () => undefined);
-}
-
-function sendAck(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string): void {
-  const type = packet.qos === 1 ? "puback" : "pubrec";
-  const packetId = packet.packetId!;
-  // v3.1.1 acknowledgements carry no reason: a refused message is acknowledged and dropped.
-  if (!conn.v5) return void conn.send({ type, packetId });
-  conn.send(reasonString && conn.state.requestProblemInformation ? { type, packetId, reasonCode, properties: { reasonString } } : { type, packetId, reasonCode });
+  conn.acks.ack(packet.packetId!, packet.qos, reasonCode, reasonString, refusal);
 }
 
 /** Reason strings of rate refusals, built once per limit: a flood is refused thousands of times a second. */
@@ -68,22 +60,51 @@ function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic
   const verdict = broker.limiter.checkPublish(conn.state.clientId, packet.payload, telemetry, broker.effects.now());
   if (verdict.ok) return true;
   broker.stats.dropped++;
-  // Closing waits for the acknowledgements still owed for earlier, accepted messages.
-  const closeAfterAcks = (reason: string) => conn.acknowledgeAfter(null, () => broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, reason)), () => undefined);
   if (broker.limiter.abusive(conn.state.clientId)) {
-    closeAfterAcks(`persistently over ${verdict.limit}`);
+    disconnectAbuser(broker, conn, `persistently over ${verdict.limit}`);
     return false;
   }
   if (packet.qos > 0 && !conn.v5) {
-    closeAfterAcks(`over ${verdict.limit}`);
+    // Nothing more is read; the close waits for the acknowledgements owed to accepted messages.
+    conn.stopReading();
+    conn.acks.whenAllSent(() => broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, `over ${verdict.limit}`)));
     return false;
   }
-  acknowledge(conn, packet, verdict.reasonCode, refusalReason(verdict.limit, broker.limiter.current));
+  acknowledge(conn, packet, verdict.reasonCode, refusalReason(verdict.limit, broker.limiter.current), true);
   return false;
 }
 
+/**
+ * A persistent abuser: its input stops at once (what it already sent is dropped undecoded), the
+ * refusals still queued for it are dropped, and once the acknowledgements owed to its accepted
+ * messages are out it gets one DISCONNECT 0x96 and a cool-down before it may come back.
+ */
+function disconnectAbuser(broker: Broker, conn: Connection, reason: string): void {
+  conn.stopReading();
+  conn.acks.dropRefusals();
+  broker.abuseDetected(conn);
+  conn.acks.whenAllSent(() => broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, reason)));
+}
+
+/**
+ * The inbound in-flight window: a client may have at most this many QoS≥1 PUBLISHes the hub has
+ * not acknowledged yet. v5 clients were told (Receive Maximum in CONNACK); 3.1.1 has no flow
+ * control, so its window is wider — the device's burst, which is as many as it could ever get
+ * accepted at once.
+ */
+function inFlightWindow(conn: Connection, limits: PlanLimits): number {
+  if (conn.v5) return BROKER_CONFIG.receiveMaximum;
+  return Math.max(BROKER_CONFIG.receiveMaximum, Math.min(MAX_V3_IN_FLIGHT, Math.ceil(limits.messagesPerSecondPerDevice * limits.burstSeconds)));
+}
+const MAX_V3_IN_FLIGHT = 2_000;
+
 export async function handlePublish(broker: Broker, conn: Connection, packet: PublishPacket): Promise<void> {
   const { principal, clientId, mountpoint } = conn.state;
+  // Flow control: more unacknowledged QoS≥1 messages than the window [MQTT-3.3.4-7]: the client is
+  // disconnected (v5: 0x93), and the hub never holds more than the window for it.
+  if (packet.qos === 1 && conn.acks.count >= inFlightWindow(conn, broker.limiter.current)) {
+    throw new MqttProtocolError(ReasonCode.ReceiveMaximumExceeded, `more than ${inFlightWindow(conn, broker.limiter.current)} unacknowledged QoS 1 messages in flight`);
+  }
   const topic = resolveTopic(broker, conn, packet);
   const valid = validateTopicName(topic);
   if (!valid.ok) throw new MqttProtocolError(ReasonCode.TopicNameInvalid, `topic name: ${valid.reason}`);
@@ -122,9 +143,10 @@ export async function handlePublish(broker: Broker, conn: Connection, packet: Pu
   // Telemetry is acknowledged once the queue has it; if the queue refuses it, a v5 client is
   // told to retry (0x80) and a v3.1.1 client is disconnected unacknowledged, so it redelivers.
   if (packet.qos === 0) return;
-  conn.acknowledgeAfter(
-    handoff,
-    () => sendAck(conn, packet, ReasonCode.Success),
-    () => (conn.v5 ? sendAck(conn, packet, ReasonCode.UnspecifiedError, "telemetry could not be accepted; retry") : broker.fail(conn, new MqttProtocolError(ReasonCode.ServerBusy, "telemetry hand-off failed"))),
-  );
+  if (!handoff) return acknowledge(conn, packet, ReasonCode.Success);
+  conn.acks.ackAfter(handoff, packet.packetId!, packet.qos, () => {
+    if (conn.v5) return { reasonCode: ReasonCode.UnspecifiedError, reasonString: "telemetry could not be accepted; retry" };
+    broker.fail(conn, new MqttProtocolError(ReasonCode.ServerBusy, "telemetry hand-off failed"));
+    return null;
+  });
 }

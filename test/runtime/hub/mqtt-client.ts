@@ -6,7 +6,7 @@
 import { exports } from "cloudflare:workers";
 import { encodePacket, MqttDecoder, type MqttPacket, type MqttPacketType, type PacketOfType, type ProtocolLevel } from "../../../domain/mqtt";
 
-export type OpenOptions = { path?: string; host?: string; subprotocol?: string | null };
+export type OpenOptions = { path?: string; host?: string; subprotocol?: string | null; headers?: Record<string, string> };
 
 export class TestClient {
   readonly received: MqttPacket[] = [];
@@ -93,7 +93,7 @@ export class TestClient {
 }
 
 export async function openSocket(tenantId: string, level: ProtocolLevel = 5, opts: OpenOptions = {}): Promise<TestClient> {
-  const headers: Record<string, string> = { upgrade: "websocket" };
+  const headers: Record<string, string> = { ...opts.headers, upgrade: "websocket" };
   if (opts.subprotocol !== null) headers["sec-websocket-protocol"] = opts.subprotocol ?? "mqtt";
   const res = await exports.default.fetch(`http://${opts.host ?? "localhost"}${opts.path ?? `/t/${tenantId}/mqtt`}`, { headers });
   if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
@@ -106,8 +106,8 @@ export const bytes = (s: string) => enc.encode(s);
 export const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** Opens a socket and completes CONNECT; throws unless CONNACK succeeds. */
-export async function connect(tenantId: string, o: { clientId: string; username?: string; password?: string; level?: ProtocolLevel; cleanStart?: boolean; keepAlive?: number; properties?: Record<string, unknown>; will?: any }): Promise<TestClient> {
-  const client = await openSocket(tenantId, o.level ?? 5);
+export async function connect(tenantId: string, o: { clientId: string; username?: string; password?: string; level?: ProtocolLevel; cleanStart?: boolean; keepAlive?: number; properties?: Record<string, unknown>; will?: any; headers?: Record<string, string> }): Promise<TestClient> {
+  const client = await openSocket(tenantId, o.level ?? 5, o.headers ? { headers: o.headers } : {});
   client.send({
     type: "connect",
     protocolLevel: o.level ?? 5,
