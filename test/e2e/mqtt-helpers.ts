@@ -275,3 +275,84 @@ export async function barrier(publisher: Client, subscriber: Client, topic: stri
   await publisher.pub(topic, marker, { qos: 1 });
   await subscriber.next((m) => m.text === marker);
 }
+
+// ---- floods (bench/flood-client.mjs) and raw upgrade attempts ----
+
+// (Imports are hoisted; this one sits with the helpers that use it.)
+import { spawn } from "node:child_process";
+
+/** What an upgrade attempt got: 101 (the socket is then closed at once, before any CONNECT), a refusal, or status 0 with the error (no answer in time, say). */
+export type UpgradeOutcome = { status: number; retryAfter: string | null; contentType: string | null; body: string; ms: number };
+
+/**
+ * One WebSocket upgrade to the tenant's MQTT endpoint, as a reconnecting client makes it;
+ * `address` is sent as cf-connecting-ip (locally the caller supplies its address). An accepted
+ * socket is closed at once without sending CONNECT. Never rejects.
+ */
+export function upgradeAttempt(tenant: string, address?: string, timeoutMs = 3_000): Promise<UpgradeOutcome> {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const done = (o: Omit<UpgradeOutcome, "ms">) => resolve({ ...o, ms: Date.now() - start });
+    const ws = new WebSocket(mqttUrl(tenant), "mqtt", { headers: address ? { "cf-connecting-ip": address } : {}, perMessageDeflate: false, handshakeTimeout: timeoutMs });
+    ws.on("upgrade", () => done({ status: 101, retryAfter: null, contentType: null, body: "" }));
+    ws.on("open", () => ws.terminate());
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      res.on("end", () => {
+        done({ status: res.statusCode ?? 0, retryAfter: (res.headers["retry-after"] as string | undefined) ?? null, contentType: res.headers["content-type"] ?? null, body });
+        ws.terminate();
+      });
+    });
+    ws.on("error", (e) => done({ status: 0, retryAfter: null, contentType: null, body: e.message }));
+  });
+}
+
+/** The JSON report of bench/flood-client.mjs (see there for what each count means). */
+export type FloodReport = {
+  config: Record<string, unknown>;
+  offered: number;
+  written: number;
+  connectionAttempts: number;
+  reconnectAttempts: number;
+  connacks: Record<string, number>;
+  pubacks: Record<string, number>;
+  disconnects: Record<string, number>;
+  upgradesRefused: Record<string, number>;
+  refusals: { atMs: number; status: number; retryAfter: string | null; contentType: string | null; limit: string | null }[];
+  connectErrors: Record<string, number>;
+  closes: { atMs: number; byHub: boolean; wsCode: number | null; offered: number; afterDisconnectMs: number | null }[];
+  closedByHub: number;
+  closeAfterDisconnectMs: number[];
+  leftOpenAfterDisconnect: number;
+  firstDisconnectAtMs: number | null;
+  firstCloseByHubAtMs: number | null;
+  endedBy: string;
+  seconds: number;
+};
+
+/**
+ * Floods from a device in a separate process (bench/flood-client.mjs: it never waits for
+ * PUBACKs, ignores Receive Maximum, keeps sending after DISCONNECT until the socket closes) and
+ * resolves with its report. `options` are the client's key=value options (client, version, qos,
+ * rate, duration, linger, reconnect, address, payload, ...).
+ */
+export function flood(tenant: string, device: Device, options: Record<string, string | number>): Promise<FloodReport> {
+  const script = new URL("../../bench/flood-client.mjs", import.meta.url).pathname;
+  const args = [script, platformUrl(), tenant, `${device.id}:${device.password}`, ...Object.entries(options).map(([k, v]) => `${k}=${v}`)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      try {
+        resolve(JSON.parse(out) as FloodReport);
+      } catch {
+        reject(new Error(`flood client exited ${code} without a report: ${out.slice(0, 300)} ${err.slice(0, 1000)}`));
+      }
+    });
+  });
+}
