@@ -91,6 +91,8 @@ const report = {
   config: { ...cfg, device: deviceId, packetBytes: template.length },
   /** PUBLISH packets handed to the client (ws.send, or MQTT.js publish()) while connected. */
   offered: 0,
+  /** WebSocket frames sent (CONNECTs included): raw sends one per packet, MQTT.js several (one per piece it writes). */
+  frames: 0,
   /** Approximate: offered minus what still waited in the client (ws, Node's socket, MQTT.js's stream) when each connection ended. */
   written: 0,
   unsentAtClose: 0,
@@ -197,6 +199,7 @@ function connectRaw(c, resolve) {
         nextId = (nextId % 65535) + 1;
       }
       ws.send(packet);
+      report.frames++;
     },
     buffered: () => ws.bufferedAmount,
     close: () => ws.close(),
@@ -209,6 +212,7 @@ function connectRaw(c, resolve) {
   ws.on("open", () => {
     const connectPacket = { cmd: "connect", protocolId: "MQTT", protocolVersion: cfg.version, clientId: deviceId, username: deviceId, password: Buffer.from(secret), keepalive: 60, clean: true };
     ws.send(mqttPacket.generate(connectPacket, { protocolVersion: cfg.version }));
+    report.frames++;
   });
   ws.on("error", (e) => isAbortAfterRefusal(e) || bump(report.connectErrors, e.code ?? e.message));
   ws.on("close", (code) => {
@@ -232,6 +236,8 @@ function connectMqttJs(c, resolve) {
     connectTimeout: cfg.connackTimeoutMs,
     createWebsocket: (u, protocols) => {
       socket = new WebSocket(u, protocols, wsOptions);
+      const send = socket.send.bind(socket);
+      socket.send = (...a) => (report.frames++, send(...a));
       socket.on("unexpected-response", (_req, res) => onRefusedUpgrade(c, res, () => socket.terminate()));
       socket.on("close", (code) => (wsCode = code));
       return socket;
