@@ -351,9 +351,15 @@ export const dashboards = sqliteTable(
   {
     tenantId: tenantRef(),
     id: text("id").notNull(),
+    /** The document's name, kept beside it for lists. */
     name: text("name").notNull(),
-    /** Widget layout as the web UI stores it. */
-    layout: json<Record<string, unknown>[]>("layout").notNull().default(sql`'[]'`),
+    /**
+     * The dashboard document (domain/schemas/dashboards.ts) with its own `schemaVersion`; read
+     * through `parseDashboard`, which upgrades older versions.
+     */
+    document: json<Record<string, unknown>>("document").notNull(),
+    /** Bumped by every write; the API's ETag. Writes name the version they replace (optimistic concurrency). */
+    version: integer("version").notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

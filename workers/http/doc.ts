@@ -6,13 +6,16 @@ import { withMeta, type ResponseDoc } from "./route-meta";
 type DocInput = { summary: string; description?: string; tags?: string[]; ok?: { status?: number; schema?: z.ZodType; description?: string; contentType?: string }; errors?: number[] };
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
+  304: "Not modified (If-None-Match names the current version)",
   400: "Invalid request (problem+json lists the failing fields)",
   401: "Missing or invalid credentials",
   403: "Not allowed for this role, tenant state or plan limit",
   404: "Not found in this tenant",
   409: "Conflicts with the current state",
+  412: "Changed since it was read: If-Match names a version that is no longer current (problem+json `currentVersion`)",
   413: "Body too large",
   415: "Body is not JSON",
+  428: "If-Match is required (the ETag of the version being replaced)",
   429: "Rate limited",
 };
 
