@@ -42,8 +42,8 @@
 //
 // With two or more CPUs the load generators (this process, the flooder) are pinned away from the
 // platform's CPU (bench/cpu-pinning.mjs; PIN=0 turns it off). MAX_WORKERD_MB (default 12288)
-// stops the flood early if workerd grows past it, so the machine is not taken down; the report
-// says so. PROFILE=file: a CPU profile of the Worker's isolate from the flood's start, over the
+// stops the flood, and the watch after it, if workerd grows past it, so the machine is not taken
+// down; the report says so. PROFILE=file: a CPU profile of the Worker's isolate from the flood's start, over the
 // flood and 10 s more (PROFILE_SECONDS to change it; profiling costs CPU too, so compare figures
 // from runs without it).
 import { spawn } from "node:child_process";
@@ -285,7 +285,7 @@ try {
     if (m.sumMb > memPeak.sumMb) [memPeak, memPeakAt] = [{ ...m, largestMb: Math.max(m.largestMb, memPeak.largestMb) }, at()];
     else if (m.largestMb > memPeak.largestMb) memPeak = { ...memPeak, largestMb: m.largestMb };
     if (m.sumMb > MAX_WORKERD_MB && !aborted) {
-      aborted = `workerd reached ${m.sumMb} MB (> MAX_WORKERD_MB ${MAX_WORKERD_MB}) at ${(at() / 1000).toFixed(1)} s: flood stopped`;
+      aborted = `workerd reached ${m.sumMb} MB (> MAX_WORKERD_MB ${MAX_WORKERD_MB}) at ${(at() / 1000).toFixed(1)} s: flood and watch stopped there`;
       floodChild?.kill("SIGTERM");
     }
   }, 100);
@@ -344,7 +344,7 @@ try {
     if (memAfter === null && since >= AFTER_MS) memAfter = workerdMemory(p.pid);
     for (const [k, s] of Object.entries(allSeries)) recovery[k] = recoveredAfter(s, floodTo, thresholds[k]);
     const allBack = Object.values(recovery).every((x) => x !== null);
-    if ((allBack && memAfter !== null) || since >= RECOVERY_TIMEOUT_MS) break;
+    if ((allBack && memAfter !== null) || since >= RECOVERY_TIMEOUT_MS || aborted) break;
     if (since % 10_000 < 1000) log(`after the flood: ${Math.round(since / 1000)} s, back to normal: ${Object.entries(recovery).map(([k, v]) => `${k} ${v === null ? "no" : "yes"}`).join(", ")}; workerd ${workerdMemory(p.pid)?.sumMb} MB`);
   }
   const watchTo = at();
