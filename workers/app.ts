@@ -17,6 +17,7 @@ import { assetRoutes } from "./routes/assets";
 import { auditRoutes } from "./routes/audit";
 import { authRoutes } from "./routes/auth";
 import { brandingRoutes } from "./routes/branding";
+import { dashboardRoutes } from "./routes/dashboards";
 import { deviceProfileRoutes } from "./routes/device-profiles";
 import { deviceRoutes } from "./routes/devices";
 import { devOutboxRoutes } from "./routes/dev-outbox";
@@ -61,6 +62,7 @@ export function createApp() {
   app.route("/api/v1/exports", exportRoutes);
   app.route("/api/v1/branding", brandingRoutes);
   app.route("/api/v1/telemetry", telemetryRoutes);
+  app.route("/api/v1/dashboards", dashboardRoutes);
   app.route("/api/v1/usage", usageRoutes);
   app.route("/api/v1/admin/usage", adminUsageRoutes);
   app.route("/api/v1/dev", devOutboxRoutes);

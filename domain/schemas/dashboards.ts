@@ -195,7 +195,7 @@ function checkLayout(doc: { widgets: Widget[] }, ctx: z.RefinementCtx) {
   flagDuplicates(doc.widgets, (w) => String(w?.id), ctx, ["widgets"], "another widget has this id", "id");
   doc.widgets.forEach((w, i) => {
     if (!placed(w)) return;
-    if (w.x + w.w > GRID_COLUMNS) ctx.addIssue({ code: "custom", path: ["widgets", i, "w"], message: `the widget leaves the ${GRID_COLUMNS}-column grid: x ${w.x} + w ${w.w} > ${GRID_COLUMNS}` });
+    if (w.x < GRID_COLUMNS && w.x + w.w > GRID_COLUMNS) ctx.addIssue({ code: "custom", path: ["widgets", i, "w"], message: `the widget leaves the ${GRID_COLUMNS}-column grid: x ${w.x} + w ${w.w} > ${GRID_COLUMNS}` });
     const hit = doc.widgets.findIndex((other, j) => j < i && placed(other) && overlaps(other, w));
     if (hit >= 0) ctx.addIssue({ code: "custom", path: ["widgets", i], message: `overlaps widget '${doc.widgets[hit]!.id}' (widgets.${hit})` });
   });
@@ -213,6 +213,11 @@ export type DashboardInput = z.input<typeof DashboardInput>;
 /** What the API returns: the document with the registry's id, version (the ETag) and times. */
 export const Dashboard = z.object({ id: ResourceId, version: z.number().int().min(1), ...documentShape, createdAt: Timestamp, updatedAt: Timestamp });
 export type Dashboard = z.infer<typeof Dashboard>;
+
+/** The document of a dashboard, without the registry's id, version and times: what an export holds. */
+export function documentOf(d: Dashboard): DashboardDocument {
+  return { schemaVersion: d.schemaVersion, name: d.name, description: d.description, timeRange: d.timeRange, filter: d.filter, widgets: d.widgets };
+}
 
 export const DashboardSummary = z.object({ id: ResourceId, version: z.number().int().min(1), name: z.string(), description: z.string(), widgetCount: z.number().int(), createdAt: Timestamp, updatedAt: Timestamp });
 export type DashboardSummary = z.infer<typeof DashboardSummary>;

@@ -312,6 +312,7 @@ export function upgradeAttempt(tenant: string, address?: string, timeoutMs = 3_0
 export type FloodReport = {
   config: Record<string, unknown>;
   offered: number;
+  frames: number;
   written: number;
   connectionAttempts: number;
   reconnectAttempts: number;
