@@ -27,6 +27,7 @@ const ids = (page: { items: Record<string, unknown>[] }, key = "id") => page.ite
 /** B's view of its own data, to prove A's attempts changed nothing. */
 async function snapshotB() {
   const token = B.ownerToken;
+  const dashboardId = (await bDashboard()).id;
   return {
     tenant: await expectOk(api("GET", "/api/v1/tenant", { token })),
     device: await expectOk(api("GET", `/api/v1/devices/${B.only.device}`, { token })),
@@ -42,8 +43,18 @@ async function snapshotB() {
     rejected: await expectOk(api("GET", "/api/v1/telemetry/rejected", { token })),
     deadLetters: await expectOk(api("GET", "/api/v1/telemetry/dead-letters", { token })),
     twin: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/attributes`, { token })),
+    dashboards: await expectOk(api("GET", "/api/v1/dashboards?limit=200", { token })),
+    dashboard: await expectOk(api("GET", `/api/v1/dashboards/${dashboardId}`, { token })),
   };
 }
+
+/** A dashboard only B has (created once, before the first snapshot), naming B's device. */
+let bDashboardOnce: Promise<{ id: string }> | undefined;
+const bDashboard = () =>
+  (bDashboardOnce ??= expectOk(
+    api("POST", "/api/v1/dashboards", { token: B.ownerToken, body: { name: "B only", widgets: [{ id: "v", type: "value", x: 0, y: 0, w: 3, h: 2, deviceId: B.only.device, metric: "temp" }] } }),
+    201,
+  ));
 
 async function publicJwk() {
   const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
@@ -254,6 +265,35 @@ const cases: Record<string, Case> = {
   "GET /api/v1/devices/:id/attributes": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}/attributes`),
   "PUT /api/v1/devices/:id/attributes/desired": () => expectNotFound("PUT", `/api/v1/devices/${B.only.device}/attributes/desired`, { mode: "pwned" }),
   "PATCH /api/v1/devices/:id/attributes/desired": () => expectNotFound("PATCH", `/api/v1/devices/${B.only.device}/attributes/desired`, { mode: "pwned" }),
+
+  // Dashboards: both tenants have the starter `overview`; B also has one of its own.
+  "GET /api/v1/dashboards": async () => {
+    const mine = ids(await expectOk(api("GET", "/api/v1/dashboards?limit=200", { token: A.ownerToken })));
+    expect(mine).toContain("overview");
+    expect(mine).not.toContain((await bDashboard()).id);
+  },
+  "POST /api/v1/dashboards": async () => {
+    const created = await expectOk(api("POST", "/api/v1/dashboards", { token: A.ownerToken, body: { name: "A's" } }), 201);
+    expect((await api("GET", `/api/v1/dashboards/${created.id}`, { token: B.ownerToken })).status).toBe(404);
+  },
+  "POST /api/v1/dashboards/import": async () => {
+    const imported = await expectOk(api("POST", "/api/v1/dashboards/import", { token: A.ownerToken, body: { schemaVersion: 1, name: "A's import" } }), 201);
+    expect((await api("GET", `/api/v1/dashboards/${imported.id}`, { token: B.ownerToken })).status).toBe(404);
+  },
+  "GET /api/v1/dashboards/:id": async () => expectNotFound("GET", `/api/v1/dashboards/${(await bDashboard()).id}`),
+  "GET /api/v1/dashboards/:id/export": async () => expectNotFound("GET", `/api/v1/dashboards/${(await bDashboard()).id}/export`),
+  "PUT /api/v1/dashboards/:id": async () => {
+    // With the version B's dashboard has, and with *: never 412 (which would tell it exists), always 404.
+    for (const ifMatch of ['"1"', "*"]) {
+      const r = await api("PUT", `/api/v1/dashboards/${(await bDashboard()).id}`, { token: A.ownerToken, body: { name: "pwned" }, headers: { "if-match": ifMatch } });
+      expect([r.status, r.body.code]).toEqual([404, "not_found"]);
+    }
+  },
+  "DELETE /api/v1/dashboards/:id": async () => {
+    await expectNotFound("DELETE", `/api/v1/dashboards/${(await bDashboard()).id}`);
+    const r = await api("DELETE", `/api/v1/dashboards/${(await bDashboard()).id}`, { token: A.ownerToken, headers: { "if-match": '"2"' } });
+    expect([r.status, r.body.code]).toEqual([404, "not_found"]);
+  },
 
   // Control plane: custom domains, exports, branding, offboarding.
   "POST /api/v1/domains": async () => {

@@ -40,7 +40,7 @@ describe("permission matrix", () => {
     }
   });
 
-  it("documents the matrix: VIEWER reads, MEMBER manages devices, ADMIN manages people and keys", () => {
+  it("documents the matrix: VIEWER reads, MEMBER manages devices and dashboards, ADMIN manages people and keys", () => {
     const min = (method: string, path: string) => minRoleOf(apiRoutes().find((r) => r.method === method && r.path === path)!);
     expect(min("GET", "/api/v1/devices")).toBe("VIEWER");
     expect(min("POST", "/api/v1/devices")).toBe("MEMBER");
@@ -49,6 +49,8 @@ describe("permission matrix", () => {
     expect(min("POST", "/api/v1/api-keys")).toBe("ADMIN");
     expect(min("PATCH", "/api/v1/members/:userId")).toBe("ADMIN");
     expect(min("GET", "/api/v1/audit")).toBe("ADMIN");
+    for (const [method, path] of [["GET", "/api/v1/dashboards"], ["GET", "/api/v1/dashboards/:id"], ["GET", "/api/v1/dashboards/:id/export"]]) expect(min(method!, path!)).toBe("VIEWER");
+    for (const [method, path] of [["POST", "/api/v1/dashboards"], ["POST", "/api/v1/dashboards/import"], ["PUT", "/api/v1/dashboards/:id"], ["DELETE", "/api/v1/dashboards/:id"]]) expect(min(method!, path!)).toBe("MEMBER");
   });
 
   it("keeps OWNER-only actions for owners", async () => {
