@@ -411,6 +411,7 @@ try {
       written: ph.report.written,
       acceptedByHub: accepted[ph.index] ?? 0,
       refusedOrDropped: Math.max(0, ph.report.written - (accepted[ph.index] ?? 0)),
+      connacks: ph.report.connacks,
       pubacks: ph.report.pubacks,
       disconnects: ph.report.disconnects,
       connections: ph.report.connectionAttempts,
