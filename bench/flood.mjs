@@ -130,6 +130,42 @@ function otherWorkerd(root) {
   return [...all].filter(([pid, p]) => p.name === "workerd" && !ours.has(pid)).length;
 }
 
+/** CPU ticks (user + system) of every process below `root`, by pid, with its name and VmRSS. */
+function ticksByProcess(root) {
+  const out = new Map();
+  if (process.platform !== "linux" || !root) return out;
+  const all = processes();
+  const children = new Map();
+  for (const [pid, p] of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  const walk = (pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(pid, { name: all.get(pid)?.name ?? "?", ticks: Number(f[11]) + Number(f[12]), user: Number(f[11]), system: Number(f[12]), threads: Number(f[17]), rssMb: Math.round((all.get(pid)?.rssKb ?? 0) / 1024) });
+    } catch {
+      // ended meanwhile
+    }
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** CPU-seconds per process between two `ticksByProcess` snapshots (USER_HZ = 100), busiest first. */
+const cpuByProcess = (before, after) =>
+  [...after]
+    .map(([pid, a]) => ({
+      pid,
+      name: a.name,
+      threads: a.threads,
+      rssMbAtEnd: a.rssMb,
+      cpuSeconds: round((a.ticks - (before.get(pid)?.ticks ?? 0)) / 100, 1),
+      userSeconds: round((a.user - (before.get(pid)?.user ?? 0)) / 100, 1),
+      systemSeconds: round((a.system - (before.get(pid)?.system ?? 0)) / 100, 1),
+    }))
+    .filter((x) => x.cpuSeconds > 0)
+    .sort((x, y) => y.cpuSeconds - x.cpuSeconds);
+
 // ---- probes ----
 
 /** GET with node:http (no client-side timeout: a request that waits 300 s is the finding). */
@@ -300,6 +336,7 @@ try {
   const floodFrom = at();
   const profiling = env.PROFILE ? profileWorker(p.inspectorPort, Number(env.PROFILE_SECONDS ?? (PHASES.length * (FLOOD_MS + LINGER_MS) + 10_000) / 1000), env.PROFILE).catch((e) => `profile failed: ${e.message}`) : null;
   const floodCpu = measureCpu(p.pid);
+  const ticksAtFlood = ticksByProcess(p.pid);
   const phases = [];
   for (const ph of PHASES) {
     if (aborted) break;
@@ -348,6 +385,7 @@ try {
     if (since % 10_000 < 1000) log(`after the flood: ${Math.round(since / 1000)} s, back to normal: ${Object.entries(recovery).map(([k, v]) => `${k} ${v === null ? "no" : "yes"}`).join(", ")}; workerd ${workerdMemory(p.pid)?.sumMb} MB`);
   }
   const watchTo = at();
+  const ticksAtWatchEnd = ticksByProcess(p.pid);
   machine.loadAverageAtEnd = loadavg().map((x) => round(x, 2));
   const afterCpuPercent = afterCpu.stop();
   memAfter ??= workerdMemory(p.pid);
@@ -430,6 +468,8 @@ try {
     hubCpuPerRefusedMessageUs: { duringFlood: perMessageUs(floodCpuSeconds), includingAftermath: perMessageUs(extraCpuSeconds), refusedOrDropped, cpuSecondsDuringFlood: round(floodCpuSeconds, 2), extraCpuSecondsIncludingAftermath: round(extraCpuSeconds, 2) },
     /** The same CPU per WebSocket frame the flooders sent (MQTT.js sends several frames per packet). */
     hubCpuPerFrameUs: { duringFlood: perFrameUs(floodCpuSeconds), includingAftermath: perFrameUs(extraCpuSeconds), frames },
+    /** Which of the platform's processes did the work, from the flood's start to the end of the watch (the largest workerd runs the Worker and its Durable Objects). */
+    cpuSecondsByProcess: cpuByProcess(ticksAtFlood, ticksAtWatchEnd),
     usageLimitHitsDelta: hitsAfter ? diff(hitsBefore, hitsAfter) : null,
     series: Object.fromEntries(Object.keys(allSeries).map((k) => [k, seriesFigures(k)])),
     quietClientReconnects: quietClients.reduce((n, c) => n + c.disconnects, 0),
@@ -454,6 +494,7 @@ try {
   out.push(`workerd RSS, MB sum (largest): before ${mem(m.before)}, peak ${mem(m.peak)} at ${m.peakAtSecondsAfterFloodStart ?? "–"} s, ${AFTER_MS / 1000} s after the flood ${mem(m.afterFlood)}, at the end ${mem(m.end)}`);
   const c = result.platformCpuPercent;
   out.push(`platform CPU, % of one core: baseline ${c.baseline ?? "–"}, during the flood ${c.duringFlood ?? "–"}, after it ${c.afterFlood ?? "–"} (over ${result.watchedAfterSeconds} s); after it per 10 s: ${c.afterFloodBy10s.join(" ")}`);
+  out.push(`  by process, flood start → end of watch: ${result.cpuSecondsByProcess.map((x) => `${x.name} ${x.pid} (${x.rssMbAtEnd} MB, ${x.threads} threads) ${x.cpuSeconds} CPU-s (user ${x.userSeconds}, system ${x.systemSeconds})`).join(", ")}`);
   const h = result.hubCpuPerRefusedMessageUs;
   out.push(`hub CPU per refused/dropped message: ${h.duringFlood ?? "–"} µs during the flood (${h.cpuSecondsDuringFlood} CPU-s ÷ ${h.refusedOrDropped}), ${h.includingAftermath ?? "–"} µs including the aftermath (${h.extraCpuSecondsIncludingAftermath} CPU-s above baseline); per WebSocket frame ${result.hubCpuPerFrameUs.duringFlood ?? "–"} / ${result.hubCpuPerFrameUs.includingAftermath ?? "–"} µs (${frames} frames); usage limitHits Δ ${JSON.stringify(result.usageLimitHitsDelta)}`);
   out.push("");
