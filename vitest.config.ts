@@ -55,9 +55,22 @@ export default defineConfig(async () => {
             name: "e2e",
             environment: "node",
             include: ["test/e2e/**/*.test.ts"],
+            // The flood acceptance scenario (issue 11) runs on its own: it does not pass yet, and a
+            // flood leaves the shared platform busy for minutes (README, "Floods").
+            exclude: ["test/e2e/mqtt-flood.test.ts"],
             globalSetup: ["./test/e2e/global-setup.ts"],
             testTimeout: 30_000,
             hookTimeout: 120_000,
+          },
+        },
+        {
+          test: {
+            name: "flood",
+            environment: "node",
+            include: ["test/e2e/mqtt-flood.test.ts"],
+            globalSetup: ["./test/e2e/global-setup.ts"],
+            testTimeout: 30_000,
+            hookTimeout: 180_000,
           },
         },
       ],

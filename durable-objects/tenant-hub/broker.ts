@@ -99,7 +99,7 @@ export class Broker {
 
   /** Decodes a WebSocket frame and handles its packets in order; protocol errors close only this client. */
   async receive(conn: Connection, frame: ArrayBuffer | string): Promise<void> {
-    if (conn.inputStopped) return void this.stats.framesDropped++;
+    if (conn.closed) return void this.stats.framesDropped++;
     if (typeof frame === "string") {
       // MQTT over WebSocket is binary only [MQTT-6.0.0-1].
       return this.fail(conn, new MqttProtocolError(ReasonCode.MalformedPacket, "text frame"));
@@ -112,13 +112,13 @@ export class Broker {
       conn.presenceReportedAt = now;
       this.effects.presence(principal.deviceId, null);
     }
-    // Packets are decoded one at a time: once input stops (the hub decided to close), the rest of
-    // the frame is never looked at.
+    // Packets are decoded one at a time: once the hub closes the connection, the rest of the
+    // frame is never looked at.
     const packets = conn.decoder.packets(new Uint8Array(frame));
     try {
       for (let next = packets.next(); !next.done; next = packets.next()) {
         await dispatch(this, conn, next.value);
-        if (conn.inputStopped) return;
+        if (conn.closed) return;
       }
     } catch (err) {
       return this.fail(conn, err);

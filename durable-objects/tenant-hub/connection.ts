@@ -68,13 +68,12 @@ export class Connection {
   /** Outbound topic aliases (v5, hub → client); rebuilt from scratch after hibernation, which is
    * safe because every first use of an alias sends the topic along with it. */
   readonly outAliases = new Map<string, number>();
-  closed = false;
   /**
-   * Set the moment the hub decides to close this connection (abuse, a protocol error): from then
-   * on its frames are dropped before any decoding, even while the close waits for acknowledgements
-   * owed to earlier, accepted messages. A flooding client's backlog costs a flag check per frame.
+   * Set the moment the hub closes this connection (or it is lost): what the client had already
+   * sent is still delivered as WebSocket events until its side of the close arrives, and each is
+   * dropped before any decoding. A flooding client's backlog costs a flag check per frame.
    */
-  inputStopped = false;
+  closed = false;
   /** When this connection last reported its device's presence (in memory only). */
   presenceReportedAt = 0;
   private partialTimer: ReturnType<typeof setTimeout> | null = null;
@@ -147,13 +146,7 @@ export class Connection {
   /** The connection is over (closed by the hub or lost): nothing more is read, sent or owed. */
   markClosed(): void {
     this.closed = true;
-    this.inputStopped = true;
     this.acks.clear();
-  }
-
-  /** Stops looking at this client's input: what it still sends is dropped undecoded. */
-  stopReading(): void {
-    this.inputStopped = true;
   }
 
   /** PUBACK / PUBREC; a v3.1.1 acknowledgement carries no reason (a refused message is acknowledged and dropped). */

@@ -163,7 +163,7 @@ export class TenantHub extends DurableObject<Env> {
     const conn = this.connectionFor(ws);
     if (!conn) return void ws.close(1011, "connection state lost");
     // A connection being closed costs nothing more: no decoding, no task, no promise.
-    if (conn.inputStopped) return void this.broker!.stats.framesDropped++;
+    if (conn.closed) return void this.broker!.stats.framesDropped++;
     await conn.enqueue(async () => {
       try {
         await this.broker!.receive(conn, message);

@@ -14,8 +14,6 @@ export type OwedAck = {
   qos: 1 | 2;
   reasonCode: number;
   reasonString: string | undefined;
-  /** A refusal (0x97 and the like): dropped, not sent, when the connection is being closed anyway. */
-  refusal: boolean;
   /** Still waiting for its hand-off. */
   waiting: boolean;
   /** Runs when the hand-off failed: the reason to acknowledge with instead, or null to send nothing. */
@@ -28,7 +26,6 @@ export type FailureHandler = (err: unknown) => { reasonCode: number; reasonStrin
 
 export class InboundAcks {
   private readonly owed: OwedAck[] = [];
-  private whenSent: (() => void) | null = null;
 
   constructor(
     private readonly send: (ack: OwedAck) => void,
@@ -41,15 +38,15 @@ export class InboundAcks {
   }
 
   /** Acknowledges now, or behind the acknowledgements still owed. */
-  ack(packetId: number, qos: 1 | 2, reasonCode: number, reasonString?: string, refusal = false): void {
-    const ack: OwedAck = { packetId, qos, reasonCode, reasonString, refusal, waiting: false, onFailure: undefined, failed: false, error: undefined };
-    if (this.owed.length === 0 && !this.whenSent) return this.send(ack);
+  ack(packetId: number, qos: 1 | 2, reasonCode: number, reasonString?: string): void {
+    const ack: OwedAck = { packetId, qos, reasonCode, reasonString, waiting: false, onFailure: undefined, failed: false, error: undefined };
+    if (this.owed.length === 0) return this.send(ack);
     this.owed.push(ack);
   }
 
   /** Acknowledges with success once `handoff` is done; `onFailure` runs instead if it fails. */
   ackAfter(handoff: Promise<void>, packetId: number, qos: 1 | 2, onFailure: FailureHandler): void {
-    const ack: OwedAck = { packetId, qos, reasonCode: 0, reasonString: undefined, refusal: false, waiting: true, onFailure, failed: false, error: undefined };
+    const ack: OwedAck = { packetId, qos, reasonCode: 0, reasonString: undefined, waiting: true, onFailure, failed: false, error: undefined };
     this.owed.push(ack);
     handoff.then(
       () => this.settle(ack),
@@ -61,23 +58,9 @@ export class InboundAcks {
     );
   }
 
-  /** Runs `then` once every acknowledgement owed so far is out (at once if none is). Only the first call counts. */
-  whenAllSent(then: () => void): void {
-    if (this.whenSent) return;
-    this.whenSent = then;
-    this.flush();
-  }
-
-  /** Forgets refusals not yet sent: a client about to be disconnected gets one DISCONNECT, not a storm of 0x97s. */
-  dropRefusals(): void {
-    for (let i = this.owed.length - 1; i >= 0; i--) if (this.owed[i]!.refusal) this.owed.splice(i, 1);
-    this.flush();
-  }
-
   /** Forgets everything owed (the connection is gone). */
   clear(): void {
     this.owed.length = 0;
-    this.whenSent = null;
   }
 
   private settle(ack: OwedAck): void {
@@ -99,11 +82,6 @@ export class InboundAcks {
         // One acknowledgement going wrong must not strand the ones behind it.
         this.report(err);
       }
-    }
-    if (this.owed.length === 0 && this.whenSent) {
-      const then = this.whenSent;
-      this.whenSent = null;
-      then();
     }
   }
 }

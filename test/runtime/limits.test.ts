@@ -55,9 +55,11 @@ describe("MQTT rate limits", () => {
     q0.close();
     const t2 = await tenantWithLimits({ messagesPerSecondPerDevice: 2, burstSeconds: 1 });
     const q1 = await connect(t2.tenantId, { clientId: "v3dev", username: "v3dev", password: await deviceOf(t2, "v3dev"), level: 4 });
-    for (let i = 0; i < 3; i++) q1.send(publish(t2, "v3dev", i, 1));
-    await q1.next("puback");
-    await q1.next("puback");
+    for (let i = 0; i < 2; i++) {
+      q1.send(publish(t2, "v3dev", i, 1));
+      await q1.next("puback");
+    }
+    q1.send(publish(t2, "v3dev", 2, 1));
     await q1.waitClosed();
     expect(q1.received.filter((p) => p.type === "puback")).toEqual([]);
   });

@@ -33,9 +33,9 @@ function resolveTopic(broker: Broker, conn: Connection, packet: PublishPacket): 
 }
 
 /** Acknowledges after any earlier acknowledgement still owed: acks keep PUBLISH order [MQTT-4.6.0-2]. */
-function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string, refusal = false): void {
+function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number, reasonString?: string): void {
   if (packet.qos === 0) return;
-  conn.acks.ack(packet.packetId!, packet.qos, reasonCode, reasonString, refusal);
+  conn.acks.ack(packet.packetId!, packet.qos, reasonCode, reasonString);
 }
 
 /** Reason strings of rate refusals, built once per limit: a flood is refused thousands of times a second. */
@@ -65,25 +65,22 @@ function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic
     return false;
   }
   if (packet.qos > 0 && !conn.v5) {
-    // Nothing more is read; the close waits for the acknowledgements owed to accepted messages.
-    conn.stopReading();
-    conn.acks.whenAllSent(() => broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, `over ${verdict.limit}`)));
+    broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, `over ${verdict.limit}`));
     return false;
   }
-  acknowledge(conn, packet, verdict.reasonCode, refusalReason(verdict.limit, broker.limiter.current), true);
+  acknowledge(conn, packet, verdict.reasonCode, refusalReason(verdict.limit, broker.limiter.current));
   return false;
 }
 
 /**
- * A persistent abuser: its input stops at once (what it already sent is dropped undecoded), the
- * refusals still queued for it are dropped, and once the acknowledgements owed to its accepted
- * messages are out it gets one DISCONNECT 0x96 and a cool-down before it may come back.
+ * A persistent abuser: closed at once with one DISCONNECT 0x96 and a cool-down before it may come
+ * back. Acknowledgements still owed (even for accepted messages) are not waited for: the frames
+ * the abuser keeps sending would delay the hand-offs they wait on, and the close with them.
+ * Unacknowledged messages are the client's to send again (at least once).
  */
 function disconnectAbuser(broker: Broker, conn: Connection, reason: string): void {
-  conn.stopReading();
-  conn.acks.dropRefusals();
   broker.abuseDetected(conn);
-  conn.acks.whenAllSent(() => broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, reason)));
+  broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, reason));
 }
 
 /**
@@ -103,6 +100,8 @@ export async function handlePublish(broker: Broker, conn: Connection, packet: Pu
   // Flow control: more unacknowledged QoS≥1 messages than the window [MQTT-3.3.4-7]: the client is
   // disconnected (v5: 0x93), and the hub never holds more than the window for it.
   if (packet.qos === 1 && conn.acks.count >= inFlightWindow(conn, broker.limiter.current)) {
+    // Ignoring the window is abuse like persistent refusals: the same cool-down follows.
+    broker.abuseDetected(conn);
     throw new MqttProtocolError(ReasonCode.ReceiveMaximumExceeded, `more than ${inFlightWindow(conn, broker.limiter.current)} unacknowledged QoS 1 messages in flight`);
   }
   const topic = resolveTopic(broker, conn, packet);
