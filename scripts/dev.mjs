@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyMigrations, generateSecrets, readVarsFile, ROOT, startPlatform, writeVarsFile } from "./platform.mjs";
+import { demoDashboard } from "./demo-dashboard.mjs";
 
 const DEV_VARS = join(ROOT, ".dev.vars");
 const SEED_FILE = join(ROOT, ".wrangler", "demo-seed.json");
@@ -53,6 +54,7 @@ async function seed() {
   await call("POST", "/api/v1/devices", { token, body: { id: "soil-1", name: "Soil probe (via gateway-1)", parentId: "gateway-1" } });
   await call("POST", "/api/v1/assets", { token, body: { id: "truck-1", name: "Delivery truck 1", type: "truck" } });
   await call("POST", "/api/v1/assets/truck-1/sensors", { token, body: { id: "temp-1", type: "temperature", unit: "C", deviceId: "thermo-2" } });
+  await call("POST", "/api/v1/dashboards", { token, body: demoDashboard });
   const seeded = { devices };
   mkdirSync(join(ROOT, ".wrangler"), { recursive: true });
   writeFileSync(SEED_FILE, JSON.stringify(seeded, null, 2), { mode: 0o600 });

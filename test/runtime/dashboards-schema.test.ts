@@ -13,6 +13,8 @@ import {
   type DashboardInput as DashboardInputType,
 } from "../../domain/schemas/dashboards";
 import { Aggregate, AGGREGATES, BUCKETS } from "../../domain/telemetry/query";
+// @ts-expect-error: plain ESM shared with scripts/dev.mjs
+import { demoDashboard } from "../../scripts/demo-dashboard.mjs";
 import { everyWidget } from "./dashboards-fixtures";
 
 const map = (over: Record<string, unknown> = {}) => ({ id: "m", type: "map", x: 0, y: 0, w: 4, h: 3, ...over });
@@ -25,6 +27,12 @@ function failures(input: unknown): string[] {
 const withWidgets = (...widgets: Record<string, unknown>[]): DashboardInputType => ({ name: "Plant", widgets }) as DashboardInputType;
 
 describe("dashboard document", () => {
+  it("the demo tenant's dashboard (npm run dev) is a valid document", () => {
+    const parsed = DashboardInput.safeParse(demoDashboard);
+    expect(parsed.error?.issues ?? []).toEqual([]);
+    expect(parsed.data?.widgets.map((w) => w.type)).toEqual(["timeseries", "value", "value", "timeseries", "value", "value", "table", "map"]);
+  });
+
   it("accepts every widget type and fills in the defaults", () => {
     const doc = DashboardInput.parse(everyWidget);
     expect(doc.schemaVersion).toBe(DASHBOARD_SCHEMA_VERSION);
