@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TenantId } from "../ids";
 import { DEFAULT_DOWNLOAD_WINDOW_HOURS, MAX_DOWNLOAD_WINDOW_HOURS } from "../lifecycle/policy";
-import { LimitOverrides, Plan } from "../plans";
+import { LimitOverrides, Plan, PlanLimits } from "../plans";
 import { Role } from "../roles";
 import { DisplayName, Email, Password, Timestamp } from "./common";
 import { Mountpoint } from "./assets";
@@ -48,6 +48,19 @@ export const AcceptInvitation = z.strictObject({
   password: Password.optional().describe("required when the invited email has no account yet"),
 });
 export const TokenResponse = z.object({ token: z.string(), tokenType: z.literal("Bearer"), expiresIn: z.number(), tenant: TenantId, role: Role });
+
+/** POST /auth/login: the token, whether the address is proven, and the user's workspaces. */
+export const LoginResponse = TokenResponse.extend({ emailVerified: z.boolean(), workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })) });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+/** GET /auth/workspaces. */
+export const WorkspaceList = z.object({ items: z.array(z.object({ tenant: Tenant, role: z.string() })) });
+export type WorkspaceList = z.infer<typeof WorkspaceList>;
+/** GET /branding (public, on a tenant's own host). */
+export const PublicBranding = z.object({ tenant: z.object({ id: z.string(), name: z.string() }), branding: Branding });
+export type PublicBranding = z.infer<typeof PublicBranding>;
+/** GET /tenant: the active tenant, the caller's role in it, and its effective limits. */
+export const TenantView = z.object({ tenant: Tenant, role: Role, limits: PlanLimits, deviceCount: z.number(), certificatesExpiringSoon: z.number().describe("active device certificates that expire within 30 days") });
+export type TenantView = z.infer<typeof TenantView>;
 
 export const UpdateTenant = z.strictObject({ name: DisplayName, branding: Branding, plan: Plan.describe("refused (403): plans are changed by the platform operator or billing, not by the tenant") }).partial();
 

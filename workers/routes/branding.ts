@@ -4,13 +4,10 @@
  * colours). The platform host has no tenant, hence 404.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import { AppError } from "../../domain/errors";
-import { Branding } from "../../domain/schemas/identity";
+import { Branding, PublicBranding } from "../../domain/schemas/identity";
 import type { AppEnv } from "../http/app-env";
 import { doc } from "../http/doc";
-
-const PublicBranding = z.object({ tenant: z.object({ id: z.string(), name: z.string() }), branding: Branding });
 
 export const brandingRoutes = new Hono<AppEnv>().get(
   "/",

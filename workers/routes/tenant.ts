@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { effectiveLimits, PlanLimits } from "../../domain/plans";
-import { Role } from "../../domain/roles";
+import { effectiveLimits } from "../../domain/plans";
 import { AppError } from "../../domain/errors";
-import { OffboardTenant, Tenant, UpdateTenant } from "../../domain/schemas/identity";
+import { OffboardTenant, Tenant, TenantView, UpdateTenant } from "../../domain/schemas/identity";
 import { startOffboarding } from "../control-plane/lifecycle";
 import { refuseLookAlikeTenantId } from "../control-plane/look-alike";
 import { audit } from "../http/audit";
@@ -12,7 +11,6 @@ import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
 
 const tags = ["tenant"];
-const TenantView = z.object({ tenant: Tenant, role: Role, limits: PlanLimits, deviceCount: z.number(), certificatesExpiringSoon: z.number().describe("active device certificates that expire within 30 days") });
 const EXPIRING_SOON_MS = 30 * 86_400_000;
 
 /** The active tenant (the one the credentials are for). */

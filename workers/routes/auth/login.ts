@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AccountData, UserRecord } from "../../../domain/data/accounts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../../domain/auth/passwords";
 import { AppError } from "../../../domain/errors";
-import { Login, TokenResponse } from "../../../domain/schemas/identity";
+import { Login, LoginResponse } from "../../../domain/schemas/identity";
 import type { AppEnv } from "../../http/app-env";
 import { auditInto } from "../../http/audit";
 import { doc } from "../../http/doc";
@@ -57,7 +57,7 @@ export const loginRoute = new Hono<AppEnv>().post(
     summary: "Log in with email and password",
     description: "Without `tenant` the token is for the workspace the user last chose (a login with `tenant`, a switch, a signup), else the oldest one they own, else their oldest membership.",
     tags: ["auth"],
-    ok: { schema: TokenResponse.extend({ emailVerified: z.boolean(), workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })) }) },
+    ok: { schema: LoginResponse },
     errors: [400, 401, 403],
   }),
   validate("json", Login),

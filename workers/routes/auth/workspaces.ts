@@ -1,8 +1,7 @@
 /** GET /auth/workspaces and POST /auth/switch: a user's tenants, and a token for another of them. */
 import { Hono } from "hono";
-import { z } from "zod";
 import { AppError } from "../../../domain/errors";
-import { SwitchTenant, Tenant, TokenResponse } from "../../../domain/schemas/identity";
+import { SwitchTenant, TokenResponse, WorkspaceList } from "../../../domain/schemas/identity";
 import type { AppEnv } from "../../http/app-env";
 import { doc } from "../../http/doc";
 import { validate } from "../../http/validate";
@@ -13,7 +12,7 @@ const tags = ["auth"];
 export const workspaceRoutes = new Hono<AppEnv>()
   .get(
     "/workspaces",
-    doc({ summary: "List the tenants the current user belongs to", tags, ok: { schema: z.object({ items: z.array(z.object({ tenant: Tenant, role: z.string() })) }) }, errors: [401] }),
+    doc({ summary: "List the tenants the current user belongs to", tags, ok: { schema: WorkspaceList }, errors: [401] }),
     async (c) => c.json({ items: await c.get("platform").users.workspaces(await bearerUser(c)) }),
   )
   .post(
