@@ -1,0 +1,166 @@
+/**
+ * The hosted console in a real browser against wrangler dev: a tenant host's login page wears the
+ * tenant's branding before anyone logs in; the owner sees the devices page and registers a device
+ * whose secret is shown once; validation errors (the shared schema's and the API's problem+json)
+ * name the field; a VIEWER sees no register button; a 403 reads as a message. The console runs
+ * under its Content-Security-Policy (no inline code): nothing may be refused.
+ */
+import chromium from "@sparticuz/chromium";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium as playwright, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { http, platformUrl, signupTenant, uniqueId } from "./client";
+
+let browser: Browser;
+const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
+
+beforeAll(async () => {
+  browser = await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    // Tenant hosts are {tenant}.localhost; the platform listens on 127.0.0.1 only.
+    args: [...chromium.args.filter((a) => a !== "--single-process"), "--host-resolver-rules=MAP *.localhost 127.0.0.1"],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const tenantUrl = (tenantId: string, path = "/") => `http://${tenantId}.localhost:${new URL(platformUrl()).port}${path}`;
+
+async function openPage(): Promise<{ page: Page; blocked: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const blocked: string[] = [];
+  page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && blocked.push(m.text()));
+  return { page, blocked };
+}
+
+async function logIn(page: Page, tenantId: string, email: string, password: string) {
+  await page.goto(tenantUrl(tenantId));
+  await page.fill("#login-form input[name=email]", email);
+  await page.fill("#login-form input[name=password]", password);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForSelector("#devices-view");
+}
+
+/** A member of `t` with `role`, invited by mail and accepted through the API. */
+async function member(t: Awaited<ReturnType<typeof signupTenant>>, role: "VIEWER" | "MEMBER") {
+  const email = `${uniqueId(role.toLowerCase())}@example.com`;
+  const password = `${role.toLowerCase()} console password`;
+  expect((await http("POST", "/api/v1/invitations", { token: t.token, body: { email, role } })).status).toBe(201);
+  const mail = await http("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(email)}&kind=invitation`);
+  const token = new URLSearchParams(new URL(mail.body.items[0].link).hash.slice(1)).get("token");
+  const accepted = await http("POST", "/api/v1/auth/invitations/accept", { body: { token, password } });
+  expect(accepted.status).toBe(200);
+  return { email, password };
+}
+
+describe("console shell", () => {
+  it("a tenant host's login page wears the tenant's branding before anyone logs in", async () => {
+    const t = await signupTenant("ui-brand");
+    const patched = await http("PATCH", "/api/v1/tenant", { token: t.token, body: { branding: { displayName: "Weather Co", primaryColor: "#0b6e4f", accentColor: "#ffd166" } } });
+    expect(patched.status).toBe(200);
+    const { page, blocked } = await openPage();
+    await page.goto(tenantUrl(t.tenantId));
+    await expect.poll(() => page.textContent("#brand-name")).toBe("Weather Co");
+    expect(await page.textContent("#login-title")).toBe("Log in to Weather Co");
+    expect(await page.title()).toBe("Weather Co · Skylark");
+    // The host names the tenant: no tenant field. Colours come through as custom properties.
+    expect(await page.locator("#login-form input[name=tenant]").count()).toBe(0);
+    expect(await page.$eval(".topbar", (el) => getComputedStyle(el).backgroundColor)).toBe("rgb(11, 110, 79)");
+    // Dark accent text on a light accent colour (contrast), white on the dark primary.
+    expect(await page.$eval("#login-form button[type=submit]", (el) => getComputedStyle(el).color)).toBe("rgb(0, 0, 0)");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("the owner sees the devices page, registers a device and sees its secret once", async () => {
+    const t = await signupTenant("ui-owner");
+    const { page, blocked } = await openPage();
+    await logIn(page, t.tenantId, t.email, t.password);
+    await expect.poll(() => page.textContent("#tenant-name")).toBe(`E2E ${t.tenantId}`);
+    expect(page.url()).toBe(tenantUrl(t.tenantId, "/devices"));
+    expect(await page.getAttribute('nav a[href="/devices"]', "aria-current")).toBe("page");
+    // The pages that do not exist yet are not offered.
+    expect(await page.locator("nav a").allTextContents()).toEqual(["Overview", "Devices"]);
+
+    await page.fill("#device-form input[name=id]", "ui-thermo-1");
+    await page.fill("#device-form input[name=name]", "Greenhouse thermometer");
+    await page.click("#register-device");
+    await page.waitForSelector("#credentials");
+    const secret = await page.textContent("#credentials-text");
+    expect(secret).toMatch(/client id: ui-thermo-1/);
+    const password = /password:\s+(\S+)/.exec(secret ?? "")?.[1];
+    expect(password?.length).toBeGreaterThan(20);
+    await expect.poll(() => page.locator("#device-rows tr").allTextContents()).toEqual([expect.stringContaining("ui-thermo-1")]);
+    expect(await page.textContent("#device-rows")).toContain("provisioned");
+    await page.screenshot({ path: join(SCREENSHOTS, "devices-owner.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SCREENSHOTS, "devices-owner-phone.png"), fullPage: true });
+
+    // Once: after "Done" the secret is gone from the page, and the API never shows it again.
+    await page.click("#credentials button:has-text('Done')");
+    expect(await page.locator("#credentials").count()).toBe(0);
+    expect(await page.content()).not.toContain(password!);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("validation errors name the failing field: the shared schema's before sending, the API's problem+json after", async () => {
+    const t = await signupTenant("ui-valid");
+    const { page } = await openPage();
+    await logIn(page, t.tenantId, t.email, t.password);
+
+    // Checked in the browser by the API's own schema (CreateDevice): nothing is sent.
+    let posted = 0;
+    page.on("request", (r) => r.method() === "POST" && r.url().endsWith("/api/v1/devices") && posted++);
+    await page.fill("#device-form input[name=id]", "bad id!");
+    await page.click("#register-device");
+    await expect.poll(() => page.textContent("#device-error")).toMatch(/^Please check id \(/);
+    expect(await page.getAttribute("#device-form input[name=id]", "aria-invalid")).toBe("true");
+    expect(posted).toBe(0);
+
+    // What only the API can tell: its problem+json names the field (the body is altered on the way, past the browser's check).
+    await page.route("**/api/v1/devices", (route) => route.continue({ postData: JSON.stringify({ id: "ok-id", name: "x".repeat(121) }) }));
+    await page.fill("#device-form input[name=id]", "ok-id");
+    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/v1/devices") && r.request().method() === "POST"), page.click("#register-device")]);
+    expect(response.status()).toBe(400);
+    expect(response.headers()["content-type"]).toMatch(/application\/problem\+json/);
+    expect((await response.json()).errors).toEqual([expect.objectContaining({ path: "body.name" })]);
+    await expect.poll(() => page.textContent("#device-error")).toMatch(/^Please check name \(/);
+    expect(await page.textContent("#device-form .field-error")).toMatch(/^Name: /);
+    await page.close();
+  });
+
+  it("a VIEWER sees the devices but no register button", async () => {
+    const t = await signupTenant("ui-viewer");
+    await http("POST", "/api/v1/devices", { token: t.token, body: { id: "seen-1" } });
+    const viewer = await member(t, "VIEWER");
+    const { page, blocked } = await openPage();
+    await logIn(page, t.tenantId, viewer.email, viewer.password);
+    await expect.poll(() => page.locator("#device-rows tr").allTextContents()).toEqual([expect.stringContaining("seen-1")]);
+    expect(await page.locator("#device-form").count()).toBe(0);
+    expect(await page.locator("button:has-text('Register')").count()).toBe(0);
+    expect(await page.textContent("#viewer-note")).toContain("VIEWER");
+    expect(await page.textContent(".role")).toBe("VIEWER");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("a member demoted while the page is open gets the API's 403 as a message, not a broken page", async () => {
+    const t = await signupTenant("ui-403");
+    const m = await member(t, "MEMBER");
+    const { page } = await openPage();
+    await logIn(page, t.tenantId, m.email, m.password);
+    await page.waitForSelector("#device-form");
+    const members = await http("GET", "/api/v1/members", { token: t.token });
+    const userId = members.body.items.find((x: { email: string }) => x.email === m.email).userId;
+    expect((await http("PATCH", `/api/v1/members/${userId}`, { token: t.token, body: { role: "VIEWER" } })).status).toBe(200);
+    await page.fill("#device-form input[name=id]", "not-allowed-1");
+    await page.click("#register-device");
+    await expect.poll(() => page.textContent("#device-error")).toMatch(/^Your role may not do this/);
+    expect(await page.isVisible("#devices-view")).toBe(true);
+    await page.close();
+  });
+});

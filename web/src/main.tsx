@@ -1,0 +1,160 @@
+/**
+ * The Skylark console: a Preact app served as Workers static assets (built by
+ * scripts/build-web.mjs). It talks only to the public API (./api.ts).
+ */
+import { render } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import type { TenantView } from "../../domain/schemas/identity";
+import { api, ApiError, currentSession, onSessionChange, sessionFrom, setSession, type Session } from "./api";
+import { applyBrand, brandFrom, DEFAULT_BRAND, type Brand } from "./branding";
+import { Devices } from "./components/Devices";
+import { describe } from "./components/Field";
+import { Login } from "./components/Login";
+import { AcceptInvitation, VerifyEmail } from "./components/MailLinks";
+import { Overview } from "./components/Overview";
+import { BrandMark, Shell, type NavItem, type Workspace } from "./components/Shell";
+import { asRole } from "./roles";
+import { navigate, usePath } from "./router";
+
+/** The pages that exist so far; the others (dashboards, members, API keys, settings) come later. */
+const NAV: NavItem[] = [
+  { path: "/overview", label: "Overview" },
+  { path: "/devices", label: "Devices" },
+];
+const pageOf = (path: string) => (path === "/overview" ? "/overview" : "/devices");
+
+function useSession(): Session | null {
+  const [s, set] = useState(currentSession());
+  useEffect(() => onSessionChange(set), []);
+  return s;
+}
+
+function App() {
+  const path = usePath();
+  const session = useSession();
+  // The host tenant's branding (null on the platform host); undefined while it loads.
+  const [host, setHost] = useState<{ id: string; brand: Brand } | null | undefined>(undefined);
+  const [view, setView] = useState<TenantView | null>(null);
+  const [viewError, setViewError] = useState<Error | null>(null);
+  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.branding().then(
+      ({ tenant, branding }) => setHost({ id: tenant.id, brand: brandFrom(tenant.name, branding) }),
+      () => setHost(null),
+    );
+  }, []);
+
+  // Signed in: the workspace and its branding; signed out: the host's.
+  useEffect(() => {
+    if (!session) {
+      setView(null);
+      return;
+    }
+    let live = true;
+    setViewError(null);
+    api.tenant().then(
+      (v) => live && setView(v),
+      (err: Error) => live && setViewError(err),
+    );
+    if (host === null)
+      api.workspaces().then(
+        (w) => live && setWorkspaces(w.items.map((i) => ({ id: i.tenant.id, name: i.tenant.name, role: i.role }))),
+        () => {},
+      );
+    return () => {
+      live = false;
+    };
+  }, [session?.token]);
+
+  const brand: Brand = view ? brandFrom(view.tenant.name, view.tenant.branding) : (host?.brand ?? DEFAULT_BRAND);
+  useEffect(() => applyBrand(brand), [brand.name, brand.logoUrl, brand.primaryColor, brand.accentColor]);
+
+  // Move focus to the new page's heading, so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    document.getElementById("page-title")?.focus();
+  }, [path, view === null]);
+
+  const logout = useCallback((message: string | null = null) => {
+    setSession(null);
+    setWorkspaces([]);
+    setNotice(message);
+  }, []);
+
+  // A session that ended by itself (expired, revoked: the API said 401).
+  const [hadSession, setHadSession] = useState(false);
+  useEffect(() => {
+    if (session) setHadSession(true);
+    else if (hadSession) {
+      setHadSession(false);
+      setNotice((n) => n ?? "Your session has ended. Please log in again.");
+    }
+  }, [session]);
+
+  if (path === "/verify-email") return <Centered brand={brand}><VerifyEmail /></Centered>;
+  if (path === "/accept-invitation") return <Centered brand={brand}><AcceptInvitation onAccepted={() => setNotice(null)} /></Centered>;
+  if (host === undefined) return <p class="loading" role="status">Loading…</p>;
+
+  if (!session)
+    return (
+      <Centered brand={brand}>
+        <Login
+          brand={brand}
+          hostTenant={host?.id ?? null}
+          notice={notice}
+          onLoggedIn={(_s, ws) => {
+            setNotice(null);
+            setWorkspaces(ws);
+            if (path === "/" || path === "/login") navigate("/devices", { replace: true });
+          }}
+        />
+      </Centered>
+    );
+
+  const current = pageOf(path);
+  const role = asRole(view?.role ?? session.role);
+  const switchTo = async (tenant: string) => {
+    try {
+      setSession(sessionFrom(await api.switchTenant({ tenant })));
+    } catch (err) {
+      setViewError(err as Error);
+    }
+  };
+
+  return (
+    <Shell
+      brand={brand}
+      tenantName={view?.tenant.name ?? session.tenant}
+      tenantId={session.tenant}
+      role={role}
+      nav={NAV}
+      current={current}
+      workspaces={workspaces}
+      onSwitch={host === null ? (t) => void switchTo(t) : null}
+      onLogout={() => logout()}
+    >
+      {viewError && (
+        <p class="error" role="alert">
+          {viewError instanceof ApiError && viewError.status === 403 ? `This workspace cannot be opened: ${viewError.detail}` : describe(viewError)}
+        </p>
+      )}
+      {current === "/overview" ? view ? <Overview view={view} /> : <p role="status">Loading…</p> : <Devices key={session.tenant} role={role} />}
+    </Shell>
+  );
+}
+
+function Centered({ brand, children }: { brand: Brand; children: preact.ComponentChildren }) {
+  return (
+    <>
+      <header class="topbar">
+        <BrandMark brand={brand} />
+      </header>
+      <main id="main" class="centered">
+        {children}
+      </main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById("app")!);
