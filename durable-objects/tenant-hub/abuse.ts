@@ -11,7 +11,7 @@ import { check, DEFAULT_MQTT_COOLDOWN, penalize, type CooldownCheck, type Cooldo
 /** How long a client from a penalized address must behave before the hub pardons the address at the edge. */
 export const PARDON_AFTER_MS = 60_000;
 
-/** Failed authentications from one address, within the window, after which the address is reported. */
+/** Failed authentications from one address, within the window, after which the address is reported (`MQTT_AUTH_FAILURES_PER_MINUTE`). */
 export const AUTH_FAILURES_REPORTED_AFTER = 10;
 const AUTH_FAILURE_WINDOW_MS = 60_000;
 /** Entries kept at most; the oldest go first (a flood of client ids or addresses stays bounded). */
@@ -67,12 +67,14 @@ export class PenalizedAddresses {
 export class FailedConnects {
   private readonly byAddress = new Map<string, { start: number; count: number }>();
 
+  constructor(private readonly threshold = AUTH_FAILURES_REPORTED_AFTER) {}
+
   /** Counts one failure; true when the address just reached the threshold (report it once per window). */
   count(address: string, now: number): boolean {
     let w = this.byAddress.get(address);
     if (!w || now - w.start > AUTH_FAILURE_WINDOW_MS) w = { start: now, count: 0 };
     w.count++;
     remember(this.byAddress, address, w);
-    return w.count === AUTH_FAILURES_REPORTED_AFTER;
+    return w.count === this.threshold;
   }
 }

@@ -52,7 +52,7 @@ export class Broker {
   readonly preConnect = new PreConnectSockets();
   /** Client ids thrown out for abuse, and addresses failing authentication (abuse.ts). */
   readonly cooldowns: ClientCooldowns;
-  readonly failedConnects = new FailedConnects();
+  readonly failedConnects: FailedConnects;
   readonly penalizedAddresses = new PenalizedAddresses();
   /** Round-robin position per shared-subscription group. */
   readonly shareCursor = new Map<string, number>();
@@ -63,9 +63,10 @@ export class Broker {
     sql: SqlStorage,
     readonly effects: BrokerEffects,
     readonly limiter: HubLimiter,
-    cooldownPolicy?: MqttCooldownPolicy,
+    abuse: { cooldownPolicy?: MqttCooldownPolicy; authFailuresPerMinute?: number } = {},
   ) {
-    this.cooldowns = new ClientCooldowns(cooldownPolicy);
+    this.cooldowns = new ClientCooldowns(abuse.cooldownPolicy);
+    this.failedConnects = new FailedConnects(abuse.authFailuresPerMinute);
     this.sessions = new SessionStore(sql);
     this.messages = new MessageStore(sql);
     this.retained = new RetainedStore(sql);

@@ -15,6 +15,7 @@ import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plan
 import { forwardedClientCertificate, CLIENT_CERTIFICATE_HEADER } from "../../domain/auth/client-certificate";
 import { AddressBucket, CLIENT_ADDRESS_HEADER, cooldownPolicyWithBase } from "../../domain/limits/mqtt-cooldown";
 import { pardonMqttAddress, reportMqttAbuse } from "../mqtt-cooldown/report";
+import { AUTH_FAILURES_REPORTED_AFTER } from "./abuse";
 import { Authenticator } from "./authenticator";
 import { Broker } from "./broker";
 import { Connection, newConnState, type ConnState } from "./connection";
@@ -101,7 +102,8 @@ export class TenantHub extends DurableObject<Env> {
     const month = JSON.parse(readMeta(this.ctx.storage.sql, "month-count") ?? "null") as { month: string; count: number } | null;
     const limiter = new HubLimiter(this.config.limits, Date.now(), month ?? { month: new Date().toISOString().slice(0, 7), count: 0 });
     limiter.onHit = () => this.timers?.limitHit();
-    this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter, cooldownPolicyWithBase(this.env.MQTT_ABUSE_COOLDOWN_BASE_SECONDS));
+    const authFailuresPerMinute = z.coerce.number().int().positive().catch(AUTH_FAILURES_REPORTED_AFTER).parse(this.env.MQTT_AUTH_FAILURES_PER_MINUTE);
+    this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter, { cooldownPolicy: cooldownPolicyWithBase(this.env.MQTT_ABUSE_COOLDOWN_BASE_SECONDS), authFailuresPerMinute });
     this.telemetry = new TelemetryBatcher(this.env.TELEMETRY_QUEUE, (message) => console.error(JSON.stringify({ level: "warn", tenant: tenantId, where: "telemetry", message })));
     this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker);
     for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
