@@ -23,6 +23,7 @@ import { deviceRoutes } from "./routes/devices";
 import { devOutboxRoutes } from "./routes/dev-outbox";
 import { domainRoutes } from "./routes/domains";
 import { exportRoutes } from "./routes/exports";
+import { fleetRoutes } from "./routes/fleet";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { mqttRoutes } from "./routes/mqtt";
@@ -63,6 +64,7 @@ export function createApp() {
   app.route("/api/v1/branding", brandingRoutes);
   app.route("/api/v1/telemetry", telemetryRoutes);
   app.route("/api/v1/dashboards", dashboardRoutes);
+  app.route("/api/v1/fleet", fleetRoutes);
   app.route("/api/v1/usage", usageRoutes);
   app.route("/api/v1/admin/usage", adminUsageRoutes);
   app.route("/api/v1/dev", devOutboxRoutes);

@@ -59,6 +59,30 @@ export function latest(sql: SqlStorage, device: string, metrics: string[]): Late
   return { device, values: Object.fromEntries(rows.map((r) => [r.metric, { ts: r.ts, value: valueOf(r) }])) };
 }
 
+/**
+ * The newest value per metric of each device, in one query (lists passed as JSON: a statement
+ * binds at most 100 parameters). Devices without values are absent from the map.
+ */
+export function latestMany(sql: SqlStorage, devices: string[], metrics: string[]): Map<string, LatestResult["values"]> {
+  const filter = metrics.length ? " AND metric IN (SELECT value FROM json_each(?))" : "";
+  const args = metrics.length ? [JSON.stringify(devices), JSON.stringify(metrics)] : [JSON.stringify(devices)];
+  const rows = sql
+    .exec<ValueRow & { device: string; metric: string; ts: number }>(`SELECT device, metric, ts, num, str, kind FROM latest WHERE device IN (SELECT value FROM json_each(?))${filter} ORDER BY device, metric`, ...args)
+    .toArray();
+  const out = new Map<string, LatestResult["values"]>();
+  for (const r of rows) {
+    let values = out.get(r.device);
+    if (!values) out.set(r.device, (values = {}));
+    values[r.metric] = { ts: r.ts, value: valueOf(r) };
+  }
+  return out;
+}
+
+/** Rejected messages received at or after `since` that the (bounded) log still holds. */
+export function rejectedCountSince(sql: SqlStorage, since: number): number {
+  return sql.exec<{ n: number }>("SELECT count(*) AS n FROM rejected WHERE received_at >= ?", since).one().n;
+}
+
 export function exportPage(sql: SqlStorage, q: z.infer<typeof ExportPageInput>): { rows: ExportRow[]; next: { ts: number; id: number } | null } {
   const after = q.after ? " AND (ts > ? OR (ts = ? AND id > ?))" : "";
   const args = q.after ? [q.after.ts, q.after.ts, q.after.id] : [];

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { DeviceId } from "../../domain/ids";
+import { MAX_LATEST_DEVICES } from "../../domain/schemas/fleet";
 import { MAX_POINTS_PER_MESSAGE, SeriesMetric, TelemetryValue } from "../../domain/telemetry/points";
 import { MAX_QUERY_DEVICES, MAX_QUERY_METRICS } from "../../domain/telemetry/query";
 import { PAYLOAD_EXCERPT_CHARS, RejectionReason } from "../../domain/telemetry/rejections";
@@ -50,6 +51,9 @@ const Devices = z.array(DeviceId).min(1).max(MAX_QUERY_DEVICES);
 const Metrics = z.array(SeriesMetric).max(MAX_QUERY_METRICS);
 
 export const LatestInput = z.object({ device: DeviceId, metrics: Metrics });
+/** Latest values of several devices in one call (the console's device table and value cards). */
+export const LatestManyInput = z.object({ devices: z.array(DeviceId).min(1).max(MAX_LATEST_DEVICES), metrics: Metrics });
+export const RejectedCountInput = z.object({ since: z.number().int() });
 export const LatestValue = z.object({ ts: z.number(), value: TelemetryValue });
 export type LatestResult = { device: string; values: Record<string, z.infer<typeof LatestValue>> };
 

@@ -13,12 +13,14 @@ import { SeriesQuery, type SeriesResult } from "../../domain/telemetry/query";
 import type { RejectedMessage } from "../../domain/telemetry/rejections";
 import { ingest, markExported } from "./ingest";
 import { prune } from "./prune";
-import { exportPage, latest, rejectedLog, series, seriesOf, tail } from "./read";
+import { exportPage, latest, latestMany, rejectedCountSince, rejectedLog, series, seriesOf, tail } from "./read";
 import {
   ExportPageInput,
   IngestInput,
   LatestInput,
+  LatestManyInput,
   MarkExportedInput,
+  RejectedCountInput,
   RejectedListInput,
   SeriesListInput,
   TailInput,
@@ -94,6 +96,14 @@ export class TelemetryStore extends DurableObject<Env> {
     return latest(this.sql, i.device, i.metrics);
   }
 
+  /** Latest values of several devices in one round trip, in the order asked; devices without values get `{}`. */
+  async latestMany(tenantId: string, input: { devices: string[]; metrics: string[] }): Promise<LatestResult[]> {
+    this.forTenant(tenantId, false);
+    const i = LatestManyInput.parse(input);
+    const found = latestMany(this.sql, i.devices, i.metrics);
+    return [...new Set(i.devices)].map((device) => ({ device, values: found.get(device) ?? {} }));
+  }
+
   async exportPage(tenantId: string, input: unknown): Promise<{ rows: ExportRow[]; next: { ts: number; id: number } | null }> {
     this.forTenant(tenantId, false);
     return exportPage(this.sql, ExportPageInput.parse(input));
@@ -108,6 +118,12 @@ export class TelemetryStore extends DurableObject<Env> {
   async rejected(tenantId: string, input: unknown): Promise<{ items: RejectedMessage[]; nextCursor: string | null }> {
     this.forTenant(tenantId, false);
     return rejectedLog(this.sql, RejectedListInput.parse(input));
+  }
+
+  /** How many rejected messages the log holds received at or after `since` (at most the log's 1000). */
+  async rejectedCount(tenantId: string, input: { since: number }): Promise<number> {
+    this.forTenant(tenantId, false);
+    return rejectedCountSince(this.sql, RejectedCountInput.parse(input).since);
   }
 
   async stats(tenantId: string): Promise<{ databaseBytes: number }> {

@@ -45,6 +45,8 @@ async function snapshotB() {
     twin: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/attributes`, { token })),
     dashboards: await expectOk(api("GET", "/api/v1/dashboards?limit=200", { token })),
     dashboard: await expectOk(api("GET", `/api/v1/dashboards/${dashboardId}`, { token })),
+    fleet: await expectOk(api("GET", "/api/v1/fleet/summary", { token })),
+    latest: await expectOk(api("GET", `/api/v1/telemetry/latest?device=dev-1,${B.only.device}`, { token })),
   };
 }
 
@@ -257,6 +259,22 @@ const cases: Record<string, Case> = {
     const usage = await expectOk(api("GET", "/api/v1/usage", { token: A.ownerToken }));
     expect(usage.tenant).toBe(A.tenantId);
     expect(usage.dataPointsStored).toBe(1);
+  },
+  "GET /api/v1/telemetry/latest": async () => {
+    // B's device is simply absent; A's dev-1 carries A's value, never B's.
+    const r = await expectOk(api("GET", `/api/v1/telemetry/latest?device=dev-1,${B.only.device}`, { token: A.ownerToken }));
+    expect(r.items.map((i: { device: string }) => i.device)).toEqual(["dev-1"]);
+    expect(r.items[0].values.temp.value).toBe(A.telemetry.telemetryValue);
+    expect((await expectOk(api("GET", `/api/v1/telemetry/latest?device=${B.only.device}`, { token: A.ownerToken }))).items).toEqual([]);
+  },
+  "GET /api/v1/fleet/summary": async () => {
+    // The tenants have look-alike fleets: any of B's rows would show as a count above A's own.
+    const s = await expectOk(api("GET", "/api/v1/fleet/summary", { token: A.ownerToken }));
+    const mine = await expectOk(api("GET", "/api/v1/devices?limit=200", { token: A.ownerToken }));
+    expect(s.devices.total).toBe(mine.items.length);
+    expect(s.devices.byType.gateway).toBe(mine.items.filter((d: { type: string }) => d.type === "gateway").length);
+    const rejected = await expectOk(api("GET", "/api/v1/telemetry/rejected", { token: A.ownerToken }));
+    expect(s.rejectedLastHour).toBe(rejected.items.length);
   },
   "GET /api/v1/devices/:id/telemetry/latest": async () => {
     await expectNotFound("GET", `/api/v1/devices/${B.only.device}/telemetry/latest`);

@@ -50,6 +50,7 @@ describe("permission matrix", () => {
     expect(min("PATCH", "/api/v1/members/:userId")).toBe("ADMIN");
     expect(min("GET", "/api/v1/audit")).toBe("ADMIN");
     for (const [method, path] of [["GET", "/api/v1/dashboards"], ["GET", "/api/v1/dashboards/:id"], ["GET", "/api/v1/dashboards/:id/export"]]) expect(min(method!, path!)).toBe("VIEWER");
+    for (const path of ["/api/v1/fleet/summary", "/api/v1/telemetry/latest"]) expect(min("GET", path)).toBe("VIEWER");
     for (const [method, path] of [["POST", "/api/v1/dashboards"], ["POST", "/api/v1/dashboards/import"], ["PUT", "/api/v1/dashboards/:id"], ["DELETE", "/api/v1/dashboards/:id"]]) expect(min(method!, path!)).toBe("MEMBER");
   });
 

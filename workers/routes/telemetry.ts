@@ -11,6 +11,7 @@ import { DeviceId } from "../../domain/ids";
 import { Aggregate, Bucket, Series } from "../../domain/telemetry/query";
 import { RejectedMessage, RejectionReason } from "../../domain/telemetry/rejections";
 import { PageQuery } from "../../domain/schemas/common";
+import { LatestValues } from "../../domain/schemas/fleet";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
@@ -18,7 +19,7 @@ import { validate } from "../http/validate";
 import { chooseBackend } from "../telemetry/backend";
 import { telemetryEventStream } from "../telemetry/event-stream";
 import { exportStream } from "../telemetry/export";
-import { ExportParams, resolveRange, SeriesParams, StreamParams } from "../telemetry/params";
+import { ExportParams, LatestManyParams, resolveRange, SeriesParams, StreamParams } from "../telemetry/params";
 import { telemetryStore } from "../telemetry/store-client";
 import { deadLetterRoutes } from "./dead-letters";
 
@@ -96,6 +97,26 @@ export const telemetryRoutes = tenantRouter()
       const resume = /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
       const stream = telemetryEventStream(telemetryStore(c.env, c.get("tenant")), { devices: p.device, metrics: p.metric ?? [], lastEventId: resume });
       return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" } });
+    },
+  )
+  .get(
+    "/latest",
+    doc({
+      summary: "Latest values of several devices",
+      description: "The newest value of each metric (or of the comma-separated `metric` list) for up to 100 comma-separated `device` ids, in one call. Devices this tenant does not have are absent; a device without values has `values: {}`.",
+      tags,
+      ok: { schema: LatestValues },
+      errors: [400],
+    }),
+    requireRole("VIEWER"),
+    validate("query", LatestManyParams),
+    async (c) => {
+      const p = c.req.valid("query");
+      // Only this tenant's registered devices: the hot store may still hold series of deleted ones.
+      const known = new Set((await c.get("data").devices.telemetryFacts(p.device)).map((d) => d.id));
+      const devices = p.device.filter((d) => known.has(d));
+      if (devices.length === 0) return c.json({ items: [] });
+      return c.json({ items: await telemetryStore(c.env, c.get("tenant")).latestMany(devices, p.metric ?? []) });
     },
   )
   .get(

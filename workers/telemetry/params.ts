@@ -5,15 +5,16 @@
  */
 import { z } from "zod";
 import { DeviceId } from "../../domain/ids";
+import { MAX_LATEST_DEVICES } from "../../domain/schemas/fleet";
 import { SeriesMetric } from "../../domain/telemetry/points";
 import { Aggregate, Bucket, MAX_POINTS_PER_SERIES, MAX_QUERY_DEVICES, MAX_QUERY_METRICS } from "../../domain/telemetry/query";
 
 const HOUR_MS = 3_600_000;
 
-export const commaList = <T extends z.ZodType<string, string>>(item: T, max: number) =>
+export const commaList = <T extends z.ZodType<string, string>>(item: T, max: number, maxChars = 4000) =>
   z
     .string()
-    .max(4000)
+    .max(maxChars)
     .transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
     .pipe(z.array(item).min(1).max(max));
 
@@ -71,3 +72,9 @@ export const ExportParams = z
 export const StreamParams = z.strictObject({ device: DeviceList, metric: MetricList.optional() });
 
 export const LatestParams = z.strictObject({ metric: MetricList.optional() });
+
+/** `GET /telemetry/latest`: up to 100 devices (ids up to 128 characters, so the list may be long). */
+export const LatestManyParams = z.strictObject({
+  device: commaList(DeviceId, MAX_LATEST_DEVICES, MAX_LATEST_DEVICES * 129).describe(`device ids, comma-separated (at most ${MAX_LATEST_DEVICES})`),
+  metric: MetricList.optional(),
+});

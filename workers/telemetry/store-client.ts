@@ -16,8 +16,11 @@ export type TelemetryStoreClient = {
   series(query: SeriesQuery): Promise<SeriesResult>;
   seriesList(devices: string[], metrics: string[]): Promise<{ device: string; metric: string }[]>;
   latest(device: string, metrics: string[]): Promise<LatestResult>;
+  /** Several devices at once, one round trip (≤ 100 devices); devices without values get `{}`. */
+  latestMany(devices: string[], metrics: string[]): Promise<LatestResult[]>;
   exportPage(input: { device: string; metric: string; from: number; to: number; after: { ts: number; id: number } | null; limit: number }): Promise<{ rows: ExportRow[]; next: { ts: number; id: number } | null }>;
   tail(input: { devices: string[]; metrics: string[]; afterId: number | null; limit: number }): Promise<TailResult>;
+  rejectedCount(since: number): Promise<number>;
   rejected(input: { limit: number; cursor?: string; reason?: string; device?: string }): Promise<{ items: RejectedMessage[]; nextCursor: string | null }>;
   stats(): Promise<{ databaseBytes: number }>;
   /** Offboarding: what the store holds, and deleting all of it. */
@@ -34,9 +37,11 @@ export function telemetryStore(env: Env, tenant: Pick<Tenant, "id" | "region">):
     series: (query) => stub.series(tenantId, query),
     seriesList: (devices, metrics) => stub.seriesList(tenantId, { devices, metrics }),
     latest: (device, metrics) => stub.latest(tenantId, { device, metrics }),
+    latestMany: (devices, metrics) => stub.latestMany(tenantId, { devices, metrics }),
     exportPage: (input) => stub.exportPage(tenantId, input),
     tail: (input) => stub.pointsAfter(tenantId, input),
     rejected: (input) => stub.rejected(tenantId, input),
+    rejectedCount: (since) => stub.rejectedCount(tenantId, { since }),
     stats: () => stub.stats(tenantId),
     counts: () => stub.counts(tenantId),
     purge: () => stub.purge(tenantId),

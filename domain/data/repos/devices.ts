@@ -30,6 +30,13 @@ export function toDevice(row: Row): Device {
   };
 }
 
+/** Device counts for the fleet summary: online + offline + neverSeen = total; disabled and withLocation overlap them. */
+export type FleetDeviceCounts = {
+  total: number; online: number; offline: number; neverSeen: number; disabled: number; withLocation: number;
+  byType: Record<"device" | "gateway", number>;
+  byKind: Record<"INTERNAL" | "INTEGRATION" | "EXTERNAL", number>;
+};
+
 /** What the telemetry consumer checks a reading against. */
 export type DeviceTelemetryFacts = { id: string; type: "device" | "gateway"; parentId: string | null; disabled: boolean; profileId: string | null };
 
@@ -58,6 +65,36 @@ export function deviceRepo(db: Db, tenantId: string) {
     async count(): Promise<number> {
       const row = await db.select({ n: count() }).from(devices).where(mine).get();
       return row?.n ?? 0;
+    },
+
+    /**
+     * The fleet's device counts, computed by the database: one GROUP BY over the few columns the
+     * summary splits by (at most 3 kinds × 2 types × 3 statuses × 2 × 2 rows), folded here.
+     */
+    async fleetCounts(): Promise<FleetDeviceCounts> {
+      const located = sql<number>`(${devices.lat} is not null and ${devices.lon} is not null)`;
+      const rows = await db
+        .select({ kind: devices.kind, type: devices.type, status: devices.status, disabled: devices.disabled, located, n: count() })
+        .from(devices)
+        .where(mine)
+        .groupBy(devices.kind, devices.type, devices.status, devices.disabled, located)
+        .all();
+      const out: FleetDeviceCounts = {
+        total: 0, online: 0, offline: 0, neverSeen: 0, disabled: 0, withLocation: 0,
+        byType: { device: 0, gateway: 0 },
+        byKind: { INTERNAL: 0, INTEGRATION: 0, EXTERNAL: 0 },
+      };
+      for (const r of rows) {
+        out.total += r.n;
+        if (r.status === "online") out.online += r.n;
+        else if (r.status === "offline") out.offline += r.n;
+        else out.neverSeen += r.n;
+        if (r.disabled) out.disabled += r.n;
+        if (Number(r.located) === 1) out.withLocation += r.n;
+        out.byType[r.type] += r.n;
+        out.byKind[r.kind] += r.n;
+      }
+      return out;
     },
 
     async list(q: DeviceListQuery) {

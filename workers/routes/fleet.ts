@@ -1,0 +1,45 @@
+/**
+ * The fleet at a glance, for the console's Fleet overview: device counts (computed by the
+ * registry, never by loading the devices), rejected messages of the last hour (the hot store),
+ * plan limits hit this month (usage) and the MQTT clients connected now (the tenant's hub).
+ */
+import { FleetSummary } from "../../domain/schemas/fleet";
+import { currentMonth, usageReport } from "../../domain/telemetry/usage";
+import { hubFor } from "../control-plane/residency";
+import { requireRole } from "../http/auth";
+import { doc } from "../http/doc";
+import { tenantRouter } from "../http/tenant-router";
+import { telemetryStore } from "../telemetry/store-client";
+
+const HOUR_MS = 3_600_000;
+
+export const fleetRoutes = tenantRouter().get(
+  "/summary",
+  doc({
+    summary: "Fleet summary",
+    description:
+      "Device counts by status (online + offline + neverSeen = total; disabled overlaps them), by type and by kind; devices with a location; rejected messages of the last hour; plan limits hit this month; MQTT clients connected now (null when the hub did not answer).",
+    tags: ["fleet"],
+    ok: { schema: FleetSummary },
+  }),
+  requireRole("VIEWER"),
+  async (c) => {
+    const tenant = c.get("tenant");
+    const data = c.get("data");
+    const [counts, usage, rejectedLastHour, connectedClients] = await Promise.all([
+      data.devices.fleetCounts(),
+      data.usage.month(currentMonth()),
+      telemetryStore(c.env, tenant).rejectedCount(Date.now() - HOUR_MS),
+      hubFor(c.env, tenant)
+        .stats(tenant.id)
+        .then((s) => s.connectedClients)
+        .catch((err: unknown) => {
+          console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: "fleet summary: hub stats", message: String(err) }));
+          return null;
+        }),
+    ]);
+    const { withLocation, ...devices } = counts;
+    const body: FleetSummary = { devices, withLocation, rejectedLastHour, limitHitsThisMonth: usageReport(tenant.id, currentMonth(), usage).limitHits, connectedClients };
+    return c.json(body);
+  },
+);
