@@ -65,10 +65,10 @@ describe("console shell", () => {
     await page.goto(tenantUrl(t.tenantId));
     await expect.poll(() => page.textContent("#brand-name")).toBe("Weather Co");
     expect(await page.textContent("#login-title")).toBe("Log in to Weather Co");
-    expect(await page.title()).toBe("Weather Co · Skylark");
+    await expect.poll(() => page.title()).toBe("Weather Co · Skylark");
     // The host names the tenant: no tenant field. Colours come through as custom properties.
     expect(await page.locator("#login-form input[name=tenant]").count()).toBe(0);
-    expect(await page.$eval(".topbar", (el) => getComputedStyle(el).backgroundColor)).toBe("rgb(11, 110, 79)");
+    await expect.poll(() => page.$eval(".topbar", (el) => getComputedStyle(el).backgroundColor)).toBe("rgb(11, 110, 79)");
     // Dark accent text on a light accent colour (contrast), white on the dark primary.
     expect(await page.$eval("#login-form button[type=submit]", (el) => getComputedStyle(el).color)).toBe("rgb(0, 0, 0)");
     expect(blocked).toEqual([]);
@@ -144,6 +144,33 @@ describe("console shell", () => {
     expect(await page.locator("button:has-text('Register')").count()).toBe(0);
     expect(await page.textContent("#viewer-note")).toContain("VIEWER");
     expect(await page.textContent(".role")).toBe("VIEWER");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("on the platform host a user with several workspaces logs in with the tenant field and switches between them", async () => {
+    const a = await signupTenant("ui-ws-a");
+    const bId = uniqueId("ui-ws-b");
+    // The same address and password: the second workspace joins the same account.
+    expect((await http("POST", "/api/v1/auth/signup", { body: { email: a.email, password: a.password, tenant: { id: bId, name: `E2E ${bId}` } } })).status).toBe(201);
+    const { page, blocked } = await openPage();
+    await page.goto(`${platformUrl()}/`);
+    await expect.poll(() => page.textContent("#brand-name")).toBe("Skylark");
+    await page.fill("#login-form input[name=email]", a.email);
+    await page.fill("#login-form input[name=password]", a.password);
+    await page.fill("#login-form input[name=tenant]", a.tenantId);
+    await page.click("#login-form button[type=submit]");
+    await expect.poll(() => page.textContent("#tenant-name")).toBe(`E2E ${a.tenantId}`);
+    await page.waitForSelector("#workspace-switch");
+    expect(await page.$$eval("#workspace-switch option", (os) => os.map((o) => (o as HTMLOptionElement).value).sort())).toEqual([a.tenantId, bId].sort());
+    await page.selectOption("#workspace-switch", bId);
+    await expect.poll(() => page.textContent("#tenant-name")).toBe(`E2E ${bId}`);
+    expect(await page.inputValue("#workspace-switch")).toBe(bId);
+    // Logging out forgets the session (memory only) and says nothing about a session that "ended".
+    await page.click("#logout");
+    await page.waitForSelector("#login-form");
+    expect(await page.locator("#login-view .notice").count()).toBe(0);
+    expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
     expect(blocked).toEqual([]);
     await page.close();
   });

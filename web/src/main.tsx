@@ -3,7 +3,7 @@
  * scripts/build-web.mjs). It talks only to the public API (./api.ts).
  */
 import { render } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { TenantView } from "../../domain/schemas/identity";
 import { api, ApiError, currentSession, onSessionChange, sessionFrom, setSession, type Session } from "./api";
 import { applyBrand, brandFrom, DEFAULT_BRAND, type Brand } from "./branding";
@@ -76,19 +76,22 @@ function App() {
     document.getElementById("page-title")?.focus();
   }, [path, view === null]);
 
-  const logout = useCallback((message: string | null = null) => {
+  // A session that ends by itself (expired, revoked: the API said 401) is explained at the login;
+  // one the user ended with "Log out" is not.
+  const hadSession = useRef(false);
+  const loggingOut = useRef(false);
+  const logout = useCallback(() => {
+    loggingOut.current = true;
     setSession(null);
     setWorkspaces([]);
-    setNotice(message);
+    setNotice(null);
   }, []);
-
-  // A session that ended by itself (expired, revoked: the API said 401).
-  const [hadSession, setHadSession] = useState(false);
   useEffect(() => {
-    if (session) setHadSession(true);
-    else if (hadSession) {
-      setHadSession(false);
-      setNotice((n) => n ?? "Your session has ended. Please log in again.");
+    if (session) hadSession.current = true;
+    else if (hadSession.current) {
+      hadSession.current = false;
+      if (!loggingOut.current) setNotice("Your session has ended. Please log in again.");
+      loggingOut.current = false;
     }
   }, [session]);
 
