@@ -29,8 +29,8 @@ afterAll(async () => {
 
 const tenantUrl = (tenantId: string, path = "/") => `http://${tenantId}.localhost:${new URL(platformUrl()).port}${path}`;
 
-async function openPage(): Promise<{ page: Page; blocked: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+async function openPage(colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; blocked: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme });
   const blocked: string[] = [];
   page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && blocked.push(m.text()));
   return { page, blocked };
@@ -133,17 +133,33 @@ describe("console shell", () => {
     await page.close();
   });
 
-  it("a VIEWER sees the devices but no register button", async () => {
+  it("a VIEWER sees the devices but no register button (logged in by keyboard alone, in dark mode)", async () => {
     const t = await signupTenant("ui-viewer");
     await http("POST", "/api/v1/devices", { token: t.token, body: { id: "seen-1" } });
     const viewer = await member(t, "VIEWER");
-    const { page, blocked } = await openPage();
-    await logIn(page, t.tenantId, viewer.email, viewer.password);
+    const { page, blocked } = await openPage("dark");
+    await page.goto(tenantUrl(t.tenantId));
+    await page.waitForSelector("#login-form");
+    // Keyboard only: skip link, brand link, then the form's fields in order; Enter submits.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("email");
+    await page.keyboard.type(viewer.email);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(viewer.password);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#devices-view");
+    // Focus lands on the new page's heading.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("page-title");
+    expect(await page.$eval("body", (el) => getComputedStyle(el).backgroundColor)).toBe("rgb(15, 20, 26)");
     await expect.poll(() => page.locator("#device-rows tr").allTextContents()).toEqual([expect.stringContaining("seen-1")]);
     expect(await page.locator("#device-form").count()).toBe(0);
     expect(await page.locator("button:has-text('Register')").count()).toBe(0);
     expect(await page.textContent("#viewer-note")).toContain("VIEWER");
     expect(await page.textContent(".role")).toBe("VIEWER");
+    await page.screenshot({ path: join(SCREENSHOTS, "devices-viewer-dark.png"), fullPage: true });
     expect(blocked).toEqual([]);
     await page.close();
   });
