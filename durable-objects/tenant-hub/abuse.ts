@@ -6,7 +6,7 @@
  * hub reports so the edge cools them down too. In memory only, and bounded: a hub that restarts
  * forgets, and the edge still remembers.
  */
-import { check, DEFAULT_MQTT_COOLDOWN, penalize, type CooldownCheck, type CooldownState, type MqttCooldownPolicy } from "../../domain/limits/mqtt-cooldown";
+import { check, DEFAULT_MQTT_COOLDOWN, emptyCooldown, penalize, type CooldownCheck, type CooldownState, type MqttCooldownPolicy } from "../../domain/limits/mqtt-cooldown";
 
 /** How long a client from a penalized address must behave before the hub pardons the address at the edge. */
 export const PARDON_AFTER_MS = 60_000;
@@ -31,7 +31,7 @@ export class ClientCooldowns {
 
   /** Returns how long the client id must now stay away (ms). */
   penalize(clientId: string, now: number): number {
-    const next = penalize(this.byClient.get(clientId) ?? { level: 0, until: 0, lastPenaltyAt: 0 }, this.policy, now);
+    const next = penalize(this.byClient.get(clientId) ?? emptyCooldown(), this.policy, now);
     remember(this.byClient, clientId, next);
     return next.until - now;
   }

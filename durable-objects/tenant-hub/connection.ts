@@ -4,7 +4,7 @@
  * client's packets are handled strictly in order even when handlers await I/O.
  */
 import { MqttDecoder, MqttEncoder, ReasonCode, type MqttPacket, type ProtocolLevel } from "../../domain/mqtt";
-import { InboundAcks, type OwedAck } from "./inbound-acks";
+import { InboundAcks } from "./inbound-acks";
 import type { HubPrincipal } from "./principal";
 
 export type ConnState = {
@@ -80,7 +80,7 @@ export class Connection {
   private chain: Promise<void> = Promise.resolve();
   /** Acknowledgements owed to the client, in PUBLISH order; their count is its inbound in-flight window. */
   readonly acks = new InboundAcks(
-    (ack) => this.sendAck(ack),
+    (packetId, qos, reasonCode, reasonString) => this.sendAck(packetId, qos, reasonCode, reasonString),
     (err) => console.error(JSON.stringify({ level: "error", where: "acknowledge", clientId: this.state.clientId, message: String(err) })),
   );
   private persistedActivity: number;
@@ -150,10 +150,10 @@ export class Connection {
   }
 
   /** PUBACK / PUBREC; a v3.1.1 acknowledgement carries no reason (a refused message is acknowledged and dropped). */
-  private sendAck(ack: OwedAck): void {
-    const type = ack.qos === 1 ? "puback" : "pubrec";
-    if (!this.v5) return void this.send({ type, packetId: ack.packetId });
-    this.send(ack.reasonString && this.state.requestProblemInformation ? { type, packetId: ack.packetId, reasonCode: ack.reasonCode, properties: { reasonString: ack.reasonString } } : { type, packetId: ack.packetId, reasonCode: ack.reasonCode });
+  private sendAck(packetId: number, qos: 1 | 2, reasonCode: number, reasonString: string | undefined): void {
+    const type = qos === 1 ? "puback" : "pubrec";
+    if (!this.v5) return void this.send({ type, packetId });
+    this.send(reasonString && this.state.requestProblemInformation ? { type, packetId, reasonCode, properties: { reasonString } } : { type, packetId, reasonCode });
   }
 
   /** Runs tasks for this connection one after another, in arrival order. */

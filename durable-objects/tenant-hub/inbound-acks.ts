@@ -28,7 +28,7 @@ export class InboundAcks {
   private readonly owed: OwedAck[] = [];
 
   constructor(
-    private readonly send: (ack: OwedAck) => void,
+    private readonly send: (packetId: number, qos: 1 | 2, reasonCode: number, reasonString: string | undefined) => void,
     private readonly report: (err: unknown) => void,
   ) {}
 
@@ -39,9 +39,10 @@ export class InboundAcks {
 
   /** Acknowledges now, or behind the acknowledgements still owed. */
   ack(packetId: number, qos: 1 | 2, reasonCode: number, reasonString?: string): void {
-    const ack: OwedAck = { packetId, qos, reasonCode, reasonString, waiting: false, onFailure: undefined, failed: false, error: undefined };
-    if (this.owed.length === 0) return this.send(ack);
-    this.owed.push(ack);
+    // Nothing owed before it (the common case, and every refusal of a flood without hand-offs): sent
+    // at once, with no record made.
+    if (this.owed.length === 0) return this.send(packetId, qos, reasonCode, reasonString);
+    this.owed.push({ packetId, qos, reasonCode, reasonString, waiting: false, onFailure: undefined, failed: false, error: undefined });
   }
 
   /** Acknowledges with success once `handoff` is done; `onFailure` runs instead if it fails. */
@@ -72,11 +73,11 @@ export class InboundAcks {
     while (this.owed.length > 0 && !this.owed[0]!.waiting) {
       const head = this.owed.shift()!;
       try {
-        if (!head.failed) this.send(head);
+        if (!head.failed) this.send(head.packetId, head.qos, head.reasonCode, head.reasonString);
         else {
           // In place of the success it would have been, so the order holds.
           const instead = head.onFailure?.(head.error);
-          if (instead) this.send({ ...head, reasonCode: instead.reasonCode, reasonString: instead.reasonString });
+          if (instead) this.send(head.packetId, head.qos, instead.reasonCode, instead.reasonString);
         }
       } catch (err) {
         // One acknowledgement going wrong must not strand the ones behind it.

@@ -27,8 +27,12 @@ const SHED_BELOW_SHARE = 0.5;
 /** Clients that published within this window count as active (for the fair share). */
 const ACTIVE_WINDOW_MS = 2_000;
 const ACTIVE_RECOUNT_MS = 250;
-/** Client states kept at most; idle ones are dropped first. */
-const MAX_CLIENT_STATES = 20_000;
+/**
+ * Client states kept at most (at least twice the plan's connections, so there is always room for
+ * every connected client); idle ones with a full bucket go first, since dropping them loses nothing. A sweep frees a tenth of the room at once, so its
+ * cost is spread over many new clients rather than paid by each.
+ */
+const MIN_CLIENT_STATES = 20_000;
 
 type ClientState = {
   bucket: TokenBucket;
@@ -85,7 +89,7 @@ export class HubLimiter {
       const l = this.limits;
       c = { bucket: new TokenBucket(l.messagesPerSecondPerDevice, l.messagesPerSecondPerDevice * l.burstSeconds, now), refusals: 0, windowStart: now, offered: 0, offeredPrev: 0, offeredSecond: Math.floor(now / 1000), lastOfferAt: now };
       this.clients.set(clientId, c);
-      if (this.clients.size > MAX_CLIENT_STATES) this.dropIdleClients(now);
+      if (this.clients.size > this.maxClientStates) this.dropIdleClients(now);
     }
     return c;
   }
@@ -99,13 +103,19 @@ export class HubLimiter {
     if (c && c.refusals === 0 && c.bucket.waitMs(now, c.bucket.capacity) === 0) this.clients.delete(clientId);
   }
 
+  private get maxClientStates(): number {
+    return Math.max(MIN_CLIENT_STATES, 2 * this.limits.maxConnections);
+  }
+
   private dropIdleClients(now: number): void {
+    const target = Math.floor(this.maxClientStates * 0.9);
     for (const [id, c] of this.clients) {
+      if (this.clients.size <= target) return;
       if (now - c.lastOfferAt > ACTIVE_WINDOW_MS && c.bucket.waitMs(now, c.bucket.capacity) === 0) this.clients.delete(id);
     }
     // Still too many (a flood of client ids): the oldest go, whatever their state.
     for (const id of this.clients.keys()) {
-      if (this.clients.size <= MAX_CLIENT_STATES) break;
+      if (this.clients.size <= target) return;
       this.clients.delete(id);
     }
   }

@@ -99,10 +99,13 @@ export async function handlePublish(broker: Broker, conn: Connection, packet: Pu
   const { principal, clientId, mountpoint } = conn.state;
   // Flow control: more unacknowledged QoS≥1 messages than the window [MQTT-3.3.4-7]: the client is
   // disconnected (v5: 0x93), and the hub never holds more than the window for it.
-  if (packet.qos === 1 && conn.acks.count >= inFlightWindow(conn, broker.limiter.current)) {
-    // Ignoring the window is abuse like persistent refusals: the same cool-down follows.
-    broker.abuseDetected(conn);
-    throw new MqttProtocolError(ReasonCode.ReceiveMaximumExceeded, `more than ${inFlightWindow(conn, broker.limiter.current)} unacknowledged QoS 1 messages in flight`);
+  if (packet.qos === 1 && conn.acks.count > 0) {
+    const window = inFlightWindow(conn, broker.limiter.current);
+    if (conn.acks.count >= window) {
+      // Ignoring the window is abuse like persistent refusals: the same cool-down follows.
+      broker.abuseDetected(conn);
+      throw new MqttProtocolError(ReasonCode.ReceiveMaximumExceeded, `more than ${window} unacknowledged QoS 1 messages in flight`);
+    }
   }
   const topic = resolveTopic(broker, conn, packet);
   const valid = validateTopicName(topic);
