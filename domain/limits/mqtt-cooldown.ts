@@ -33,6 +33,13 @@ export type MqttAbuseReason = z.infer<typeof MqttAbuseReason>;
  */
 export const CLIENT_ADDRESS_HEADER = "x-skylark-client-address";
 
+/**
+ * Whether an address bucket can be cooled down. `unknown` (no `cf-connecting-ip`: only off
+ * Cloudflare — tests, a bare `wrangler dev`) is everyone at once: cooling it down would lock out
+ * every client, so it never is, and the edge need not ask about it.
+ */
+export const coolable = (bucket: string): boolean => bucket !== "unknown";
+
 /** An address bucket as `addressBucket` makes it (`192.0.2.7`, `2001:db8:1:2::/64`, `unknown`). */
 export const AddressBucket = z.string().min(1).max(64);
 

@@ -13,7 +13,7 @@ import { TenantId } from "../../domain/ids";
 import { ReasonCode } from "../../domain/mqtt";
 import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plans";
 import { forwardedClientCertificate, CLIENT_CERTIFICATE_HEADER } from "../../domain/auth/client-certificate";
-import { AddressBucket, CLIENT_ADDRESS_HEADER, cooldownPolicyWithBase } from "../../domain/limits/mqtt-cooldown";
+import { AddressBucket, CLIENT_ADDRESS_HEADER, coolable, cooldownPolicyWithBase } from "../../domain/limits/mqtt-cooldown";
 import { pardonMqttAddress, reportMqttAbuse } from "../mqtt-cooldown/report";
 import { AUTH_FAILURES_REPORTED_AFTER } from "./abuse";
 import { Authenticator } from "./authenticator";
@@ -150,7 +150,7 @@ export class TenantHub extends DurableObject<Env> {
     // Cloudflare (tests, a bare `wrangler dev`) every client is "unknown": one bucket for all,
     // which is never cooled down, or one abuser would lock everyone out.
     const address = AddressBucket.safeParse(request.headers.get(CLIENT_ADDRESS_HEADER));
-    if (address.success && address.data !== "unknown") state.address = address.data;
+    if (address.success && coolable(address.data)) state.address = address.data;
     server.serializeAttachment(state);
     const conn = new Connection(server, state, this.config.limits.maxPayloadBytes + PACKET_OVERHEAD_BYTES);
     this.conns.set(server, conn);

@@ -14,7 +14,7 @@ import { CLIENT_CERTIFICATE_HEADER, verifiedClientCertificate } from "../../doma
 import { AppError } from "../../domain/errors";
 import { TenantId } from "../../domain/ids";
 import { addressBucket } from "../../domain/limits/auth-throttle";
-import { CLIENT_ADDRESS_HEADER } from "../../domain/limits/mqtt-cooldown";
+import { CLIENT_ADDRESS_HEADER, coolable } from "../../domain/limits/mqtt-cooldown";
 import { hubFor } from "../control-plane/residency";
 import type { AppEnv } from "../http/app-env";
 import { cachedMqttCooldownRefusal, mqttCooldownRefusal } from "../http/mqtt-cooldown";
@@ -42,8 +42,10 @@ export function hubUpgradeHeaders(client: Headers, edge: { tenantId: string; sub
 async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("bad_request", "this endpoint speaks MQTT over WebSocket: send an Upgrade: websocket request");
   const bucket = addressBucket(c.req.header("cf-connecting-ip"));
-  // A storm of reconnects from a cooled address is answered here, before any I/O.
-  const cached = cachedMqttCooldownRefusal(c, tenantId, bucket);
+  // A storm of reconnects from a cooled address is answered here, before any I/O; an address that
+  // can never be cooled down costs no check at all.
+  const checked = coolable(bucket);
+  const cached = checked ? cachedMqttCooldownRefusal(c, tenantId, bucket) : null;
   if (cached) return cached;
   const tenant = await c.get("platform").tenants.find(tenantId);
   if (!tenant || tenant.status === "deleted") throw new AppError("not_found", "unknown tenant");
@@ -53,7 +55,7 @@ async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> 
   // The server must pick "mqtt" when offered [MQTT-6.0.0-3]; a request offering none is refused.
   const chosen = SUBPROTOCOLS.find((p) => offered.includes(p));
   if (!chosen) throw new AppError("bad_request", "offer the WebSocket subprotocol 'mqtt'");
-  const refused = await mqttCooldownRefusal(c, tenant.id, bucket);
+  const refused = checked ? await mqttCooldownRefusal(c, tenant.id, bucket) : null;
   if (refused) return refused;
   const headers = hubUpgradeHeaders(c.req.raw.headers, { tenantId: tenant.id, subprotocol: chosen, addressBucket: bucket, certificate: verifiedClientCertificate(c.req.raw.cf) });
   const res = await hubFor(c.env, tenant).fetch(new Request(c.req.raw.url, { method: "GET", headers }));

@@ -77,6 +77,14 @@ describe("mqtt abuse cool-down at the edge", () => {
     await expectCooled(onHost);
   });
 
+  it("clients without an address (off Cloudflare: one bucket for everyone) are never refused, even if that bucket was penalized", async () => {
+    await reportMqttAbuse(env.MQTT_COOLDOWN, { tenantId: A.tenantId, address: "unknown", clientId: "noisy-1", reason: "rate_abuse", policy: LONG });
+    const res = await exports.default.fetch(`http://localhost/t/${A.tenantId}/mqtt`, { headers: { upgrade: "websocket", "sec-websocket-protocol": "mqtt" } });
+    expect(res.status).toBe(101);
+    res.webSocket!.accept();
+    res.webSocket!.close(1000);
+  });
+
   it("an IPv6 client is cooled down with its whole /64", async () => {
     await abuse(A.tenantId, "2001:db8:c0:1::5", LONG);
     await expectCooled(await upgrade(A.tenantId, "2001:db8:c0:1:ffff::9"));
