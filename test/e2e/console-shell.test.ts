@@ -5,56 +5,20 @@
  * name the field; a VIEWER sees no register button; a 403 reads as a message. The console runs
  * under its Content-Security-Policy (no inline code): nothing may be refused.
  */
-import chromium from "@sparticuz/chromium";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium as playwright, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS, tenantUrl } from "./browser";
 import { http, platformUrl, signupTenant, uniqueId } from "./client";
 
 let browser: Browser;
-const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
-
 beforeAll(async () => {
-  browser = await playwright.launch({
-    executablePath: await chromium.executablePath(),
-    // Tenant hosts are {tenant}.localhost; the platform listens on 127.0.0.1 only.
-    args: [...chromium.args.filter((a) => a !== "--single-process"), "--host-resolver-rules=MAP *.localhost 127.0.0.1"],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
 });
-
-const tenantUrl = (tenantId: string, path = "/") => `http://${tenantId}.localhost:${new URL(platformUrl()).port}${path}`;
-
-async function openPage(colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; blocked: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme });
-  const blocked: string[] = [];
-  page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && blocked.push(m.text()));
-  return { page, blocked };
-}
-
-async function logIn(page: Page, tenantId: string, email: string, password: string) {
-  await page.goto(tenantUrl(tenantId));
-  await page.fill("#login-form input[name=email]", email);
-  await page.fill("#login-form input[name=password]", password);
-  await page.click("#login-form button[type=submit]");
-  await page.waitForSelector("#devices-view");
-}
-
-/** A member of `t` with `role`, invited by mail and accepted through the API. */
-async function member(t: Awaited<ReturnType<typeof signupTenant>>, role: "VIEWER" | "MEMBER") {
-  const email = `${uniqueId(role.toLowerCase())}@example.com`;
-  const password = `${role.toLowerCase()} console password`;
-  expect((await http("POST", "/api/v1/invitations", { token: t.token, body: { email, role } })).status).toBe(201);
-  const mail = await http("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(email)}&kind=invitation`);
-  const token = new URLSearchParams(new URL(mail.body.items[0].link).hash.slice(1)).get("token");
-  const accepted = await http("POST", "/api/v1/auth/invitations/accept", { body: { token, password } });
-  expect(accepted.status).toBe(200);
-  return { email, password };
-}
+const openPage = (colorScheme: "light" | "dark" = "light") => open(browser, colorScheme);
 
 describe("console shell", () => {
   it("a tenant host's login page wears the tenant's branding before anyone logs in", async () => {

@@ -80,7 +80,7 @@ function isProblem(x: unknown): x is Problem {
 }
 
 /** Validates a request body with the API's own schema; a failure reads like the API's 400. */
-function check<S extends z.ZodType>(schema: S, body: z.input<S>): z.input<S> {
+export function check<S extends z.ZodType>(schema: S, body: z.input<S>): z.input<S> {
   const result = schema.safeParse(body);
   if (result.success) return body;
   const errors = result.error.issues.map((i) => ({ path: ["body", ...i.path.map(String)].join("."), message: i.message }));
@@ -90,10 +90,11 @@ function check<S extends z.ZodType>(schema: S, body: z.input<S>): z.input<S> {
 // ---------------------------------------------------------------------------------------------
 // Transport
 
-type Options = { body?: unknown; auth?: boolean };
+type Options = { body?: unknown; auth?: boolean; headers?: Record<string, string> };
 
-async function request<T>(method: string, path: string, { body, auth = true }: Options = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json, application/problem+json" };
+/** One API call; each area of the console keeps its endpoints in its own `api.ts` on top of this. */
+export async function request<T>(method: string, path: string, { body, auth = true, headers: extra = {} }: Options = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json, application/problem+json", ...extra };
   const s = auth ? currentSession() : null;
   if (s) headers.authorization = `Bearer ${s.token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
@@ -113,7 +114,7 @@ async function request<T>(method: string, path: string, { body, auth = true }: O
   throw error;
 }
 
-function query(params: Record<string, string | number | undefined>): string {
+export function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, String(v));
   const s = q.toString();
@@ -121,7 +122,7 @@ function query(params: Record<string, string | number | undefined>): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Endpoints the console uses
+// Endpoints the shell uses (sign-in, workspace, devices); the other areas have their own api.ts
 
 export const api = {
   /** Public: the host tenant's branding; 404 (ApiError) on the platform host. */

@@ -7,21 +7,14 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { TenantView } from "../../domain/schemas/identity";
 import { api, ApiError, currentSession, onSessionChange, sessionFrom, setSession, type Session } from "./api";
 import { applyBrand, brandFrom, DEFAULT_BRAND, type Brand } from "./branding";
-import { Devices } from "./components/Devices";
 import { describe } from "./components/Field";
 import { Login } from "./components/Login";
 import { AcceptInvitation, VerifyEmail } from "./components/MailLinks";
-import { Overview } from "./components/Overview";
-import { BrandMark, Shell, type NavItem, type Workspace } from "./components/Shell";
+import { BrandMark, Shell, type Workspace } from "./components/Shell";
+import { HOME, pageFor, visiblePages } from "./pages";
 import { asRole } from "./roles";
 import { navigate, usePath } from "./router";
-
-/** The pages that exist so far; the others (dashboards, members, API keys, settings) come later. */
-const NAV: NavItem[] = [
-  { path: "/overview", label: "Overview" },
-  { path: "/devices", label: "Devices" },
-];
-const pageOf = (path: string) => (path === "/overview" ? "/overview" : "/devices");
+import "./styles/base.css";
 
 function useSession(): Session | null {
   const [s, set] = useState(currentSession());
@@ -109,14 +102,14 @@ function App() {
           onLoggedIn={(_s, ws) => {
             setNotice(null);
             setWorkspaces(ws);
-            if (path === "/" || path === "/login") navigate("/devices", { replace: true });
+            if (path === "/" || path === "/login") navigate(HOME, { replace: true });
           }}
         />
       </Centered>
     );
 
-  const current = pageOf(path);
   const role = asRole(view?.role ?? session.role);
+  const { page, params } = pageFor(path, role);
   const switchTo = async (tenant: string) => {
     try {
       setSession(sessionFrom(await api.switchTenant({ tenant })));
@@ -131,8 +124,8 @@ function App() {
       tenantName={view?.tenant.name ?? session.tenant}
       tenantId={session.tenant}
       role={role}
-      nav={NAV}
-      current={current}
+      nav={visiblePages(role)}
+      current={page.path}
       workspaces={workspaces}
       onSwitch={host === null ? (t) => void switchTo(t) : null}
       onLogout={() => logout()}
@@ -142,7 +135,7 @@ function App() {
           {viewError instanceof ApiError && viewError.status === 403 ? `This workspace cannot be opened: ${viewError.detail}` : describe(viewError)}
         </p>
       )}
-      {current === "/overview" ? view ? <Overview view={view} /> : <p role="status">Loading…</p> : <Devices key={session.tenant} role={role} />}
+      {page.render({ role, session, view, params })}
     </Shell>
   );
 }

@@ -67,7 +67,7 @@ describe("Worker responses", () => {
 
 describe("the console (static assets, web/public/_headers)", () => {
   it("/ and its script and stylesheet carry a strict CSP: same origin only, no inline code, no framing", async () => {
-    for (const path of ["/", "/app.js", "/app.css", "/accept-invitation"]) {
+    for (const path of ["/", "/app.js", "/build/app.css", "/accept-invitation"]) {
       const res = await env.ASSETS.fetch(`https://console.example${path}`);
       expect(res.status, path).toBe(200);
       const csp = expectBaseline(res.headers, path);

@@ -1,0 +1,53 @@
+/**
+ * A real Chromium for the console's browser tests: the build inside the npm package
+ * @sparticuz/chromium (needs only libc), driven by playwright-core against wrangler dev. Tenant
+ * hosts are `{tenant}.localhost`, mapped to the platform's 127.0.0.1.
+ */
+import chromium from "@sparticuz/chromium";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium as playwright, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { http, platformUrl, signupTenant, uniqueId } from "./client";
+
+/** Where the tests write their screenshots (gitignored; the README's pictures are copies). */
+export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return playwright.launch({
+    executablePath: await chromium.executablePath(),
+    args: [...chromium.args.filter((a) => a !== "--single-process"), "--host-resolver-rules=MAP *.localhost 127.0.0.1"],
+  });
+}
+
+export const tenantUrl = (tenantId: string, path = "/") => `http://${tenantId}.localhost:${new URL(platformUrl()).port}${path}`;
+
+/** A new page; `blocked` collects anything the Content-Security-Policy refused (tests expect none). */
+export async function openPage(browser: Browser, colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; blocked: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme });
+  const blocked: string[] = [];
+  page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && blocked.push(m.text()));
+  return { page, blocked };
+}
+
+/** Logs in on the tenant's host and waits for the page logins land on (`#devices-view`). */
+export async function logIn(page: Page, tenantId: string, email: string, password: string) {
+  await page.goto(tenantUrl(tenantId));
+  await page.fill("#login-form input[name=email]", email);
+  await page.fill("#login-form input[name=password]", password);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForSelector("#devices-view");
+}
+
+/** A member of `t` with `role`, invited by mail and accepted through the API. */
+export async function member(t: Awaited<ReturnType<typeof signupTenant>>, role: "VIEWER" | "MEMBER" | "ADMIN") {
+  const email = `${uniqueId(role.toLowerCase())}@example.com`;
+  const password = `${role.toLowerCase()} console password`;
+  expect((await http("POST", "/api/v1/invitations", { token: t.token, body: { email, role } })).status).toBe(201);
+  const mail = await http("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(email)}&kind=invitation`);
+  const token = new URLSearchParams(new URL(mail.body.items[0].link).hash.slice(1)).get("token");
+  const accepted = await http("POST", "/api/v1/auth/invitations/accept", { body: { token, password } });
+  expect(accepted.status).toBe(200);
+  return { email, password };
+}

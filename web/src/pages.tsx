@@ -1,0 +1,53 @@
+/**
+ * The console's pages, in navigation order. Each page is one entry here and its own module under
+ * web/src/<area>/; main.tsx only frames whichever entry matches the path. A page that needs a
+ * role the signed-in user lacks is neither offered in the navigation nor rendered.
+ */
+import type { ComponentChildren } from "preact";
+import type { Role } from "../../domain/roles";
+import type { TenantView } from "../../domain/schemas/identity";
+import type { Session } from "./api";
+import { Devices } from "./components/Devices";
+import { Overview } from "./components/Overview";
+import { can } from "./roles";
+
+/** What every page is given: who is signed in, and the workspace as GET /tenant describes it. */
+export type PageProps = {
+  role: Role;
+  session: Session;
+  view: TenantView | null;
+  /** The path's parts after the page's own path: `/devices/t-1` → `["t-1"]`. */
+  params: string[];
+};
+
+export type PageDef = {
+  path: string;
+  label: string;
+  /** The least role that may open it (VIEWER when absent). */
+  minRole?: Role;
+  /** Shown in the navigation (a detail page reached from another page is not). */
+  nav?: boolean;
+  render: (props: PageProps) => ComponentChildren;
+};
+
+export const PAGES: PageDef[] = [
+  { path: "/overview", label: "Overview", render: ({ view }) => (view ? <Overview view={view} /> : <p role="status">Loading…</p>) },
+  { path: "/devices", label: "Devices", render: ({ role, session }) => <Devices key={session.tenant} role={role} /> },
+];
+
+/** The default page after login, and for paths that match no page. */
+export const HOME = "/devices";
+
+export function visiblePages(role: Role): PageDef[] {
+  return PAGES.filter((p) => p.nav !== false && can(role, p.minRole ?? "VIEWER"));
+}
+
+/** The page a path opens, with the parts after it; an unknown path opens HOME. */
+export function pageFor(path: string, role: Role): { page: PageDef; params: string[] } {
+  const allowed = PAGES.filter((p) => can(role, p.minRole ?? "VIEWER"));
+  for (const page of allowed) {
+    if (path === page.path) return { page, params: [] };
+    if (path.startsWith(`${page.path}/`)) return { page, params: path.slice(page.path.length + 1).split("/").filter(Boolean).map(decodeURIComponent) };
+  }
+  return { page: allowed.find((p) => p.path === HOME) ?? allowed[0]!, params: [] };
+}
