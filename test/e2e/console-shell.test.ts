@@ -46,8 +46,16 @@ describe("console shell", () => {
     await expect.poll(() => page.textContent("#tenant-name")).toBe(`E2E ${t.tenantId}`);
     expect(page.url()).toBe(tenantUrl(t.tenantId, "/devices"));
     expect(await page.getAttribute('nav a[href="/devices"]', "aria-current")).toBe("page");
-    // The pages that do not exist yet are not offered.
-    expect(await page.locator("nav a").allTextContents()).toEqual(["Overview", "Devices"]);
+    // Every page the navigation offers opens (its heading names it), and none of them is refused.
+    const links = await page.locator("nav.sidenav a").evaluateAll((as) => as.map((a) => ({ href: a.getAttribute("href")!, label: a.textContent!.trim() })));
+    expect(links.map((l) => l.label)).toEqual(expect.arrayContaining(["Overview", "Devices"]));
+    for (const link of links) {
+      await page.click(`nav.sidenav a[href="${link.href}"]`);
+      await expect.poll(() => page.getAttribute(`nav.sidenav a[href="${link.href}"]`, "aria-current"), link.href).toBe("page");
+      await expect.poll(() => page.textContent("#page-title"), link.href).toBeTruthy();
+      expect((await page.locator("[role=alert]").allTextContents()).filter((t) => t.trim()), link.href).toEqual([]);
+    }
+    await page.click('nav.sidenav a[href="/devices"]');
 
     await page.fill("#device-form input[name=id]", "ui-thermo-1");
     await page.fill("#device-form input[name=name]", "Greenhouse thermometer");
