@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TenantId } from "../ids";
+import { DeviceId, TenantId } from "../ids";
 import { DEFAULT_DOWNLOAD_WINDOW_HOURS, MAX_DOWNLOAD_WINDOW_HOURS } from "../lifecycle/policy";
 import { LimitOverrides, Plan, PlanLimits } from "../plans";
 import { Role } from "../roles";
@@ -101,6 +101,7 @@ export const AuditQuery = z.object({
   action: z.string().max(64).optional(),
   outcome: z.enum(["success", "denied", "failure"]).optional(),
   since: z.coerce.number().int().optional(),
+  device: DeviceId.optional().describe("rows about this device (its target) or by it (its actor)"),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 

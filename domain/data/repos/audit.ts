@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { and, desc, eq, gte, lt, or } from "drizzle-orm";
 import { sortableId } from "../../ids";
 import type { AuditEntry, AuditQuery } from "../../schemas/identity";
 import { decodeCursor, toPage, type Db } from "../db";
@@ -44,6 +44,7 @@ export function auditRepo(db: Db, tenantId: string) {
         q.action ? eq(auditLog.action, q.action) : undefined,
         q.outcome ? eq(auditLog.outcome, q.outcome) : undefined,
         q.since !== undefined ? gte(auditLog.ts, q.since) : undefined,
+        q.device ? or(and(eq(auditLog.targetType, "device"), eq(auditLog.targetId, q.device)), and(eq(auditLog.actorType, "device"), eq(auditLog.actorId, q.device))) : undefined,
         q.cursor ? lt(auditLog.id, decodeCursor(q.cursor)) : undefined,
       );
       const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(q.limit + 1).all();
