@@ -8,7 +8,7 @@ import type { Role } from "../../domain/roles";
 import type { TenantView } from "../../domain/schemas/identity";
 import type { Session } from "./api";
 import { Devices } from "./components/Devices";
-import { Overview } from "./components/Overview";
+import { Overview } from "./overview/Overview";
 import { can } from "./roles";
 
 /** What every page is given: who is signed in, and the workspace as GET /tenant describes it. */
@@ -31,7 +31,7 @@ export type PageDef = {
 };
 
 export const PAGES: PageDef[] = [
-  { path: "/overview", label: "Overview", render: ({ view }) => (view ? <Overview view={view} /> : <p role="status">Loading…</p>) },
+  { path: "/overview", label: "Overview", render: ({ view, role, session }) => <Overview key={session.tenant} view={view} role={role} /> },
   { path: "/devices", label: "Devices", render: ({ role, session }) => <Devices key={session.tenant} role={role} /> },
 ];
 

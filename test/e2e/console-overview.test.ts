@@ -1,0 +1,106 @@
+/**
+ * The console's Fleet overview in a real browser against wrangler dev: the devices-by-status cards
+ * show what GET /fleet/summary counts after devices are registered, one disabled and one connected
+ * with MQTT.js; each card opens the devices list filtered that way; the map shows exactly the
+ * devices that have a location, as links named by the device; a message the pipeline rejected
+ * appears in the recent list. Nothing may be refused by the Content-Security-Policy.
+ */
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, logIn, openPage, SCREENSHOTS, tenantUrl } from "./browser";
+import { http } from "./client";
+import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await closeClients();
+});
+
+const summaryOf = async (t: Tenant) => {
+  const r = await http("GET", "/api/v1/fleet/summary", { token: t.token });
+  expect(r.status).toBe(200);
+  return r.body;
+};
+
+/** The four status cards' counts as the page shows them. */
+const cardCounts = (page: Page) =>
+  page.$$eval("#status-cards a[data-status]", (as) => Object.fromEntries(as.map((a) => [a.getAttribute("data-status")!, Number(a.querySelector("[data-count]")!.textContent)])));
+
+async function openOverview(page: Page, t: Tenant) {
+  await logIn(page, t.id, t.email, t.password);
+  await page.click('nav.sidenav a[href="/overview"]');
+  await page.waitForSelector("#overview-view #status-cards");
+}
+
+describe("console fleet overview", () => {
+  it("counts devices by status as the API does, maps the located ones and lists a rejected message", async () => {
+    const t = await newTenant("ui-fleet");
+    const online = await registerDevice(t, "fleet-online", { name: "Roof sensor", location: { lat: 52.52, lon: 13.405 } });
+    await registerDevice(t, "fleet-idle", { name: "Cellar sensor", location: { lat: 52.49, lon: 13.35 } });
+    await registerDevice(t, "fleet-nowhere", { name: "Unplaced sensor" });
+    await registerDevice(t, "fleet-off", { name: "Retired sensor", location: { lat: 52.55, lon: 13.47 } });
+    expect((await http("PATCH", "/api/v1/devices/fleet-off", { token: t.token, body: { disabled: true } })).status).toBe(200);
+
+    const device = await Client.open(t.id, deviceOpts(online, 5));
+    // Not JSON: the pipeline rejects it (invalid_json) and keeps it in the rejected-messages log.
+    await device.mqtt.publishAsync(`t/${t.id}/devices/fleet-online/telemetry`, "temp=21.5", { qos: 1 });
+    // Presence and the rejection are written asynchronously; wait until the API sees both.
+    await expect.poll(async () => (await summaryOf(t)).devices.online, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await summaryOf(t)).rejectedLastHour, { timeout: 15_000 }).toBe(1);
+    const api = await summaryOf(t);
+    expect(api.devices).toMatchObject({ total: 4, online: 1, neverSeen: 3, disabled: 1 });
+
+    const { page, blocked } = await openPage(browser);
+    await openOverview(page, t);
+    expect(await page.textContent("#page-title")).toBe("Overview");
+    await expect.poll(() => cardCounts(page)).toEqual({ online: api.devices.online, offline: api.devices.offline, "never-seen": api.devices.neverSeen, disabled: api.devices.disabled });
+
+    // The map: one marker per device with a location, named by the device, linking to its page.
+    const markers = await page.$$eval(".device-map a.marker", (as) => as.map((a) => ({ id: a.getAttribute("data-device"), label: a.getAttribute("aria-label"), href: a.getAttribute("href") })));
+    expect(markers.map((m) => m.id).sort()).toEqual(["fleet-idle", "fleet-off", "fleet-online"]);
+    expect(markers.find((m) => m.id === "fleet-online")).toEqual({ id: "fleet-online", label: "Roof sensor, online", href: "/devices/fleet-online" });
+    expect(markers.find((m) => m.id === "fleet-off")?.label).toBe("Retired sensor, disabled");
+    expect(await page.textContent(".device-map-title")).toBe("3 of 4 devices have a location");
+    // Markers are reachable by keyboard.
+    await page.focus('.device-map a.marker[data-device="fleet-idle"]');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Cellar sensor, never seen");
+
+    // The rejected message, with its reason and device.
+    await expect.poll(() => page.textContent("#recent-rejected"), { timeout: 15_000 }).toContain("invalid_json");
+    expect(await page.textContent("#recent-rejected")).toContain("fleet-online");
+    expect(await page.textContent("#rejected-last-hour")).toBe("1 in the last hour");
+
+    // The workspace as it was before: plan and devices against the plan's limit.
+    expect(await page.textContent("#overview-plan")).toBe("starter");
+    expect(await page.textContent("#overview-device-limit")).toBe("4 of 50");
+
+    await page.screenshot({ path: join(SCREENSHOTS, "console-overview.png"), fullPage: true });
+
+    // A status card opens the devices list filtered by that status.
+    await page.click('#status-cards a[data-status="online"]');
+    await page.waitForSelector("#devices-view");
+    expect(page.url()).toBe(tenantUrl(t.id, "/devices?status=online"));
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("follows the registry: a device that connects moves from never seen to online without a reload", async () => {
+    const t = await newTenant("ui-fleet-live");
+    const d = await registerDevice(t, "later-online");
+    const { page, blocked } = await openPage(browser);
+    await openOverview(page, t);
+    await expect.poll(() => cardCounts(page)).toMatchObject({ online: 0, "never-seen": 1 });
+    await Client.open(t.id, deviceOpts(d, 4));
+    await expect.poll(() => cardCounts(page), { timeout: 30_000 }).toMatchObject({ online: 1, "never-seen": 0 });
+    expect(await page.textContent(".device-map-empty")).toBe("No devices with a location.");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Fleet overview: devices by status (each opening the filtered devices list), live traffic from
+ * the hub, a map of the devices that have a location, recent rejected messages and limit hits,
+ * and the workspace's plan, device limit and expiring certificates.
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { Role } from "../../../domain/roles";
+import type { FleetSummary } from "../../../domain/schemas/fleet";
+import type { TenantView } from "../../../domain/schemas/identity";
+import { describe } from "../components/Field";
+import { DeviceMap } from "../map/DeviceMap";
+import { overviewApi, type LocatedDevice } from "./api";
+import { LiveFigures, type HubFigures } from "./LiveFigures";
+import { LimitHits, RecentRejected } from "./RecentProblems";
+import { StatusCards } from "./StatusCards";
+import { WorkspaceCards } from "./WorkspaceCards";
+import "./overview.css";
+
+/** Counts come from the registry; re-read them this often while the page is visible. */
+const REFRESH_MS = 10_000;
+
+/** A number that grows every REFRESH_MS while the tab is visible (and at once when it becomes visible). */
+function useRefreshTick(): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const bump = () => document.visibilityState === "visible" && setTick((t) => t + 1);
+    const timer = setInterval(bump, REFRESH_MS);
+    document.addEventListener("visibilitychange", bump);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", bump);
+    };
+  }, []);
+  return tick;
+}
+
+export function Overview({ view, role }: { view: TenantView | null; role: Role }) {
+  const tick = useRefreshTick();
+  const [summary, setSummary] = useState<FleetSummary | null>(null);
+  const [located, setLocated] = useState<{ devices: LocatedDevice[]; complete: boolean } | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [live] = useState<HubFigures | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    Promise.all([overviewApi.summary(), overviewApi.locatedDevices()]).then(
+      ([s, l]) => {
+        if (!current) return;
+        setSummary(s);
+        setLocated(l);
+        setError(null);
+      },
+      (err: Error) => current && setError(err),
+    );
+    return () => {
+      current = false;
+    };
+  }, [tick]);
+
+  return (
+    <section id="overview-view" aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        Overview
+      </h1>
+      {error && (
+        <p class="error" role="alert">
+          {describe(error)}
+        </p>
+      )}
+      {!summary && !error && <p role="status">Loading…</p>}
+      {summary && (
+        <div class="overview-grid">
+          <StatusCards devices={summary.devices} />
+          <LiveFigures live={live} liveState={null} apiConnectedClients={summary.connectedClients} />
+          <section class="overview-map" aria-labelledby="map-heading">
+            <h2 id="map-heading">Where the devices are</h2>
+            <DeviceMap devices={located?.devices ?? []} title={mapTitle(summary, located)} />
+          </section>
+          <div class="overview-panels">
+            <RecentRejected refreshKey={tick} lastHour={summary.rejectedLastHour} />
+            <LimitHits hits={summary.limitHitsThisMonth} role={role} refreshKey={tick} />
+          </div>
+        </div>
+      )}
+      {view && <WorkspaceCards view={view} />}
+    </section>
+  );
+}
+
+function mapTitle(summary: FleetSummary, located: { devices: LocatedDevice[]; complete: boolean } | null): string {
+  const shown = located?.devices.length ?? 0;
+  const of = summary.withLocation;
+  if (shown < of) return `${shown} of the ${of} devices with a location (the first devices of the list)`;
+  return `${of} of ${summary.devices.total} devices have a location`;
+}
