@@ -1,0 +1,81 @@
+/**
+ * Live data for the console, over its one connection to the tenant's hub (connection.ts):
+ * telemetry points as devices publish them, the hub's stats, and the connection's state.
+ *
+ *   const stop = subscribeTelemetry({ deviceIds: ["thermo-1"] }, (points) => …, (gap) => backfill(gap));
+ *
+ * After a reconnect `onGap` gets the window the connection may have missed; fetch it from
+ * `GET /telemetry` and merge with `replaceWindow` (merge.ts) so the series has no hole and no
+ * point twice.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { z } from "zod";
+import { liveConnection, type Gap, type LiveStatus } from "./connection";
+import { livePoints, type LivePoint } from "./telemetry-payload";
+
+export type { Gap, LiveStatus } from "./connection";
+export type { LivePoint } from "./telemetry-payload";
+
+/** `$SYS/t/{tenant}/stats` as the hub publishes it (every 10 s while someone listens; retained). */
+export const HubStats = z.object({
+  ts: z.number(),
+  connectedClients: z.number(),
+  messagesInPerSecond: z.number(),
+  messagesOutPerSecond: z.number(),
+  messagesIn: z.number(),
+  messagesOut: z.number(),
+  droppedMessages: z.number(),
+  framesDropped: z.number().optional(),
+  deniedRequests: z.number(),
+  preConnect: z.object({ waiting: z.number(), refused: z.number(), timedOut: z.number() }).optional(),
+  limitHits: z.record(z.string(), z.number()).optional(),
+});
+export type HubStats = z.infer<typeof HubStats>;
+
+/**
+ * Telemetry of the listed devices (every device when none are listed), as points the platform
+ * would store. Gateways report for their children on their own topic, so that one is always
+ * followed and filtered here. Returns the unsubscribe.
+ */
+export function subscribeTelemetry(filter: { deviceIds?: string[] }, onPoints: (points: LivePoint[]) => void, onGap?: (gap: Gap) => void): () => void {
+  const conn = liveConnection();
+  const wanted = filter.deviceIds?.length ? new Set(filter.deviceIds) : null;
+  const handler = (topic: string, payload: Uint8Array, receivedAt: number) => {
+    const tenant = topic.split("/")[1] ?? "";
+    const points = livePoints(tenant, topic, payload, receivedAt).filter((p) => !wanted || wanted.has(p.device));
+    if (points.length > 0) onPoints(points);
+  };
+  const filters = wanted ? [...[...wanted].map((d) => `devices/${d}/telemetry`), "gateways/+/telemetry"] : ["devices/+/telemetry", "gateways/+/telemetry"];
+  const stops = filters.map((f) => conn.subscribe(f, handler));
+  if (onGap) stops.push(conn.onGap(onGap));
+  return () => stops.forEach((stop) => stop());
+}
+
+/** The hub's stats as they are published. Returns the unsubscribe. */
+export function subscribeStats(onStats: (s: HubStats) => void): () => void {
+  return liveConnection().subscribe("$SYS/stats", (_topic, payload) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(payload));
+    } catch {
+      return;
+    }
+    const parsed = HubStats.safeParse(json);
+    if (parsed.success) onStats(parsed.data);
+  });
+}
+
+/** Every gap the connection reports after a reconnect. */
+export function onLiveGap(listener: (gap: Gap) => void): () => void {
+  return liveConnection().onGap(listener);
+}
+
+/** The connection's state, for a "live" / "reconnecting…" badge. */
+export function useLiveStatus(): LiveStatus {
+  const [status, setStatus] = useState<LiveStatus>(() => liveConnection().status);
+  useEffect(() => {
+    setStatus(liveConnection().status);
+    return liveConnection().onStatus(setStatus);
+  }, []);
+  return status;
+}
