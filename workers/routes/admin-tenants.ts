@@ -2,15 +2,15 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { hashSecret, issueInvitationToken } from "../../domain/auth/credentials";
-import { DeletionCertificate } from "../../domain/lifecycle/certificate";
 import { offboardingInstanceId } from "../../domain/lifecycle/params";
 import { AppError } from "../../domain/errors";
 import { isReservedTenantId } from "../../domain/hosts";
 import { invitationMail } from "../../domain/mail/messages";
 import { TenantId } from "../../domain/ids";
-import { effectiveLimits, PlanLimits } from "../../domain/plans";
+import { effectiveLimits } from "../../domain/plans";
 import { PageQuery } from "../../domain/schemas/common";
 import { AdminCreateTenant, OffboardTenant, AdminUpdateTenant, Tenant, TenantStatus } from "../../domain/schemas/identity";
+import { DeletionCertificateList, OffboardStarted, OperatorReason, TenantLifecycle, TenantSummary, TenantSummaryPage } from "../../domain/schemas/operator";
 import { readDeletionCertificates } from "../control-plane/certificates";
 import { hostnameOrThrow } from "../control-plane/domains";
 import { lifecycleIds, lifecycleStatus, startOffboarding } from "../control-plane/lifecycle";
@@ -27,9 +27,6 @@ import { sendBestEffort } from "../mail/mailer";
 
 const tags = ["operator"];
 const IdParam = z.object({ id: TenantId });
-const TenantSummary = Tenant.extend({ deviceCount: z.number(), effectiveLimits: PlanLimits, usage: z.record(z.string(), z.number()).describe("this month's usage metrics") });
-const WorkflowState = z.object({ id: z.string(), status: z.string(), error: z.object({ name: z.string(), message: z.string() }).nullable(), output: z.unknown() }).nullable();
-const Reason = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
 /** This month in UTC, as usage is metered. */
 const thisMonth = () => new Date().toISOString().slice(0, 7);
@@ -46,7 +43,7 @@ export const adminTenantRoutes = new Hono<AppEnv>()
   .use(authenticateOperator)
   .get(
     "/",
-    doc({ summary: "List tenants with status, plan, usage and device counts", tags, ok: { schema: z.object({ items: z.array(TenantSummary), nextCursor: z.string().nullable() }) }, errors: [400, 401] }),
+    doc({ summary: "List tenants with status, plan, usage and device counts", tags, ok: { schema: TenantSummaryPage }, errors: [400, 401] }),
     validate("query", PageQuery.extend({ status: TenantStatus.optional(), q: z.string().max(64).optional() })),
     async (c) => {
       const platform = c.get("platform");
@@ -115,14 +112,14 @@ export const adminTenantRoutes = new Hono<AppEnv>()
     "/:id/suspend",
     doc({ summary: "Suspend a tenant", description: "The API answers 403 `tenant_suspended` (the owner's export excepted) and the hub closes every MQTT connection and refuses new ones.", tags, ok: { schema: Tenant }, errors: [400, 401, 404, 409] }),
     validate("param", IdParam),
-    validate("json", Reason),
+    validate("json", OperatorReason),
     async (c) => c.json(await changeSuspension(c.env, c.get("platform"), c.req.valid("param").id, true, { actorType: "operator", actorId: "operator", requestId: c.get("requestId") }, c.req.valid("json").reason)),
   )
   .post(
     "/:id/resume",
     doc({ summary: "Resume a suspended tenant", tags, ok: { schema: Tenant }, errors: [400, 401, 404, 409] }),
     validate("param", IdParam),
-    validate("json", Reason),
+    validate("json", OperatorReason),
     async (c) => c.json(await changeSuspension(c.env, c.get("platform"), c.req.valid("param").id, false, { actorType: "operator", actorId: "operator", requestId: c.get("requestId") }, c.req.valid("json").reason)),
   )
   .post(
@@ -131,7 +128,7 @@ export const adminTenantRoutes = new Hono<AppEnv>()
       summary: "Offboard a tenant: export, delete everything, issue a deletion certificate",
       description: "Starts the offboarding workflow (once per tenant; repeating the request returns the same run). `confirm` must repeat the tenant id.",
       tags,
-      ok: { status: 202, schema: z.object({ workflow: WorkflowState }) },
+      ok: { status: 202, schema: OffboardStarted },
       errors: [400, 401, 404, 409],
     }),
     validate("param", IdParam),
@@ -149,7 +146,7 @@ export const adminTenantRoutes = new Hono<AppEnv>()
   )
   .get(
     "/:id/lifecycle",
-    doc({ summary: "The tenant's onboarding and offboarding workflow runs", tags, ok: { schema: z.object({ tenant: Tenant, onboarding: WorkflowState, offboarding: WorkflowState }) }, errors: [401, 404] }),
+    doc({ summary: "The tenant's onboarding and offboarding workflow runs", tags, ok: { schema: TenantLifecycle }, errors: [401, 404] }),
     validate("param", IdParam),
     async (c) => {
       const tenant = await c.get("platform").tenants.get(c.req.valid("param").id);
@@ -159,7 +156,7 @@ export const adminTenantRoutes = new Hono<AppEnv>()
   )
   .get(
     "/:id/deletion-certificates",
-    doc({ summary: "Deletion certificates of an offboarded tenant", description: "Signed with the platform key (verify with /.well-known/jwks.json when ES256).", tags, ok: { schema: z.object({ items: z.array(DeletionCertificate) }) }, errors: [401, 404] }),
+    doc({ summary: "Deletion certificates of an offboarded tenant", description: "Signed with the platform key (verify with /.well-known/jwks.json when ES256).", tags, ok: { schema: DeletionCertificateList }, errors: [401, 404] }),
     validate("param", IdParam),
     async (c) => {
       const { id } = c.req.valid("param");
