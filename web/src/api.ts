@@ -90,10 +90,16 @@ export function check<S extends z.ZodType>(schema: S, body: z.input<S>): z.input
 // ---------------------------------------------------------------------------------------------
 // Transport
 
-type Options = { body?: unknown; auth?: boolean; headers?: Record<string, string> };
+type Options = {
+  body?: unknown;
+  auth?: boolean;
+  headers?: Record<string, string>;
+  /** Reads the response's headers (an ETag, say) before the body is returned or thrown. */
+  onHeaders?: (headers: Headers) => void;
+};
 
 /** One API call; each area of the console keeps its endpoints in its own `api.ts` on top of this. */
-export async function request<T>(method: string, path: string, { body, auth = true, headers: extra = {} }: Options = {}): Promise<T> {
+export async function request<T>(method: string, path: string, { body, auth = true, headers: extra = {}, onHeaders }: Options = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json, application/problem+json", ...extra };
   const s = auth ? currentSession() : null;
   if (s) headers.authorization = `Bearer ${s.token}`;
@@ -104,6 +110,7 @@ export async function request<T>(method: string, path: string, { body, auth = tr
   } catch {
     throw new ApiError(0, "network", "the platform could not be reached; check the connection and try again");
   }
+  onHeaders?.(res.headers);
   if (res.status === 204) return undefined as T;
   const json: unknown = await res.json().catch(() => null);
   if (res.ok) return json as T;
