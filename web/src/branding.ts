@@ -24,7 +24,11 @@ function luminance(hex: string): number {
   }) as [number, number, number];
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
-const onColour = (hex: string) => (luminance(hex) > 0.179 ? "#000000" : "#ffffff");
+export const onColour = (hex: string) => (luminance(hex) > 0.179 ? "#000000" : "#ffffff");
+
+/** Fired when the workspace's name or branding was saved: the app re-reads it and wears it at once. */
+export const TENANT_CHANGED = "skylark:tenant-changed";
+export const announceTenantChanged = () => dispatchEvent(new Event(TENANT_CHANGED));
 
 export function applyBrand(brand: Brand): void {
   const style = document.documentElement.style;

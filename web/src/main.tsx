@@ -6,7 +6,7 @@ import { render } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { TenantView } from "../../domain/schemas/identity";
 import { api, ApiError, currentSession, onSessionChange, sessionFrom, setSession, type Session } from "./api";
-import { applyBrand, brandFrom, DEFAULT_BRAND, type Brand } from "./branding";
+import { applyBrand, brandFrom, DEFAULT_BRAND, TENANT_CHANGED, type Brand } from "./branding";
 import { describe } from "./components/Field";
 import { Login } from "./components/Login";
 import { AcceptInvitation, VerifyEmail } from "./components/MailLinks";
@@ -60,6 +60,13 @@ function App() {
       live = false;
     };
   }, [session?.token]);
+
+  // Settings saved a new name or branding: read the workspace again, so the whole console wears it.
+  useEffect(() => {
+    const reread = () => void api.tenant().then(setView, () => {});
+    addEventListener(TENANT_CHANGED, reread);
+    return () => removeEventListener(TENANT_CHANGED, reread);
+  }, []);
 
   const brand: Brand = view ? brandFrom(view.tenant.name, view.tenant.branding) : (host?.brand ?? DEFAULT_BRAND);
   useEffect(() => applyBrand(brand), [brand.name, brand.logoUrl, brand.primaryColor, brand.accentColor]);

@@ -9,6 +9,15 @@ import type { TenantView } from "../../domain/schemas/identity";
 import type { Session } from "./api";
 import { Devices } from "./components/Devices";
 import { Overview } from "./overview/Overview";
+import { ApiKeys } from "./admin/ApiKeys";
+import { Audit } from "./admin/Audit";
+import { DangerZone } from "./admin/DangerZone";
+import { DeadLetters } from "./admin/DeadLetters";
+import { Domains } from "./admin/Domains";
+import { Members } from "./admin/Members";
+import { Rejected } from "./admin/Rejected";
+import { Settings } from "./admin/Settings";
+import { Usage } from "./admin/Usage";
 import { can } from "./roles";
 
 /** What every page is given: who is signed in, and the workspace as GET /tenant describes it. */
@@ -33,6 +42,16 @@ export type PageDef = {
 export const PAGES: PageDef[] = [
   { path: "/overview", label: "Overview", render: ({ view, role, session }) => <Overview key={session.tenant} view={view} role={role} /> },
   { path: "/devices", label: "Devices", render: ({ role, session }) => <Devices key={session.tenant} role={role} /> },
+  // Administration (web/src/admin/): each page opens for the least role the API lets read it.
+  { path: "/rejected", label: "Rejected messages", render: ({ session }) => <Rejected key={session.tenant} /> },
+  { path: "/dead-letters", label: "Dead letters", render: ({ role, session }) => <DeadLetters key={session.tenant} role={role} /> },
+  { path: "/usage", label: "Usage", render: ({ view, session }) => <Usage key={session.tenant} view={view} /> },
+  { path: "/members", label: "Members", render: ({ role, session }) => <Members key={session.tenant} role={role} /> },
+  { path: "/api-keys", label: "API keys", minRole: "ADMIN", render: ({ role, session }) => <ApiKeys key={session.tenant} role={role} /> },
+  { path: "/domains", label: "Custom domains", minRole: "ADMIN", render: ({ session }) => <Domains key={session.tenant} /> },
+  { path: "/audit", label: "Audit log", minRole: "ADMIN", render: ({ session }) => <Audit key={session.tenant} /> },
+  { path: "/settings", label: "Settings", render: ({ role, view }) => <Settings role={role} view={view} /> },
+  { path: "/danger-zone", label: "Danger zone", minRole: "OWNER", render: ({ session }) => <DangerZone key={session.tenant} tenantId={session.tenant} /> },
 ];
 
 /** The default page after login, and for paths that match no page. */
