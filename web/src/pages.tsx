@@ -9,6 +9,8 @@ import type { TenantView } from "../../domain/schemas/identity";
 import type { Session } from "./api";
 import { Devices } from "./components/Devices";
 import { Overview } from "./overview/Overview";
+import { DashboardList } from "./dashboards/DashboardList";
+import { DashboardView } from "./dashboards/DashboardView";
 import { ApiKeys } from "./admin/ApiKeys";
 import { Audit } from "./admin/Audit";
 import { DangerZone } from "./admin/DangerZone";
@@ -42,6 +44,12 @@ export type PageDef = {
 export const PAGES: PageDef[] = [
   { path: "/overview", label: "Overview", render: ({ view, role, session }) => <Overview key={session.tenant} view={view} role={role} /> },
   { path: "/devices", label: "Devices", render: ({ role, session }) => <Devices key={session.tenant} role={role} /> },
+  {
+    path: "/dashboards",
+    label: "Dashboards",
+    render: ({ role, session, params }) =>
+      params[0] ? <DashboardView key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <DashboardList key={session.tenant} role={role} />,
+  },
   // Administration (web/src/admin/): each page opens for the least role the API lets read it.
   { path: "/rejected", label: "Rejected messages", render: ({ session }) => <Rejected key={session.tenant} /> },
   { path: "/dead-letters", label: "Dead letters", render: ({ role, session }) => <DeadLetters key={session.tenant} role={role} /> },

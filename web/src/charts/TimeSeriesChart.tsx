@@ -44,6 +44,8 @@ export function TimeSeriesChart({ series, from, to, height = 240, title, id, sho
   const latest = useRef({ series, from, to });
   latest.current = { series, from, to };
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The series last handed to the plot: a moving range alone needs no new data.
+  const drawn = useRef<ChartSeries[] | null>(null);
   const captionId = `chart-title-${useId()}`;
   // The plot's structure: a change here rebuilds it; anything else is only data.
   const shape = series.map(seriesLabel).join("\u0000");
@@ -70,6 +72,7 @@ export function TimeSeriesChart({ series, from, to, height = 240, title, id, sho
     );
     plot.setScale("x", { min: f, max: t });
     plotRef.current = plot;
+    drawn.current = initial;
 
     const resize = new ResizeObserver(() => {
       const width = Math.max(120, host.clientWidth);
@@ -99,7 +102,8 @@ export function TimeSeriesChart({ series, from, to, height = 240, title, id, sho
       if (!plot) return;
       const { series: now, from: f, to: t } = latest.current;
       plot.batch(() => {
-        plot.setData(alignSeries(now) as uPlot.AlignedData, true);
+        if (drawn.current !== now) plot.setData(alignSeries(now) as uPlot.AlignedData, true);
+        drawn.current = now;
         plot.setScale("x", { min: f, max: t });
       });
     }, 0);

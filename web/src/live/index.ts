@@ -51,6 +51,27 @@ export function subscribeTelemetry(filter: { deviceIds?: string[] }, onPoints: (
   return () => stops.forEach((stop) => stop());
 }
 
+export type LiveEvent = { device: string; receivedAt: number; payload: unknown };
+
+/**
+ * Device events (`t/{tenant}/devices/{id}/events`, any JSON) as they are published: the platform
+ * meters them but keeps no series of them, so this is the only place a console sees them.
+ */
+export function subscribeEvents(filter: { deviceIds?: string[] }, onEvent: (e: LiveEvent) => void): () => void {
+  const conn = liveConnection();
+  const handler = (topic: string, payload: Uint8Array, receivedAt: number) => {
+    const device = topic.split("/")[3] ?? "";
+    try {
+      onEvent({ device, receivedAt, payload: JSON.parse(new TextDecoder().decode(payload)) });
+    } catch {
+      // Not JSON: the pipeline rejects it (invalid_json), so it is no event.
+    }
+  };
+  const filters = filter.deviceIds?.length ? filter.deviceIds.map((d) => `devices/${d}/events`) : ["devices/+/events"];
+  const stops = filters.map((f) => conn.subscribe(f, handler));
+  return () => stops.forEach((stop) => stop());
+}
+
 /** The hub's stats as they are published. Returns the unsubscribe. */
 export function subscribeStats(onStats: (s: HubStats) => void): () => void {
   return liveConnection().subscribe("$SYS/stats", (_topic, payload) => {
