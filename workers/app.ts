@@ -20,6 +20,8 @@ import { brandingRoutes } from "./routes/branding";
 import { dashboardRoutes } from "./routes/dashboards";
 import { deviceProfileRoutes } from "./routes/device-profiles";
 import { deviceRoutes } from "./routes/devices";
+import { deviceCommandRoutes } from "./routes/commands/device";
+import { fleetCommandRoutes } from "./routes/commands/fleet";
 import { devOutboxRoutes } from "./routes/dev-outbox";
 import { domainRoutes } from "./routes/domains";
 import { exportRoutes } from "./routes/exports";
@@ -52,6 +54,9 @@ export function createApp() {
   app.route("/api/v1/auth", authRoutes);
   app.route("/api/v1/tenant", tenantRoutes);
   app.route("/api/v1/devices", deviceRoutes);
+  // After the devices router, whose authentication and rate limit cover these paths too.
+  app.route("/api/v1/devices", deviceCommandRoutes);
+  app.route("/api/v1/commands", fleetCommandRoutes);
   app.route("/api/v1/device-profiles", deviceProfileRoutes);
   app.route("/api/v1/assets", assetRoutes);
   app.route("/api/v1/members", memberRoutes);

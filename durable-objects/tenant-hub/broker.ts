@@ -7,6 +7,7 @@ import { ConnectReturnCode, MqttProtocolError, ReasonCode } from "../../domain/m
 import { parseSubscription, SubscriptionIndex } from "../../domain/topics";
 import type { MqttCooldownPolicy } from "../../domain/limits/mqtt-cooldown";
 import { ClientCooldowns, FailedConnects, PenalizedAddresses } from "./abuse";
+import { CommandCenter } from "./commands/center";
 import { type Connection } from "./connection";
 import { publishMessage } from "./delivery";
 import type { BrokerEffects } from "./effects";
@@ -43,6 +44,8 @@ export class Broker {
   readonly retained: RetainedStore;
   readonly wills: WillStore;
   readonly aliases: AliasStore;
+  /** Tracked commands (RPC): their queues, states and deadlines (commands/). */
+  readonly commands: CommandCenter;
   /** Topic trie over every session's subscriptions (online or not). */
   readonly index = new SubscriptionIndex();
   readonly subscriptions = new Map<string, StoredSubscription & { shareGroup?: string }>();
@@ -72,6 +75,7 @@ export class Broker {
     this.retained = new RetainedStore(sql);
     this.wills = new WillStore(sql);
     this.aliases = new AliasStore(sql);
+    this.commands = new CommandCenter(this, sql);
     for (const s of this.sessions.allSubscriptions()) this.indexSubscription(s);
   }
 

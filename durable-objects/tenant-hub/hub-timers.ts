@@ -102,7 +102,7 @@ export class HubTimers {
   /** Sets the alarm to the earliest pending deadline (only ever moving it earlier while one is set). */
   reschedule(extra?: number): void {
     const now = Date.now();
-    const candidates = [this.broker.nextDeadline(), extra ?? null, this.writer.pending ? now + RETRY_MS : null, this.statsWanted() ? this.lastStats + STATS_EVERY_MS : null].filter(
+    const candidates = [this.broker.nextDeadline(), this.broker.commands.nextDeadline(), extra ?? null, this.writer.pending ? now + RETRY_MS : null, this.statsWanted() ? this.lastStats + STATS_EVERY_MS : null].filter(
       (t): t is number => t !== null,
     );
     if (candidates.length === 0) return;
@@ -116,6 +116,7 @@ export class HubTimers {
     this.alarmAt = null;
     const now = Date.now();
     this.broker.tick();
+    this.broker.commands.tick(now);
     if (this.statsWanted() && now - this.lastStats >= STATS_EVERY_MS - 50) this.publishStats(now);
     await this.runWriter();
     // The month's message count survives restarts (the quota spans them).

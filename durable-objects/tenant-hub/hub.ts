@@ -18,6 +18,7 @@ import { pardonMqttAddress, reportMqttAbuse } from "../mqtt-cooldown/report";
 import { AUTH_FAILURES_REPORTED_AFTER } from "./abuse";
 import { Authenticator } from "./authenticator";
 import { Broker } from "./broker";
+import { runCommandCall, type CommandCall, type CommandCallResult } from "./commands/rpc";
 import { Connection, newConnState, type ConnState } from "./connection";
 import { closedByChange } from "./device-credentials";
 import type { BrokerEffects } from "./effects";
@@ -31,7 +32,7 @@ import { TelemetryBatcher } from "./telemetry-batcher";
 
 /** Headroom over the plan's payload limit for the topic, properties and header. */
 const PACKET_OVERHEAD_BYTES = 8 * 1024;
-const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "meta"] as const;
+const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "meta", "commands"] as const;
 const CONFIG_TTL_MS = 30_000;
 
 export const CredentialChange = z.object({
@@ -231,6 +232,13 @@ export class TenantHub extends DurableObject<Env> {
     const broker = this.init(TenantId.parse(tenantId));
     const m = PlatformPublish.parse(input);
     publishFromPlatform(broker, m);
+  }
+
+  /** Tracked commands (RPC): create, read, list, cancel (workers/routes/commands). */
+  async commands<Op extends CommandCall["op"]>(tenantId: string, call: CommandCall & { op: Op }): Promise<CommandCallResult[Op]> {
+    const broker = this.init(TenantId.parse(tenantId));
+    await this.refreshConfig();
+    return runCommandCall(broker.commands, call, Date.now()) as CommandCallResult[Op];
   }
 
   /** Connected clients and counters, for the API and tests. */

@@ -11,6 +11,7 @@ import { drain } from "../delivery";
 
 export function handlePuback(broker: Broker, conn: Connection, packet: PubackPacket): void {
   if (broker.messages.complete(conn.state.clientId, packet.packetId, "sent")) drain(broker, conn);
+  else broker.commands.acknowledged(conn, packet.packetId, packet.reasonCode);
 }
 
 export function handlePubrec(broker: Broker, conn: Connection, packet: PubrecPacket): void {

@@ -169,5 +169,7 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
     resendInFlight(broker, conn);
     drain(broker, conn);
   }
+  // Commands queued while the device was away go now, in order (when its session still subscribes to them).
+  broker.commands.connectionReady(conn);
   broker.effects.reschedule();
 }

@@ -55,6 +55,8 @@ export function handleSubscribe(broker: Broker, conn: Connection, packet: Subscr
 
   conn.send({ type: "suback", packetId: packet.packetId, reasonCodes: conn.v5 ? codes : codes.map(v3SubackReturnCode) });
   for (const m of retainedToSend) deliver(broker, clientId, m);
+  // A device subscribing to its `cmd/+` may have commands waiting.
+  broker.commands.connectionReady(conn);
   // A new subscriber to the stats topic starts the periodic $SYS publication.
   broker.effects.reschedule();
 }

@@ -5,6 +5,7 @@
  * restart of the hub lives here or in the WebSocket attachment.
  */
 import { readMeta, runStatements, writeMeta } from "../../shared/sqlite";
+import { COMMAND_STATEMENTS } from "../commands/schema";
 const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS sessions (
@@ -56,7 +57,7 @@ const STATEMENTS = [
 ];
 
 export function migrate(sql: SqlStorage): void {
-  runStatements(sql, STATEMENTS);
+  runStatements(sql, [...STATEMENTS, ...COMMAND_STATEMENTS]);
 }
 
 export { readMeta, writeMeta };
