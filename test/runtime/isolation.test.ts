@@ -28,6 +28,7 @@ const ids = (page: { items: Record<string, unknown>[] }, key = "id") => page.ite
 async function snapshotB() {
   const token = B.ownerToken;
   const dashboardId = (await bDashboard()).id;
+  await bCommands();
   return {
     tenant: await expectOk(api("GET", "/api/v1/tenant", { token })),
     device: await expectOk(api("GET", `/api/v1/devices/${B.only.device}`, { token })),
@@ -47,8 +48,18 @@ async function snapshotB() {
     dashboard: await expectOk(api("GET", `/api/v1/dashboards/${dashboardId}`, { token })),
     fleet: await expectOk(api("GET", "/api/v1/fleet/summary", { token })),
     latest: await expectOk(api("GET", `/api/v1/telemetry/latest?device=dev-1,${B.only.device}`, { token })),
+    commands: await expectOk(api("GET", "/api/v1/devices/dev-1/commands", { token })),
+    onlyCommands: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/commands`, { token })),
   };
 }
+
+/** Commands only B sent (once, before the first snapshot): to its dev-1 (A has a dev-1 too) and to its own device. */
+let bCommandsOnce: Promise<{ dev1: string; only: string }> | undefined;
+const bCommands = () =>
+  (bCommandsOnce ??= (async () => {
+    const send = (device: string) => expectOk(api("POST", `/api/v1/devices/${device}/commands`, { token: B.ownerToken, body: { method: "b-only" } }), 201);
+    return { dev1: (await send("dev-1")).id as string, only: (await send(B.only.device)).id as string };
+  })());
 
 /** A dashboard only B has (created once, before the first snapshot), naming B's device. */
 let bDashboardOnce: Promise<{ id: string }> | undefined;
@@ -283,6 +294,33 @@ const cases: Record<string, Case> = {
   "GET /api/v1/devices/:id/attributes": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}/attributes`),
   "PUT /api/v1/devices/:id/attributes/desired": () => expectNotFound("PUT", `/api/v1/devices/${B.only.device}/attributes/desired`, { mode: "pwned" }),
   "PATCH /api/v1/devices/:id/attributes/desired": () => expectNotFound("PATCH", `/api/v1/devices/${B.only.device}/attributes/desired`, { mode: "pwned" }),
+
+  // Commands live in each tenant's own hub: B's device ids are unknown to A, and A's dev-1 is not B's dev-1.
+  "POST /api/v1/devices/:id/commands": async () => {
+    await expectNotFound("POST", `/api/v1/devices/${B.only.device}/commands`, { method: "pwned" });
+    const mine = await expectOk(api("POST", "/api/v1/devices/dev-1/commands", { token: A.ownerToken, body: { method: "a-only" } }), 201);
+    expect(ids(await expectOk(api("GET", "/api/v1/devices/dev-1/commands", { token: B.ownerToken })))).not.toContain(mine.id);
+  },
+  "GET /api/v1/devices/:id/commands": async () => {
+    await expectNotFound("GET", `/api/v1/devices/${B.only.device}/commands`);
+    expect(ids(await expectOk(api("GET", "/api/v1/devices/dev-1/commands", { token: A.ownerToken })))).not.toContain((await bCommands()).dev1);
+  },
+  "GET /api/v1/devices/:id/commands/:commandId": async () => {
+    await expectNotFound("GET", `/api/v1/devices/${B.only.device}/commands/${(await bCommands()).only}`);
+    await expectNotFound("GET", `/api/v1/devices/dev-1/commands/${(await bCommands()).dev1}`);
+  },
+  "POST /api/v1/devices/:id/commands/:commandId/cancel": async () => {
+    await expectNotFound("POST", `/api/v1/devices/${B.only.device}/commands/${(await bCommands()).only}/cancel`);
+    await expectNotFound("POST", `/api/v1/devices/dev-1/commands/${(await bCommands()).dev1}/cancel`);
+  },
+  "POST /api/v1/commands": async () => {
+    const byList = await expectOk(api("POST", "/api/v1/commands", { token: A.ownerToken, body: { method: "a-fleet", devices: ["dev-1", B.only.device] } }));
+    expect(byList.commands.map((c: { deviceId: string }) => c.deviceId)).toEqual(["dev-1"]);
+    expect(byList.rejected).toEqual([{ deviceId: B.only.device, code: "not_found", detail: "no such device" }]);
+    // Both tenants tag devices `shared-tag`: only A's are reached.
+    const byTag = await expectOk(api("POST", "/api/v1/commands", { token: A.ownerToken, body: { method: "a-fleet", tag: "shared-tag" } }));
+    expect(byTag.commands.map((c: { deviceId: string }) => c.deviceId).sort()).toEqual(["dev-1", A.only.device].sort());
+  },
 
   // Dashboards: both tenants have the starter `overview`; B also has one of its own.
   "GET /api/v1/dashboards": async () => {
