@@ -25,7 +25,9 @@ export const tenantUrl = (tenantId: string, path = "/") => `http://${tenantId}.l
 
 /** A new page; `blocked` collects anything the Content-Security-Policy refused (tests expect none). */
 export async function openPage(browser: Browser, colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; blocked: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme });
+  // A real browser's language tag: this Chromium derives `en-US@posix` from the C locale, which
+  // Intl (uPlot formats numbers with navigator.language at load) refuses, and the console would not start.
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, colorScheme, locale: "en-US" });
   const blocked: string[] = [];
   page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && blocked.push(m.text()));
   return { page, blocked };
