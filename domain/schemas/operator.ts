@@ -20,7 +20,7 @@ export const OffboardStarted = z.object({ workflow: WorkflowState });
 
 export const DeletionCertificateList = z.object({ items: z.array(DeletionCertificate) });
 export type DeletionCertificateList = z.infer<typeof DeletionCertificateList>;
-export type { DeletionCertificate } from "../lifecycle/certificate";
+export type DeletionCertificate = z.infer<typeof DeletionCertificate>;
 
 /** Why the operator suspends or resumes a tenant (kept in the audit log). */
 export const OperatorReason = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });

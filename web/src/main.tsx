@@ -11,6 +11,7 @@ import { describe } from "./components/Field";
 import { Login } from "./components/Login";
 import { AcceptInvitation, VerifyEmail } from "./components/MailLinks";
 import { BrandMark, Shell, type Workspace } from "./components/Shell";
+import { isOperatorPath, OperatorConsole } from "./operator/OperatorConsole";
 import { HOME, pageFor, visiblePages } from "./pages";
 import { asRole } from "./roles";
 import { navigate, usePath } from "./router";
@@ -98,6 +99,8 @@ function App() {
   if (path === "/verify-email") return <Centered brand={brand}><VerifyEmail /></Centered>;
   if (path === "/accept-invitation") return <Centered brand={brand}><AcceptInvitation onAccepted={() => setNotice(null)} /></Centered>;
   if (host === undefined) return <p class="loading" role="status">Loading…</p>;
+  // The operator console lives on the platform host only; on a tenant host /operator is just a path.
+  if (host === null && isOperatorPath(path)) return <OperatorConsole />;
 
   if (!session)
     return (
