@@ -3,7 +3,8 @@
  * show what GET /fleet/summary counts after devices are registered, one disabled and one connected
  * with MQTT.js; each card opens the devices list filtered that way; the map shows exactly the
  * devices that have a location, as links named by the device; a message the pipeline rejected
- * appears in the recent list. Nothing may be refused by the Content-Security-Policy.
+ * appears in the recent list; messages per second come live from the hub's stats topic and move
+ * when a device publishes. Nothing may be refused by the Content-Security-Policy.
  */
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -100,6 +101,31 @@ describe("console fleet overview", () => {
     await Client.open(t.id, deviceOpts(d, 4));
     await expect.poll(() => cardCounts(page), { timeout: 30_000 }).toMatchObject({ online: 1, "never-seen": 0 });
     expect(await page.textContent(".device-map-empty")).toBe("No devices with a location.");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("shows messages per second live from the hub's stats while a device publishes", { timeout: 90_000 }, async () => {
+    const t = await newTenant("ui-fleet-rate");
+    const d = await registerDevice(t, "chatty");
+    const { page, blocked } = await openPage(browser);
+    await openOverview(page, t);
+    await expect.poll(() => page.textContent("#live-state"), { timeout: 15_000 }).toMatch(/^live/);
+    const device = await Client.open(t.id, deviceOpts(d, 5));
+    // Publish steadily until the hub's next stats message (every 10 s) reports the traffic.
+    let sent = 0;
+    const timer = setInterval(() => {
+      sent++;
+      device.mqtt.publish(`t/${t.id}/devices/chatty/telemetry`, JSON.stringify({ temp: 20 + (sent % 5) }), { qos: 0 });
+    }, 100);
+    try {
+      await expect.poll(async () => Number(await page.textContent("#messages-per-second")), { timeout: 45_000, interval: 500 }).toBeGreaterThan(0);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(await page.textContent("#live-state")).toBe("live");
+    // The hub counts this page's own connection and the device.
+    expect(Number(await page.textContent("#connected-clients"))).toBeGreaterThanOrEqual(2);
     expect(blocked).toEqual([]);
     await page.close();
   });

@@ -1,11 +1,13 @@
 /**
- * Messages per second and connected clients. Live from the hub's `$SYS/t/{tenant}/stats` topic
- * when the live connection delivers it; until then the connected clients come from the fleet
- * summary (read on each refresh) and messages/s waits for the first stats message.
+ * Messages per second and connected clients, live from the hub's `$SYS/t/{tenant}/stats` topic
+ * (published every 10 s while someone listens). Until the first stats message arrives, or while
+ * the live connection is down, connected clients come from the fleet summary and messages/s waits.
  */
-export type HubFigures = { connectedClients: number; messagesInPerSecond: number; messagesOutPerSecond: number; ts: number };
+import type { HubStats, LiveStatus } from "../live";
 
-type Props = { live: HubFigures | null; liveState: string | null; apiConnectedClients: number | null };
+type Props = { live: HubStats | null; liveState: LiveStatus; apiConnectedClients: number | null };
+
+const STATE_LABELS: Record<LiveStatus, string> = { idle: "from the API", connecting: "connecting…", live: "live", reconnecting: "reconnecting…" };
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(n >= 10 ? 1 : 2));
 
@@ -15,8 +17,8 @@ export function LiveFigures({ live, liveState, apiConnectedClients }: Props) {
     <section aria-labelledby="live-heading">
       <h2 id="live-heading">
         Traffic{" "}
-        <span class={`live-badge live-${live ? "on" : "off"}`} id="live-state">
-          {live ? "live" : (liveState ?? "from the API")}
+        <span class={`live-badge live-${live && liveState === "live" ? "on" : "off"}`} id="live-state" role="status">
+          {live || liveState !== "live" ? STATE_LABELS[liveState] : "live, waiting for the hub's figures"}
         </span>
       </h2>
       <dl class="stats" id="live-figures">

@@ -8,9 +8,10 @@ import type { Role } from "../../../domain/roles";
 import type { FleetSummary } from "../../../domain/schemas/fleet";
 import type { TenantView } from "../../../domain/schemas/identity";
 import { describe } from "../components/Field";
+import { subscribeStats, useLiveStatus, type HubStats } from "../live";
 import { DeviceMap } from "../map/DeviceMap";
 import { overviewApi, type LocatedDevice } from "./api";
-import { LiveFigures, type HubFigures } from "./LiveFigures";
+import { LiveFigures } from "./LiveFigures";
 import { LimitHits, RecentRejected } from "./RecentProblems";
 import { StatusCards } from "./StatusCards";
 import { WorkspaceCards } from "./WorkspaceCards";
@@ -39,7 +40,9 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
   const [summary, setSummary] = useState<FleetSummary | null>(null);
   const [located, setLocated] = useState<{ devices: LocatedDevice[]; complete: boolean } | null>(null);
   const [error, setError] = useState<Error | null>(null);
-  const [live] = useState<HubFigures | null>(null);
+  const [live, setLive] = useState<HubStats | null>(null);
+  const liveState = useLiveStatus();
+  useEffect(() => subscribeStats(setLive), []);
 
   useEffect(() => {
     let current = true;
@@ -71,7 +74,7 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
       {summary && (
         <div class="overview-grid">
           <StatusCards devices={summary.devices} />
-          <LiveFigures live={live} liveState={null} apiConnectedClients={summary.connectedClients} />
+          <LiveFigures live={live} liveState={liveState} apiConnectedClients={summary.connectedClients} />
           <section class="overview-map" aria-labelledby="map-heading">
             <h2 id="map-heading">Where the devices are</h2>
             <DeviceMap devices={located?.devices ?? []} title={mapTitle(summary, located)} />
