@@ -7,7 +7,8 @@ import type { ComponentChildren } from "preact";
 import type { Role } from "../../domain/roles";
 import type { TenantView } from "../../domain/schemas/identity";
 import type { Session } from "./api";
-import { Devices } from "./components/Devices";
+import { DeviceDetail } from "./devices/DeviceDetail";
+import { DevicesPage } from "./devices/DevicesPage";
 import { Overview } from "./overview/Overview";
 import { DashboardList } from "./dashboards/DashboardList";
 import { DashboardView } from "./dashboards/DashboardView";
@@ -43,7 +44,12 @@ export type PageDef = {
 
 export const PAGES: PageDef[] = [
   { path: "/overview", label: "Overview", render: ({ view, role, session }) => <Overview key={session.tenant} view={view} role={role} /> },
-  { path: "/devices", label: "Devices", render: ({ role, session }) => <Devices key={session.tenant} role={role} /> },
+  {
+    path: "/devices",
+    label: "Devices",
+    render: ({ role, session, params }) =>
+      params[0] ? <DeviceDetail key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} tenant={session.tenant} /> : <DevicesPage key={session.tenant} role={role} tenant={session.tenant} />,
+  },
   {
     path: "/dashboards",
     label: "Dashboards",

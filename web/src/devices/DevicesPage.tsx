@@ -1,0 +1,124 @@
+/**
+ * Devices: the filtered, paged list (filters and page live in the URL) with statuses refreshed
+ * while the page is visible, and, for MEMBER and up, registration with the secret shown once.
+ */
+import { useCallback, useEffect, useState } from "preact/hooks";
+import type { Role } from "../../../domain/roles";
+import type { DeviceProfile } from "../../../domain/schemas/assets";
+import type { Device } from "../../../domain/schemas/devices";
+import type { DeviceFilters as Filters } from "./api";
+import { describe } from "../components/Field";
+import { can } from "../roles";
+import { devicesApi, type Credentials } from "./api";
+import { DeviceFilters, FILTER_KEYS, type FilterValues } from "./DeviceFilters";
+import { DeviceTable } from "./DeviceTable";
+import { RegisterDevice } from "./RegisterDevice";
+import { SecretOnce } from "./SecretOnce";
+import { setSearchParams, useSearchParams } from "./url-state";
+import "./devices.css";
+
+const PAGE_SIZES = [10, 25, 50, 100];
+const DEFAULT_PAGE_SIZE = 25;
+/** How often statuses and last-seen times are re-read while the page is visible. */
+const REFRESH_MS = 10_000;
+
+export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
+  const params = useSearchParams();
+  const filters: FilterValues = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v));
+  const limitParam = Number(params.get("limit"));
+  const limit = Number.isInteger(limitParam) && limitParam >= 1 && limitParam <= 200 ? limitParam : DEFAULT_PAGE_SIZE;
+  const cursor = params.get("cursor") ?? undefined;
+  const key = `${params.toString()}`;
+
+  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [loadError, setLoadError] = useState<Error | null>(null);
+  const [profiles, setProfiles] = useState<DeviceProfile[]>([]);
+  const [created, setCreated] = useState<{ id: string; credentials: Credentials } | null>(null);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const page = await devicesApi.list({ ...(filters as Filters), limit, ...(cursor ? { cursor } : {}) });
+      setDevices(page.items);
+      setNextCursor(page.nextCursor);
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(err as Error);
+    } finally {
+      setLoading(false);
+    }
+  }, [key]);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => document.visibilityState === "visible" && void load(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+  useEffect(() => {
+    devicesApi.profiles().then((p) => setProfiles(p.items), () => {});
+  }, []);
+
+  const go = (next: FilterValues, page: { cursor?: string } = {}) => setSearchParams({ ...next, ...(limit !== DEFAULT_PAGE_SIZE ? { limit: String(limit) } : {}), ...page });
+  const filtered = Object.keys(filters).length > 0;
+
+  return (
+    <section id="devices-view" aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        Devices
+      </h1>
+      {loadError && (
+        <p class="error" role="alert">
+          {describe(loadError)}
+        </p>
+      )}
+      {created && (
+        <SecretOnce tenant={tenant} id={created.id} credentials={created.credentials} title={`${created.id} is registered: its MQTT credentials`} onDismiss={() => setCreated(null)} />
+      )}
+      <DeviceFilters values={filters} profiles={profiles} onApply={(v) => go(v)} />
+      <DeviceTable devices={devices} loading={loading} filtered={filtered} />
+      <nav class="pager" aria-label="Pages of devices">
+        {cursor && (
+          <button type="button" id="first-page" onClick={() => go(filters)}>
+            First page
+          </button>
+        )}
+        {nextCursor && (
+          <button type="button" id="next-page" onClick={() => go(filters, { cursor: nextCursor })}>
+            Next page
+          </button>
+        )}
+        <label class="page-size">
+          Per page{" "}
+          <select
+            id="page-size"
+            value={String(limit)}
+            onChange={(e) => {
+              const size = (e.currentTarget as HTMLSelectElement).value;
+              setSearchParams({ ...filters, ...(Number(size) !== DEFAULT_PAGE_SIZE ? { limit: size } : {}) });
+            }}
+          >
+            {[...new Set([...PAGE_SIZES, limit])].sort((a, b) => a - b).map((n) => (
+              <option key={n} value={String(n)}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </nav>
+      {can(role, "MEMBER") ? (
+        <RegisterDevice
+          onCreated={(id, credentials) => {
+            setCreated({ id, credentials });
+            void load();
+          }}
+        />
+      ) : (
+        <p class="muted" id="viewer-note">
+          Your role ({role}) can see devices but not register or change them.
+        </p>
+      )}
+    </section>
+  );
+}
