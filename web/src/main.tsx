@@ -62,9 +62,13 @@ function App() {
     };
   }, [session?.token]);
 
-  // Settings saved a new name or branding: read the workspace again, so the whole console wears it.
+  // Settings saved a new name or branding: read the workspace (and this host's login branding) again,
+  // so the whole console wears it, the login page after a log-out included.
   useEffect(() => {
-    const reread = () => void api.tenant().then(setView, () => {});
+    const reread = () => {
+      void api.tenant().then(setView, () => {});
+      api.branding().then(({ tenant, branding }) => setHost({ id: tenant.id, brand: brandFrom(tenant.name, branding) }), () => {});
+    };
     addEventListener(TENANT_CHANGED, reread);
     return () => removeEventListener(TENANT_CHANGED, reread);
   }, []);
