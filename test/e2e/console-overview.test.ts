@@ -32,7 +32,7 @@ const summaryOf = async (t: Tenant) => {
 
 /** The four status cards' counts as the page shows them. */
 const cardCounts = (page: Page) =>
-  page.$$eval("#status-cards a[data-status]", (as) => Object.fromEntries(as.map((a) => [a.getAttribute("data-status")!, Number(a.querySelector("[data-count]")!.textContent)])));
+  page.$$eval("#status-cards [data-status]", (as) => Object.fromEntries(as.map((a) => [a.getAttribute("data-status")!, Number(a.querySelector("[data-count]")!.textContent)])));
 
 async function openOverview(page: Page, t: Tenant) {
   await logIn(page, t.id, t.email, t.password);
@@ -62,6 +62,9 @@ describe("console fleet overview", () => {
     await openOverview(page, t);
     expect(await page.textContent("#page-title")).toBe("Overview");
     await expect.poll(() => cardCounts(page)).toEqual({ online: api.devices.online, offline: api.devices.offline, "never-seen": api.devices.neverSeen, disabled: api.devices.disabled });
+
+    // Each status the devices list can filter by is a link to that filter (disabled is not a status there).
+    expect(await page.$$eval("#status-cards a[data-status]", (as) => as.map((a) => a.getAttribute("href")))).toEqual(["/devices?status=online", "/devices?status=offline", "/devices?status=provisioned"]);
 
     // The map: one marker per device with a location, named by the device, linking to its page.
     const markers = await page.$$eval(".device-map a.marker", (as) => as.map((a) => ({ id: a.getAttribute("data-device"), label: a.getAttribute("aria-label"), href: a.getAttribute("href") })));
