@@ -41,7 +41,7 @@ async function openOverview(page: Page, t: Tenant) {
 }
 
 describe("console fleet overview", () => {
-  it("counts devices by status as the API does, maps the located ones and lists a rejected message", async () => {
+  it("counts devices by status as the API does, maps the located ones and lists a rejected message", { timeout: 90_000 }, async () => {
     const t = await newTenant("ui-fleet");
     const online = await registerDevice(t, "fleet-online", { name: "Roof sensor", location: { lat: 52.52, lon: 13.405 } });
     await registerDevice(t, "fleet-idle", { name: "Cellar sensor", location: { lat: 52.49, lon: 13.35 } });
@@ -91,11 +91,16 @@ describe("console fleet overview", () => {
     await page.click('#status-cards a[data-status="online"]');
     await page.waitForSelector("#devices-view");
     expect(page.url()).toBe(tenantUrl(t.id, "/devices?status=online"));
+    await expect.poll(() => page.$$eval("#device-rows tr td[data-label=Id] code", (cs) => cs.map((c) => c.textContent))).toEqual(["fleet-online"]);
+    // A marker opens its device's page.
+    await page.goBack();
+    await page.click('.device-map a.marker[data-device="fleet-idle"]');
+    expect(page.url()).toBe(tenantUrl(t.id, "/devices/fleet-idle"));
     expect(blocked).toEqual([]);
     await page.close();
   });
 
-  it("follows the registry: a device that connects moves from never seen to online without a reload", async () => {
+  it("follows the registry: a device that connects moves from never seen to online without a reload", { timeout: 60_000 }, async () => {
     const t = await newTenant("ui-fleet-live");
     const d = await registerDevice(t, "later-online");
     const { page, blocked } = await openPage(browser);

@@ -8,6 +8,7 @@ import type { AuditEntry } from "../../../domain/schemas/identity";
 import type { RejectedMessage } from "../../../domain/telemetry/rejections";
 import { describe } from "../components/Field";
 import { can } from "../roles";
+import { linkHandler } from "../router";
 import { overviewApi } from "./api";
 
 const RECENT = 5;
@@ -55,6 +56,11 @@ export function RecentRejected({ refreshKey, lastHour }: { refreshKey: number; l
           ))}
         </ul>
       )}
+      <p class="panel-link">
+        <a href="/rejected" onClick={linkHandler("/rejected")}>
+          All rejected messages
+        </a>
+      </p>
     </section>
   );
 }
@@ -81,6 +87,11 @@ export function LimitHits({ hits, role, refreshKey }: { hits: Record<string, num
         </ul>
       )}
       {can(role, "ADMIN") && <RecentLimitEvents refreshKey={refreshKey} />}
+      <p class="panel-link">
+        <a href="/usage" onClick={linkHandler("/usage")}>
+          Usage against the plan
+        </a>
+      </p>
     </section>
   );
 }
