@@ -204,6 +204,11 @@ describe("console administration", () => {
     await expect.poll(() => page.locator("#rejected-by-reason tbody tr").allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(["invalid_json1", "invalid_payload1"]));
     expect(await page.textContent("#meter-devices")).toMatch(/1 of 50/);
     await page.waitForSelector("#usage-history-table");
+    // The months as a chart: six months of two series, this month's two rejections among them.
+    await expect.poll(() => page.getAttribute("#usage-chart", "data-points")).toBe("12");
+    expect(await page.locator("#usage-chart canvas").count()).toBeGreaterThan(0);
+    const thisMonth = await page.locator("#usage-history-table tbody tr").last().locator("th, td").allTextContents();
+    expect([thisMonth[0], thisMonth[1], thisMonth[3]]).toEqual([new Date().toISOString().slice(0, 7), "2", "2"]);
     expect(blocked).toEqual([]);
     await page.close();
   });
