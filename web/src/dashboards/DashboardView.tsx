@@ -58,7 +58,10 @@ export function DashboardView({ id, role }: { id: string; role: Role }) {
     }
   };
   useEffect(() => {
-    void load(new URLSearchParams(location.search).has("edit"));
+    // `?edit` (a new dashboard opens in the editor) is taken once, not kept for a reload.
+    const edit = new URLSearchParams(location.search).has("edit");
+    if (edit) history.replaceState(null, "", location.pathname);
+    void load(edit);
     devicesApi.list().then(
       (page) => setDevices(page.items),
       () => setDevices([]),
@@ -127,7 +130,7 @@ export function DashboardView({ id, role }: { id: string; role: Role }) {
   };
 
   return (
-    <section id="dashboard-view" aria-labelledby="page-title" data-version={current.dashboard.version}>
+    <section id="dashboard-view" aria-labelledby="page-title" data-id={id} data-version={current.dashboard.version}>
       <p class="crumbs">
         <a href="/dashboards" onClick={linkHandler("/dashboards")}>
           Dashboards

@@ -27,18 +27,22 @@ export const TYPE_LABELS: Record<Widget["type"], string> = {
 };
 
 /** The height a widget's body has to draw in. */
-const bodyHeight = (w: Widget) => Math.max(80, w.h * ROW_PX + (w.h - 1) * GAP_PX - HEADER_PX - 40);
+const bodyHeight = (w: Widget) => Math.max(80, w.h * ROW_PX + (w.h - 1) * GAP_PX - HEADER_PX - 24);
+/** A chart leaves room for its legend and the line under it. */
+const chartHeight = (w: Widget) => Math.max(80, bodyHeight(w) - 64);
+/** The map's drawing is 800 units wide and scales to the widget; its height in those units keeps it inside the widget. */
+const mapHeight = (w: Widget) => Math.round((800 * (bodyHeight(w) - 36)) / (w.w * 88));
 
 function WidgetBody({ widget, env }: { widget: Widget; env: WidgetEnv }) {
   switch (widget.type) {
     case "timeseries":
-      return <TimeseriesView widget={widget} env={env} height={bodyHeight(widget)} />;
+      return <TimeseriesView widget={widget} env={env} height={chartHeight(widget)} />;
     case "value":
       return <ValueView widget={widget} env={env} />;
     case "gauge":
       return <GaugeView widget={widget} env={env} />;
     case "map":
-      return <DeviceMapView widget={widget} env={env} height={bodyHeight(widget)} />;
+      return <DeviceMapView widget={widget} env={env} height={mapHeight(widget)} />;
     case "table":
       return <DeviceTableView widget={widget} env={env} />;
     case "events":

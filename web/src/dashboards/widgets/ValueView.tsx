@@ -31,13 +31,31 @@ export function ValueView({ widget, env }: { widget: ValueWidget; env: WidgetEnv
       </p>
       <p class="muted value-meta">
         {widget.deviceId} · {widget.metric}
-        {hit && <span class="value-band"> · at or above {formatValue(hit.value, widget.unit)}</span>}
+        {v && (
+          <>
+            {" · "}
+            <time dateTime={new Date(v.ts).toISOString()} title={new Date(v.ts).toLocaleString()}>
+              {new Date(v.ts).toLocaleTimeString()}
+            </time>
+          </>
+        )}
+        {hit && <BandText value={hit.value} unit={widget.unit} />}
         {!deviceAllowed(env, widget.deviceId) && " · outside the device filter"}
       </p>
-      {v && <p class="muted value-time">{new Date(v.ts).toLocaleString()}</p>}
       {!v && !loading && !error && <p class="muted">No value yet.</p>}
       {error && <p class="error">{describe(error)}</p>}
     </div>
+  );
+}
+
+/** The band in words as well as colour: "≥ 8 °C", read out as "at or above". */
+function BandText({ value, unit }: { value: number; unit: string | undefined }) {
+  return (
+    <span class="value-band">
+      {" · "}
+      <span aria-hidden="true">≥</span>
+      <span class="visually-hidden">at or above</span> {formatValue(value, unit)}
+    </span>
   );
 }
 
@@ -77,7 +95,7 @@ export function GaugeView({ widget }: { widget: GaugeWidget; env: WidgetEnv }) {
       </svg>
       <p class="muted value-meta">
         {widget.deviceId} · {widget.metric}
-        {hit && <span class="value-band"> · at or above {formatValue(hit.value, widget.unit)}</span>}
+        {hit && <BandText value={hit.value} unit={widget.unit} />}
       </p>
       {error && <p class="error">{describe(error)}</p>}
     </div>
