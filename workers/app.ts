@@ -21,6 +21,7 @@ import { dashboardRoutes } from "./routes/dashboards";
 import { deviceProfileRoutes } from "./routes/device-profiles";
 import { deviceRoutes } from "./routes/devices";
 import { deviceCommandRoutes } from "./routes/commands/device";
+import { commandSettingsRoutes } from "./routes/commands/settings";
 import { fleetCommandRoutes } from "./routes/commands/fleet";
 import { devOutboxRoutes } from "./routes/dev-outbox";
 import { domainRoutes } from "./routes/domains";
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/api/v1/devices", deviceRoutes);
   // After the devices router, whose authentication and rate limit cover these paths too.
   app.route("/api/v1/devices", deviceCommandRoutes);
+  app.route("/api/v1/devices", commandSettingsRoutes);
   app.route("/api/v1/commands", fleetCommandRoutes);
   app.route("/api/v1/device-profiles", deviceProfileRoutes);
   app.route("/api/v1/assets", assetRoutes);

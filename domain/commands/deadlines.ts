@@ -3,6 +3,10 @@
  * when it stops holding its device's in-flight slot, and the one next deadline the hub's alarm
  * must wake for.
  */
+/** Commands a device may have in flight (PUBLISHed and unfinished) unless its settings say otherwise. */
+export const DEFAULT_MAX_IN_FLIGHT = 1;
+export const MAX_IN_FLIGHT = 100;
+
 export const COMMAND_TIMING = {
   /** Expiry when the request names none. */
   defaultExpiresInSeconds: 24 * 3600,

@@ -3,7 +3,7 @@
  * one device; the fleet form sends the same command to a list of devices or a tag.
  */
 import { z } from "zod";
-import { COMMAND_TIMING } from "../commands/deadlines";
+import { COMMAND_TIMING, MAX_IN_FLIGHT } from "../commands/deadlines";
 import { CommandStatus } from "../commands/states";
 import { DeviceId } from "../ids";
 import { PageQuery, Timestamp } from "./common";
@@ -84,3 +84,9 @@ export const FleetCommandResult = z.object({
   summary: z.object({ requested: z.number().int(), queued: z.number().int(), replayed: z.number().int(), rejected: z.number().int() }),
 });
 export type FleetCommandResult = z.infer<typeof FleetCommandResult>;
+
+/** Per-device command settings. */
+export const CommandSettings = z.object({
+  maxInFlight: z.number().int().min(1).max(MAX_IN_FLIGHT).describe("commands PUBLISHed and not yet finished at once; default 1"),
+});
+export type CommandSettings = z.infer<typeof CommandSettings>;

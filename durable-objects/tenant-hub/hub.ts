@@ -216,6 +216,7 @@ export class TenantHub extends DurableObject<Env> {
     // A user's or key's change reaches further than its own connections: keys created by them (see reauthorize.ts).
     if (c.kind !== "device") return (await reauthorizeApplications(broker, (credentials) => this.auth!.authorities(credentials))).disconnected;
     if (c.kind === "device") this.auth!.forget(c.id);
+    if (c.change === "deleted" && !c.credentialId) broker.commands.deviceDeleted(c.id);
     if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
     return broker.disconnectWhere((conn) => closedByChange(conn.state.principal?.credential, c), ReasonCode.AdministrativeAction, `credential ${c.change}`);
   }

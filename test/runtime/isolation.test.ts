@@ -50,6 +50,7 @@ async function snapshotB() {
     latest: await expectOk(api("GET", `/api/v1/telemetry/latest?device=dev-1,${B.only.device}`, { token })),
     commands: await expectOk(api("GET", "/api/v1/devices/dev-1/commands", { token })),
     onlyCommands: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/commands`, { token })),
+    commandSettings: await expectOk(api("GET", "/api/v1/devices/dev-1/command-settings", { token })),
   };
 }
 
@@ -312,6 +313,12 @@ const cases: Record<string, Case> = {
   "POST /api/v1/devices/:id/commands/:commandId/cancel": async () => {
     await expectNotFound("POST", `/api/v1/devices/${B.only.device}/commands/${(await bCommands()).only}/cancel`);
     await expectNotFound("POST", `/api/v1/devices/dev-1/commands/${(await bCommands()).dev1}/cancel`);
+  },
+  "GET /api/v1/devices/:id/command-settings": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}/command-settings`),
+  "PUT /api/v1/devices/:id/command-settings": async () => {
+    await expectNotFound("PUT", `/api/v1/devices/${B.only.device}/command-settings`, { maxInFlight: 5 });
+    // A's dev-1 setting is A's alone (B's dev-1 stays at the default: the snapshot).
+    expect(await expectOk(api("PUT", "/api/v1/devices/dev-1/command-settings", { token: A.ownerToken, body: { maxInFlight: 3 } }))).toEqual({ maxInFlight: 3 });
   },
   "POST /api/v1/commands": async () => {
     const byList = await expectOk(api("POST", "/api/v1/commands", { token: A.ownerToken, body: { method: "a-fleet", devices: ["dev-1", B.only.device] } }));

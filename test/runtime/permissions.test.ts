@@ -52,7 +52,8 @@ describe("permission matrix", () => {
     for (const [method, path] of [["GET", "/api/v1/dashboards"], ["GET", "/api/v1/dashboards/:id"], ["GET", "/api/v1/dashboards/:id/export"]]) expect(min(method!, path!)).toBe("VIEWER");
     for (const path of ["/api/v1/fleet/summary", "/api/v1/telemetry/latest"]) expect(min("GET", path)).toBe("VIEWER");
     // Commands: VIEWER reads them, MEMBER sends and cancels.
-    for (const path of ["/api/v1/devices/:id/commands", "/api/v1/devices/:id/commands/:commandId"]) expect(min("GET", path)).toBe("VIEWER");
+    for (const path of ["/api/v1/devices/:id/commands", "/api/v1/devices/:id/commands/:commandId", "/api/v1/devices/:id/command-settings"]) expect(min("GET", path)).toBe("VIEWER");
+    expect(min("PUT", "/api/v1/devices/:id/command-settings")).toBe("MEMBER");
     for (const path of ["/api/v1/devices/:id/commands", "/api/v1/devices/:id/commands/:commandId/cancel", "/api/v1/commands"]) expect(min("POST", path)).toBe("MEMBER");
     // …and they are in the matrix above (authenticated as tenant routes by the devices router they sit under).
     const tenantScoped = apiRoutes().filter((r) => authScopeOf(r) === "tenant").map((r) => `${r.method} ${r.path}`);

@@ -17,7 +17,7 @@ import { publishMessage } from "../delivery";
 import { commandPacket } from "./send";
 import { CommandStore, toApi, type CommandRecord } from "./store";
 
-export type NewCommand = Pick<CommandRecord, "deviceId" | "method" | "params" | "responseRequired" | "responseTimeoutMs" | "expiresAt" | "idempotencyKey" | "createdBy" | "maxInFlight">;
+export type NewCommand = Pick<CommandRecord, "deviceId" | "method" | "params" | "responseRequired" | "responseTimeoutMs" | "expiresAt" | "idempotencyKey" | "createdBy">;
 export type CreateOutcome = { kind: "created" | "replayed"; command: Command } | { kind: "limit"; limit: "maxQueuedCommandsPerDevice"; max: number };
 export type CancelOutcome = { kind: "canceled"; command: Command } | { kind: "not_found" } | { kind: "final"; command: Command };
 
@@ -78,6 +78,21 @@ export class CommandCenter {
     this.dispatch(deviceId, now);
     this.broker.effects.reschedule();
     return { kind: "canceled", command: toApi(canceled) };
+  }
+
+  /** A new in-flight limit applies at once: more room sends more now. */
+  setMaxInFlight(deviceId: string, n: number): number {
+    this.store.setMaxInFlight(deviceId, n);
+    this.dispatch(deviceId, this.broker.effects.now());
+    this.broker.effects.reschedule();
+    return this.store.maxInFlight(deviceId);
+  }
+
+  /** The device was deleted: its unfinished commands are canceled (and published so), then it is forgotten, so a new device with its id starts empty. */
+  deviceDeleted(deviceId: string): void {
+    const now = this.broker.effects.now();
+    for (const c of this.store.open(deviceId)) this.move(c, "canceled", now, "api");
+    this.store.forgetDevice(deviceId);
   }
 
   get(deviceId: string, id: string): Command | null {
@@ -162,6 +177,7 @@ export class CommandCenter {
     const open = this.store.open(deviceId);
     if (open.length === 0) return;
     const carrier = this.carrier(deviceId, commandTopic(this.broker.tenantId, deviceId, open[0]!.id));
+    const maxInFlight = this.store.maxInFlight(deviceId);
     let held = open.filter((c) => c.status === "delivered" || (c.status === "sent" && carrier !== null && c.connId === carrier.conn.id && c.holUntil !== null)).length;
     for (const c of open) {
       if (c.status !== "queued" && !(c.status === "sent" && c.connId !== carrier?.conn.id)) continue;
@@ -176,7 +192,7 @@ export class CommandCenter {
         this.settleByResponse(c, now);
         continue;
       }
-      if (held >= c.maxInFlight) return;
+      if (held >= maxInFlight) return;
       if (!this.send(carrier, c, now)) return;
       held++;
     }

@@ -1,6 +1,6 @@
 /**
  * The hub's command table (in the hub's own SQLite, so commands survive restarts, hibernation and
- * deploys). `seq` orders a device's queue; `deadline` is the next time the alarm must look at a
+ * deploys), and per-device settings. `seq` orders a device's queue; `deadline` is the next time the alarm must look at a
  * command (null once nothing more happens to it by itself); `client_id`/`packet_id`/`conn_id`
  * say where a `sent` command is waiting for its PUBACK.
  */
@@ -13,7 +13,6 @@ export const COMMAND_STATEMENTS = [
      params TEXT,
      response_required INTEGER NOT NULL,
      response_timeout_ms INTEGER NOT NULL,
-     max_in_flight INTEGER NOT NULL,
      status TEXT NOT NULL,
      created_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL,
@@ -31,6 +30,8 @@ export const COMMAND_STATEMENTS = [
      deadline INTEGER,
      ended_at INTEGER)`,
   `CREATE INDEX IF NOT EXISTS commands_by_device ON commands (device_id, seq)`,
+  // Per-device settings; a device without a row has the defaults (one command in flight).
+  `CREATE TABLE IF NOT EXISTS command_settings (device_id TEXT PRIMARY KEY, max_in_flight INTEGER NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS commands_by_deadline ON commands (deadline) WHERE deadline IS NOT NULL`,
   `CREATE INDEX IF NOT EXISTS commands_by_key ON commands (device_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
   `CREATE INDEX IF NOT EXISTS commands_awaiting_puback ON commands (client_id, packet_id) WHERE status = 'sent'`,

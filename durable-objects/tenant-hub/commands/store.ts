@@ -1,6 +1,7 @@
 /** Rows of the `commands` table as typed records; every write recomputes the command's deadline. */
 import { nextDeadline } from "../../../domain/commands/deadlines";
 import type { ResponseOutcome } from "../../../domain/commands/response";
+import { DEFAULT_MAX_IN_FLIGHT } from "../../../domain/commands/deadlines";
 import { isFinal, OPEN_STATUSES, type CommandStatus, type Transition } from "../../../domain/commands/states";
 import type { Command } from "../../../domain/schemas/commands";
 
@@ -14,7 +15,6 @@ export type CommandRecord = {
   params: unknown;
   responseRequired: boolean;
   responseTimeoutMs: number;
-  maxInFlight: number;
   status: CommandStatus;
   createdAt: number;
   expiresAt: number;
@@ -45,7 +45,6 @@ function fromRow(r: Row): CommandRecord {
     params: parse(r.params),
     responseRequired: r.response_required === 1,
     responseTimeoutMs: Number(r.response_timeout_ms),
-    maxInFlight: Number(r.max_in_flight),
     status: String(r.status) as CommandStatus,
     createdAt: Number(r.created_at),
     expiresAt: Number(r.expires_at),
@@ -92,9 +91,9 @@ export class CommandStore {
   insert(c: Omit<CommandRecord, "seq">): CommandRecord {
     const row = this.sql
       .exec<Row>(
-        `INSERT INTO commands (id, device_id, method, params, response_required, response_timeout_ms, max_in_flight, status, created_at, expires_at, idempotency_key, created_by, history, deadline)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        c.id, c.deviceId, c.method, json(c.params), c.responseRequired ? 1 : 0, c.responseTimeoutMs, c.maxInFlight, c.status, c.createdAt, c.expiresAt, c.idempotencyKey, JSON.stringify(c.createdBy), JSON.stringify(c.history), nextDeadline(c),
+        `INSERT INTO commands (id, device_id, method, params, response_required, response_timeout_ms, status, created_at, expires_at, idempotency_key, created_by, history, deadline)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        c.id, c.deviceId, c.method, json(c.params), c.responseRequired ? 1 : 0, c.responseTimeoutMs, c.status, c.createdAt, c.expiresAt, c.idempotencyKey, JSON.stringify(c.createdBy), JSON.stringify(c.history), nextDeadline(c),
       )
       .one();
     return fromRow(row);
@@ -153,6 +152,22 @@ export class CommandStore {
 
   nextDeadline(): number | null {
     return this.sql.exec<{ d: number | null }>("SELECT MIN(deadline) AS d FROM commands WHERE deadline IS NOT NULL").one().d;
+  }
+
+  /** Commands the device may have in flight at once. */
+  maxInFlight(deviceId: string): number {
+    return this.sql.exec<{ n: number }>("SELECT max_in_flight AS n FROM command_settings WHERE device_id = ?", deviceId).toArray()[0]?.n ?? DEFAULT_MAX_IN_FLIGHT;
+  }
+
+  setMaxInFlight(deviceId: string, n: number): void {
+    if (n === DEFAULT_MAX_IN_FLIGHT) this.sql.exec("DELETE FROM command_settings WHERE device_id = ?", deviceId);
+    else this.sql.exec("INSERT INTO command_settings (device_id, max_in_flight) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET max_in_flight = excluded.max_in_flight", deviceId, n);
+  }
+
+  /** A deleted device takes its settings and its finished commands with it (its open ones were canceled). */
+  forgetDevice(deviceId: string): void {
+    this.sql.exec("DELETE FROM command_settings WHERE device_id = ?", deviceId);
+    this.sql.exec("DELETE FROM commands WHERE device_id = ? AND deadline IS NULL", deviceId);
   }
 
   /** Forgets finished commands older than `before`. */

@@ -12,7 +12,7 @@ import { connect, text } from "../hub/mqtt-client";
 import { commandDevice, commandWorld, nextCommand, readCommand, sendCommand, statuses, waitForStatus, type CommandWorld } from "./helpers";
 
 let w: CommandWorld;
-const DEVICES = ["idem-dev", "cancel-dev", "full-dev", "live-dev", "refuse-dev", "hol-dev", "page-dev", "fleet-a", "fleet-b"];
+const DEVICES = ["idem-dev", "cancel-dev", "full-dev", "live-dev", "refuse-dev", "hol-dev", "page-dev", "fleet-a", "fleet-b", "wide-dev", "doomed-dev"];
 const hub = () => env.TENANT_HUB.getByName(w.tenantId);
 
 beforeAll(async () => {
@@ -168,5 +168,36 @@ describe("reading and the fleet form", () => {
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toContain("body.devices");
     const viewer = await memberWithRole(w, "VIEWER");
     expect((await api("POST", "/api/v1/commands", { token: viewer.token, body: { method: "close", tag: "valves" } })).status).toBe(403);
+  });
+});
+
+describe("per-device settings and deletion", () => {
+  it("lets a device have more commands in flight when its settings say so (default 1)", async () => {
+    expect(await expectOk(api("GET", "/api/v1/devices/wide-dev/command-settings", { token: w.ownerToken }))).toEqual({ maxInFlight: 1 });
+    const bad = await api("PUT", "/api/v1/devices/wide-dev/command-settings", { token: w.ownerToken, body: { maxInFlight: 0 } });
+    expect(bad.body.errors[0].path).toBe("body.maxInFlight");
+    const dev = await commandDevice(w, "wide-dev");
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push((await sendCommand(w, "wide-dev", { method: `w${n}`, responseRequired: false })).id);
+    expect((await nextCommand(dev)).body.id).toBe(ids[0]);
+    await dev.nothing("publish", 300);
+    // Raising the limit sends the waiting ones at once, without any PUBACK.
+    expect(await expectOk(api("PUT", "/api/v1/devices/wide-dev/command-settings", { token: w.ownerToken, body: { maxInFlight: 3 } }))).toEqual({ maxInFlight: 3 });
+    expect((await nextCommand(dev)).body.id).toBe(ids[1]);
+    expect((await nextCommand(dev)).body.id).toBe(ids[2]);
+    dev.close();
+  });
+
+  it("cancels a deleted device's unfinished commands; a new device with its id starts with none", async () => {
+    const open = await sendCommand(w, "doomed-dev", { method: "never" });
+    const watcher = await connect(w.tenantId, { clientId: "doom-watcher", username: "api", password: w.ownerToken });
+    watcher.send({ type: "subscribe", packetId: 1, subscriptions: [{ topicFilter: `t/${w.tenantId}/devices/doomed-dev/cmd/+/state`, qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0 }] });
+    await watcher.next("suback");
+    await expectOk(api("DELETE", "/api/v1/devices/doomed-dev", { token: w.ownerToken }), 204);
+    const last = JSON.parse(text((await watcher.next("publish")).payload));
+    expect(last).toMatchObject({ id: open.id, status: "canceled" });
+    await expectOk(api("POST", "/api/v1/devices", { token: w.ownerToken, body: { id: "doomed-dev" } }), 201);
+    expect((await expectOk(api("GET", "/api/v1/devices/doomed-dev/commands", { token: w.ownerToken }))).items).toEqual([]);
+    watcher.close();
   });
 });

@@ -10,9 +10,6 @@ import type { CommandCall, CommandCallResult } from "../../../durable-objects/te
 import { hubFor } from "../../control-plane/residency";
 import type { AppEnv } from "../../http/app-env";
 
-/** Commands a device may have in flight at once (its PUBLISHed but unfinished ones). */
-export const DEFAULT_MAX_IN_FLIGHT = 1;
-
 export function newCommand(c: Context<AppEnv>, deviceId: string, input: Omit<CreateCommand, never>, now: number) {
   const p = c.get("principal");
   return {
@@ -24,7 +21,6 @@ export function newCommand(c: Context<AppEnv>, deviceId: string, input: Omit<Cre
     expiresAt: expiryOf(input, now),
     idempotencyKey: input.idempotencyKey ?? null,
     createdBy: { type: p.actorType, id: p.actorId },
-    maxInFlight: DEFAULT_MAX_IN_FLIGHT,
   };
 }
 
