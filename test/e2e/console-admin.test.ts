@@ -304,6 +304,12 @@ describe("console administration", () => {
     await expect.poll(() => page.locator("#member-rows tr").count()).toBe(2);
     expect(await page.locator("#members-view select, #invite-form, #members-view button").count()).toBe(0);
     expect(await page.textContent("#read-only-note")).toContain("VIEWER");
+    // On a phone the table folds into labelled rows: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.$eval("#member-table thead", (el) => el.getBoundingClientRect().height)).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-members-viewer-phone-dark.png"), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 800 });
 
     await go(page, "/dead-letters", "#dead-letters-view");
     await expect.poll(() => page.locator("#dead-letter-rows tr").allTextContents()).toEqual(["No dead letters."]);

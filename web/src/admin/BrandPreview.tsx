@@ -7,8 +7,8 @@ import { useEffect, useRef } from "preact/hooks";
 import { onColour, type Brand } from "../branding";
 
 /** The console's own colours when a tenant sets none (web/src/styles/base.css). */
-const DEFAULT_PRIMARY = "#14213d";
-const DEFAULT_ACCENT = "#0a5bd3";
+export const DEFAULT_PRIMARY = "#14213d";
+export const DEFAULT_ACCENT = "#0a5bd3";
 
 export function BrandPreview({ brand }: { brand: Brand }) {
   const root = useRef<HTMLDivElement>(null);

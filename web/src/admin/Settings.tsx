@@ -11,7 +11,7 @@ import { announceTenantChanged, brandFrom, type Brand } from "../branding";
 import { Field, FormError } from "../components/Field";
 import { can } from "../roles";
 import { adminApi } from "./api";
-import { BrandPreview } from "./BrandPreview";
+import { BrandPreview, DEFAULT_ACCENT, DEFAULT_PRIMARY } from "./BrandPreview";
 import { PageHead, ReadOnlyNote } from "./common";
 
 type Draft = { name: string; displayName: string; logoUrl: string; primaryColor: string; accentColor: string };
@@ -89,8 +89,8 @@ function SettingsForm({ role, view }: { role: Role; view: TenantView }) {
             <Field label="Logo URL" name="branding.logoUrl" error={apiError} hint="Optional; an https:// address of an image">
               {(a) => <input {...a} type="url" value={draft.logoUrl} onInput={set("logoUrl")} autocapitalize="off" spellcheck={false} placeholder="https://example.com/logo.svg" />}
             </Field>
-            <ColourField label="Primary colour (header)" name="branding.primaryColor" value={draft.primaryColor} onInput={set("primaryColor")} error={apiError} />
-            <ColourField label="Accent colour (buttons)" name="branding.accentColor" value={draft.accentColor} onInput={set("accentColor")} error={apiError} />
+            <ColourField label="Primary colour (header)" name="branding.primaryColor" fallback={DEFAULT_PRIMARY} value={draft.primaryColor} onInput={set("primaryColor")} error={apiError} />
+            <ColourField label="Accent colour (buttons)" name="branding.accentColor" fallback={DEFAULT_ACCENT} value={draft.accentColor} onInput={set("accentColor")} error={apiError} />
           </fieldset>
           {editable && (
             <div class="form-actions">
@@ -114,13 +114,13 @@ function SettingsForm({ role, view }: { role: Role; view: TenantView }) {
 }
 
 /** A hex colour as text (empty: none), with the browser's colour picker beside it. */
-function ColourField({ label, name, value, onInput, error }: { label: string; name: string; value: string; onInput: (e: Event) => void; error: ApiError | null }) {
+function ColourField({ label, name, value, fallback, onInput, error }: { label: string; name: string; value: string; fallback: string; onInput: (e: Event) => void; error: ApiError | null }) {
   return (
     <Field label={label} name={name} error={error} hint="#rrggbb; empty for the default">
       {(a) => (
         <div class="colour-input">
-          <input {...a} value={value} onInput={onInput} autocapitalize="off" spellcheck={false} placeholder="#14213d" maxLength={7} />
-          <input type="color" aria-label={`${label}: pick`} value={HEX.test(value) ? value.toLowerCase() : "#000000"} onInput={onInput} />
+          <input {...a} value={value} onInput={onInput} autocapitalize="off" spellcheck={false} placeholder={fallback} maxLength={7} />
+          <input type="color" aria-label={`${label}: pick`} value={HEX.test(value) ? value.toLowerCase() : fallback} onInput={onInput} />
         </div>
       )}
     </Field>
