@@ -8,12 +8,12 @@
  * assets with sensors round-tripping through the API. Nothing may be refused by the CSP.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, openPage, tenantUrl } from "./browser";
+import { launchBrowser, logIn, member, openPage, SCREENSHOTS, tenantUrl } from "./browser";
 import { http } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 
@@ -130,12 +130,145 @@ describe("console devices", () => {
     expect(blocked).toEqual([]);
     await page.close();
   });
+
+  it("a device page: desired twin editor, a live reading and its chart, CSV export, rotation, disabling, audit trail, deletion", { timeout: 150_000 }, async () => {
+    const t = await newTenant("ui-dev-page");
+    const device = await registerDevice(t, "thermo-x", { name: "Greenhouse thermometer", tags: ["greenhouse"] });
+    const { page, blocked } = await openPage(browser);
+    await logIn(page, t.id, t.email, t.password);
+    await page.click('#device-rows a[href="/devices/thermo-x"]');
+    await expect.poll(() => page.textContent("#page-title")).toBe("Greenhouse thermometer");
+    expect(await page.textContent("#device-status")).toContain("provisioned");
+    await expect.poll(() => page.textContent("#live-state"), { timeout: 10_000 }).toContain("Live");
+
+    // The desired-attributes editor: bad JSON is named on the field and nothing is sent.
+    let puts = 0;
+    page.on("request", (r) => r.method() === "PUT" && r.url().includes("/attributes/desired") && puts++);
+    await page.fill("#desired-editor", '{"mode": "eco",');
+    await page.click("#save-desired");
+    await expect.poll(() => page.textContent("#desired-error")).toMatch(/^Desired attributes: not valid JSON/);
+    expect(await page.getAttribute("#desired-editor", "aria-invalid")).toBe("true");
+    await page.fill("#desired-editor", "[1, 2]");
+    await page.click("#save-desired");
+    await expect.poll(() => page.textContent("#desired-error")).toBe("Desired attributes: must be a JSON object of attribute names to values");
+    expect(puts).toBe(0);
+    await page.fill("#desired-editor", '{"mode": "eco", "interval": 30}');
+    await page.click("#save-desired");
+    await expect.poll(() => page.textContent("#desired-saved")).toMatch(/^Saved/);
+    expect(puts).toBe(1);
+    expect(await page.getAttribute("#desired-editor", "aria-invalid")).toBeNull();
+    expect((await api(t, "GET", "/devices/thermo-x/attributes")).body.desired).toEqual({ mode: "eco", interval: 30 });
+    expect(await page.$$eval("#twin-delta .delta-key", (ks) => ks.map((k) => k.textContent).sort())).toEqual(["interval", "mode"]);
+
+    // A reading published with MQTT.js shows up on the open page within 2 s, and on its chart.
+    const client = await Client.open(t.id, deviceOpts(device, 5));
+    await page.waitForSelector("#latest-values", { state: "attached" });
+    const sentAt = Date.now();
+    await client.mqtt.publishAsync(`t/${t.id}/devices/thermo-x/telemetry`, JSON.stringify({ values: { temp: 23.25 } }), { qos: 1 });
+    await page.waitForFunction(() => document.querySelector('#latest-values [data-metric="temp"] dd')?.textContent?.startsWith("23.25"), undefined, { timeout: 2000 });
+    const seenAfter = Date.now() - sentAt;
+    expect(seenAfter).toBeLessThan(2000);
+    await expect.poll(() => page.getAttribute("#chart-temp", "data-points"), { timeout: 2000 }).toBe("1");
+    // Reported attributes reach the twin and shrink the delta.
+    await client.mqtt.publishAsync(`t/${t.id}/devices/thermo-x/attributes`, JSON.stringify({ mode: "eco" }), { qos: 1 });
+    await expect.poll(async () => (await api(t, "GET", "/devices/thermo-x/attributes")).body.delta).toEqual({ interval: 30 });
+    // A backlog of earlier readings (one message), and a message the pipeline rejects.
+    const backlog = Array.from({ length: 12 }, (_, i) => ({ ts: sentAt - (12 - i) * 4 * 60_000, values: { temp: 20 + Math.sin(i / 2) * 2 } }));
+    await client.mqtt.publishAsync(`t/${t.id}/devices/thermo-x/telemetry`, JSON.stringify(backlog), { qos: 1 });
+    await client.mqtt.publishAsync(`t/${t.id}/devices/thermo-x/telemetry`, "not json", { qos: 1 });
+    await expect.poll(async () => (await api(t, "GET", "/telemetry/rejected?device=thermo-x")).body.items.length).toBe(1);
+    await page.reload();
+    await logInAgain(page, t, "#device-view");
+    await expect.poll(() => page.$$eval("#twin-delta .delta-key", (ks) => ks.map((k) => k.textContent))).toEqual(["interval"]);
+    expect(await page.textContent("#twin-reported")).toContain('"mode": "eco"');
+    await expect.poll(() => page.getAttribute("#chart-temp", "data-points")).toBe("13");
+    expect(await page.textContent("#rejected-table")).toContain("invalid_json");
+    expect(await page.textContent("#rejected-table")).toContain("not json");
+    // A bucketed view: per minute, the 13 readings fall into 13 minutes.
+    await page.selectOption("#range-bucket", "1m");
+    await page.selectOption("#range-agg", "max");
+    await expect.poll(() => page.getAttribute("#chart-temp", "data-points")).toBe("13");
+    await page.selectOption("#range-preset", "15m");
+    await expect.poll(() => page.getAttribute("#chart-temp", "data-points")).toBe("4");
+    await page.selectOption("#range-preset", "1h");
+    await page.screenshot({ path: join(SCREENSHOTS, "console-device.png"), fullPage: true });
+
+    // Export CSV downloads the rows of the range.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^telemetry-${t.id}-\\d+-\\d+\\.csv$`));
+    const csv = readFileSync((await download.path())!, "utf8").trim().split("\n");
+    expect(csv).toHaveLength(14);
+    expect(csv.slice(1).every((line) => line.startsWith("thermo-x,temp,"))).toBe(true);
+    expect(csv.filter((line) => line.includes(",23.25,"))).toHaveLength(1);
+
+    // Rotating shows a new secret once; the old one stops working, the new one connects.
+    await page.click("#rotate-secret");
+    await expect.poll(() => page.textContent("#credentials-text")).toContain("client id: thermo-x");
+    const rotated = /password:\s+(\S+)/.exec((await page.textContent("#credentials-text")) ?? "")![1]!;
+    expect(rotated).not.toBe(device.password);
+    expect((await Client.refused(t.id, deviceOpts(device, 5))).code).toBe(0x86);
+    (await Client.open(t.id, deviceOpts({ id: "thermo-x", password: rotated }, 5))).mqtt.end(true);
+    await page.click("#credentials button:has-text('Done')");
+    expect(await page.content()).not.toContain(rotated);
+
+    // Disable, then enable again.
+    await page.click("#toggle-disabled");
+    await expect.poll(() => page.textContent("#device-status")).toContain("disabled");
+    expect(await page.textContent("#toggle-disabled")).toBe("Enable");
+    expect((await api(t, "GET", "/devices/thermo-x")).body.disabled).toBe(true);
+    expect((await Client.refused(t.id, deviceOpts({ id: "thermo-x", password: rotated }, 5))).code).toBe(0x87);
+    await page.click("#toggle-disabled");
+    await expect.poll(() => page.textContent("#toggle-disabled")).toBe("Disable");
+
+    // The audit trail (the owner may read the audit log) names what happened to this device.
+    await page.reload();
+    await logInAgain(page, t, "#device-view");
+    await page.waitForSelector("#audit-table");
+    const actions = await page.$$eval("#audit-table tbody tr td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
+    expect(actions).toEqual(expect.arrayContaining(["device.create", "device.desired_attributes_set", "device.credentials_rotated", "device.update", "mqtt.connect"]));
+
+    // Delete asks first; "Keep it" keeps it; confirming deletes and returns to the list.
+    await page.click("#delete-device");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("confirm-delete");
+    await page.click("button:has-text('Keep it')");
+    expect((await api(t, "GET", "/devices/thermo-x")).status).toBe(200);
+    await page.click("#delete-device");
+    await page.click("#confirm-delete");
+    await page.waitForSelector("#devices-view");
+    expect(new URL(page.url()).pathname).toBe("/devices");
+    expect((await api(t, "GET", "/devices/thermo-x")).status).toBe(404);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("a VIEWER sees devices and their pages without any control that changes them", { timeout: 90_000 }, async () => {
+    const t = await newTenant("ui-dev-viewer");
+    await registerDevice(t, "gw-v", { type: "gateway" });
+    await registerDevice(t, "kid-v", { parentId: "gw-v" });
+    await api(t, "PUT", "/devices/gw-v/attributes/desired", { mode: "eco" });
+    const viewer = await member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, "VIEWER");
+    const { page, blocked } = await openPage(browser, "dark");
+    await logIn(page, t.id, viewer.email, viewer.password);
+    expect(await page.locator("#device-form").count()).toBe(0);
+    await page.click('#device-rows a[href="/devices/gw-v"]');
+    await page.waitForSelector("#device-twin");
+    await expect.poll(() => page.textContent("#gateway-children")).toContain("kid-v");
+    expect(await page.textContent("#twin-desired")).toContain('"mode": "eco"');
+    for (const control of ["#device-actions", "#rotate-secret", "#toggle-disabled", "#delete-device", "#desired-form", "#desired-editor", "#audit-table"]) {
+      expect(await page.locator(control).count(), control).toBe(0);
+    }
+    // Reading is still allowed: the export works for a VIEWER too.
+    expect(await page.locator("#export-csv").count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, "console-device-viewer-dark.png"), fullPage: true });
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
 });
 
 /** A full page load starts a new console (the session lives in memory): log in again on the same URL. */
-async function logInAgain(page: Page, t: Tenant) {
+async function logInAgain(page: Page, t: Tenant, landsOn = "#devices-view") {
   await page.fill("#login-form input[name=email]", t.email);
   await page.fill("#login-form input[name=password]", t.password);
   await page.click("#login-form button[type=submit]");
-  await page.waitForSelector("#devices-view");
+  await page.waitForSelector(landsOn);
 }
