@@ -39,7 +39,7 @@ async function go(page: Page, path: string, view: string) {
 const userIdOf = async (token: string, email: string): Promise<string> => (await http("GET", "/api/v1/members", { token })).body.items.find((m: { email: string }) => m.email === email).userId;
 
 describe("console administration", () => {
-  it("members: invite someone with a role, and change a member's role", async () => {
+  it("members: invite someone with a role, change a member's role, remove them", async () => {
     const t = await signupTenant("ui-members");
     const { page, blocked } = await openPage();
     await logIn(page, t.tenantId, t.email, t.password);
@@ -73,6 +73,13 @@ describe("console administration", () => {
     expect((await http("GET", `/api/v1/members/${userId}`, { token: t.token })).body.role).toBe("ADMIN");
     await expect.poll(() => page.inputValue(roleSelect)).toBe("ADMIN");
     expect(await page.locator("#invitation-rows tr").allTextContents()).toEqual(["No pending invitations."]);
+
+    // Removing asks first, then the member is gone (and the API agrees).
+    await page.click(`#member-rows tr[data-user="${userId}"] button:has-text('Remove')`);
+    await page.click(`#member-rows tr[data-user="${userId}"] .confirm button.danger`);
+    await expect.poll(() => page.textContent("#member-status")).toBe(`${invited} was removed.`);
+    await expect.poll(() => page.locator("#member-rows tr").count()).toBe(1);
+    expect((await http("GET", `/api/v1/members/${userId}`, { token: t.token })).status).toBe(404);
     expect(blocked).toEqual([]);
     await page.close();
   });
