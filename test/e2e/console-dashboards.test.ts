@@ -12,6 +12,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS } from "./browser";
 import { http } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
+// @ts-expect-error: plain ESM module shared with scripts/dev.mjs
+import { demoDashboard } from "../../scripts/demo-dashboard.mjs";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -65,6 +67,12 @@ describe("console dashboards", () => {
       ],
     });
     const { page, blocked } = await open(browser);
+    const sockets: { url: string; closed: boolean }[] = [];
+    page.on("websocket", (ws) => {
+      const s = { url: ws.url(), closed: false };
+      sockets.push(s);
+      ws.on("close", () => (s.closed = true));
+    });
     await logIn(page, t.id, t.email, t.password);
     await openDashboard(page, "Cold room");
     await page.waitForSelector('#live-status[data-status="live"]');
@@ -81,6 +89,11 @@ describe("console dashboards", () => {
     expect(await page.textContent("#widget-now .value-band")).toContain("at or above 8");
     expect(await page.$eval("#widget-now .value-number", (el) => getComputedStyle(el).color)).toBe("rgb(208, 2, 27)");
     await expect.poll(() => chartPoints(page, "temp"), { timeout: 2000 }).toBe(2);
+    // Both widgets share the console's one connection to the hub, which ends with the session.
+    expect(sockets.map((s) => s.url)).toEqual([expect.stringMatching(new RegExp(`/t/${t.id}/mqtt$`))]);
+    await page.click("button:has-text('Log out')");
+    await page.waitForSelector("#login-form");
+    await expect.poll(() => sockets[0]!.closed).toBe(true);
     expect(blocked).toEqual([]);
     await page.close();
   }, SLOW);
@@ -287,6 +300,37 @@ describe("console dashboards", () => {
     await new Promise((r) => setTimeout(r, 3500));
     expect(await chartPoints(page, "flow")).toBe(8);
     expect(await page.textContent("#chart-flow .ts-chart-summary tbody td")).toBe("8");
+    expect(blocked).toEqual([]);
+    await page.close();
+  }, SLOW);
+
+  it("the demo tenant's Thermometers dashboard (npm run dev) shows the thermometers' readings, the fleet and the map", async () => {
+    const t = await newTenant("ui-dash-demo");
+    const cold = await registerDevice(t, "thermo-1", { name: "Cold room thermometer", location: { lat: 52.37, lon: 4.89 } });
+    const warm = await registerDevice(t, "thermo-2", { name: "Warehouse thermometer" });
+    await createDashboard(t, demoDashboard);
+    const now = Date.now();
+    // Six hours of readings every 5 minutes, flushed as one backlog message per thermometer.
+    const history = (base: number, swing: number, hum: number) =>
+      JSON.stringify(Array.from({ length: 72 }, (_, i) => ({ ts: now - (72 - i) * 300_000, values: { temp: Math.round((base + Math.sin(i / 9) * swing) * 10) / 10, hum: Math.round(hum + Math.cos(i / 7) * 6) } })));
+    for (const [device, payload] of [[cold, history(4, 1.5, 78)], [warm, history(19, 3, 48)]] as const) {
+      const client = await Client.open(t.id, deviceOpts(device, 4));
+      await client.pub(telemetry(t, device.id), payload);
+    }
+    const { page, blocked } = await open(browser);
+    await logIn(page, t.id, t.email, t.password);
+    await openDashboard(page, "Thermometers");
+    await expect.poll(() => page.locator("#dashboard-grid [data-widget]").count()).toBe(8);
+    for (const chart of ["temp", "hum"]) {
+      await expect.poll(() => page.locator(`#chart-${chart} .ts-chart-summary tbody th`).allTextContents()).toEqual(["Cold room", "Warehouse"]);
+      await expect.poll(() => chartPoints(page, chart)).toBeGreaterThan(10);
+    }
+    await expect.poll(() => page.textContent("#widget-cold-room-temp .value-text")).toMatch(/^\d+\.\d °C$/);
+    await expect.poll(() => page.textContent("#widget-warehouse-hum .value-text")).toMatch(/^\d+\.\d %$/);
+    await expect.poll(() => page.locator("#widget-fleet tbody tr").count()).toBe(2);
+    await expect.poll(() => page.locator("#widget-fleet td[data-metric=temp]").allTextContents()).toEqual([expect.stringMatching(/^\d/), expect.stringMatching(/^\d/)]);
+    expect(await page.locator("#widget-map .markers a[data-device]").count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-demo.png"), fullPage: true });
     expect(blocked).toEqual([]);
     await page.close();
   }, SLOW);

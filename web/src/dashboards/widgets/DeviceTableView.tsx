@@ -23,7 +23,7 @@ export function DeviceTableView({ widget, env }: { widget: Extract<Widget, { typ
   const columns = widget.metrics === "all" ? [...new Set(rows.flatMap((d) => Object.keys(latest[d.id] ?? {})))].sort() : metrics;
   if (!env.devices) return <p class="muted">Loading…</p>;
   return (
-    <div class="table-wrap widget-table">
+    <div class="table-wrap device-table-wrap">
       {error && <p class="error">{describe(error)}</p>}
       <table>
         <caption class="visually-hidden">{widget.title ?? "Devices"}</caption>
