@@ -86,6 +86,8 @@ describe("console administration", () => {
 
   it("API keys: the key is shown once and works; revoked through the UI, the API refuses it; the audit log shows both, filtered", async () => {
     const t = await signupTenant("ui-keys");
+    expect((await http("POST", "/api/v1/devices", { token: t.token, body: { id: "audited-1" } })).status).toBe(201);
+    expect((await http("POST", "/api/v1/devices", { token: t.token, body: { id: "unaudited-2" } })).status).toBe(201);
     const { page, blocked } = await openPage();
     await logIn(page, t.tenantId, t.email, t.password);
     await go(page, "/api-keys", "#api-keys-view");
@@ -132,6 +134,15 @@ describe("console administration", () => {
     await page.selectOption("#audit-outcome", "denied");
     await page.click("#apply-audit-filter");
     await expect.poll(() => page.locator("#audit-rows tr").allTextContents()).toEqual(["No entries match."]);
+    // By device: only the rows about it; a malformed id is named before anything is sent.
+    await page.selectOption("#audit-outcome", "");
+    await page.fill("#audit-action", "");
+    await page.fill("#audit-device", "bad id!");
+    await page.click("#apply-audit-filter");
+    await expect.poll(() => page.locator("#audit-view [role=alert]").allTextContents()).toEqual([expect.stringMatching(/^Please check device \(/)]);
+    await page.fill("#audit-device", "audited-1");
+    await page.click("#apply-audit-filter");
+    await expect.poll(() => page.locator("#audit-rows tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")))).toEqual(["device.credentials_issued", "device.create"]);
     expect(blocked).toEqual([]);
     await page.close();
   });

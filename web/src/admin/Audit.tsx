@@ -1,6 +1,6 @@
 /**
- * The audit log (ADMIN), newest first, filtered by what the API filters on: action, outcome and
- * a start time. Older entries page in with the API's cursor.
+ * The audit log (ADMIN), newest first, filtered by what the API filters on: action, outcome, a
+ * device (rows about it or by it) and a start time. Older entries page in with the API's cursor.
  */
 import { useState } from "preact/hooks";
 import { adminApi, type AuditEntry, type AuditFilter } from "./api";
@@ -38,10 +38,12 @@ export function Audit() {
     const action = String(data.get("action") ?? "").trim();
     const outcome = String(data.get("outcome") ?? "");
     const since = String(data.get("since") ?? "");
+    const device = String(data.get("device") ?? "").trim();
     setFilter({
       ...(action ? { action } : {}),
       ...(outcome === "success" || outcome === "denied" || outcome === "failure" ? { outcome } : {}),
       ...(since ? { since: new Date(since).getTime() } : {}),
+      ...(device ? { device } : {}),
     });
   }
 
@@ -68,6 +70,10 @@ export function Audit() {
             <option value="denied">denied</option>
             <option value="failure">failure</option>
           </select>
+        </div>
+        <div class="field">
+          <label for="audit-device">Device</label>
+          <input id="audit-device" name="device" autocapitalize="off" spellcheck={false} placeholder="any" />
         </div>
         <div class="field">
           <label for="audit-since">Since</label>

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import type { Page } from "../../../domain/schemas/common";
 import { CreateDomain, type Domain, type VerificationResult } from "../../../domain/schemas/domains";
-import { CreateApiKey, CreateInvitation, OffboardTenant, UpdateMember, UpdateTenant, type ApiKey, type AuditEntry, type Invitation, type Member, type Tenant } from "../../../domain/schemas/identity";
+import { AuditQuery, CreateApiKey, CreateInvitation, OffboardTenant, UpdateMember, UpdateTenant, type ApiKey, type AuditEntry, type Invitation, type Member, type Tenant } from "../../../domain/schemas/identity";
 import type { DeadLetter } from "../../../domain/telemetry/dead-letters";
 import type { RejectedMessage, RejectionReason } from "../../../domain/telemetry/rejections";
 import type { UsageReport } from "../../../domain/telemetry/usage";
@@ -27,7 +27,7 @@ export type ExportManifest = {
 };
 export type Usage = UsageReport & { quota: { monthlyMessages: number } };
 export type Verification = z.infer<typeof VerificationResult>;
-export type AuditFilter = { action?: string; outcome?: "success" | "denied" | "failure"; since?: number };
+export type AuditFilter = Partial<Pick<AuditQuery, "action" | "outcome" | "since" | "device">>;
 
 const enc = encodeURIComponent;
 const PAGE = 50;
@@ -52,7 +52,8 @@ export const adminApi = {
 
   usage: (month?: string) => request<Usage>("GET", `/usage${query({ month })}`),
 
-  audit: (filter: AuditFilter, cursor?: string) => request<Page<AuditEntry>>("GET", `/audit${query({ limit: PAGE, cursor, ...filter })}`),
+  // The filter is checked with the API's own query schema, so a bad device id is named before sending.
+  audit: (filter: AuditFilter, cursor?: string) => (check(AuditQuery, filter), request<Page<AuditEntry>>("GET", `/audit${query({ limit: PAGE, cursor, ...filter })}`)),
 
   rejected: (filter: { reason?: RejectionReason; device?: string }, cursor?: string) => request<Page<RejectedMessage>>("GET", `/telemetry/rejected${query({ limit: PAGE, cursor, ...filter })}`),
   deadLetters: (status?: "dead" | "redriven", cursor?: string) => request<Page<DeadLetter>>("GET", `/telemetry/dead-letters${query({ limit: PAGE, cursor, status })}`),
