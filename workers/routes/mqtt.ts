@@ -16,6 +16,7 @@ import { TenantId } from "../../domain/ids";
 import { addressBucket } from "../../domain/limits/auth-throttle";
 import { CLIENT_ADDRESS_HEADER, coolable } from "../../domain/limits/mqtt-cooldown";
 import { hubFor } from "../control-plane/residency";
+import { relay } from "../edge/mqtt-relay";
 import type { AppEnv } from "../http/app-env";
 import { cachedMqttCooldownRefusal, mqttCooldownRefusal } from "../http/mqtt-cooldown";
 
@@ -60,7 +61,14 @@ async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> 
   const headers = hubUpgradeHeaders(c.req.raw.headers, { tenantId: tenant.id, subprotocol: chosen, addressBucket: bucket, certificate: verifiedClientCertificate(c.req.raw.cf) });
   const res = await hubFor(c.env, tenant).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
   // A refusal from the hub (503 while too many sockets wait for CONNECT) gets mutable headers like any other response.
-  return res.status === 101 ? res : new Response(res.body, res);
+  if (res.status !== 101 || !res.webSocket) return new Response(res.body, res);
+  // The device's socket stays here; its bytes reach the hub through the relay (workers/edge/mqtt-relay.ts).
+  const hub = res.webSocket;
+  hub.accept();
+  const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+  server.accept();
+  relay(server, hub);
+  return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": chosen } });
 }
 
 export const mqttRoutes = new Hono<AppEnv>()
