@@ -43,7 +43,7 @@ describe("operator console", () => {
     await page.goto(operatorUrl());
     await page.waitForSelector("#operator-sign-in-form");
     await signIn(page, "not-the-operator-token");
-    await expect.poll(() => page.textContent("#operator-sign-in-error")).toBe("That is not the operator token. Check it and try again.");
+    await expect.poll(() => page.textContent("#operator-sign-in-error"), { timeout: 10_000 }).toBe("That is not the operator token. Check it and try again.");
     expect(await page.locator("#operator-tenants").count()).toBe(0);
     await signIn(page, "");
     await expect.poll(() => page.textContent("#operator-sign-in-error")).toContain("token");
@@ -51,15 +51,13 @@ describe("operator console", () => {
     await page.close();
   });
 
-  it("signs in, changes a tenant's plan and limits, suspends and resumes it, creates a tenant", async () => {
+  it("signs in, changes a tenant's plan and limits, suspends and resumes it, creates a tenant", { timeout: 90_000 }, async () => {
     const t = await signupTenant("ui-op");
     const { page, blocked } = await openPage(browser);
     await page.goto(operatorUrl());
     await signIn(page, operatorToken());
     await page.waitForSelector("#operator-tenants");
     expect(await page.textContent("#page-title")).toBe("Tenants");
-    await page.locator("#tenant-rows tr[data-tenant]").first().waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "console-operator.png") });
 
     // The tenant made in this test, with status, plan, devices against the plan and usage.
     await page.fill("#tenant-q", t.tenantId);
@@ -83,23 +81,23 @@ describe("operator console", () => {
     await page.click("#limits-form summary");
     await page.fill('#limits-form input[name="limits.maxDevices"]', "7");
     await page.click("#limits-form button[type=submit]");
-    await expect.poll(() => page.textContent("#tenant-plan")).toBe("professional");
+    await expect.poll(() => page.textContent("#tenant-plan"), { timeout: 15_000 }).toBe("professional");
     const changed = await asOperator(`/tenants/${t.tenantId}`);
     expect(changed.body).toMatchObject({ plan: "professional", limits: { maxDevices: 7 }, effectiveLimits: { maxDevices: 7, messagesPerSecond: 2000 } });
     // A bad override is refused by the shared schema, naming the field.
     // (The overrides stay open now that the tenant has one.)
     await page.fill('#limits-form input[name="limits.maxConnections"]', "-3");
     await page.click("#limits-form button[type=submit]");
-    await expect.poll(() => page.textContent("#limits-error")).toContain("limits.maxConnections");
+    await expect.poll(() => page.textContent("#limits-error"), { timeout: 5_000 }).toContain("limits.maxConnections");
 
     // Suspend: the tenant's users get 403; resume: they are back.
     await page.click("#suspend-tenant");
-    await expect.poll(() => page.textContent("#tenant-status")).toBe("suspended");
+    await expect.poll(() => page.textContent("#tenant-status"), { timeout: 15_000 }).toBe("suspended");
     const refused = await http("GET", "/api/v1/devices", { token: t.token });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe("tenant_suspended");
     await page.click("#resume-tenant");
-    await expect.poll(() => page.textContent("#tenant-status")).toBe("active");
+    await expect.poll(() => page.textContent("#tenant-status"), { timeout: 15_000 }).toBe("active");
     expect((await http("GET", "/api/v1/devices", { token: t.token })).status).toBe(200);
 
     // Create a tenant from the form; its owner is invited by mail.
@@ -142,6 +140,7 @@ describe("operator console", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), certificate.locator("a[download]").click()]);
     const saved = JSON.parse(readFileSync((await download.path())!, "utf8"));
     expect(saved).toMatchObject({ id: items[0].id, tenantId: t.tenantId, jws: items[0].jws, claims: { sub: t.tenantId } });
+    await page.screenshot({ path: join(SCREENSHOTS, "console-operator-offboarded.png"), fullPage: true });
     // A deleted tenant offers neither suspension nor offboarding.
     expect(await page.locator("#suspend-tenant, #offboard-form").count()).toBe(0);
     expect(blocked).toEqual([]);
@@ -154,6 +153,9 @@ describe("operator console", () => {
     await page.goto(operatorUrl());
     await signIn(page, operatorToken());
     await page.waitForSelector("#operator-tenants");
+    // (After the tests above, the table has tenants in several states and plans.)
+    await page.locator(`#tenant-rows tr[data-tenant]`).first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "console-operator.png") });
     await page.reload();
     await page.waitForSelector("#operator-sign-in-form");
 

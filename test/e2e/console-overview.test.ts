@@ -61,7 +61,7 @@ describe("console fleet overview", () => {
     const { page, blocked } = await openPage(browser);
     await openOverview(page, t);
     expect(await page.textContent("#page-title")).toBe("Overview");
-    await expect.poll(() => cardCounts(page)).toEqual({ online: api.devices.online, offline: api.devices.offline, "never-seen": api.devices.neverSeen, disabled: api.devices.disabled });
+    await expect.poll(() => cardCounts(page), { timeout: 15_000 }).toEqual({ online: api.devices.online, offline: api.devices.offline, "never-seen": api.devices.neverSeen, disabled: api.devices.disabled });
 
     // Each status the devices list can filter by is a link to that filter (disabled is not a status there).
     expect(await page.$$eval("#status-cards a[data-status]", (as) => as.map((a) => a.getAttribute("href")))).toEqual(["/devices?status=online", "/devices?status=offline", "/devices?status=provisioned"]);
@@ -91,7 +91,7 @@ describe("console fleet overview", () => {
     await page.click('#status-cards a[data-status="online"]');
     await page.waitForSelector("#devices-view");
     expect(page.url()).toBe(tenantUrl(t.id, "/devices?status=online"));
-    await expect.poll(() => page.$$eval("#device-rows tr td[data-label=Id] code", (cs) => cs.map((c) => c.textContent))).toEqual(["fleet-online"]);
+    await expect.poll(() => page.$$eval("#device-rows tr td[data-label=Id] code", (cs) => cs.map((c) => c.textContent)), { timeout: 15_000 }).toEqual(["fleet-online"]);
     // A marker opens its device's page.
     await page.goBack();
     await page.click('.device-map a.marker[data-device="fleet-idle"]');
@@ -105,7 +105,7 @@ describe("console fleet overview", () => {
     const d = await registerDevice(t, "later-online");
     const { page, blocked } = await openPage(browser);
     await openOverview(page, t);
-    await expect.poll(() => cardCounts(page)).toMatchObject({ online: 0, "never-seen": 1 });
+    await expect.poll(() => cardCounts(page), { timeout: 15_000 }).toMatchObject({ online: 0, "never-seen": 1 });
     await Client.open(t.id, deviceOpts(d, 4));
     await expect.poll(() => cardCounts(page), { timeout: 30_000 }).toMatchObject({ online: 1, "never-seen": 0 });
     expect(await page.textContent(".device-map-empty")).toBe("No devices with a location.");

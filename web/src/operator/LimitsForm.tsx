@@ -41,12 +41,18 @@ export function LimitsForm({ tenant, onSaved }: { tenant: TenantSummary; onSaved
     }
   };
 
+  if (frozen)
+    return (
+      <section class="card" aria-labelledby="limits-heading">
+        <h2 id="limits-heading">Plan and limits</h2>
+        <p class="muted">A tenant that is {tenant.status} cannot be changed.</p>
+      </section>
+    );
   return (
     <section class="card" aria-labelledby="limits-heading">
       <h2 id="limits-heading">Plan and limits</h2>
-      {frozen && <p class="muted">A tenant that is {tenant.status} cannot be changed.</p>}
       <form id="limits-form" onSubmit={submit} noValidate>
-        <fieldset disabled={frozen || busy} class="plain-fieldset">
+        <fieldset disabled={busy} class="plain-fieldset">
           <Field label="Plan" name="plan" error={apiError}>
             {(a) => (
               <select {...a}>
@@ -72,7 +78,7 @@ export function LimitsForm({ tenant, onSaved }: { tenant: TenantSummary; onSaved
         </fieldset>
         <FormError error={error} id="limits-error" />
         <div class="form-actions">
-          <button type="submit" class="primary" disabled={frozen || busy}>
+          <button type="submit" class="primary" disabled={busy}>
             Save plan and limits
           </button>
           {saved && (
