@@ -184,12 +184,16 @@ describe("console administration", () => {
     await page.close();
   });
 
-  it("a message a device publishes with a bad payload appears among the rejected messages; dead letters and usage read", async () => {
+  it("a message a device publishes with a bad payload appears among the rejected messages; dead letters; usage with rejections and limit hits", async () => {
     const t = await signupTenant("ui-rejected");
     const device = await registerDevice({ id: t.tenantId, token: t.token, email: t.email, password: t.password }, "sensor-7");
     const client = await Client.open(t.tenantId, deviceOpts(device, 5));
     await client.pub(`t/${t.tenantId}/devices/sensor-7/telemetry`, "temp=21.5 not json");
     await client.pub(`t/${t.tenantId}/devices/sensor-7/telemetry`, JSON.stringify({ values: { temp: { nested: [1] } } }));
+    // Another device sends faster than the plan lets one device (10/s after a 5 s burst): the refusals are limit hits.
+    const chatty = await registerDevice({ id: t.tenantId, token: t.token, email: t.email, password: t.password }, "chatty-8");
+    const burst = await Client.open(t.tenantId, deviceOpts(chatty, 5));
+    for (let i = 0; i < 90; i++) burst.mqtt.publish(`t/${t.tenantId}/devices/chatty-8/telemetry`, JSON.stringify({ n: i }), { qos: 0 });
 
     const { page, blocked } = await openPage();
     await logIn(page, t.tenantId, t.email, t.password);
@@ -220,13 +224,15 @@ describe("console administration", () => {
     // Usage counts the two rejections by reason.
     await go(page, "/usage", "#usage-view");
     await expect.poll(() => page.locator("#rejected-by-reason tbody tr").allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(["invalid_json1", "invalid_payload1"]));
-    expect(await page.textContent("#meter-devices")).toMatch(/1 of 50/);
+    expect(await page.textContent("#meter-devices")).toMatch(/2 of 50/);
+    await expect.poll(() => page.locator("#limit-hits tbody tr").allTextContents(), { timeout: 10_000 }).toEqual([expect.stringMatching(/^messagesPerSecondPerDevice\d+$/)]);
     await page.waitForSelector("#usage-history-table");
     // The months as a chart: six months of two series, this month's two rejections among them.
     await expect.poll(() => page.getAttribute("#usage-chart", "data-points")).toBe("12");
     expect(await page.locator("#usage-chart canvas").count()).toBeGreaterThan(0);
     const thisMonth = await page.locator("#usage-history-table tbody tr").last().locator("th, td").allTextContents();
-    expect([thisMonth[0], thisMonth[1], thisMonth[3]]).toEqual([new Date().toISOString().slice(0, 7), "2", "2"]);
+    expect([thisMonth[0], thisMonth[3]]).toEqual([new Date().toISOString().slice(0, 7), "2"]);
+    expect(Number(thisMonth[5])).toBeGreaterThan(0);
     expect(blocked).toEqual([]);
     await page.close();
   });
