@@ -246,6 +246,9 @@ describe("console devices", () => {
     await registerDevice(t, "gw-v", { type: "gateway" });
     await registerDevice(t, "kid-v", { parentId: "gw-v" });
     await api(t, "PUT", "/devices/gw-v/attributes/desired", { mode: "eco" });
+    await api(t, "POST", "/device-profiles", { id: "viewer-prof", metrics: { temp: { type: "number" } } });
+    await api(t, "POST", "/assets", { id: "viewer-asset", type: "building" });
+    await api(t, "POST", "/assets/viewer-asset/sensors", { id: "s-1", type: "temperature" });
     const viewer = await member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, "VIEWER");
     const { page, blocked } = await openPage(browser, "dark");
     await logIn(page, t.id, viewer.email, viewer.password);
@@ -253,13 +256,150 @@ describe("console devices", () => {
     await page.click('#device-rows a[href="/devices/gw-v"]');
     await page.waitForSelector("#device-twin");
     await expect.poll(() => page.textContent("#gateway-children")).toContain("kid-v");
-    expect(await page.textContent("#twin-desired")).toContain('"mode": "eco"');
+    await expect.poll(() => page.textContent("#twin-desired")).toContain('"mode": "eco"');
     for (const control of ["#device-actions", "#rotate-secret", "#toggle-disabled", "#delete-device", "#desired-form", "#desired-editor", "#audit-table"]) {
       expect(await page.locator(control).count(), control).toBe(0);
     }
     // Reading is still allowed: the export works for a VIEWER too.
     expect(await page.locator("#export-csv").count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, "console-device-viewer-dark.png"), fullPage: true });
+    await page.click('nav.sidenav a[href="/device-profiles"]');
+    await expect.poll(() => page.textContent("#profile-rows")).toContain("viewer-prof");
+    await page.click('nav.sidenav a[href="/assets"]');
+    await expect.poll(() => page.textContent("#asset-list")).toContain("viewer-asset");
+    await expect.poll(() => page.textContent('[data-asset="viewer-asset"] .sensor-list')).toContain("s-1");
+    for (const control of ["#profile-form", "#asset-form", ".add-sensor", ".row-actions", "button:has-text('Edit')", "button:has-text('Delete')"]) {
+      expect(await page.locator(control).count(), control).toBe(0);
+    }
+    expect(await page.textContent("#assets-viewer-note")).toContain("VIEWER");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("device profiles: the metric schema editor round-trips through the API, and registration picks the profile", { timeout: 120_000 }, async () => {
+    const t = await newTenant("ui-dev-prof");
+    const { page, blocked } = await openPage(browser);
+    await logIn(page, t.id, t.email, t.password);
+    await page.click('nav.sidenav a[href="/device-profiles"]');
+    await page.waitForSelector("#profile-form");
+    let posts = 0;
+    page.on("request", (r) => r.method() === "POST" && r.url().endsWith("/api/v1/device-profiles") && posts++);
+
+    await page.fill("#profile-form input[name=id]", "thermometers");
+    await page.fill("#profile-form input[name=name]", "Thermometers");
+    const row = (i: number, field: string) => `#profile-form [name="metrics.${i}.${field}"]`;
+    await page.fill(row(0, "name"), "temp");
+    await page.selectOption(row(0, "type"), "number");
+    await page.fill(row(0, "unit"), "C");
+    await page.fill(row(0, "min"), "abc");
+    await page.fill(row(0, "max"), "85");
+    await page.click("#add-metric");
+    await page.fill(row(1, "name"), "hum");
+    await page.selectOption(row(1, "type"), "number");
+    await page.fill(row(1, "unit"), "%");
+    await page.fill(row(1, "min"), "0");
+    await page.fill(row(1, "max"), "100");
+    // A min that is not a number is named on its row before anything is sent.
+    await page.click("#create-profile");
+    await expect.poll(() => page.textContent("#profile-form .metric-row .field-error")).toMatch(/^Min: /);
+    expect(await page.getAttribute(row(0, "min"), "aria-invalid")).toBe("true");
+    expect(await page.textContent("#profile-error")).toContain("metrics.temp.min");
+    expect(posts).toBe(0);
+    await page.fill(row(0, "min"), "-40");
+    await page.click("#create-profile");
+    await expect.poll(() => page.textContent("#profile-rows")).toContain("thermometers");
+    expect(posts).toBe(1);
+    expect((await api(t, "GET", "/device-profiles/thermometers")).body).toMatchObject({
+      name: "Thermometers",
+      metrics: { temp: { type: "number", unit: "C", min: -40, max: 85 }, hum: { type: "number", unit: "%", min: 0, max: 100 } },
+    });
+
+    // Edit: the rows come back filled; change a bound, drop a metric.
+    await page.click('button[aria-label="Edit profile thermometers"]');
+    await page.waitForSelector("#profile-edit-form");
+    const edit = (i: number, field: string) => `#profile-edit-form [name="metrics.${i}.${field}"]`;
+    expect(await page.inputValue(edit(0, "name"))).toBe("temp");
+    expect(await page.inputValue(edit(0, "min"))).toBe("-40");
+    expect(await page.inputValue(edit(1, "unit"))).toBe("%");
+    await page.fill(edit(0, "max"), "60");
+    await page.click('#profile-edit-form button[aria-label="Remove metric hum"]');
+    await page.click("#save-profile");
+    await page.waitForSelector("#profile-edit-form", { state: "detached" });
+    expect((await api(t, "GET", "/device-profiles/thermometers")).body.metrics).toEqual({ temp: { type: "number", unit: "C", min: -40, max: 60 } });
+    expect(await page.textContent('#profile-rows tr[data-profile="thermometers"]')).toContain("-40 to 60");
+
+    // Registering a device with the profile, then the profile cannot go while the device uses it.
+    await page.click('nav.sidenav a[href="/devices"]');
+    await page.fill("#device-form input[name=id]", "prof-dev");
+    await page.selectOption("#device-form select[name=profileId]", "thermometers");
+    await page.click("#register-device");
+    await page.waitForSelector("#credentials");
+    expect((await api(t, "GET", "/devices/prof-dev")).body.profileId).toBe("thermometers");
+    await page.click('nav.sidenav a[href="/device-profiles"]');
+    await page.click('#profile-rows tr[data-profile="thermometers"] button:has-text("Delete")');
+    await page.click('button:has-text("Delete thermometers")');
+    await expect.poll(() => page.textContent("#profiles-view [role=alert]")).toBeTruthy();
+    expect((await api(t, "GET", "/device-profiles/thermometers")).status).toBe(200);
+    await api(t, "DELETE", "/devices/prof-dev");
+    await page.click('#profile-rows tr[data-profile="thermometers"] button:has-text("Delete")');
+    await page.click('button:has-text("Delete thermometers")');
+    await expect.poll(async () => (await api(t, "GET", "/device-profiles/thermometers")).status).toBe(404);
+    await expect.poll(() => page.textContent("#profile-rows")).not.toContain("thermometers");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("assets and their sensors: create, edit and delete through the page", { timeout: 120_000 }, async () => {
+    const t = await newTenant("ui-dev-asset");
+    await registerDevice(t, "tracker-1");
+    const { page, blocked } = await openPage(browser);
+    await logIn(page, t.id, t.email, t.password);
+    await page.click('nav.sidenav a[href="/assets"]');
+    await page.waitForSelector("#asset-form");
+    await page.fill("#asset-form input[name=id]", "truck-9");
+    await page.fill("#asset-form input[name=name]", "Truck 9");
+    await page.fill("#asset-form input[name=type]", "truck");
+    await page.fill('#asset-form input[name="location.lat"]', "52.1");
+    await page.click("#create-asset");
+    await expect.poll(() => page.textContent("#asset-form .field-error")).toMatch(/^Longitude: /);
+    await page.fill('#asset-form input[name="location.lon"]', "5.2");
+    await page.click("#create-asset");
+    await page.waitForSelector('[data-asset="truck-9"]');
+    expect((await api(t, "GET", "/assets/truck-9")).body).toMatchObject({ name: "Truck 9", type: "truck", location: { lat: 52.1, lon: 5.2 } });
+
+    const card = '[data-asset="truck-9"]';
+    await page.click(`${card} .add-sensor summary`);
+    const form = "#sensor-form-truck-9";
+    await page.fill(`${form} input[name=id]`, "temp-1");
+    await page.fill(`${form} input[name=type]`, "temperature");
+    await page.fill(`${form} input[name=unit]`, "C");
+    await page.fill(`${form} input[name=deviceId]`, "tracker-1");
+    await page.fill(`${form} input[name=min]`, "-30");
+    await page.fill(`${form} input[name=max]`, "50");
+    await page.click(`${form} button:has-text("Add sensor")`);
+    await expect.poll(() => page.textContent(`${card} .sensor-list`)).toContain("temp-1");
+    expect((await api(t, "GET", "/assets/truck-9/sensors/temp-1")).body).toMatchObject({ type: "temperature", unit: "C", deviceId: "tracker-1", min: -30, max: 50 });
+
+    await page.click(`${card} button[aria-label="Edit sensor temp-1"]`);
+    await page.fill("#sensor-edit-temp-1 input[name=unit]", "F");
+    await page.fill("#sensor-edit-temp-1 input[name=max]", "");
+    await page.click('#sensor-edit-temp-1 button:has-text("Save sensor")');
+    await expect.poll(async () => (await api(t, "GET", "/assets/truck-9/sensors/temp-1")).body).toMatchObject({ unit: "F", max: null, min: -30 });
+
+    await page.click(`${card} button[aria-label="Edit asset truck-9"]`);
+    await page.fill("#asset-edit-form input[name=description]", "Refrigerated");
+    await page.click("#save-asset");
+    await expect.poll(() => page.textContent(card)).toContain("Refrigerated");
+    expect((await api(t, "GET", "/assets/truck-9")).body.description).toBe("Refrigerated");
+    await page.screenshot({ path: join(SCREENSHOTS, "console-assets.png"), fullPage: true });
+
+    await page.click(`${card} [data-sensor="temp-1"] button:has-text("Delete")`);
+    await page.click('button:has-text("Delete temp-1")');
+    await expect.poll(async () => (await api(t, "GET", "/assets/truck-9/sensors/temp-1")).status).toBe(404);
+    await page.click(`${card} .asset-head button:has-text("Delete")`);
+    await page.click('button:has-text("Delete truck-9")');
+    await expect.poll(async () => (await api(t, "GET", "/assets/truck-9")).status).toBe(404);
+    await expect.poll(() => page.locator(card).count()).toBe(0);
     expect(blocked).toEqual([]);
     await page.close();
   });

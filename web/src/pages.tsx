@@ -9,6 +9,8 @@ import type { TenantView } from "../../domain/schemas/identity";
 import type { Session } from "./api";
 import { DeviceDetail } from "./devices/DeviceDetail";
 import { DevicesPage } from "./devices/DevicesPage";
+import { ProfilesPage } from "./profiles/ProfilesPage";
+import { AssetsPage } from "./assets/AssetsPage";
 import { Overview } from "./overview/Overview";
 import { DashboardList } from "./dashboards/DashboardList";
 import { DashboardView } from "./dashboards/DashboardView";
@@ -50,6 +52,8 @@ export const PAGES: PageDef[] = [
     render: ({ role, session, params }) =>
       params[0] ? <DeviceDetail key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} tenant={session.tenant} /> : <DevicesPage key={session.tenant} role={role} tenant={session.tenant} />,
   },
+  { path: "/device-profiles", label: "Device profiles", render: ({ role, session }) => <ProfilesPage key={session.tenant} role={role} /> },
+  { path: "/assets", label: "Assets", render: ({ role, session }) => <AssetsPage key={session.tenant} role={role} /> },
   {
     path: "/dashboards",
     label: "Dashboards",

@@ -1,0 +1,89 @@
+/** Creates a device profile or edits one: name, description, mountpoint, default, and its metric schema. */
+import { useState } from "preact/hooks";
+import type { DeviceProfile } from "../../../domain/schemas/assets";
+import { ApiError } from "../api";
+import { Field, FormError } from "../components/Field";
+import { profilesApi } from "./api";
+import { emptyRow, MetricEditor, metricsFrom, rowsFrom, type MetricRow } from "./MetricEditor";
+
+type Props = { profile: DeviceProfile | null; onSaved: (p: DeviceProfile) => void; onCancel?: () => void };
+
+export function ProfileForm({ profile, onSaved, onCancel }: Props) {
+  const [rows, setRows] = useState<MetricRow[]>(() => (profile ? rowsFrom(profile.metrics) : [emptyRow()]));
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  const editing = profile !== null;
+
+  async function submit(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (k: string) => String(data.get(k) ?? "").trim();
+    const { metrics, duplicate } = metricsFrom(rows);
+    if (duplicate) {
+      setError(new ApiError(400, "validation_failed", "metric names repeat", [{ path: `body.metrics.${duplicate}`, message: `'${duplicate}' appears twice; each metric once` }]));
+      return;
+    }
+    const common = {
+      description: text("description"),
+      mountpoint: text("mountpoint") || null,
+      isDefault: data.get("isDefault") === "on",
+      metrics,
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      const name = text("name");
+      const saved = editing ? await profilesApi.update(profile.id, { ...common, ...(name ? { name } : {}) }) : await profilesApi.create({ id: text("id"), ...common, ...(name ? { name } : {}) });
+      onSaved(saved);
+      if (!editing) {
+        form.reset();
+        setRows([emptyRow()]);
+      }
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const apiError = error instanceof ApiError ? error : null;
+  const formId = editing ? "profile-edit-form" : "profile-form";
+  return (
+    <form id={formId} class="profile-form" onSubmit={submit} noValidate>
+      <div class="grid-form">
+        {!editing && (
+          <Field label="Id" name="id" error={apiError} hint="letters, digits and . _ : -">
+            {(a) => <input {...a} required autocapitalize="off" spellcheck={false} />}
+          </Field>
+        )}
+        <Field label="Name" name="name" error={apiError}>
+          {(a) => <input {...a} defaultValue={profile?.name ?? ""} />}
+        </Field>
+        <Field label="Description" name="description" error={apiError}>
+          {(a) => <input {...a} defaultValue={profile?.description ?? ""} />}
+        </Field>
+        <Field label="Mountpoint" name="mountpoint" error={apiError} hint="Optional topic prefix inside this workspace's topics, ending in /">
+          {(a) => <input {...a} defaultValue={profile?.mountpoint ?? ""} autocapitalize="off" spellcheck={false} />}
+        </Field>
+        <div class="field checkbox-field">
+          <label>
+            <input type="checkbox" name="isDefault" defaultChecked={profile?.isDefault ?? false} /> Default for new devices
+          </label>
+        </div>
+      </div>
+      <MetricEditor rows={rows} onChange={setRows} error={apiError} />
+      <div class="form-actions">
+        <button type="submit" class="primary" id={editing ? "save-profile" : "create-profile"} disabled={busy}>
+          {editing ? "Save profile" : "Create profile"}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      <FormError error={error} id={editing ? "profile-edit-error" : "profile-error"} />
+    </form>
+  );
+}
