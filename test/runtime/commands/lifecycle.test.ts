@@ -6,7 +6,8 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { text } from "../hub/mqtt-client";
+import { createDevice } from "../helpers";
+import { connect, text } from "../hub/mqtt-client";
 import { commandDevice, commandWorld, nextCommand, readCommand, respond, sendCommand, statuses, waitForStatus, type CommandWorld } from "./helpers";
 
 let w: CommandWorld;
@@ -139,6 +140,25 @@ describe("expiry, order and timeouts", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await readCommand(w, "qos0-dev", created.id)).status).toBe("sent");
     dev.close();
+  });
+});
+
+describe("gateways", () => {
+  it("carries a child's command through its gateway's connection, and the gateway's answer for the child settles it", async () => {
+    const gateway = (await createDevice(w.ownerToken, { id: "gw-cmd", type: "gateway" })).credentials.password;
+    await createDevice(w.ownerToken, { id: "child-cmd", parentId: "gw-cmd" });
+    const gw = await connect(w.tenantId, { clientId: "gw-cmd", username: "gw-cmd", password: gateway });
+    gw.send({ type: "subscribe", packetId: 1, subscriptions: [{ topicFilter: `t/${w.tenantId}/devices/child-cmd/cmd/+`, qos: 1, noLocal: false, retainAsPublished: false, retainHandling: 0 }] });
+    await gw.next("suback");
+    const created = await sendCommand(w, "child-cmd", { method: "relay-on" });
+    const { packet, body } = await nextCommand(gw);
+    expect(packet.topic).toBe(`t/${w.tenantId}/devices/child-cmd/cmd/${created.id}`);
+    expect(body.id).toBe(created.id);
+    gw.send({ type: "puback", packetId: packet.packetId!, reasonCode: 0 });
+    await waitForStatus(w, "child-cmd", created.id, "delivered");
+    respond(gw, w, "child-cmd", created.id, { status: "ok" });
+    expect(statuses(await waitForStatus(w, "child-cmd", created.id, "succeeded"))).toEqual(["queued", "sent", "delivered", "succeeded"]);
+    gw.close();
   });
 });
 
