@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodePacket, MqttDecoder } from "../../domain/mqtt";
+import { alignSeries, appendAligned } from "../../web/src/charts/align";
 import { insertPoints, replaceWindow, dropBefore } from "../../web/src/live/merge";
 import { connectPacket, PacketReader, subscribePacket, unsubscribePacket } from "../../web/src/live/mqtt-wire";
 import { livePoints } from "../../web/src/live/telemetry-payload";
@@ -103,5 +104,26 @@ describe("console live: dedupe and backfill", () => {
     // A point the browser showed but the pipeline rejected is gone after the backfill.
     expect(replaceWindow(pts(1, 5, 9), pts(4), 2, 9)).toEqual(pts(1, 4, 9));
     expect(dropBefore(filled, 5)).toEqual(pts(5, 6, 7, 8, 9));
+  });
+});
+
+describe("console charts: aligning series for uPlot", () => {
+  const series = (label: string, ...pts: [number, number][]) => ({ label, points: pts.map(([ts, value]) => ({ ts, value })) });
+
+  it("merges series onto the union of their instants, a missing reading null", () => {
+    expect(alignSeries([series("a", [1, 10], [3, 30]), series("b", [2, 20], [3, 31])])).toEqual([[1, 2, 3], [10, null, 30], [null, 20, 31]]);
+    expect(alignSeries([series("a", [1, 10], [2, 20]), series("b", [1, 11], [2, 21])])).toEqual([[1, 2], [10, 20], [11, 21]]);
+  });
+
+  it("appends live points in place, and refuses anything but an append", () => {
+    const before = [series("a", [1, 10]), series("b", [2, 20])];
+    const columns = alignSeries(before);
+    const grown = before.map((s, i) => ({ ...s, points: insertPoints(s.points, i === 0 ? [{ ts: 5, value: 50 }] : [{ ts: 5, value: 51 }, { ts: 6, value: 61 }]) }));
+    expect(appendAligned(columns, before, grown)).toBe(true);
+    expect(columns).toEqual(alignSeries(grown));
+    // A point before the last aligned instant (a backfill) or a dropped point needs a fresh alignment.
+    const backfilled = grown.map((s, i) => ({ ...s, points: i === 0 ? insertPoints(s.points, [{ ts: 3, value: 30 }]) : s.points }));
+    expect(appendAligned(alignSeries(grown), grown, backfilled)).toBe(false);
+    expect(appendAligned(alignSeries(grown), grown, [grown[0]!, { ...grown[1]!, points: dropBefore(grown[1]!.points, 6) }])).toBe(false);
   });
 });

@@ -10,7 +10,7 @@
 import { useEffect, useId, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { alignSeries, summarize, type ChartSeries } from "./align";
+import { alignSeries, appendAligned, summarize, type AlignedColumns, type ChartSeries } from "./align";
 import { formatValue } from "./format";
 import "./charts.css";
 
@@ -44,8 +44,9 @@ export function TimeSeriesChart({ series, from, to, height = 240, title, id, sho
   const latest = useRef({ series, from, to });
   latest.current = { series, from, to };
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  // The series last handed to the plot: a moving range alone needs no new data.
-  const drawn = useRef<ChartSeries[] | null>(null);
+  // The series last handed to the plot and their aligned columns: a moving range alone needs no
+  // new data, and live points are appended to the columns rather than merged again from scratch.
+  const drawn = useRef<{ series: ChartSeries[]; columns: AlignedColumns } | null>(null);
   const captionId = `chart-title-${useId()}`;
   // The plot's structure: a change here rebuilds it; anything else is only data.
   const shape = series.map(seriesLabel).join("\u0000");
@@ -55,6 +56,7 @@ export function TimeSeriesChart({ series, from, to, height = 240, title, id, sho
     const theme = { current: readTheme(host) };
     const axis = (): uPlot.Axis => ({ stroke: () => theme.current.text, grid: { stroke: () => theme.current.grid, width: 1 }, ticks: { stroke: () => theme.current.grid, width: 1 } });
     const { series: initial, from: f, to: t } = latest.current;
+    const columns = alignSeries(initial);
     const plot = new uPlot(
       {
         width: Math.max(120, host.clientWidth),
@@ -67,12 +69,12 @@ export function TimeSeriesChart({ series, from, to, height = 240, title, id, sho
         series: [{ label: "Time" }, ...initial.map((s, i) => ({ label: seriesLabel(s), stroke: PALETTE[i % PALETTE.length]!, width: 1.5, spanGaps: true, points: { show: false } }))],
         axes: [axis(), { ...axis(), size: 56 }],
       },
-      alignSeries(initial) as uPlot.AlignedData,
+      columns as uPlot.AlignedData,
       host,
     );
     plot.setScale("x", { min: f, max: t });
     plotRef.current = plot;
-    drawn.current = initial;
+    drawn.current = { series: initial, columns };
 
     const resize = new ResizeObserver(() => {
       const width = Math.max(120, host.clientWidth);
@@ -102,8 +104,12 @@ export function TimeSeriesChart({ series, from, to, height = 240, title, id, sho
       if (!plot) return;
       const { series: now, from: f, to: t } = latest.current;
       plot.batch(() => {
-        if (drawn.current !== now) plot.setData(alignSeries(now) as uPlot.AlignedData, true);
-        drawn.current = now;
+        const last = drawn.current;
+        if (last?.series !== now) {
+          const columns = last && appendAligned(last.columns, last.series, now) ? last.columns : alignSeries(now);
+          plot.setData(columns as uPlot.AlignedData, true);
+          drawn.current = { series: now, columns };
+        }
         plot.setScale("x", { min: f, max: t });
       });
     }, 0);

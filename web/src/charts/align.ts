@@ -45,6 +45,38 @@ export function alignSeries(series: ChartSeries[]): AlignedColumns {
   return [xs, ...columns];
 }
 
+/**
+ * The live case, without re-merging everything: when every series in `next` is its `previous`
+ * self with points added after the last instant already aligned, those points are appended to
+ * `columns` in place (rows of one instant merged) and `true` is returned. Anything else (points
+ * inserted earlier, points dropped, another set of series) returns `false`: align from scratch.
+ */
+export function appendAligned(columns: AlignedColumns, previous: ChartSeries[], next: ChartSeries[]): boolean {
+  if (previous.length !== next.length) return false;
+  const xs = columns[0];
+  const lastX = xs.length ? xs[xs.length - 1]! : -Infinity;
+  const added: { ts: number; series: number; value: number }[] = [];
+  for (let i = 0; i < next.length; i++) {
+    const before = previous[i]!.points;
+    const after = next[i]!.points;
+    if (after.length < before.length || (before.length > 0 && after[before.length - 1] !== before[before.length - 1])) return false;
+    for (let j = before.length; j < after.length; j++) {
+      const p = after[j]!;
+      if (!(p.ts > lastX)) return false;
+      added.push({ ts: p.ts, series: i, value: p.value });
+    }
+  }
+  added.sort((a, b) => a.ts - b.ts);
+  for (const p of added) {
+    if (xs[xs.length - 1] !== p.ts) {
+      xs.push(p.ts);
+      for (let c = 1; c < columns.length; c++) (columns[c] as (number | null)[]).push(null);
+    }
+    columns[p.series + 1]![xs.length - 1] = Number.isFinite(p.value) ? p.value : null;
+  }
+  return true;
+}
+
 export type SeriesSummary = { label: string; unit?: string; count: number; min: number | null; max: number | null; latest: ChartPoint | null };
 
 /** What the chart shows, in words: for the table read by screen readers (and by tests). */

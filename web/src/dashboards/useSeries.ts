@@ -102,10 +102,15 @@ export function useSeries({ series, range, rangeKey, bucket, agg, live }: Option
           byKey.set(key, [...(byKey.get(key) ?? []), { ts: p.ts, value: p.value }]);
         }
         if (byKey.size === 0) return;
+        // Points that left the range are dropped in chunks, not one by one: a series that only
+        // grows at its end lets the chart append instead of aligning everything again.
         const keepFrom = Date.now() - rangeMs;
         setData((prev) => {
           const next: SeriesData = { ...prev };
-          for (const [key, pts] of byKey) next[key] = dropBefore(insertPoints(prev[key] ?? [], pts), keepFrom);
+          for (const [key, pts] of byKey) {
+            const grown = insertPoints(prev[key] ?? [], pts);
+            next[key] = grown.length > 0 && grown[0]!.ts < keepFrom - rangeMs / 10 ? dropBefore(grown, keepFrom) : grown;
+          }
           return next;
         });
       },
