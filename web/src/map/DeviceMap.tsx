@@ -4,7 +4,7 @@
  * the console's CSP allows neither, and a fleet map should work on an air-gapped site too.
  * Markers are links to the device's page: focusable by keyboard, named by the device.
  */
-import { useId } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { linkHandler } from "../router";
 import { degreeLabel, fitProjection, graticuleStep, ticks } from "./projection";
 import "./map.css";
@@ -44,10 +44,35 @@ export function DeviceMap({ devices, height = 360, title }: Props) {
   );
 }
 
+/**
+ * viewBox units per screen pixel. The SVG scales with its container, so text and markers are
+ * sized in these units to stay readable (and easy to hit) at any width, a phone's included.
+ */
+function useUnitsPerPixel(ref: { current: SVGSVGElement | null }): number {
+  const [k, setK] = useState(1);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => {
+      const width = el.getBoundingClientRect().width;
+      if (width > 0) setK(Math.min(3, Math.max(0.6, WIDTH / width)));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return k;
+}
+
 function MapSvg({ devices, height, titleId }: { devices: MapDevice[]; height: number; titleId: string }) {
+  const svgRef = useRef<SVGSVGElement>(null);
+  const k = useUnitsPerPixel(svgRef);
+  const r = MARKER_RADIUS * k;
   const { bounds, project } = fitProjection(devices, WIDTH, height);
-  const latStep = graticuleStep(bounds.north - bounds.south);
-  const lonStep = graticuleStep(bounds.east - bounds.west);
+  // About one line per 100 screen pixels, so labels never crowd on a phone.
+  const latStep = graticuleStep(bounds.north - bounds.south, Math.max(2, Math.round(height / k / 100)));
+  const lonStep = graticuleStep(bounds.east - bounds.west, Math.max(2, Math.round(WIDTH / k / 100)));
   const latLines = ticks(bounds.south, bounds.north, latStep);
   const lonLines = ticks(bounds.west, bounds.east, lonStep);
   const top = project({ lat: bounds.north, lon: bounds.west });
@@ -57,7 +82,7 @@ function MapSvg({ devices, height, titleId }: { devices: MapDevice[]; height: nu
   const labelled = devices.length <= LABELLED_MAX;
 
   return (
-    <svg class="device-map-svg" viewBox={`0 0 ${WIDTH} ${height}`} preserveAspectRatio="xMidYMid meet" role="group" aria-labelledby={titleId}>
+    <svg ref={svgRef} class="device-map-svg" viewBox={`0 0 ${WIDTH} ${height}`} preserveAspectRatio="xMidYMid meet" role="group" aria-labelledby={titleId}>
       <rect class="map-water" x={0} y={0} width={WIDTH} height={height} />
       <g class="graticule" aria-hidden="true">
         {latLines.map((lat) => {
@@ -65,9 +90,11 @@ function MapSvg({ devices, height, titleId }: { devices: MapDevice[]; height: nu
           return (
             <g key={`lat${lat}`}>
               <line x1={top.x} x2={bottom.x} y1={y} y2={y} />
-              <text x={4} y={y - 4}>
-                {degreeLabel(lat, "lat", latStep)}
-              </text>
+              {y > 16 * k && y < height - 20 * k && (
+                <text x={4 * k} y={y - 4 * k} font-size={12 * k}>
+                  {degreeLabel(lat, "lat", latStep)}
+                </text>
+              )}
             </g>
           );
         })}
@@ -76,9 +103,12 @@ function MapSvg({ devices, height, titleId }: { devices: MapDevice[]; height: nu
           return (
             <g key={`lon${lon}`}>
               <line x1={x} x2={x} y1={top.y} y2={bottom.y} />
-              <text x={x + 4} y={height - 6}>
-                {degreeLabel(lon, "lon", lonStep)}
-              </text>
+              {/* A label that would run off the right edge is left out. */}
+              {x < WIDTH - 48 * k && (
+                <text x={x + 4 * k} y={height - 6 * k} font-size={12 * k}>
+                  {degreeLabel(lon, "lon", lonStep)}
+                </text>
+              )}
             </g>
           );
         })}
@@ -92,10 +122,10 @@ function MapSvg({ devices, height, titleId }: { devices: MapDevice[]; height: nu
             <a key={d.id} href={href} class={`marker marker-${statusKey(d.status)}`} aria-label={`${name}, ${statusLabel(d.status)}`} data-device={d.id} onClick={linkHandler(href)}>
               <title>{`${name} (${statusLabel(d.status)}) — ${d.lat.toFixed(5)}, ${d.lon.toFixed(5)}`}</title>
               {/* A larger transparent disc makes the marker easy to hit with a finger. */}
-              <circle class="marker-hit" cx={x} cy={y} r={MARKER_RADIUS * 2} />
-              <circle class="marker-dot" cx={x} cy={y} r={MARKER_RADIUS} />
+              <circle class="marker-hit" cx={x} cy={y} r={r * 2} />
+              <circle class="marker-dot" cx={x} cy={y} r={r} />
               {labelled && (
-                <text class="marker-label" x={x + MARKER_RADIUS + 4} y={y + 4} aria-hidden="true">
+                <text class="marker-label" x={x + r + 4 * k} y={y + 4 * k} font-size={13 * k} stroke-width={3 * k} aria-hidden="true">
                   {name}
                 </text>
               )}

@@ -53,12 +53,15 @@ export function fitProjection(points: LatLon[], width: number, height: number): 
   };
 }
 
-/** A round step (1, 2 or 5 × 10ⁿ degrees) giving a handful of lines over the span. */
+/** Steps of 10° and more divide the globe evenly, as atlases draw them. */
+const WIDE_STEPS = [10, 15, 30, 45, 90];
+
+/** A round step (1, 2 or 5 × 10ⁿ degrees; from 10° on, a divisor of 90°) giving about `lines` lines over the span. */
 export function graticuleStep(spanDegrees: number, lines = 5): number {
   const raw = Math.max(spanDegrees, 1e-6) / lines;
+  if (raw > 5) return WIDE_STEPS.find((s) => s >= raw) ?? 90;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
-  return Math.min(step, 30);
+  return [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
 }
 
 /** The multiples of step within [from, to]. */
