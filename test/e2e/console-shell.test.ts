@@ -51,8 +51,8 @@ describe("console shell", () => {
     expect(links.map((l) => l.label)).toEqual(expect.arrayContaining(["Overview", "Devices"]));
     for (const link of links) {
       await page.click(`nav.sidenav a[href="${link.href}"]`);
-      await expect.poll(() => page.getAttribute(`nav.sidenav a[href="${link.href}"]`, "aria-current"), link.href).toBe("page");
-      await expect.poll(() => page.textContent("#page-title"), link.href).toBeTruthy();
+      await expect.poll(() => page.getAttribute(`nav.sidenav a[href="${link.href}"]`, "aria-current"), { message: link.href }).toBe("page");
+      await expect.poll(() => page.textContent("#page-title"), { message: link.href }).toBeTruthy();
       expect((await page.locator("[role=alert]").allTextContents()).filter((t) => t.trim()), link.href).toEqual([]);
     }
     await page.click('nav.sidenav a[href="/devices"]');
@@ -75,6 +75,20 @@ describe("console shell", () => {
     await page.click("#credentials button:has-text('Done')");
     expect(await page.locator("#credentials").count()).toBe(0);
     expect(await page.content()).not.toContain(password!);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("a browser whose language tag Intl refuses (Chromium under a C locale: en-US@posix) still gets the console", async () => {
+    const t = await signupTenant("ui-locale");
+    const { page, blocked } = await openPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "language", { get: () => "en-US@posix", configurable: true }));
+    await logIn(page, t.tenantId, t.email, t.password);
+    expect(errors).toEqual([]);
+    // The browser did report the refused tag; the console read en-US instead.
+    expect(await page.evaluate(() => [Object.getOwnPropertyDescriptor(Navigator.prototype, "language")!.get!.call(navigator), navigator.language])).toEqual(["en-US@posix", "en-US"]);
     expect(blocked).toEqual([]);
     await page.close();
   });

@@ -2,6 +2,7 @@
  * The Skylark console: a Preact app served as Workers static assets (built by
  * scripts/build-web.mjs). It talks only to the public API (./api.ts).
  */
+import "./locale-guard";
 import { render } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { TenantView } from "../../domain/schemas/identity";
