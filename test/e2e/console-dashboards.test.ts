@@ -6,6 +6,7 @@
  * control; the live chart survives the browser going offline and backfills what was published
  * meanwhile, each point once. The console runs under its CSP: nothing may be refused.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -257,6 +258,7 @@ describe("console dashboards", () => {
     }, `/dashboards/${id}?edit`);
     await page.waitForSelector("#dashboard-grid");
     expect(await page.locator("#dashboard-editor").count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-viewer-dark.png"), fullPage: true });
     expect(blocked).toEqual([]);
     await page.close();
   }, SLOW);
@@ -381,6 +383,45 @@ describe("console dashboards", () => {
     console.log(`10 × 10 000 points: drawn ${firstDraw} ms after opening; longest main-thread task while live: ${Math.round(Math.max(0, ...longTasks))} ms (${longTasks.length} tasks over 50 ms)`);
     // Responsive: no frame-blocking work anywhere near a second while points stream in.
     expect(Math.max(0, ...longTasks)).toBeLessThan(300);
+    expect(blocked).toEqual([]);
+    await page.close();
+  }, SLOW);
+
+  it("the list: a MEMBER exports a dashboard as a JSON file, imports it back as a new one, and deletes it", async () => {
+    const t = await newTenant("ui-dash-list");
+    await createDashboard(t, { name: "Original", description: "to be copied", widgets: [{ id: "m", type: "map", x: 0, y: 0, w: 6, h: 4 }] });
+    const editor = await member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, "MEMBER");
+    const { page, blocked } = await open(browser);
+    await logIn(page, t.id, editor.email, editor.password);
+    await page.click('nav.sidenav a[href="/dashboards"]');
+    const row = (name: string) => page.locator("#dashboard-rows tr", { has: page.locator(`a:has-text("${name}")`) });
+    await row("Original").waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), row("Original").locator("button:has-text('Export')").click()]);
+    expect(download.suggestedFilename()).toBe("dashboard-original.json");
+    const exported = JSON.parse(readFileSync((await download.path())!, "utf8"));
+    expect(exported).toMatchObject({ schemaVersion: 1, name: "Original", description: "to be copied", widgets: [{ id: "m", type: "map" }] });
+    expect(exported.id).toBeUndefined();
+
+    // Not JSON: named, nothing created.
+    await page.setInputFiles("#import-dashboard input[type=file]", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+    await page.click("#import-dashboard button[type=submit]");
+    await expect.poll(() => page.textContent("#import-dashboard [role=alert]")).toContain("notes.txt is not JSON");
+    // The export, renamed: a new dashboard, opened at once.
+    await page.setInputFiles("#import-dashboard input[type=file]", { name: "copy.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ ...exported, name: "Copy" })) });
+    await page.click("#import-dashboard button[type=submit]");
+    await expect.poll(() => page.textContent("#page-title")).toBe("Copy");
+    await page.waitForSelector("#widget-m");
+
+    await page.click('nav.sidenav a[href="/dashboards"]');
+    await row("Copy").waitFor();
+    page.once("dialog", (d) => void d.accept());
+    await row("Copy").locator("button:has-text('Delete')").click();
+    await expect.poll(() => page.textContent("#dashboards-view [role=status]")).toContain("Deleted “Copy”");
+    await expect.poll(() => row("Copy").count()).toBe(0);
+    const left = await http("GET", "/api/v1/dashboards", { token: t.token });
+    expect(left.body.items.map((d: { name: string }) => d.name)).not.toContain("Copy");
+    expect(left.body.items.map((d: { name: string }) => d.name)).toContain("Original");
     expect(blocked).toEqual([]);
     await page.close();
   }, SLOW);
