@@ -9,8 +9,8 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, openPage, SCREENSHOTS, tenantUrl } from "./browser";
-import { http } from "./client";
+import { launchBrowser, logIn, member, openPage, SCREENSHOTS, tenantUrl } from "./browser";
+import { http, operatorToken, signupTenant } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 
 let browser: Browser;
@@ -136,5 +136,41 @@ describe("console fleet overview", () => {
     expect(Number(await page.textContent("#connected-clients"))).toBeGreaterThanOrEqual(2);
     expect(blocked).toEqual([]);
     await page.close();
+  });
+
+  it("a VIEWER on a phone in dark mode sees the limits hit this month; the audit's limit events are for admins", { timeout: 90_000 }, async () => {
+    const signup = await signupTenant("ui-fleet-limits");
+    const t: Tenant = { id: signup.tenantId, token: signup.token, email: signup.email, password: signup.password };
+    // A tight per-device rate (the operator's override), so a short burst trips it.
+    const patched = await http("PATCH", `/api/v1/admin/tenants/${t.id}`, { token: operatorToken(), body: { limits: { messagesPerSecondPerDevice: 2, burstSeconds: 1 } } });
+    expect(patched.status).toBe(200);
+    const d = await registerDevice(t, "hasty", { location: { lat: 48.14, lon: 11.58 } });
+    const device = await Client.open(t.id, deviceOpts(d, 5));
+    const acks = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => device.mqtt.publishAsync(`t/${t.id}/devices/hasty/telemetry`, JSON.stringify({ n: i }), { qos: 1 })));
+    expect(acks.some((a) => a.status === "rejected")).toBe(true);
+    await expect.poll(async () => (await summaryOf(t)).limitHitsThisMonth.messagesPerSecondPerDevice ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
+
+    const viewer = await member(signup, "VIEWER");
+    const { page, blocked } = await openPage(browser, "dark");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await logIn(page, t.id, viewer.email, viewer.password);
+    await page.click('nav.sidenav a[href="/overview"]');
+    await page.waitForSelector("#overview-view #status-cards");
+    await expect.poll(() => page.textContent("#limit-hits"), { timeout: 15_000 }).toContain("messagesPerSecondPerDevice");
+    expect(await page.locator("#limit-events").count()).toBe(0);
+    expect((await page.locator("[role=alert]").allTextContents()).filter((text) => text.trim())).toEqual([]);
+    expect(await page.locator(".device-map a.marker").count()).toBe(1);
+    // Nothing wider than the phone's screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SCREENSHOTS, "console-overview-viewer-phone-dark.png"), fullPage: true });
+    expect(blocked).toEqual([]);
+    await page.close();
+
+    // The owner also sees the latest limit.hit events of the audit log.
+    const owner = await openPage(browser);
+    await openOverview(owner.page, t);
+    await expect.poll(() => owner.page.textContent("#limit-events"), { timeout: 15_000 }).toContain("messagesPerSecondPerDevice");
+    expect(owner.blocked).toEqual([]);
+    await owner.page.close();
   });
 });

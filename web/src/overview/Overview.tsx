@@ -94,5 +94,6 @@ function mapTitle(summary: FleetSummary, located: { devices: LocatedDevice[]; co
   const shown = located?.devices.length ?? 0;
   const of = summary.withLocation;
   if (shown < of) return `${shown} of the ${of} devices with a location (the first devices of the list)`;
-  return `${of} of ${summary.devices.total} devices have a location`;
+  const total = summary.devices.total;
+  return `${of} of ${total} ${total === 1 ? "device has" : "devices have"} a location`;
 }
