@@ -191,7 +191,10 @@ describe("console devices", () => {
     await page.selectOption("#range-preset", "15m");
     await expect.poll(() => page.getAttribute("#chart-temp", "data-points")).toBe("4");
     await page.selectOption("#range-preset", "1h");
-    await page.screenshot({ path: join(SCREENSHOTS, "console-device.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "console-device-full.png"), fullPage: true });
+    // The README's picture: the page down to its charts.
+    const chartsBottom = await page.$eval("#device-charts", (el) => el.getBoundingClientRect().bottom + window.scrollY + 16);
+    await page.screenshot({ path: join(SCREENSHOTS, "console-device.png"), fullPage: true, clip: { x: 0, y: 0, width: 1200, height: chartsBottom } });
 
     // Export CSV downloads the rows of the range.
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
@@ -263,6 +266,11 @@ describe("console devices", () => {
     // Reading is still allowed: the export works for a VIEWER too.
     expect(await page.locator("#export-csv").count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, "console-device-viewer-dark.png"), fullPage: true });
+    // On a phone the page folds to one column: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SCREENSHOTS, "console-device-viewer-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 800 });
     await page.click('nav.sidenav a[href="/device-profiles"]');
     await expect.poll(() => page.textContent("#profile-rows")).toContain("viewer-prof");
     await page.click('nav.sidenav a[href="/assets"]');

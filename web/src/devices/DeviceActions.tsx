@@ -53,7 +53,7 @@ export function DeviceActions({ device, onChanged, onRotated }: Props) {
             <span>
               Delete <strong>{device.id}</strong>? Its credentials stop working at once.
             </span>
-            <button type="button" class="danger confirm" id="confirm-delete" ref={confirmButton} disabled={busy} onClick={() => void remove()}>
+            <button type="button" class="device-delete-confirm" id="confirm-delete" ref={confirmButton} disabled={busy} onClick={() => void remove()}>
               Delete {device.id}
             </button>
             <button type="button" onClick={() => setConfirming(false)}>
@@ -61,7 +61,7 @@ export function DeviceActions({ device, onChanged, onRotated }: Props) {
             </button>
           </span>
         ) : (
-          <button type="button" class="danger" id="delete-device" disabled={busy} onClick={() => setConfirming(true)}>
+          <button type="button" class="device-delete" id="delete-device" disabled={busy} onClick={() => setConfirming(true)}>
             Delete…
           </button>
         )}

@@ -15,6 +15,23 @@ import { useLiveReadings, type Reading } from "./live-readings";
 /** Numbers chart as they are, booleans as 1/0; strings have no place on a value axis. */
 const numeric = (v: unknown): number | null => (typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : null);
 
+/**
+ * Charts with live readings added. A reading without its own timestamp carries the browser's
+ * receive time, a few ms off the time the platform stored, so one within `tolerance` of a point
+ * already there is taken to be that point.
+ */
+function addReadings(charts: ChartSeries[], readings: Reading[], tolerance = 0): ChartSeries[] {
+  const next = charts.map((c) => ({ ...c, points: [...c.points] }));
+  for (const r of readings) {
+    const value = numeric(r.value);
+    if (value === null) continue;
+    let chart = next.find((c) => c.label === r.metric);
+    if (!chart) next.push((chart = { label: r.metric, points: [] }));
+    if (!chart.points.some((p) => Math.abs(p.ts - r.ts) <= tolerance)) chart.points.push({ ts: r.ts, value });
+  }
+  return next;
+}
+
 function toChart(s: Series): ChartSeries {
   const points: { ts: number; value: number }[] = [];
   for (const p of s.points) {
@@ -39,13 +56,20 @@ export function DeviceTelemetry({ deviceId }: { deviceId: string }) {
     devicesApi.latest(deviceId).then((l) => setLatest(l.values), (err: Error) => setError(err));
   }, [deviceId]);
 
+  // Readings that arrive while a history load is in flight may be missing from its answer.
+  const inFlight = useRef<Reading[] | null>(null);
   const loadSeries = useCallback(async (r: RangeChoice) => {
+    inFlight.current = [];
     try {
       const answer = await devicesApi.series({ device: deviceId, from: r.from, to: r.to, bucket: r.bucket, agg: r.agg });
-      setCharts(answer.series.map(toChart).filter((c) => c.points.length > 0));
+      const loaded = answer.series.map(toChart).filter((c) => c.points.length > 0);
+      const missed = r.bucket === "raw" && r.preset !== "custom" ? (inFlight.current ?? []) : [];
+      setCharts(addReadings(loaded, missed, 2000));
       setError(null);
     } catch (err) {
       setError(err as Error);
+    } finally {
+      inFlight.current = null;
     }
   }, [deviceId]);
   useEffect(() => void loadSeries(range), [range.from, range.to, range.bucket, range.agg, loadSeries]);
@@ -57,19 +81,10 @@ export function DeviceTelemetry({ deviceId }: { deviceId: string }) {
       for (const r of readings) if (!next[r.metric] || next[r.metric]!.ts <= r.ts) next[r.metric] = { ts: r.ts, value: r.value };
       return next;
     });
-    setLiveTo(Date.now());
-    setCharts((prev) => {
-      if (!prev || range.bucket !== "raw" || range.preset === "custom") return prev;
-      const next = prev.map((c) => ({ ...c, points: [...c.points] }));
-      for (const r of readings) {
-        const value = numeric(r.value);
-        if (value === null) continue;
-        let chart = next.find((c) => c.label === r.metric);
-        if (!chart) next.push((chart = { label: r.metric, points: [] }));
-        if (!chart.points.some((p) => p.ts === r.ts)) chart.points.push({ ts: r.ts, value });
-      }
-      return next;
-    });
+    // The window ends just after the newest reading (a chart's range excludes its end).
+    setLiveTo(Math.max(Date.now(), ...readings.map((r) => r.ts)) + 1);
+    inFlight.current?.push(...readings);
+    setCharts((prev) => (!prev || range.bucket !== "raw" || range.preset === "custom" ? prev : addReadings(prev, readings)));
   }, [range.bucket, range.preset]);
   // After a reconnect, what the connection may have missed is read again from the API.
   const rangeRef = useRef(range);
