@@ -382,3 +382,66 @@ export const deletionCertificates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );
+
+/**
+ * Alarm rules of a tenant (domain/schemas/alarms.ts). The API pushes the whole set to the
+ * tenant's hot store after every change; the store evaluates them without reading D1.
+ */
+export const alarmRules = sqliteTable(
+  "alarm_rules",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    /** `{kind: "profile"|"device"|"tag", …}` */
+    scope: json<Record<string, unknown>>("scope").notNull(),
+    condition: json<Record<string, unknown>>("condition").notNull(),
+    severity: text("severity", { enum: ["critical", "major", "minor", "warning"] }).notNull(),
+    raiseAfter: integer("raise_after").notNull(),
+    clearAfter: integer("clear_after").notNull(),
+    durationSeconds: integer("duration_seconds").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** Where a tenant's alarm events are POSTed, signed with the target's secret (HMAC-SHA256). */
+export const alarmWebhooks = sqliteTable(
+  "alarm_webhooks",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    url: text("url").notNull(),
+    /** The signing key; shown once, on creation. */
+    secret: text("secret").notNull(),
+    minSeverity: text("min_severity", { enum: ["critical", "major", "minor", "warning"] }).notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** The delivery log: one row per (event, target), its attempts and outcome. */
+export const alarmWebhookDeliveries = sqliteTable(
+  "alarm_webhook_deliveries",
+  {
+    tenantId: tenantRef(),
+    /** `{eventId}@{targetId}`: a re-sent event finds its delivery instead of making a second one. */
+    id: text("id").notNull(),
+    targetId: text("target_id").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type", { enum: ["raised", "cleared", "acknowledged"] }).notNull(),
+    alarmId: text("alarm_id").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("alarm_webhook_deliveries_target").on(t.tenantId, t.targetId, t.createdAt)],
+);

@@ -4,6 +4,7 @@
  * query it makes, so a route handler cannot reach another tenant's rows even by mistake.
  */
 import type { Db } from "./db";
+import { alarmRuleRepo, alarmWebhookRepo } from "./repos/alarms";
 import { apiKeyRepo } from "./repos/api-keys";
 import { assetRepo, sensorRepo } from "./repos/assets";
 import { auditRepo } from "./repos/audit";
@@ -32,6 +33,8 @@ export function forTenant(db: Db, tenantId: string) {
     deadLetters: deadLetterRepo(db, tenantId),
     domains: domainRepo(db, tenantId),
     dashboards: dashboardRepo(db, tenantId),
+    alarmRules: alarmRuleRepo(db, tenantId),
+    alarmWebhooks: alarmWebhookRepo(db, tenantId),
   };
 }
 

@@ -86,13 +86,13 @@ function insertPoints(sql: SqlStorage, msgId: string, points: StoredPoint[], min
   return rows.length;
 }
 
-/** Runs inside the caller's transaction. */
-export function ingest(sql: SqlStorage, input: IngestInput): Omit<IngestResult, "databaseBytes"> {
+/** Runs inside the caller's transaction. `inserted` collects the points actually stored, in order (alarm evaluation reads them). */
+export function ingest(sql: SqlStorage, input: IngestInput, inserted: StoredPoint[] = []): Omit<IngestResult, "databaseBytes"> {
   const minute = new RollupAccumulator(BUCKET_MS["1m"]);
   const hour = new RollupAccumulator(BUCKET_MS["1h"]);
   const latest = new Map<string, Latest>();
   const pending: string[] = [];
-  let inserted = 0;
+  let insertedCount = 0;
   let rejected = 0;
 
   for (const m of input.messages) {
@@ -103,7 +103,10 @@ export function ingest(sql: SqlStorage, input: IngestInput): Omit<IngestResult, 
       continue;
     }
     pending.push(m.msgId);
-    if (m.outcome.kind === "points") inserted += insertPoints(sql, m.msgId, m.outcome.points, minute, hour, latest);
+    if (m.outcome.kind === "points") {
+      insertedCount += insertPoints(sql, m.msgId, m.outcome.points, minute, hour, latest);
+      inserted.push(...m.outcome.points);
+    }
     if (m.outcome.kind === "rejected") {
       const o = m.outcome;
       sql.exec(
@@ -118,7 +121,7 @@ export function ingest(sql: SqlStorage, input: IngestInput): Omit<IngestResult, 
   upsertLatest(sql, latest.values());
   // The log is bounded: the newest entries win.
   if (rejected > 0) sql.exec("DELETE FROM rejected WHERE id <= (SELECT max(id) FROM rejected) - ?", REJECTED_LOG_CAPACITY);
-  return { pending, inserted };
+  return { pending, inserted: insertedCount };
 }
 
 export function markExported(sql: SqlStorage, msgIds: string[]): void {

@@ -40,7 +40,13 @@ export const IngestMessage = z.object({
 });
 export type IngestMessage = z.infer<typeof IngestMessage>;
 
-export const IngestInput = z.object({ retentionDays: z.number().int().min(1).max(3650), messages: z.array(IngestMessage).max(1000) });
+/** A device's profile and tags, which decide the alarm rules that watch its readings. */
+export const DeviceScopeInput = z.object({ id: DeviceId, profileId: z.string().max(64).nullable(), tags: z.array(z.string().max(64)).max(32) });
+export const IngestInput = z.object({
+  retentionDays: z.number().int().min(1).max(3650),
+  messages: z.array(IngestMessage).max(1000),
+  devices: z.array(DeviceScopeInput).max(5000).optional(),
+});
 export type IngestInput = z.infer<typeof IngestInput>;
 /** `pending`: messages stored (now or by an earlier attempt) whose export is not confirmed yet. */
 export type IngestResult = { pending: string[]; inserted: number; databaseBytes: number };

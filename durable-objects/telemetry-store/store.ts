@@ -9,6 +9,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { TenantId } from "../../domain/ids";
+import type { Alarm, AlarmCounts, AlarmQuery, AlarmRule } from "../../domain/schemas/alarms";
+import { AlarmEngine } from "./alarms/engine";
+import { acknowledge, clearById, countAlarms, forgetEvents, getAlarm, listAlarms, pendingEvents, type AlarmAction } from "./alarms/records";
+import { AlarmActionInput, AlarmIdInput, ListAlarmsInput, SetRulesInput } from "./alarms/rpc";
+import { migrateAlarms } from "./alarms/schema";
 import { SeriesQuery, type SeriesResult } from "../../domain/telemetry/query";
 import type { RejectedMessage } from "../../domain/telemetry/rejections";
 import { ingest, markExported } from "./ingest";
@@ -26,6 +31,7 @@ import {
   TailInput,
   type ExportRow,
   type IngestResult,
+  type StoredPoint,
   type LatestResult,
   type TailResult,
 } from "./rpc";
@@ -34,13 +40,22 @@ import { migrate, readMeta, writeMeta } from "./schema";
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 const PRUNE_CONTINUE_MS = 60_000;
 const DEFAULT_RETENTION_DAYS = 7;
+/** Alarm events the queue did not take are offered again this soon. */
+const OUTBOX_RETRY_MS = 5_000;
 
 export class TelemetryStore extends DurableObject<Env> {
-  private alarmArmed = false;
+  /** When the object's alarm is set for, as far as this instance knows (undefined: not read yet). */
+  private scheduledAt: number | null | undefined = undefined;
+  private alarms: AlarmEngine;
+  private flushing: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql));
+    this.alarms = new AlarmEngine(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage.sql);
+      migrateAlarms(ctx.storage.sql);
+    });
   }
 
   private get sql() {
@@ -56,21 +71,103 @@ export class TelemetryStore extends DurableObject<Env> {
     return tenant;
   }
 
+  /**
+   * One Durable Object alarm serves three clocks: the hourly prune, the earliest silence deadline
+   * of the alarm rules, and a retry of alarm events the queue has not taken yet. It is set to the
+   * earliest; whatever fires early finds nothing due and sets it again.
+   */
   private async armAlarm(): Promise<void> {
-    if (this.alarmArmed) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS);
-    this.alarmArmed = true;
+    let pruneAt = Number(readMeta(this.sql, "prune_at") ?? 0);
+    if (!pruneAt) {
+      pruneAt = Date.now() + PRUNE_INTERVAL_MS;
+      writeMeta(this.sql, "prune_at", String(pruneAt));
+    }
+    const silence = this.alarms.nextSilenceDeadline();
+    const outbox = pendingEvents(this.sql, 1).length > 0 ? Date.now() + OUTBOX_RETRY_MS : null;
+    const at = Math.min(pruneAt, silence ?? Infinity, outbox ?? Infinity);
+    if (this.scheduledAt === undefined) this.scheduledAt = await this.ctx.storage.getAlarm();
+    if (this.scheduledAt !== null && this.scheduledAt <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.scheduledAt = at;
+  }
+
+  /** Hands alarm events to the notifications queue, then forgets them (at least once: a failure keeps them for the next try). */
+  private flushAlarmEvents(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        for (let batch = pendingEvents(this.sql); batch.length > 0; batch = pendingEvents(this.sql)) {
+          await this.env.ALARM_EVENTS.sendBatch(batch.map((e) => ({ body: e.event, contentType: "json" as const })));
+          forgetEvents(this.sql, batch[batch.length - 1]!.id);
+        }
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", where: "telemetry-store alarm events", message: String(err) }));
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
   }
 
   async ingest(tenantId: string, input: IngestInput): Promise<IngestResult> {
-    this.forTenant(tenantId, true);
+    const tenant = this.forTenant(tenantId, true);
     const i = IngestInput.parse(input);
+    const now = Date.now();
     const result = this.ctx.storage.transactionSync(() => {
       writeMeta(this.sql, "retention_days", String(i.retentionDays));
-      return ingest(this.sql, i);
+      const inserted: StoredPoint[] = [];
+      const r = ingest(this.sql, i, inserted);
+      this.alarms.evaluatePoints(tenant, inserted, new Map((i.devices ?? []).map((d) => [d.id, d])), now);
+      return r;
     });
+    if (pendingEvents(this.sql, 1).length > 0) await this.flushAlarmEvents();
     await this.armAlarm();
     return { ...result, databaseBytes: this.sql.databaseSize };
+  }
+
+  /** The tenant's alarm rules, pushed by the API whenever they change (`version`: when the set was read). */
+  async setAlarmRules(tenantId: string, input: { rules: AlarmRule[]; version: number }): Promise<boolean> {
+    this.forTenant(tenantId, true);
+    const i = SetRulesInput.parse(input);
+    return this.ctx.storage.transactionSync(() => this.alarms.replaceRules(i.rules, i.version));
+  }
+
+  async listAlarms(tenantId: string, query: AlarmQuery): Promise<{ items: Alarm[]; nextCursor: string | null }> {
+    this.forTenant(tenantId, false);
+    return listAlarms(this.sql, ListAlarmsInput.parse(query));
+  }
+
+  async alarmCounts(tenantId: string): Promise<AlarmCounts> {
+    this.forTenant(tenantId, false);
+    return countAlarms(this.sql);
+  }
+
+  async getAlarm(tenantId: string, input: { id: string }): Promise<Alarm | null> {
+    this.forTenant(tenantId, false);
+    return getAlarm(this.sql, AlarmIdInput.parse(input).id);
+  }
+
+  async acknowledgeAlarm(tenantId: string, input: { id: string; by: string }): Promise<AlarmAction> {
+    const tenant = this.forTenant(tenantId, false);
+    const i = AlarmActionInput.parse(input);
+    const outcome = this.ctx.storage.transactionSync(() => acknowledge(this.sql, tenant, i.id, i.by, Date.now()));
+    await this.flushAlarmEvents();
+    await this.armAlarm();
+    return outcome;
+  }
+
+  /** A hand clear: the alarm is closed for good, and the rule starts over for that device. */
+  async clearAlarm(tenantId: string, input: { id: string; by: string }): Promise<AlarmAction> {
+    const tenant = this.forTenant(tenantId, false);
+    const i = AlarmActionInput.parse(input);
+    const now = Date.now();
+    const outcome = this.ctx.storage.transactionSync(() => {
+      const o = clearById(this.sql, tenant, i.id, i.by, now);
+      if ("ok" in o) this.alarms.restartAfterManualClear(o.ok.ruleId, o.ok.deviceId, now);
+      return "ok" in o ? { ok: o.ok } : { error: o.error };
+    });
+    await this.flushAlarmEvents();
+    await this.armAlarm();
+    return outcome;
   }
 
   async markExported(tenantId: string, input: { msgIds: string[] }): Promise<void> {
@@ -143,19 +240,31 @@ export class TelemetryStore extends DurableObject<Env> {
     this.forTenant(tenantId, false);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.alarmArmed = false;
+    this.scheduledAt = null;
     migrate(this.sql);
+    migrateAlarms(this.sql);
+    this.alarms = new AlarmEngine(this.sql);
   }
 
   override async alarm(): Promise<void> {
-    const retention = Number(readMeta(this.sql, "retention_days") ?? DEFAULT_RETENTION_DAYS);
-    const resume = readMeta(this.sql, "prune_resume");
-    const outcome = this.ctx.storage.transactionSync(() => {
-      const o = prune(this.sql, retention, Date.now(), resume ? (JSON.parse(resume) as { device: string; metric: string }) : null);
-      writeMeta(this.sql, "prune_resume", o.resumeAfter ? JSON.stringify(o.resumeAfter) : "");
-      return o;
-    });
-    await this.ctx.storage.setAlarm(Date.now() + (outcome.done ? PRUNE_INTERVAL_MS : PRUNE_CONTINUE_MS));
-    this.alarmArmed = true;
+    this.scheduledAt = null;
+    const now = Date.now();
+    const pruneAt = Number(readMeta(this.sql, "prune_at") ?? 0);
+    const silenceDue = (this.alarms.nextSilenceDeadline() ?? Infinity) <= now;
+    const eventsDue = pendingEvents(this.sql, 1).length > 0;
+    // An alarm that finds neither a silence nor an event due is the prune's (also when run early, as tests do).
+    if (pruneAt <= now || (!silenceDue && !eventsDue)) {
+      const retention = Number(readMeta(this.sql, "retention_days") ?? DEFAULT_RETENTION_DAYS);
+      const resume = readMeta(this.sql, "prune_resume");
+      this.ctx.storage.transactionSync(() => {
+        const o = prune(this.sql, retention, now, resume ? (JSON.parse(resume) as { device: string; metric: string }) : null);
+        writeMeta(this.sql, "prune_resume", o.resumeAfter ? JSON.stringify(o.resumeAfter) : "");
+        writeMeta(this.sql, "prune_at", String(now + (o.done ? PRUNE_INTERVAL_MS : PRUNE_CONTINUE_MS)));
+      });
+    }
+    const tenant = readMeta(this.sql, "tenant");
+    if (tenant) this.ctx.storage.transactionSync(() => this.alarms.raiseDueSilences(tenant, now));
+    await this.flushAlarmEvents();
+    await this.armAlarm();
   }
 }
