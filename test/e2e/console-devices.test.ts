@@ -190,6 +190,20 @@ describe("console devices", () => {
     await expect.poll(() => page.getAttribute("#chart-temp", "data-points")).toBe("13");
     await page.selectOption("#range-preset", "15m");
     await expect.poll(() => page.getAttribute("#chart-temp", "data-points")).toBe("4");
+    // A custom range: the picker refuses an end before the start, then asks the API for exactly that range.
+    await page.selectOption("#range-preset", "custom");
+    const [from, to] = [await page.inputValue("#range-from"), await page.inputValue("#range-to")];
+    await page.fill("#range-from", to);
+    await page.fill("#range-to", from);
+    await page.click("#apply-range");
+    await expect.poll(() => page.textContent("#range-error")).toBe("From: must be before To");
+    expect(await page.getAttribute("#range-from", "aria-invalid")).toBe("true");
+    await page.fill("#range-from", from);
+    await page.fill("#range-to", to);
+    const [query] = await Promise.all([page.waitForRequest((r) => r.url().includes("/api/v1/telemetry?")), page.click("#apply-range")]);
+    const asked = new URL(query.url()).searchParams;
+    expect([Number(asked.get("from")), Number(asked.get("to"))]).toEqual([new Date(from).getTime(), new Date(to).getTime()]);
+    expect(await page.textContent("#range-error")).toBe("");
     await page.selectOption("#range-preset", "1h");
     await page.screenshot({ path: join(SCREENSHOTS, "console-device-full.png"), fullPage: true });
     // The README's picture: the page down to its charts.
