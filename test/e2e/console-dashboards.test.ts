@@ -180,6 +180,18 @@ describe("console dashboards", () => {
     await expect.poll(() => page.textContent("#widget-table-1 tbody")).toContain("Greenhouse");
     await expect.poll(() => page.textContent("#widget-value-1 .value-text")).toMatch(/^\d+(\.\d+)? °C$/);
     expect(await page.locator("#widget-gauge-1 svg[role=img]").getAttribute("aria-label")).toMatch(/on a scale from 0 to 80/);
+    // The rejected-messages list: a message the pipeline refuses shows up on refresh, with its reason.
+    await sensor.pub(telemetry(t, "thermo-a"), "not json");
+    await expect
+      .poll(
+        async () => {
+          await page.click("#widget-events-1 button:has-text('Refresh')");
+          await new Promise((r) => setTimeout(r, 400));
+          return page.textContent("#widget-events-1 .events");
+        },
+        { timeout: 8000, interval: 100 },
+      )
+      .toContain("invalid_json");
     await page.screenshot({ path: join(SCREENSHOTS, "dashboard.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     // One column on a phone: every widget starts at the left edge of the grid.
@@ -229,6 +241,7 @@ describe("console dashboards", () => {
       widgets: [
         { id: "v", type: "value", title: "Probe", x: 0, y: 0, w: 3, h: 2, deviceId: "probe", metric: "temp" },
         { id: "t", type: "table", title: "Fleet", x: 3, y: 0, w: 9, h: 3, metrics: ["temp"] },
+        { id: "e", type: "events", title: "Events", x: 0, y: 3, w: 12, h: 3, source: "events" },
       ],
     });
     const sensor = await Client.open(t.id, deviceOpts(device, 4));
@@ -250,6 +263,9 @@ describe("console dashboards", () => {
     await page.waitForSelector('#live-status[data-status="live"]');
     await sensor.pub(telemetry(t, "probe"), JSON.stringify({ temp: 13 }));
     await expect.poll(() => page.textContent("#widget-v .value-text"), { timeout: 2000 }).toBe("13");
+    // Device events are not stored as series: the list shows them as they are published.
+    await sensor.pub(`t/${t.id}/devices/probe/events`, JSON.stringify({ door: "open" }));
+    await expect.poll(() => page.textContent("#widget-e .events"), { timeout: 2000 }).toContain('{"door":"open"}');
     expect(await page.locator("#edit-dashboard, #dashboard-editor, [data-action], #save-dashboard").count()).toBe(0);
     // Not even by asking for the editor in the address.
     await page.evaluate((path) => {
