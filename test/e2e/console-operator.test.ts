@@ -156,6 +156,10 @@ describe("operator console", () => {
     // (After the tests above, the table has tenants in several states and plans.)
     await page.locator(`#tenant-rows tr[data-tenant]`).first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, "console-operator.png") });
+    // On a phone the table folds into labelled rows: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SCREENSHOTS, "console-operator-phone.png"), fullPage: true });
     await page.reload();
     await page.waitForSelector("#operator-sign-in-form");
 

@@ -97,11 +97,12 @@ export function TenantsTable() {
               return (
                 <tr key={t.id} data-tenant={t.id}>
                   <td data-label="Tenant">
-                    <a href={href} onClick={linkHandler(href)}>
-                      {t.name}
-                    </a>
-                    <br />
-                    <code class="muted">{t.id}</code>
+                    <span class="tenant-cell">
+                      <a href={href} onClick={linkHandler(href)}>
+                        {t.name}
+                      </a>
+                      <code class="muted">{t.id}</code>
+                    </span>
                   </td>
                   <td data-label="Status">
                     <span class={`status tenant-status-${t.status}`} data-cell="status">
@@ -111,18 +112,24 @@ export function TenantsTable() {
                   <td data-label="Plan" data-cell="plan">
                     {t.plan}
                   </td>
-                  <td data-label="Devices" data-cell="devices">
-                    {num(t.deviceCount)} <span class="muted">of {num(limits.maxDevices)}</span>
+                  <td data-label="Devices">
+                    <span data-cell="devices">
+                      {num(t.deviceCount)} <span class="muted">of {num(limits.maxDevices)}</span>
+                    </span>
                   </td>
-                  <td data-label="Messages this month" data-cell="messages">
-                    {num(usageOf(t, "messages_received"))} <span class="muted">of {num(limits.monthlyMessageQuota)}</span>
+                  <td data-label="Messages this month">
+                    <span data-cell="messages">
+                      {num(usageOf(t, "messages_received"))} <span class="muted">of {num(limits.monthlyMessageQuota)}</span>
+                    </span>
                   </td>
                   <td data-label="API requests" data-cell="api-requests">
                     {num(usageOf(t, "api_requests"))}
                   </td>
                   <td data-label="Limits" class="limits-cell">
-                    {num(limits.messagesPerSecond)} msg/s · {num(limits.maxConnections)} connections · {num(limits.apiRequestsPerMinute)} API/min
-                    {Object.keys(t.limits).length > 0 && <span class="override-badge"> overridden</span>}
+                    <span>
+                      {num(limits.messagesPerSecond)} msg/s · {num(limits.maxConnections)} connections · {num(limits.apiRequestsPerMinute)} API/min
+                      {Object.keys(t.limits).length > 0 && <span class="override-badge"> overridden</span>}
+                    </span>
                   </td>
                 </tr>
               );
