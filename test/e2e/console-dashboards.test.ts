@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS } from "./browser";
-import { http } from "./client";
+import { http, platformUrl, uniqueId } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 // @ts-expect-error: plain ESM module shared with scripts/dev.mjs
 import { demoDashboard } from "../../scripts/demo-dashboard.mjs";
@@ -438,6 +438,52 @@ describe("console dashboards", () => {
     const left = await http("GET", "/api/v1/dashboards", { token: t.token });
     expect(left.body.items.map((d: { name: string }) => d.name)).not.toContain("Copy");
     expect(left.body.items.map((d: { name: string }) => d.name)).toContain("Original");
+    expect(blocked).toEqual([]);
+    await page.close();
+  }, SLOW);
+
+  it("switching workspaces moves the live connection to the other tenant's hub, with the new token", async () => {
+    const a = await newTenant("ui-dash-ws-a");
+    const bId = uniqueId("ui-dash-ws-b");
+    // The same address and password: the second workspace joins the same account.
+    const signup = await http("POST", "/api/v1/auth/signup", { body: { email: a.email, password: a.password, tenant: { id: bId, name: `E2E ${bId}` } } });
+    expect(signup.status).toBe(201);
+    const b: Tenant = { id: bId, token: signup.body.token.token, email: a.email, password: a.password };
+    const card = (deviceId: string) => [{ id: "v", type: "value", title: "Probe", x: 0, y: 0, w: 4, h: 2, deviceId, metric: "temp" }];
+    const probes = { a: await registerDevice(a, "probe-a"), b: await registerDevice(b, "probe-b") };
+    await createDashboard(a, { name: "Board A", widgets: card("probe-a") });
+    await createDashboard(b, { name: "Board B", widgets: card("probe-b") });
+
+    const { page, blocked } = await open(browser);
+    const sockets: { url: string; closed: boolean }[] = [];
+    page.on("websocket", (ws) => {
+      const s = { url: ws.url(), closed: false };
+      sockets.push(s);
+      ws.on("close", () => (s.closed = true));
+    });
+    await page.goto(`${platformUrl()}/`);
+    await page.fill("#login-form input[name=email]", a.email);
+    await page.fill("#login-form input[name=password]", a.password);
+    await page.fill("#login-form input[name=tenant]", a.id);
+    await page.click("#login-form button[type=submit]");
+    await openDashboard(page, "Board A");
+    await page.waitForSelector('#live-status[data-status="live"]');
+    const sensorA = await Client.open(a.id, deviceOpts(probes.a, 4));
+    await sensorA.pub(telemetry(a, "probe-a"), JSON.stringify({ temp: 1.5 }));
+    await expect.poll(() => page.textContent("#widget-v .value-text"), { timeout: 2000 }).toBe("1.5");
+
+    await page.selectOption("#workspace-switch", bId);
+    await expect.poll(() => page.textContent("#tenant-name")).toBe(`E2E ${bId}`);
+    await openDashboard(page, "Board B");
+    await page.waitForSelector('#live-status[data-status="live"]');
+    const sensorB = await Client.open(b.id, deviceOpts(probes.b, 4));
+    await sensorB.pub(telemetry(b, "probe-b"), JSON.stringify({ temp: 2.5 }));
+    await expect.poll(() => page.textContent("#widget-v .value-text"), { timeout: 2000 }).toBe("2.5");
+    // A's connection ended at the switch; the one open now is B's.
+    expect(sockets.map((s) => [new URL(s.url).pathname, s.closed])).toEqual([
+      [`/t/${a.id}/mqtt`, true],
+      [`/t/${bId}/mqtt`, false],
+    ]);
     expect(blocked).toEqual([]);
     await page.close();
   }, SLOW);
