@@ -67,6 +67,7 @@ describe("console fleet overview", () => {
     expect(await page.$$eval("#status-cards a[data-status]", (as) => as.map((a) => a.getAttribute("href")))).toEqual(["/devices?status=online", "/devices?status=offline", "/devices?status=provisioned"]);
 
     // The map: one marker per device with a location, named by the device, linking to its page.
+    await page.waitForSelector(".device-map");
     const markers = await page.$$eval(".device-map a.marker", (as) => as.map((a) => ({ id: a.getAttribute("data-device"), label: a.getAttribute("aria-label"), href: a.getAttribute("href") })));
     expect(markers.map((m) => m.id).sort()).toEqual(["fleet-idle", "fleet-off", "fleet-online"]);
     expect(markers.find((m) => m.id === "fleet-online")).toEqual({ id: "fleet-online", label: "Roof sensor, online", href: "/devices/fleet-online" });
@@ -108,7 +109,7 @@ describe("console fleet overview", () => {
     await expect.poll(() => cardCounts(page), { timeout: 15_000 }).toMatchObject({ online: 0, "never-seen": 1 });
     await Client.open(t.id, deviceOpts(d, 4));
     await expect.poll(() => cardCounts(page), { timeout: 30_000 }).toMatchObject({ online: 1, "never-seen": 0 });
-    expect(await page.textContent(".device-map-empty")).toBe("No devices with a location.");
+    await expect.poll(() => page.textContent(".device-map-empty"), { timeout: 15_000 }).toBe("No devices with a location.");
     expect(blocked).toEqual([]);
     await page.close();
   });
@@ -159,7 +160,7 @@ describe("console fleet overview", () => {
     await expect.poll(() => page.textContent("#limit-hits"), { timeout: 15_000 }).toContain("messagesPerSecondPerDevice");
     expect(await page.locator("#limit-events").count()).toBe(0);
     expect((await page.locator("[role=alert]").allTextContents()).filter((text) => text.trim())).toEqual([]);
-    expect(await page.locator(".device-map a.marker").count()).toBe(1);
+    await expect.poll(() => page.locator(".device-map a.marker").count(), { timeout: 15_000 }).toBe(1);
     // Nothing wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SCREENSHOTS, "console-overview-viewer-phone-dark.png"), fullPage: true });

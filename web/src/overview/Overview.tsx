@@ -20,6 +20,11 @@ import "./overview.css";
 /** Counts come from the registry; re-read them this often while the page is visible. */
 const REFRESH_MS = 10_000;
 
+/** Without a change in the counts, the map is re-read this many refreshes apart (a minute). */
+const MAP_EVERY_TICKS = 6;
+
+const countsKey = ({ devices: d, withLocation }: FleetSummary) => [d.total, d.online, d.offline, d.neverSeen, d.disabled, withLocation].join(",");
+
 /** A number that grows every REFRESH_MS while the tab is visible (and at once when it becomes visible). */
 function useRefreshTick(): number {
   const [tick, setTick] = useState(0);
@@ -46,19 +51,29 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
 
   useEffect(() => {
     let current = true;
-    Promise.all([overviewApi.summary(), overviewApi.locatedDevices()]).then(
-      ([s, l]) => {
-        if (!current) return;
-        setSummary(s);
-        setLocated(l);
-        setError(null);
-      },
+    overviewApi.summary().then(
+      (s) => current && (setSummary(s), setError(null)),
       (err: Error) => current && setError(err),
     );
     return () => {
       current = false;
     };
   }, [tick]);
+
+  // The map pages through the devices, so it is re-read only when the counts move (a device came
+  // online, was added, got a location…) and otherwise every MAP_EVERY_TICKS refreshes.
+  const mapKey = summary ? `${countsKey(summary)}/${Math.floor(tick / MAP_EVERY_TICKS)}` : null;
+  useEffect(() => {
+    if (mapKey === null) return;
+    let current = true;
+    overviewApi.locatedDevices().then(
+      (l) => current && setLocated(l),
+      (err: Error) => current && setError(err),
+    );
+    return () => {
+      current = false;
+    };
+  }, [mapKey]);
 
   return (
     <section id="overview-view" aria-labelledby="page-title">
@@ -77,7 +92,7 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
           <LiveFigures live={live} liveState={liveState} apiConnectedClients={summary.connectedClients} />
           <section class="overview-map" aria-labelledby="map-heading">
             <h2 id="map-heading">Where the devices are</h2>
-            <DeviceMap devices={located?.devices ?? []} title={mapTitle(summary, located)} />
+            {located ? <DeviceMap devices={located.devices} title={mapTitle(summary, located)} /> : <p role="status">Loading the map…</p>}
           </section>
           <div class="overview-panels">
             <RecentRejected refreshKey={tick} lastHour={summary.rejectedLastHour} />
@@ -85,13 +100,13 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
           </div>
         </div>
       )}
-      {view && <WorkspaceCards view={view} />}
+      {view && <WorkspaceCards view={view} deviceTotal={summary?.devices.total ?? view.deviceCount} />}
     </section>
   );
 }
 
-function mapTitle(summary: FleetSummary, located: { devices: LocatedDevice[]; complete: boolean } | null): string {
-  const shown = located?.devices.length ?? 0;
+function mapTitle(summary: FleetSummary, located: { devices: LocatedDevice[]; complete: boolean }): string {
+  const shown = located.devices.length;
   const of = summary.withLocation;
   if (shown < of) return `${shown} of the ${of} devices with a location (the first devices of the list)`;
   const total = summary.devices.total;

@@ -1,9 +1,10 @@
 /** The workspace at a glance: plan, devices against the plan's limit, region, certificates expiring. */
 import type { TenantView } from "../../../domain/schemas/identity";
 
-export function WorkspaceCards({ view }: { view: TenantView }) {
+/** `deviceTotal`: the fleet summary's count, fresher than the workspace view read at sign-in. */
+export function WorkspaceCards({ view, deviceTotal }: { view: TenantView; deviceTotal: number }) {
   const { tenant, limits } = view;
-  const used = limits.maxDevices > 0 ? Math.min(1, view.deviceCount / limits.maxDevices) : 0;
+  const used = limits.maxDevices > 0 ? Math.min(1, deviceTotal / limits.maxDevices) : 0;
   return (
     <section aria-labelledby="workspace-heading">
       <h2 id="workspace-heading">Workspace</h2>
@@ -15,7 +16,7 @@ export function WorkspaceCards({ view }: { view: TenantView }) {
         <div class="card">
           <dt>Devices of the plan's limit</dt>
           <dd id="overview-device-limit">
-            {view.deviceCount}
+            {deviceTotal}
             <span class="muted"> of {limits.maxDevices}</span>
           </dd>
           <meter class="plan-meter" min={0} max={1} low={0.8} high={0.95} optimum={0} value={used} aria-label="Share of the device limit in use" />
