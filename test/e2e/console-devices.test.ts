@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { launchBrowser, logIn, member, openPage, SCREENSHOTS, tenantUrl } from "./browser";
 import { http } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
@@ -21,6 +21,9 @@ const run = promisify(execFile);
 
 let browser: Browser;
 beforeAll(async () => {
+  // Pages and the pipeline answer in well under a second, but this suite shares two cores with
+  // whole platforms; polls wait up to 5 s (the 2 s live-reading bound is checked on its own).
+  vi.setConfig({ expect: { poll: { timeout: 5000, interval: 100 } } });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -137,7 +140,7 @@ describe("console devices", () => {
     const { page, blocked } = await openPage(browser);
     await logIn(page, t.id, t.email, t.password);
     await page.click('#device-rows a[href="/devices/thermo-x"]');
-    await expect.poll(() => page.textContent("#page-title")).toBe("Greenhouse thermometer");
+    await expect.poll(() => page.textContent("#page-title"), { timeout: 10_000 }).toBe("Greenhouse thermometer");
     expect(await page.textContent("#device-status")).toContain("provisioned");
     await expect.poll(() => page.textContent("#live-state"), { timeout: 10_000 }).toContain("Live");
 
@@ -218,6 +221,18 @@ describe("console devices", () => {
     expect(csv.slice(1).every((line) => line.startsWith("thermo-x,temp,"))).toBe(true);
     expect(csv.filter((line) => line.includes(",23.25,"))).toHaveLength(1);
 
+    // Editing details: a latitude without a longitude is named; then the device is saved and the heading follows.
+    await page.click("#device-edit summary");
+    await page.fill("#device-edit-form input[name=name]", "Greenhouse 2");
+    await page.fill("#device-edit-form input[name=tags]", "greenhouse, south");
+    await page.fill('#device-edit-form input[name="location.lat"]', "51.9");
+    await page.click("#save-device");
+    await expect.poll(() => page.textContent("#device-edit-form .field-error")).toMatch(/^Longitude: /);
+    await page.fill('#device-edit-form input[name="location.lon"]', "4.4");
+    await page.click("#save-device");
+    await expect.poll(() => page.textContent("#page-title")).toBe("Greenhouse 2");
+    expect((await api(t, "GET", "/devices/thermo-x")).body).toMatchObject({ name: "Greenhouse 2", tags: ["greenhouse", "south"], location: { lat: 51.9, lon: 4.4 } });
+
     // Rotating shows a new secret once; the old one stops working, the new one connects.
     await page.click("#rotate-secret");
     await expect.poll(() => page.textContent("#credentials-text")).toContain("client id: thermo-x");
@@ -274,7 +289,7 @@ describe("console devices", () => {
     await page.waitForSelector("#device-twin");
     await expect.poll(() => page.textContent("#gateway-children")).toContain("kid-v");
     await expect.poll(() => page.textContent("#twin-desired")).toContain('"mode": "eco"');
-    for (const control of ["#device-actions", "#rotate-secret", "#toggle-disabled", "#delete-device", "#desired-form", "#desired-editor", "#audit-table"]) {
+    for (const control of ["#device-actions", "#device-edit", "#rotate-secret", "#toggle-disabled", "#delete-device", "#desired-form", "#desired-editor", "#audit-table"]) {
       expect(await page.locator(control).count(), control).toBe(0);
     }
     // Reading is still allowed: the export works for a VIEWER too.

@@ -12,6 +12,7 @@ import { can } from "../roles";
 import { linkHandler } from "../router";
 import { devicesApi, type Credentials } from "./api";
 import { DeviceActions } from "./DeviceActions";
+import { DeviceEdit } from "./DeviceEdit";
 import { AuditTrail, GatewayChildren, RejectedMessages } from "./DeviceRecords";
 import { DeviceTelemetry } from "./DeviceTelemetry";
 import { DeviceTwinPanel } from "./DeviceTwinPanel";
@@ -110,6 +111,7 @@ export function DeviceDetail({ id, role, tenant }: { id: string; role: Role; ten
           <Facts device={device} />
           {secret && <SecretOnce tenant={tenant} id={device.id} credentials={secret} title={`New secret for ${device.id}`} onDismiss={() => setSecret(null)} />}
           {can(role, "MEMBER") && <DeviceActions device={device} onChanged={setDevice} onRotated={setSecret} />}
+          {can(role, "MEMBER") && <DeviceEdit device={device} onSaved={setDevice} />}
           {device.type === "gateway" && <GatewayChildren gatewayId={device.id} />}
           <DeviceTelemetry deviceId={device.id} />
           <DeviceTwinPanel deviceId={device.id} canEdit={can(role, "MEMBER")} />
