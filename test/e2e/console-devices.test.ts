@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { cliSnippet, endpointUrl, mqttEndpoint } from "../../web/src/devices/snippets";
 import { launchBrowser, logIn, member, openPage, SCREENSHOTS, tenantUrl } from "./browser";
 import { http } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
@@ -439,6 +440,16 @@ describe("console devices", () => {
     await expect.poll(() => page.locator(card).count()).toBe(0);
     expect(blocked).toEqual([]);
     await page.close();
+  });
+});
+
+describe("connection snippets' endpoint", () => {
+  const at = (protocol: string, hostname: string, port = "") => ({ protocol, hostname, port });
+  it("names the tenant's own host, the platform host's tenant path, or 127.0.0.1 for *.localhost", () => {
+    expect(endpointUrl(mqttEndpoint("acme", true, at("https:", "iot.acme.example")))).toBe("wss://iot.acme.example:443/mqtt");
+    expect(endpointUrl(mqttEndpoint("acme", false, at("https:", "skylark.example")))).toBe("wss://skylark.example:443/t/acme/mqtt");
+    expect(endpointUrl(mqttEndpoint("acme", true, at("http:", "acme.localhost", "8787")))).toBe("ws://127.0.0.1:8787/t/acme/mqtt");
+    expect(cliSnippet(mqttEndpoint("acme", true, at("https:", "acme.skylark.example")), "acme", { clientId: "d'1", username: "d'1", password: "p" })).toContain(`-i 'd'\\''1'`);
   });
 });
 
