@@ -6,10 +6,9 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Role } from "../../../domain/roles";
 import type { DeviceProfile } from "../../../domain/schemas/assets";
 import type { Device } from "../../../domain/schemas/devices";
-import type { DeviceFilters as Filters } from "./api";
 import { describe } from "../components/Field";
 import { can } from "../roles";
-import { devicesApi, type Credentials } from "./api";
+import { devicesApi, type Credentials, type DeviceFilters as Filters } from "./api";
 import { DeviceFilters, FILTER_KEYS, type FilterValues } from "./DeviceFilters";
 import { DeviceTable } from "./DeviceTable";
 import { RegisterDevice } from "./RegisterDevice";
@@ -28,7 +27,7 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
   const limitParam = Number(params.get("limit"));
   const limit = Number.isInteger(limitParam) && limitParam >= 1 && limitParam <= 200 ? limitParam : DEFAULT_PAGE_SIZE;
   const cursor = params.get("cursor") ?? undefined;
-  const key = `${params.toString()}`;
+  const key = params.toString();
 
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
