@@ -1,5 +1,6 @@
 /** The Skylark Worker: HTTP API and MQTT edge (fetch), telemetry consumers (queue). */
 import { app } from "./app";
+import { ALARM_EVENTS_QUEUE_NAME, alarmNotificationDeps, consumeAlarmEvents } from "./queue/alarm-notifications";
 import { consumeDeadLetters, deadLetterDeps } from "./queue/dead-letter-consumer";
 import { TELEMETRY_DLQ_NAME, TELEMETRY_QUEUE_NAME } from "./queue/messages";
 import { consumeTelemetry, consumerDeps } from "./queue/telemetry-consumer";
@@ -17,6 +18,7 @@ export default {
   async queue(batch: MessageBatch, env: Env): Promise<void> {
     if (batch.queue === TELEMETRY_QUEUE_NAME) await consumeTelemetry(batch, consumerDeps(env));
     else if (batch.queue === TELEMETRY_DLQ_NAME) await consumeDeadLetters(batch, deadLetterDeps(env));
+    else if (batch.queue === ALARM_EVENTS_QUEUE_NAME) await consumeAlarmEvents(batch, alarmNotificationDeps(env));
     // A queue this Worker does not know: keep the messages for a consumer that does.
     else batch.retryAll();
   },

@@ -12,7 +12,8 @@ import { EARLIEST_TIMESTAMP_MS, MAX_FUTURE_SKEW_MS, MAX_POINTS_PER_MESSAGE, type
 import { reject, type Rejection } from "./rejections";
 import { checkAgainstProfile, checkAgainstSensor, type MetricRule, type SensorRule } from "./rules";
 
-export type DeviceFacts = { id: string; type: "device" | "gateway"; parentId: string | null; disabled: boolean; metrics: Record<string, MetricRule> | null };
+/** `profileId` and `tags` decide which alarm rules watch the device (the hot store evaluates them). */
+export type DeviceFacts = { id: string; type: "device" | "gateway"; parentId: string | null; disabled: boolean; metrics: Record<string, MetricRule> | null; profileId?: string | null; tags?: string[] };
 export type SensorFacts = SensorRule & { assetId: string; id: string; deviceId: string | null };
 
 /** Registry facts for one tenant, loaded for a batch before normalization. */

@@ -12,6 +12,8 @@
  *   t/{tenant}/devices/{device}/events               device → platform
  *   t/{tenant}/gateways/{gateway}/telemetry|attributes     gateway → platform (children's data)
  *   tenants/{tenant}/assets/{asset}/sensors/{sensor}/telemetry   device → platform
+ *   t/{tenant}/alarms/{device}                       platform → application clients (alarm events;
+ *                                                    an "other" topic: devices may neither subscribe nor publish)
  *   $SYS/t/{tenant}/stats[/{metric...}]              hub → application clients, read-only
  *
  * The tenant's namespace is `t/{tenant}` and `tenants/{tenant}` with everything below them,

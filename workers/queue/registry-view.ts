@@ -14,7 +14,7 @@ export async function loadRegistryView(data: TenantData, needs: { devices: Itera
   const sensors = sensorKeys.length ? await data.sensors.ofAssets(sensorKeys.map(([asset]) => asset)) : [];
 
   const devices = new Map<string, DeviceFacts>(
-    facts.map((d) => [d.id, { id: d.id, type: d.type, parentId: d.parentId, disabled: d.disabled, metrics: d.profileId ? (rules.get(d.profileId) ?? null) : null }]),
+    facts.map((d) => [d.id, { id: d.id, type: d.type, parentId: d.parentId, disabled: d.disabled, metrics: d.profileId ? (rules.get(d.profileId) ?? null) : null, profileId: d.profileId, tags: d.tags }]),
   );
   const sensorMap = new Map<string, SensorFacts>(sensors.map((s) => [`${s.assetId}\u0000${s.id}`, { assetId: s.assetId, id: s.id, deviceId: s.deviceId, unit: s.unit, min: s.min, max: s.max }]));
   return {

@@ -22,7 +22,7 @@ import { effectiveLimits } from "../../domain/plans";
 import type { Tenant } from "../../domain/schemas/identity";
 import type { AnalyticsWriter } from "../../domain/telemetry/analytics-engine";
 import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
-import { normalize, registryNeeds, type Outcome } from "../../domain/telemetry/normalize";
+import { normalize, registryNeeds, type Outcome, type RegistryView } from "../../domain/telemetry/normalize";
 import { parsePayload, type ParsedMessage } from "../../domain/telemetry/payload";
 import type { TelemetryPoint } from "../../domain/telemetry/points";
 import { PAYLOAD_EXCERPT_CHARS, reject, type Rejection } from "../../domain/telemetry/rejections";
@@ -66,7 +66,7 @@ function toIngestMessage(n: Normalized): IngestMessage {
   return { msgId: n.msgId, receivedAt: n.receivedAt, outcome: { kind: "seen" } };
 }
 
-async function normalizeAll(data: TenantData, items: TenantItem[]): Promise<Normalized[]> {
+async function normalizeAll(data: TenantData, items: TenantItem[]): Promise<{ normalized: Normalized[]; registry: RegistryView }> {
   const parsed = items.map((item): { item: TenantItem; result: ParsedMessage | Rejection } => ({
     item,
     result: item.body.kind === "envelope" ? parsePayload(item.body.envelope) : reject("malformed_envelope", item.body.detail),
@@ -80,11 +80,22 @@ async function normalizeAll(data: TenantData, items: TenantItem[]): Promise<Norm
     sensors.push(...needs.sensors);
   }
   const registry = await loadRegistryView(data, { devices, sensors });
-  return parsed.map(({ item, result }) => {
+  const normalized = parsed.map(({ item, result }): Normalized => {
     if (item.body.kind === "malformed") return { item, msgId: `queue:${item.queueId}`.slice(0, 64), receivedAt: item.timestamp, bytes: 0, outcome: result as Rejection };
     const e = item.body.envelope;
     const outcome = result.kind === "rejected" ? result : normalize(e, result, registry);
     return { item, msgId: e.msgId, receivedAt: e.receivedAt, bytes: e.bytes, outcome };
+  });
+  return { normalized, registry };
+}
+
+/** Profile and tags of the devices whose points are stored, so the hot store can pick their alarm rules. */
+function deviceScopes(normalized: Normalized[], registry: RegistryView): NonNullable<IngestInput["devices"]> {
+  const ids = new Set<string>();
+  for (const n of normalized) if (n.outcome.kind === "points") for (const p of n.outcome.points) ids.add(p.device);
+  return [...ids].map((id) => {
+    const d = registry.device(id);
+    return { id, profileId: d?.profileId ?? null, tags: d?.tags ?? [] };
   });
 }
 
@@ -114,7 +125,7 @@ function chunksOf(messages: IngestMessage[], maxPoints: number): IngestMessage[]
 export async function processTenantBatch(tenantId: string, items: TenantItem[], deps: ConsumerDeps): Promise<TenantBatchSummary> {
   const data = deps.data(tenantId);
   // Independent registry reads go out together: each D1 round trip adds to every point's latency.
-  const [tenant, normalizedItems, devicesRegistered] = await Promise.all([deps.platform.tenants.find(tenantId), normalizeAll(data, items), data.devices.count()]);
+  const [tenant, { normalized: normalizedItems, registry }, devicesRegistered] = await Promise.all([deps.platform.tenants.find(tenantId), normalizeAll(data, items), data.devices.count()]);
   // An offboarding tenant's stores are being exported and purged: late messages must not write into them.
   if (!tenant || tenant.status === "deleted" || tenant.status === "offboarding") {
     console.warn(JSON.stringify({ level: "warn", where: "telemetry-consumer", tenant: tenantId, status: tenant?.status ?? "unknown", message: "dropping telemetry of an unknown, offboarding or deleted tenant", count: items.length }));
@@ -123,13 +134,14 @@ export async function processTenantBatch(tenantId: string, items: TenantItem[], 
   const store = deps.store(tenant);
   // The same message twice in one batch (a redelivery racing its original) counts once.
   const normalized = uniqueByMsgId(normalizedItems);
+  const devices = deviceScopes(normalized, registry);
 
   const retentionDays = effectiveLimits(tenant.plan, tenant.limits).hotStoreRetentionDays;
   const pending = new Set<string>();
   let stored = 0;
   let databaseBytes = 0;
   for (const chunk of chunksOf(normalized.map(toIngestMessage), deps.ingestChunkPoints ?? DEFAULT_INGEST_CHUNK_POINTS)) {
-    const result = await store.ingest({ retentionDays, messages: chunk } satisfies IngestInput);
+    const result = await store.ingest({ retentionDays, messages: chunk, devices } satisfies IngestInput);
     result.pending.forEach((id) => pending.add(id));
     stored += result.inserted;
     databaseBytes = result.databaseBytes;

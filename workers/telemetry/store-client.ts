@@ -7,6 +7,8 @@
 import type { SeriesQuery, SeriesResult } from "../../domain/telemetry/query";
 import type { RejectedMessage } from "../../domain/telemetry/rejections";
 import type { Tenant } from "../../domain/schemas/identity";
+import type { Alarm, AlarmCounts, AlarmQuery, AlarmRule } from "../../domain/schemas/alarms";
+import type { AlarmAction } from "../../durable-objects/telemetry-store/alarms/records";
 import type { ExportRow, IngestInput, IngestResult, LatestResult, TailResult } from "../../durable-objects/telemetry-store/rpc";
 import { namespaceFor } from "../control-plane/residency";
 
@@ -26,6 +28,13 @@ export type TelemetryStoreClient = {
   /** Offboarding: what the store holds, and deleting all of it. */
   counts(): Promise<Record<string, number>>;
   purge(): Promise<void>;
+  /** Alarms (durable-objects/telemetry-store/alarms): the rule push and the alarm lifecycle. */
+  setAlarmRules(rules: AlarmRule[], version: number): Promise<boolean>;
+  listAlarms(query: AlarmQuery): Promise<{ items: Alarm[]; nextCursor: string | null }>;
+  alarmCounts(): Promise<AlarmCounts>;
+  getAlarm(id: string): Promise<Alarm | null>;
+  acknowledgeAlarm(id: string, by: string): Promise<AlarmAction>;
+  clearAlarm(id: string, by: string): Promise<AlarmAction>;
 };
 
 export function telemetryStore(env: Env, tenant: Pick<Tenant, "id" | "region">): TelemetryStoreClient {
@@ -45,5 +54,11 @@ export function telemetryStore(env: Env, tenant: Pick<Tenant, "id" | "region">):
     stats: () => stub.stats(tenantId),
     counts: () => stub.counts(tenantId),
     purge: () => stub.purge(tenantId),
+    setAlarmRules: (rules, version) => stub.setAlarmRules(tenantId, { rules, version }),
+    listAlarms: (query) => stub.listAlarms(tenantId, query),
+    alarmCounts: () => stub.alarmCounts(tenantId),
+    getAlarm: (id) => stub.getAlarm(tenantId, { id }),
+    acknowledgeAlarm: (id, by) => stub.acknowledgeAlarm(tenantId, { id, by }),
+    clearAlarm: (id, by) => stub.clearAlarm(tenantId, { id, by }),
   };
 }

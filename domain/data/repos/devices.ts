@@ -38,7 +38,7 @@ export type FleetDeviceCounts = {
 };
 
 /** What the telemetry consumer checks a reading against. */
-export type DeviceTelemetryFacts = { id: string; type: "device" | "gateway"; parentId: string | null; disabled: boolean; profileId: string | null };
+export type DeviceTelemetryFacts = { id: string; type: "device" | "gateway"; parentId: string | null; disabled: boolean; profileId: string | null; tags: string[] };
 
 /** D1 binds at most 100 parameters per statement; id lists are queried in chunks below that. */
 export const ID_CHUNK = 90;
@@ -190,7 +190,7 @@ export function deviceRepo(db: Db, tenantId: string) {
       const out: DeviceTelemetryFacts[] = [];
       for (const part of chunks([...new Set(ids)])) {
         const rows = await db
-          .select({ id: devices.id, type: devices.type, parentId: devices.parentId, disabled: devices.disabled, profileId: devices.profileId })
+          .select({ id: devices.id, type: devices.type, parentId: devices.parentId, disabled: devices.disabled, profileId: devices.profileId, tags: devices.tags })
           .from(devices)
           .where(and(mine, inArray(devices.id, part)))
           .all();
