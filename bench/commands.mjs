@@ -6,11 +6,12 @@
 //   npm run bench:commands                       (starts the platform with wrangler dev, fresh state)
 //   DEVICES=100 PER_DEVICE=10 npm run bench:commands   (a smaller run)
 //
-// Reported: time to create the devices, to queue the commands, and from the first reconnect to the
-// last command received; then the check that nothing was lost, duplicated or reordered: every
+// Reported: time to create the devices, to queue the commands, from the first reconnect to the
+// last command received, and per device from its SUBSCRIBE to its last command (the queue's own
+// drain, apart from the time the connections take); then the check that nothing was lost, duplicated or reordered: every
 // device got exactly its commands, in queue order, and the API reports each one `delivered`.
 import mqtt from "mqtt";
-import { api, platform, sleep, tenant } from "./platform-client.mjs";
+import { api, percentile, platform, sleep, tenant } from "./platform-client.mjs";
 
 const DEVICES = Number(process.env.DEVICES ?? 1_000);
 const PER_DEVICE = Number(process.env.PER_DEVICE ?? 10);
@@ -71,17 +72,23 @@ try {
 
   // Reconnect: every device connects, subscribes and counts what it receives.
   const received = new Map(devices.map((d) => [d.id, []]));
+  // Per device: from its SUBACK (its queue may go) to its last command.
+  const drainMs = [];
   let got = 0;
   let lastAt = 0;
   const start = Date.now();
   await inParallel(devices, CONNECT_CONCURRENCY, async (d) => {
     const c = await connectDevice(p.url, id, d);
     clients.push(c);
+    let subscribedAt = Date.now();
     c.on("message", (_topic, payload) => {
-      received.get(d.id).push(JSON.parse(payload.toString("utf8")).id);
+      const mine = received.get(d.id);
+      mine.push(JSON.parse(payload.toString("utf8")).id);
       got++;
       lastAt = Date.now();
+      if (mine.length === PER_DEVICE) drainMs.push(lastAt - subscribedAt);
     });
+    subscribedAt = Date.now();
     await c.subscribeAsync(`t/${id}/devices/${d.id}/cmd/+`, { qos: 1 });
   });
   const connectedMs = Date.now() - start;
@@ -111,7 +118,7 @@ try {
     } while (cursor);
   });
 
-  console.log(JSON.stringify({ devices: DEVICES, commands: total, createDevicesMs: createMs, queueMs, queuedPerSecond: Math.round(total / (queueMs / 1000)), reconnectAllMs: connectedMs, connectRetries, firstReconnectToLastCommandMs: deliverMs, deliveredPerSecond: Math.round(got / (deliverMs / 1000)), received: got, lost, duplicated, devicesReordered: reordered, deliveredPerApi: delivered }, null, 2));
+  console.log(JSON.stringify({ devices: DEVICES, commands: total, createDevicesMs: createMs, queueMs, queuedPerSecond: Math.round(total / (queueMs / 1000)), reconnectAllMs: connectedMs, connectRetries, firstReconnectToLastCommandMs: deliverMs, deliveredPerSecond: Math.round(got / (deliverMs / 1000)), perDeviceDrainMs: (() => { const x = [...drainMs].sort((a, b) => a - b); return { p50: percentile(x, 50), p95: percentile(x, 95), max: x.at(-1) }; })(), received: got, lost, duplicated, devicesReordered: reordered, deliveredPerApi: delivered }, null, 2));
   if (lost || duplicated || reordered || delivered !== total) process.exitCode = 1;
 } finally {
   for (const c of clients) c.end(true);
