@@ -93,6 +93,22 @@ describe("console shell", () => {
     await page.close();
   });
 
+  it("a tenant host whose branding cannot be fetched says so and retries; it never turns into the platform host", async () => {
+    const t = await signupTenant("ui-host-err");
+    const { page } = await openPage();
+    await page.route("**/api/v1/branding", (route) => route.abort("connectionrefused"));
+    await page.goto(tenantUrl(t.tenantId, "/operator"));
+    await expect.poll(() => page.textContent("#host-error")).toMatch(/could not be reached/);
+    // Neither the platform's login (with its tenant field) nor the operator console.
+    expect(await page.locator("#login-form, #operator-sign-in").count()).toBe(0);
+    await page.unroute("**/api/v1/branding");
+    await page.click("button:has-text('Try again')");
+    await page.waitForSelector("#login-form");
+    expect(await page.textContent("#login-title")).toBe(`Log in to E2E ${t.tenantId}`);
+    expect(await page.locator("#login-form input[name=tenant]").count()).toBe(0);
+    await page.close();
+  });
+
   it("validation errors name the failing field: the shared schema's before sending, the API's problem+json after", async () => {
     const t = await signupTenant("ui-valid");
     const { page } = await openPage();

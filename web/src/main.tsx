@@ -34,12 +34,17 @@ function App() {
   const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
 
+  // Only the API's 404 says "platform host": a network failure on a tenant's host must not turn it
+  // into one (it would offer the platform's login and the operator console there).
+  const [hostError, setHostError] = useState<Error | null>(null);
+  const [hostAttempt, setHostAttempt] = useState(0);
   useEffect(() => {
+    setHostError(null);
     api.branding().then(
       ({ tenant, branding }) => setHost({ id: tenant.id, brand: brandFrom(tenant.name, branding) }),
-      () => setHost(null),
+      (err: Error) => (err instanceof ApiError && err.status === 404 ? setHost(null) : setHostError(err)),
     );
-  }, []);
+  }, [hostAttempt]);
 
   // Signed in: the workspace and its branding; signed out: the host's.
   useEffect(() => {
@@ -103,6 +108,17 @@ function App() {
 
   if (path === "/verify-email") return <Centered brand={brand}><VerifyEmail /></Centered>;
   if (path === "/accept-invitation") return <Centered brand={brand}><AcceptInvitation onAccepted={() => setNotice(null)} /></Centered>;
+  if (host === undefined && hostError)
+    return (
+      <Centered brand={DEFAULT_BRAND}>
+        <p class="error" role="alert" id="host-error">
+          {describe(hostError)}
+        </p>
+        <button type="button" onClick={() => setHostAttempt((n) => n + 1)}>
+          Try again
+        </button>
+      </Centered>
+    );
   if (host === undefined) return <p class="loading" role="status">Loading…</p>;
   // The operator console lives on the platform host only; on a tenant host /operator is just a path.
   if (host === null && isOperatorPath(path)) return <OperatorConsole />;
