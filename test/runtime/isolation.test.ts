@@ -9,6 +9,7 @@ import { app } from "../../workers/app";
 import { describeRoutes } from "../../workers/http/openapi";
 import { api, expectOk, invite, lastMail, linkToken } from "./helpers";
 import { richTenant, type RichTenant } from "./fixtures";
+import { deviceTelemetry, runBatch } from "./telemetry/helpers";
 
 let A: RichTenant;
 let B: RichTenant;
@@ -29,6 +30,7 @@ async function snapshotB() {
   const token = B.ownerToken;
   const dashboardId = (await bDashboard()).id;
   await bCommands();
+  const alarms = await bAlarms();
   return {
     tenant: await expectOk(api("GET", "/api/v1/tenant", { token })),
     device: await expectOk(api("GET", `/api/v1/devices/${B.only.device}`, { token })),
@@ -51,8 +53,31 @@ async function snapshotB() {
     commands: await expectOk(api("GET", "/api/v1/devices/dev-1/commands", { token })),
     onlyCommands: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/commands`, { token })),
     commandSettings: await expectOk(api("GET", "/api/v1/devices/dev-1/command-settings", { token })),
+    alarmRules: await expectOk(api("GET", "/api/v1/alarm-rules", { token })),
+    alarms: await expectOk(api("GET", "/api/v1/alarms", { token })),
+    alarm: await expectOk(api("GET", `/api/v1/alarms/${alarms.alarmId}`, { token })),
+    alarmCounts: await expectOk(api("GET", "/api/v1/alarms/counts", { token })),
+    webhooks: await expectOk(api("GET", "/api/v1/alarm-webhooks", { token })),
+    webhookDeliveries: await expectOk(api("GET", `/api/v1/alarm-webhooks/${alarms.webhookId}/deliveries`, { token })),
   };
 }
+
+/**
+ * Alarms only B has (made once, before the first snapshot): a rule on its dev-1, the alarm B's
+ * reading raised, a webhook target. A watches its own dev-1 (same id) before B's reading arrives.
+ */
+let bAlarmsOnce: Promise<{ ruleId: string; alarmId: string; webhookId: string; aRuleId: string }> | undefined;
+const bAlarms = () =>
+  (bAlarmsOnce ??= (async () => {
+    const rule = { scope: { kind: "device", deviceId: "dev-1" }, condition: { type: "above", metric: "temp", value: -1000 }, severity: "minor" };
+    const aRule = await expectOk(api("POST", "/api/v1/alarm-rules", { token: A.ownerToken, body: { name: "A watches dev-1", ...rule } }), 201);
+    const bRule = await expectOk(api("POST", "/api/v1/alarm-rules", { token: B.ownerToken, body: { name: "B only", ...rule } }), 201);
+    // Critical only: B's minor alarm sends nothing anywhere.
+    const hook = await expectOk(api("POST", "/api/v1/alarm-webhooks", { token: B.ownerToken, body: { name: "B only", url: "https://hooks.test/b", minSeverity: "critical" } }), 201);
+    await runBatch([deviceTelemetry(B.tenantId, "dev-1", { values: { temp: 5 } })]);
+    const [alarm] = (await expectOk(api("GET", "/api/v1/alarms?device=dev-1", { token: B.ownerToken }))).items;
+    return { ruleId: bRule.id as string, alarmId: alarm.id as string, webhookId: hook.target.id as string, aRuleId: aRule.id as string };
+  })());
 
 /** Commands only B sent (once, before the first snapshot): to its dev-1 (A has a dev-1 too) and to its own device. */
 let bCommandsOnce: Promise<{ dev1: string; only: string }> | undefined;
@@ -357,6 +382,38 @@ const cases: Record<string, Case> = {
     const r = await api("DELETE", `/api/v1/dashboards/${(await bDashboard()).id}`, { token: A.ownerToken, headers: { "if-match": '"2"' } });
     expect([r.status, r.body.code]).toEqual([404, "not_found"]);
   },
+
+  // Alarms: B's rule, alarm and webhook exist nowhere for A; A's rule on its own dev-1 never saw B's reading.
+  "POST /api/v1/alarm-rules": async () => {
+    const { aRuleId } = await bAlarms();
+    expect((await expectOk(api("GET", "/api/v1/alarms", { token: A.ownerToken }))).items.filter((a: { ruleId: string }) => a.ruleId === aRuleId)).toEqual([]);
+    const mine = await expectOk(api("POST", "/api/v1/alarm-rules", { token: A.ownerToken, body: { name: "A's", scope: { kind: "tag", tag: "shared-tag" }, condition: { type: "changed", metric: "temp" } } }), 201);
+    expect((await api("GET", `/api/v1/alarm-rules/${mine.id}`, { token: B.ownerToken })).status).toBe(404);
+  },
+  "GET /api/v1/alarm-rules": async () => expect(ids(await expectOk(api("GET", "/api/v1/alarm-rules?limit=200", { token: A.ownerToken })))).not.toContain((await bAlarms()).ruleId),
+  "GET /api/v1/alarm-rules/:id": async () => expectNotFound("GET", `/api/v1/alarm-rules/${(await bAlarms()).ruleId}`),
+  "PATCH /api/v1/alarm-rules/:id": async () => expectNotFound("PATCH", `/api/v1/alarm-rules/${(await bAlarms()).ruleId}`, { name: "pwned" }),
+  "DELETE /api/v1/alarm-rules/:id": async () => expectNotFound("DELETE", `/api/v1/alarm-rules/${(await bAlarms()).ruleId}`),
+  "GET /api/v1/alarms": async () => {
+    const { alarmId } = await bAlarms();
+    for (const q of ["", "?device=dev-1", "?status=active", "?severity=minor"]) expect(ids(await expectOk(api("GET", `/api/v1/alarms${q}`, { token: A.ownerToken })))).not.toContain(alarmId);
+  },
+  "GET /api/v1/alarms/counts": async () => {
+    const active = (await expectOk(api("GET", "/api/v1/alarms?status=active&limit=200", { token: A.ownerToken }))).items.length;
+    expect((await expectOk(api("GET", "/api/v1/alarms/counts", { token: A.ownerToken }))).active).toBe(active);
+  },
+  "GET /api/v1/alarms/:id": async () => expectNotFound("GET", `/api/v1/alarms/${(await bAlarms()).alarmId}`),
+  "POST /api/v1/alarms/:id/acknowledge": async () => expectNotFound("POST", `/api/v1/alarms/${(await bAlarms()).alarmId}/acknowledge`),
+  "POST /api/v1/alarms/:id/clear": async () => expectNotFound("POST", `/api/v1/alarms/${(await bAlarms()).alarmId}/clear`),
+  "POST /api/v1/alarm-webhooks": async () => {
+    const mine = await expectOk(api("POST", "/api/v1/alarm-webhooks", { token: A.ownerToken, body: { name: "A's", url: "https://hooks.test/a", minSeverity: "critical" } }), 201);
+    expect((await api("GET", `/api/v1/alarm-webhooks/${mine.target.id}`, { token: B.ownerToken })).status).toBe(404);
+  },
+  "GET /api/v1/alarm-webhooks": async () => expect(ids(await expectOk(api("GET", "/api/v1/alarm-webhooks", { token: A.ownerToken })))).not.toContain((await bAlarms()).webhookId),
+  "GET /api/v1/alarm-webhooks/:id": async () => expectNotFound("GET", `/api/v1/alarm-webhooks/${(await bAlarms()).webhookId}`),
+  "PATCH /api/v1/alarm-webhooks/:id": async () => expectNotFound("PATCH", `/api/v1/alarm-webhooks/${(await bAlarms()).webhookId}`, { url: "https://evil.example/steal" }),
+  "DELETE /api/v1/alarm-webhooks/:id": async () => expectNotFound("DELETE", `/api/v1/alarm-webhooks/${(await bAlarms()).webhookId}`),
+  "GET /api/v1/alarm-webhooks/:id/deliveries": async () => expectNotFound("GET", `/api/v1/alarm-webhooks/${(await bAlarms()).webhookId}/deliveries`),
 
   // Control plane: custom domains, exports, branding, offboarding.
   "POST /api/v1/domains": async () => {

@@ -59,6 +59,10 @@ describe("permission matrix", () => {
     const tenantScoped = apiRoutes().filter((r) => authScopeOf(r) === "tenant").map((r) => `${r.method} ${r.path}`);
     for (const route of ["POST /api/v1/devices/:id/commands", "GET /api/v1/devices/:id/commands/:commandId", "POST /api/v1/commands"]) expect(tenantScoped).toContain(route);
     for (const [method, path] of [["POST", "/api/v1/dashboards"], ["POST", "/api/v1/dashboards/import"], ["PUT", "/api/v1/dashboards/:id"], ["DELETE", "/api/v1/dashboards/:id"]]) expect(min(method!, path!)).toBe("MEMBER");
+    // Alarms: everyone reads them, MEMBER acknowledges and clears, ADMIN manages rules and webhooks.
+    for (const path of ["/api/v1/alarms", "/api/v1/alarms/counts", "/api/v1/alarms/:id"]) expect(min("GET", path)).toBe("VIEWER");
+    for (const path of ["/api/v1/alarms/:id/acknowledge", "/api/v1/alarms/:id/clear"]) expect(min("POST", path)).toBe("MEMBER");
+    for (const [method, path] of [["POST", "/api/v1/alarm-rules"], ["GET", "/api/v1/alarm-rules"], ["PATCH", "/api/v1/alarm-rules/:id"], ["DELETE", "/api/v1/alarm-rules/:id"], ["POST", "/api/v1/alarm-webhooks"], ["GET", "/api/v1/alarm-webhooks/:id/deliveries"]]) expect(min(method!, path!)).toBe("ADMIN");
   });
 
   it("keeps OWNER-only actions for owners", async () => {
