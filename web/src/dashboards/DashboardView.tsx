@@ -3,7 +3,7 @@
  * viewer picks (starting from the dashboard's saved ones). MEMBER and up may edit it; a VIEWER
  * sees no edit controls at all.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Role } from "../../../domain/roles";
 import { DashboardInput, documentOf, type DeviceFilter, type TimeRange, type Widget } from "../../../domain/schemas/dashboards";
 import type { Device } from "../../../domain/schemas/devices";
@@ -38,7 +38,15 @@ export function DashboardView({ id, role }: { id: string; role: Role }) {
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [range, setRange] = useState<TimeRange | null>(null);
   const [filter, setFilter] = useState<DeviceFilter | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraftState] = useState<Draft | null>(null);
+  // Edits apply to the newest draft, not to the one the last render saw: two changes (or a change
+  // and "Save") arriving before a re-render must not lose the first.
+  const draftRef = useRef<Draft | null>(null);
+  const setDraft = (next: Draft | null) => {
+    draftRef.current = next;
+    setDraftState(next);
+  };
+  const updateDraft = (change: (d: Draft) => Draft) => draftRef.current && setDraft(change(draftRef.current));
   const [selected, setSelected] = useState<string | null>(null);
   const [issues, setIssues] = useState<Issues>(new Map());
   const [message, setMessage] = useState<{ kind: "error" | "conflict"; text: string } | null>(null);
@@ -100,6 +108,7 @@ export function DashboardView({ id, role }: { id: string; role: Role }) {
     setIssues(new Map());
   };
   const save = async () => {
+    const draft = draftRef.current;
     if (!draft) return;
     const checked = DashboardInput.safeParse(draft);
     if (!checked.success) {
@@ -124,8 +133,7 @@ export function DashboardView({ id, role }: { id: string; role: Role }) {
     }
   };
   const removeWidget = (w: Widget) => {
-    if (!draft) return;
-    setDraft({ ...draft, widgets: draft.widgets.filter((x) => x.id !== w.id) });
+    updateDraft((d) => ({ ...d, widgets: d.widgets.filter((x) => x.id !== w.id) }));
     if (selected === w.id) setSelected(null);
   };
 
@@ -170,7 +178,7 @@ export function DashboardView({ id, role }: { id: string; role: Role }) {
           selected={selected}
           busy={busy}
           message={message}
-          onChange={setDraft}
+          onChange={updateDraft}
           onSelect={setSelected}
           onSave={() => void save()}
           onCancel={stopEditing}

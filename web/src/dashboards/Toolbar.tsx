@@ -26,8 +26,9 @@ export function RangePicker({ value, onChange, idPrefix = "range" }: { value: Ti
 
   function apply(e: Event) {
     e.preventDefault();
+    if (!from || !to) return setError("Custom range: choose both a start (From) and an end (To).");
     const parsed = AbsoluteRange.safeParse({ from: fromLocalInput(from), to: fromLocalInput(to) });
-    if (!parsed.success) return setError(`Custom range: ${parsed.error.issues.map((i) => `${i.path.join(".") || "range"} ${i.message}`).join("; ")}`);
+    if (!parsed.success) return setError(`Custom range: ${parsed.error.issues.map((i) => i.message).join("; ")}.`);
     setError(null);
     onChange(parsed.data);
   }

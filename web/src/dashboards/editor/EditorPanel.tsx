@@ -23,7 +23,8 @@ type Props = {
   selected: string | null;
   busy: boolean;
   message: { kind: "error" | "conflict"; text: string } | null;
-  onChange: (d: Draft) => void;
+  /** Applies a change to the newest draft. */
+  onChange: (change: (d: Draft) => Draft) => void;
   onSelect: (id: string | null) => void;
   onSave: () => void;
   onCancel: () => void;
@@ -56,9 +57,13 @@ function useMetricNames(devices: Device[] | null): string[] {
 export function EditorPanel({ draft, devices, issues, selected, busy, message, onChange, onSelect, onSave, onCancel, onReload }: Props) {
   const [type, setType] = useState<WidgetType>("timeseries");
   const metrics = useMetricNames(devices);
+  // Keyboard users land in the form of the widget they chose (or just added).
+  useEffect(() => {
+    if (selected) document.querySelector<HTMLInputElement>(`#widget-form-${CSS.escape(selected)} input`)?.focus();
+  }, [selected]);
   const index = draft.widgets.findIndex((w) => w.id === selected);
   const widget = index >= 0 ? draft.widgets[index]! : null;
-  const putWidget = (w: Widget) => onChange({ ...draft, widgets: draft.widgets.map((x, i) => (i === index ? w : x)) });
+  const changeWidget = (id: string) => (change: (w: Widget) => Widget) => onChange((d) => ({ ...d, widgets: d.widgets.map((x) => (x.id === id ? change(x) : x)) }));
 
   return (
     <section class="card editor" id="dashboard-editor" aria-labelledby="editor-title">
@@ -110,12 +115,12 @@ export function EditorPanel({ draft, devices, issues, selected, busy, message, o
       <details class="dashboard-settings">
         <summary>Dashboard settings</summary>
         <div class="grid-form">
-          <TextRow label="Name" path="name" name="dashboardName" issues={issues} value={draft.name} onChange={(name) => onChange({ ...draft, name: name ?? "" })} />
-          <TextRow label="Description" path="description" name="dashboardDescription" issues={issues} value={draft.description} onChange={(description) => onChange({ ...draft, description: description ?? "" })} />
+          <TextRow label="Name" path="name" name="dashboardName" issues={issues} value={draft.name} onChange={(name) => onChange((d) => ({ ...d, name: name ?? "" }))} />
+          <TextRow label="Description" path="description" name="dashboardDescription" issues={issues} value={draft.description} onChange={(description) => onChange((d) => ({ ...d, description: description ?? "" }))} />
         </div>
         <p class="muted">Default time range and devices, as viewers first see them:</p>
-        <RangePicker value={draft.timeRange} onChange={(timeRange) => onChange({ ...draft, timeRange })} idPrefix="default-range" />
-        <DeviceFilterPicker value={draft.filter} devices={devices} onChange={(filter) => onChange({ ...draft, filter })} idPrefix="default-filter" />
+        <RangePicker value={draft.timeRange} onChange={(timeRange) => onChange((d) => ({ ...d, timeRange }))} idPrefix="default-range" />
+        <DeviceFilterPicker value={draft.filter} devices={devices} onChange={(filter) => onChange((d) => ({ ...d, filter }))} idPrefix="default-filter" />
       </details>
 
       <div class="add-widget">
@@ -133,7 +138,7 @@ export function EditorPanel({ draft, devices, issues, selected, busy, message, o
           disabled={draft.widgets.length >= MAX_WIDGETS}
           onClick={() => {
             const w = newWidget(type, draft.widgets, devices?.[0]?.id ?? "");
-            onChange({ ...draft, widgets: [...draft.widgets, w] });
+            onChange((d) => ({ ...d, widgets: [...d.widgets, w] }));
             onSelect(w.id);
           }}
         >
@@ -147,13 +152,13 @@ export function EditorPanel({ draft, devices, issues, selected, busy, message, o
             {NUDGE_BUTTONS.map(([how, label]) => {
               const next = nudged(draft.widgets, widget, how);
               return (
-                <button key={how} type="button" class="small" data-nudge={how} disabled={!next} onClick={() => next && putWidget(next)}>
+                <button key={how} type="button" class="small" data-nudge={how} disabled={!next} onClick={() => next && changeWidget(widget.id)(() => next)}>
                   {label}
                 </button>
               );
             })}
           </div>
-          <WidgetForm widget={widget} index={index} issues={issues} devices={devices} onChange={putWidget} />
+          <WidgetForm widget={widget} index={index} issues={issues} devices={devices} onChange={changeWidget(widget.id)} />
           <div class="form-actions">
             <button type="button" onClick={() => onSelect(null)}>
               Done with this widget

@@ -9,16 +9,20 @@ import { TYPE_LABELS } from "../Grid";
 import { DeviceFilterPicker } from "../Toolbar";
 import { NumberRow, SelectRow, TextRow, type Issues } from "./controls";
 
-type Props = { widget: Widget; index: number; issues: Issues; devices: Device[] | null; onChange: (w: Widget) => void };
+/** A change to the newest version of this widget (several may arrive before the next render). */
+type Change = (w: Widget) => Widget;
+type Props = { widget: Widget; index: number; issues: Issues; devices: Device[] | null; onChange: (change: Change) => void };
 
 const BUCKET_OPTIONS = [["auto", "automatic"], ["raw", "raw points"], ["1m", "1 minute"], ["1h", "1 hour"], ["1d", "1 day"]] as const;
 const AGG_OPTIONS = AGGREGATES.map((a) => [a, a] as const);
 const OWN_RANGE = [["dashboard", "the dashboard's"], ["15m", "last 15 minutes"], ["1h", "last hour"], ["24h", "last 24 hours"], ["7d", "last 7 days"]] as const;
+const seriesOf = (w: Widget) => (w.type === "timeseries" ? w.series : []);
+const thresholdsOf = (w: Widget) => (w.type === "value" || w.type === "gauge" ? w.thresholds : []);
 const COLUMN_LABELS: Record<(typeof TABLE_COLUMNS)[number], string> = { status: "Status", lastSeen: "Last seen" };
 
 export function WidgetForm({ widget, index, issues, devices, onChange }: Props) {
   const at = (field: string) => `widgets.${index}.${field}`;
-  const set = (patch: Partial<Widget>) => onChange({ ...widget, ...patch } as Widget);
+  const set = (patch: Partial<Widget> | ((w: Widget) => Partial<Widget>)) => onChange((w) => ({ ...w, ...(typeof patch === "function" ? patch(w) : patch) }) as Widget);
   return (
     <fieldset class="widget-form" id={`widget-form-${widget.id}`} data-widget={widget.id}>
       <legend>
@@ -41,7 +45,7 @@ export function WidgetForm({ widget, index, issues, devices, onChange }: Props) 
   );
 }
 
-type SettingsProps = { widget: Widget; at: (f: string) => string; issues: Issues; devices: Device[] | null; set: (patch: Partial<Widget>) => void };
+type SettingsProps = { widget: Widget; at: (f: string) => string; issues: Issues; devices: Device[] | null; set: (patch: Partial<Widget> | ((w: Widget) => Partial<Widget>)) => void };
 
 function TypeSettings({ widget: w, at, issues, devices, set }: SettingsProps) {
   switch (w.type) {
@@ -51,21 +55,21 @@ function TypeSettings({ widget: w, at, issues, devices, set }: SettingsProps) {
           <fieldset class="series-list">
             <legend>Series</legend>
             {w.series.map((s, i) => {
-              const put = (patch: Partial<typeof s>) => set({ series: w.series.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+              const put = (patch: Partial<typeof s>) => set((now) => ({ series: seriesOf(now).map((x, j) => (j === i ? { ...x, ...patch } : x)) }));
               return (
                 <div class="grid-form series-row" key={i} data-series-index={i}>
                   <TextRow label={`Series ${i + 1} device`} path={at(`series.${i}.deviceId`)} name="deviceId" issues={issues} value={s.deviceId} list="editor-device-ids" onChange={(deviceId) => put({ deviceId: deviceId ?? "" })} />
                   <TextRow label={`Series ${i + 1} metric`} path={at(`series.${i}.metric`)} name="metric" issues={issues} value={s.metric} list="editor-metrics" onChange={(metric) => put({ metric: metric ?? "" })} />
                   <TextRow label={`Series ${i + 1} label`} path={at(`series.${i}.label`)} name="label" issues={issues} value={s.label} optional onChange={(label) => put({ label })} />
                   <div class="form-actions">
-                    <button type="button" class="small" disabled={w.series.length === 1} onClick={() => set({ series: w.series.filter((_, j) => j !== i) })}>
+                    <button type="button" class="small" disabled={w.series.length === 1} onClick={() => set((now) => ({ series: seriesOf(now).filter((_, j) => j !== i) }))}>
                       Remove series {i + 1}
                     </button>
                   </div>
                 </div>
               );
             })}
-            <button type="button" class="small" disabled={w.series.length >= 10} onClick={() => set({ series: [...w.series, { deviceId: w.series.at(-1)?.deviceId ?? "", metric: "" }] })}>
+            <button type="button" class="small" disabled={w.series.length >= 10} onClick={() => set((now) => ({ series: [...seriesOf(now), { deviceId: seriesOf(now).at(-1)?.deviceId ?? "", metric: "" }] }))}>
               Add series
             </button>
           </fieldset>
@@ -100,7 +104,7 @@ function TypeSettings({ widget: w, at, issues, devices, set }: SettingsProps) {
               </>
             )}
           </div>
-          <ThresholdList thresholds={w.thresholds} at={at} issues={issues} onChange={(thresholds) => set({ thresholds })} />
+          <ThresholdList thresholds={w.thresholds} at={at} issues={issues} onChange={(change) => set((now) => ({ thresholds: change(thresholdsOf(now)) }))} />
         </>
       );
     case "map":
@@ -114,7 +118,14 @@ function TypeSettings({ widget: w, at, issues, devices, set }: SettingsProps) {
               <legend>Columns</legend>
               {TABLE_COLUMNS.map((c) => (
                 <label class="check" key={c}>
-                  <input type="checkbox" name="columns" value={c} checked={w.columns.includes(c)} onChange={(e) => set({ columns: (e.currentTarget as HTMLInputElement).checked ? TABLE_COLUMNS.filter((x) => x === c || w.columns.includes(x)) : w.columns.filter((x) => x !== c) })} />
+                  <input type="checkbox" name="columns" value={c} checked={w.columns.includes(c)} onChange={(e) => {
+                      const on = (e.currentTarget as HTMLInputElement).checked;
+                      set((now) => {
+                        const cols = now.type === "table" ? now.columns : [];
+                        return { columns: on ? TABLE_COLUMNS.filter((x) => x === c || cols.includes(x)) : cols.filter((x) => x !== c) };
+                      });
+                    }}
+                  />
                   {COLUMN_LABELS[c]}
                 </label>
               ))}
@@ -151,22 +162,22 @@ function OwnFilter({ filter, devices, onChange }: { filter: DeviceFilter | undef
   );
 }
 
-function ThresholdList({ thresholds, at, issues, onChange }: { thresholds: Thresholds; at: (f: string) => string; issues: Issues; onChange: (t: Thresholds) => void }) {
+function ThresholdList({ thresholds, at, issues, onChange }: { thresholds: Thresholds; at: (f: string) => string; issues: Issues; onChange: (change: (t: Thresholds) => Thresholds) => void }) {
   return (
     <fieldset class="threshold-list">
       <legend>Thresholds (colour from each value upward)</legend>
       {thresholds.map((t, i) => (
         <div class="grid-form" key={i}>
-          <NumberRow label={`Threshold ${i + 1} from`} path={at(`thresholds.${i}.value`)} name="thresholdValue" issues={issues} value={t.value} step="any" onChange={(value) => onChange(thresholds.map((x, j) => (j === i ? { ...x, value: value ?? Number.NaN } : x)))} />
-          <TextRow label={`Threshold ${i + 1} colour`} path={at(`thresholds.${i}.color`)} name="thresholdColor" issues={issues} value={t.color} onChange={(color) => onChange(thresholds.map((x, j) => (j === i ? { ...x, color: color ?? "" } : x)))} />
+          <NumberRow label={`Threshold ${i + 1} from`} path={at(`thresholds.${i}.value`)} name="thresholdValue" issues={issues} value={t.value} step="any" onChange={(value) => onChange((list) => list.map((x, j) => (j === i ? { ...x, value: value ?? Number.NaN } : x)))} />
+          <TextRow label={`Threshold ${i + 1} colour`} path={at(`thresholds.${i}.color`)} name="thresholdColor" issues={issues} value={t.color} onChange={(color) => onChange((list) => list.map((x, j) => (j === i ? { ...x, color: color ?? "" } : x)))} />
           <div class="form-actions">
-            <button type="button" class="small" onClick={() => onChange(thresholds.filter((_, j) => j !== i))}>
+            <button type="button" class="small" onClick={() => onChange((list) => list.filter((_, j) => j !== i))}>
               Remove threshold {i + 1}
             </button>
           </div>
         </div>
       ))}
-      <button type="button" class="small" disabled={thresholds.length >= 10} onClick={() => onChange([...thresholds, { value: (thresholds.at(-1)?.value ?? 0) + 10, color: "#d0021b" }])}>
+      <button type="button" class="small" disabled={thresholds.length >= 10} onClick={() => onChange((list) => [...list, { value: (list.at(-1)?.value ?? 0) + 10, color: "#d0021b" }])}>
         Add threshold
       </button>
     </fieldset>
