@@ -9,7 +9,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS } from "./browser";
 import { http } from "./client";
-import { chartPoints, createDashboard, openDashboard, SLOW, telemetry } from "./dashboard-helpers";
+import { chartPoints, createDashboard, openDashboard, SLOW, stored, telemetry } from "./dashboard-helpers";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice } from "./mqtt-helpers";
 // @ts-expect-error: plain ESM module shared with scripts/dev.mjs
 import { demoDashboard } from "../../scripts/demo-dashboard.mjs";
@@ -77,6 +77,7 @@ describe("console dashboards list and demo", () => {
     for (const [device, payload] of [[cold, history(4, 1.5, 78)], [warm, history(19, 3, 48)]] as const) {
       const client = await Client.open(t.id, deviceOpts(device, 4));
       await client.pub(telemetry(t, device.id), payload);
+      await stored(t, device.id, "hum", JSON.parse(payload).at(-1).values.hum);
     }
     const { page, blocked } = await open(browser);
     await logIn(page, t.id, t.email, t.password);

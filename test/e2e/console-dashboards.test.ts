@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS } from "./browser";
 import { http } from "./client";
-import { chartPoints, createDashboard, latestCell, logInHere, openDashboard, SLOW, telemetry, trackSockets } from "./dashboard-helpers";
+import { chartPoints, createDashboard, latestCell, logInHere, openDashboard, SLOW, stored, telemetry, trackSockets } from "./dashboard-helpers";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice } from "./mqtt-helpers";
 
 let browser: Browser;
@@ -73,6 +73,7 @@ describe("console dashboards", () => {
     // A quarter of an hour of readings, flushed as one backlog message.
     const backlog = Array.from({ length: 30 }, (_, i) => ({ ts: now - (30 - i) * 30_000, values: { temp: 18 + Math.sin(i / 4) * 3, hum: 55 + i / 3 } }));
     await sensor.pub(telemetry(t, "thermo-a"), JSON.stringify(backlog));
+    await stored(t, "thermo-a", "hum", backlog.at(-1)!.values.hum);
 
     const { page, blocked } = await open(browser);
     await logIn(page, t.id, t.email, t.password);
@@ -210,6 +211,7 @@ describe("console dashboards", () => {
     });
     const sensor = await Client.open(t.id, deviceOpts(device, 4));
     await sensor.pub(telemetry(t, "probe"), JSON.stringify({ temp: 12.5 }));
+    await stored(t, "probe", "temp", 12.5);
     const viewer = await member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, "VIEWER");
     const { page, blocked } = await open(browser, "dark");
     await logIn(page, t.id, viewer.email, viewer.password);
