@@ -61,26 +61,26 @@ export class AlarmEngine {
     const rules = this.loaded().filter((r) => r.enabled);
     if (rules.length === 0 || points.length === 0) return;
     const rulesOf = new Map<string, AlarmRule[]>();
+    for (const p of points) {
+      if (rulesOf.has(p.device)) continue;
+      const scope = scopes.get(p.device) ?? { id: p.device, profileId: null, tags: [] };
+      rulesOf.set(p.device, rules.filter((r) => inScope(r.scope, scope)));
+    }
+    const watched = [...rulesOf].filter(([, r]) => r.length > 0).map(([d]) => d);
+    if (watched.length === 0) return;
+    // One statement reads every state the batch can need (per-statement overhead dominates here).
     const states = new Map<StateKey, RuleState>();
+    for (const row of this.sql.exec<{ rule_id: string; device: string; state: string }>("SELECT rule_id, device, state FROM alarm_state WHERE device IN (SELECT value FROM json_each(?))", JSON.stringify(watched))) {
+      states.set(keyOf(row.rule_id, row.device), JSON.parse(row.state) as RuleState);
+    }
     const touched = new Map<StateKey, { rule: AlarmRule; device: string }>();
-    const stmt = "SELECT state FROM alarm_state WHERE rule_id = ? AND device = ?";
 
     for (const p of points) {
-      let watching = rulesOf.get(p.device);
-      if (!watching) {
-        const scope = scopes.get(p.device) ?? { id: p.device, profileId: null, tags: [] };
-        watching = rules.filter((r) => inScope(r.scope, scope));
-        rulesOf.set(p.device, watching);
-      }
-      for (const rule of watching) {
+      for (const rule of rulesOf.get(p.device)!) {
         const c = rule.condition;
         if (c.type === "silence" ? c.metric !== undefined && c.metric !== p.metric : c.metric !== p.metric) continue;
         const key = keyOf(rule.id, p.device);
-        let state = states.get(key);
-        if (!state) {
-          const row = this.sql.exec<{ state: string }>(stmt, rule.id, p.device).toArray()[0];
-          state = row ? (JSON.parse(row.state) as RuleState) : INITIAL_STATE;
-        }
+        const state = states.get(key) ?? INITIAL_STATE;
         const { state: next, transition } = evaluate(rule, state, { metric: p.metric, ts: p.ts, value: p.value, at: now });
         states.set(key, next);
         touched.set(key, { rule, device: p.device });
@@ -88,7 +88,17 @@ export class AlarmEngine {
         else if (transition?.kind === "clear") closeAlarm(this.sql, tenant, rule.id, p.device, now, SYSTEM);
       }
     }
-    for (const [key, { rule, device }] of touched) this.saveState(rule, device, states.get(key)!);
+    const rows = [...touched].map(([key, { rule, device }]) => {
+      const state = states.get(key)!;
+      return [rule.id, device, JSON.stringify(state), silenceDeadline(rule, state)];
+    });
+    // `WHERE true` lets SQLite tell the upsert clause from a join constraint.
+    this.sql.exec(
+      `INSERT INTO alarm_state (rule_id, device, state, silence_deadline)
+       SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3 FROM json_each(?) AS r WHERE true
+       ON CONFLICT (rule_id, device) DO UPDATE SET state = excluded.state, silence_deadline = excluded.silence_deadline`,
+      JSON.stringify(rows),
+    );
   }
 
   private saveState(rule: AlarmRule, device: string, state: RuleState) {
