@@ -81,9 +81,9 @@ function TypeSettings({ widget: w, at, issues, devices, set }: SettingsProps) {
               path={at("timeRange")}
               name="timeRange"
               issues={issues}
-              value={w.timeRange && "relative" in w.timeRange ? w.timeRange.relative : "dashboard"}
-              options={w.timeRange && !("relative" in w.timeRange) ? [...OWN_RANGE, ["dashboard", "the dashboard's"] as const] : OWN_RANGE}
-              onChange={(v) => set({ timeRange: v === "dashboard" ? undefined : { relative: v } })}
+              value={!w.timeRange ? "dashboard" : "relative" in w.timeRange ? w.timeRange.relative : "custom"}
+              options={w.timeRange && !("relative" in w.timeRange) ? [...OWN_RANGE, ["custom", `${w.timeRange.from} to ${w.timeRange.to} (as imported)`] as const] : OWN_RANGE}
+              onChange={(v) => v !== "custom" && set({ timeRange: v === "dashboard" ? undefined : { relative: v } })}
             />
           </div>
         </>
