@@ -45,7 +45,8 @@ export const DeviceScopeInput = z.object({ id: DeviceId, profileId: z.string().m
 export const IngestInput = z.object({
   retentionDays: z.number().int().min(1).max(3650),
   messages: z.array(IngestMessage).max(1000),
-  devices: z.array(DeviceScopeInput).max(5000).optional(),
+  /** At most one per point of the call (a batch's messages may name many gateway children). */
+  devices: z.array(DeviceScopeInput).max(MAX_POINTS_PER_MESSAGE * 1000).optional(),
 });
 export type IngestInput = z.infer<typeof IngestInput>;
 /** `pending`: messages stored (now or by an earlier attempt) whose export is not confirmed yet. */

@@ -250,10 +250,11 @@ export class TelemetryStore extends DurableObject<Env> {
     this.scheduledAt = null;
     const now = Date.now();
     const pruneAt = Number(readMeta(this.sql, "prune_at") ?? 0);
-    const silenceDue = (this.alarms.nextSilenceDeadline() ?? Infinity) <= now;
-    const eventsDue = pendingEvents(this.sql, 1).length > 0;
-    // An alarm that finds neither a silence nor an event due is the prune's (also when run early, as tests do).
-    if (pruneAt <= now || (!silenceDue && !eventsDue)) {
+    const silenceWaiting = this.alarms.nextSilenceDeadline() !== null;
+    const eventsWaiting = pendingEvents(this.sql, 1).length > 0;
+    // With nothing else to wait for, the alarm can only be the prune's (also when run early, as tests do);
+    // with silences or events waiting, an early alarm is theirs (a deadline that moved on), and the prune keeps its hour.
+    if (pruneAt <= now || (!silenceWaiting && !eventsWaiting)) {
       const retention = Number(readMeta(this.sql, "retention_days") ?? DEFAULT_RETENTION_DAYS);
       const resume = readMeta(this.sql, "prune_resume");
       this.ctx.storage.transactionSync(() => {
