@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyMigrations, generateSecrets, readVarsFile, ROOT, startPlatform, writeVarsFile } from "./platform.mjs";
 import { demoDashboard } from "./demo-dashboard.mjs";
+import { startDemoDevices } from "./demo-devices.mjs";
 
 const DEV_VARS = join(ROOT, ".dev.vars");
 const SEED_FILE = join(ROOT, ".wrangler", "demo-seed.json");
@@ -73,6 +74,10 @@ try {
   console.log(`  MQTT over WebSocket ws://localhost:${PORT}/t/acme/mqtt`);
   console.log("  Device credentials (username = client id = device id):");
   for (const d of devices) console.log(`    ${d.username.padEnd(12)} password ${d.password}`);
+  if (process.env.DEMO_DEVICES !== "0") {
+    startDemoDevices(`ws://localhost:${PORT}/t/${DEMO.tenant.id}/mqtt`, DEMO.tenant.id, devices);
+    console.log("  thermo-1 and thermo-2 are simulated: they publish every 2 s (DEMO_DEVICES=0 to stop them).");
+  }
   console.log(`${line}\n`);
 } catch (err) {
   console.error("Seeding the demo tenant failed:", err);
