@@ -55,18 +55,25 @@ export const AlarmCondition = z.discriminatedUnion("type", [
 ]);
 export type AlarmCondition = z.infer<typeof AlarmCondition>;
 
+/** Without defaults: an update names only what changes (defaults inside a partial would reset the rest). */
 const RuleFields = z.object({
   name: z.string().trim().min(1).max(120),
   scope: AlarmScope,
   condition: AlarmCondition,
-  severity: AlarmSeverity.default("major"),
-  raiseAfter: z.number().int().min(1).max(1000).default(1).describe("consecutive breaching readings before the alarm is raised"),
-  clearAfter: z.number().int().min(1).max(1000).default(1).describe("consecutive normal readings before it clears"),
-  durationSeconds: z.number().int().min(0).max(86_400).default(0).describe("the breach must also last this long (first to latest breaching reading)"),
-  enabled: z.boolean().default(true),
+  severity: AlarmSeverity,
+  raiseAfter: z.number().int().min(1).max(1000).describe("consecutive breaching readings before the alarm is raised"),
+  clearAfter: z.number().int().min(1).max(1000).describe("consecutive normal readings before it clears"),
+  durationSeconds: z.number().int().min(0).max(86_400).describe("the breach must also last this long (first to latest breaching reading)"),
+  enabled: z.boolean(),
 });
 
-export const CreateAlarmRule = RuleFields;
+export const CreateAlarmRule = RuleFields.extend({
+  severity: RuleFields.shape.severity.default("major"),
+  raiseAfter: RuleFields.shape.raiseAfter.default(1),
+  clearAfter: RuleFields.shape.clearAfter.default(1),
+  durationSeconds: RuleFields.shape.durationSeconds.default(0),
+  enabled: RuleFields.shape.enabled.default(true),
+});
 export type CreateAlarmRule = z.infer<typeof CreateAlarmRule>;
 export const UpdateAlarmRule = RuleFields.partial().refine((p) => Object.keys(p).length > 0, "nothing to update");
 export type UpdateAlarmRule = z.infer<typeof UpdateAlarmRule>;
@@ -132,14 +139,15 @@ export const WebhookUrl = z
   .max(2048)
   .refine((u) => /^https?:\/\//i.test(u), "must be an https:// URL");
 
-export const CreateWebhookTarget = z.object({
+const WebhookFields = z.object({
   name: z.string().trim().min(1).max(120),
   url: WebhookUrl,
-  minSeverity: AlarmSeverity.default("warning").describe("only alarms at least this severe are sent"),
-  enabled: z.boolean().default(true),
+  minSeverity: AlarmSeverity.describe("only alarms at least this severe are sent"),
+  enabled: z.boolean(),
 });
+export const CreateWebhookTarget = WebhookFields.extend({ minSeverity: WebhookFields.shape.minSeverity.default("warning"), enabled: WebhookFields.shape.enabled.default(true) });
 export type CreateWebhookTarget = z.infer<typeof CreateWebhookTarget>;
-export const UpdateWebhookTarget = CreateWebhookTarget.partial().refine((p) => Object.keys(p).length > 0, "nothing to update");
+export const UpdateWebhookTarget = WebhookFields.partial().refine((p) => Object.keys(p).length > 0, "nothing to update");
 export type UpdateWebhookTarget = z.infer<typeof UpdateWebhookTarget>;
 
 export const WebhookTarget = z.object({

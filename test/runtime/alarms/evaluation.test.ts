@@ -128,6 +128,23 @@ describe("lifecycle", () => {
     expect(Object.values(counts.bySeverity as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(counts.active);
   });
 
+  it("an update changes only what it names, and the store evaluates the changed rule at once; a deleted rule stops", async () => {
+    await createDevice(t.ownerToken, { id: "edited" });
+    const rule = await createRule(t, { name: "edit me", scope: { kind: "device", deviceId: "edited" }, condition: { type: "above", metric: "v", value: 100 }, severity: "minor", raiseAfter: 2 });
+    const renamed = await expectOk(api("PATCH", `/api/v1/alarm-rules/${rule.id}`, { token: t.ownerToken, body: { name: "edited" } }));
+    expect(renamed).toMatchObject({ name: "edited", severity: "minor", raiseAfter: 2, condition: { type: "above", value: 100 } });
+    await send(t, "edited", "v", [50, 50]);
+    expect(await alarmsOf(t, "&device=edited")).toEqual([]);
+    await expectOk(api("PATCH", `/api/v1/alarm-rules/${rule.id}`, { token: t.ownerToken, body: { condition: { type: "above", metric: "v", value: 10 } } }));
+    await send(t, "edited", "v", [50, 50]);
+    expect((await alarmsOf(t, "&device=edited")).map((a) => a.status)).toEqual(["active"]);
+    await expectOk(api("DELETE", `/api/v1/alarm-rules/${rule.id}`, { token: t.ownerToken }), 204);
+    await send(t, "edited", "v", [1, 1, 1]);
+    // Nothing evaluates a deleted rule: its alarm stays open until someone clears it.
+    expect((await alarmsOf(t, "&device=edited")).map((a) => a.status)).toEqual(["active"]);
+    expect((await api("GET", `/api/v1/alarm-rules/${rule.id}`, { token: t.ownerToken })).status).toBe(404);
+  });
+
   it("names the bad field of a rule", async () => {
     const r = await api("POST", "/api/v1/alarm-rules", { token: t.ownerToken, body: { name: "x", scope: { kind: "device", deviceId: "life" }, condition: { type: "range", metric: "v", min: 5, max: 1 } } });
     expect(r.status).toBe(400);
