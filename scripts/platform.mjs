@@ -36,9 +36,10 @@ export async function generateSecrets() {
  * What test platforms change: every request of a suite comes from 127.0.0.1, so the per-address
  * auth throttle (30 logins a minute, 10 signups an hour) would refuse a suite's hundreds of
  * signups and logins, and the MQTT edge would cool 127.0.0.1 down after ten refused CONNECTs.
+ * Alarm webhooks may use plain http to 127.0.0.1, where the e2e tests run their receiver.
  * `npm run dev` keeps the production budgets.
  */
-export const TEST_PLATFORM_VARS = { AUTH_THROTTLE_IP_ATTEMPTS_PER_MINUTE: "1000000", AUTH_THROTTLE_IP_SIGNUPS_PER_HOUR: "1000000", MQTT_AUTH_FAILURES_PER_MINUTE: "1000000" };
+export const TEST_PLATFORM_VARS = { AUTH_THROTTLE_IP_ATTEMPTS_PER_MINUTE: "1000000", AUTH_THROTTLE_IP_SIGNUPS_PER_HOUR: "1000000", MQTT_AUTH_FAILURES_PER_MINUTE: "1000000", ALARM_WEBHOOK_HTTP_HOSTS: "127.0.0.1" };
 
 export function writeVarsFile(path, vars, { forTests = false } = {}) {
   if (forTests) vars = { ...vars, ...TEST_PLATFORM_VARS };
