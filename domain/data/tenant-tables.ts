@@ -11,8 +11,8 @@ import * as schema from "./schema";
 
 /** Tables with a tenant_id that must outlive the tenant's data: the certificate is the proof of deletion. */
 const RETAINED = new Set(["deletion_certificates"]);
-/** Columns never exported: credential hashes are no use to the owner and a risk in an archive. */
-const REDACTED_COLUMN = /(_hash|password)$/;
+/** Columns never exported: credential hashes (and webhook signing secrets) are no use to the owner and a risk in an archive. */
+const REDACTED_COLUMN = /(_hash|password|^secret)$/;
 
 export type TenantTable = { name: string; columns: string[]; references: string[] };
 

@@ -4,7 +4,10 @@
  * MQTT topic t/{tenant}/alarms/{device} for application clients (devices may not subscribe).
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { env } from "cloudflare:workers";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from "../../../domain/alarms/signature";
+import { openRegistry } from "../../../domain/data/db";
+import { TENANT_TABLES, tenantRowsPage } from "../../../domain/data/tenant-tables";
 import { api, createDevice, expectOk, signup, type TenantFixture } from "../helpers";
 import { connect, text } from "../hub/mqtt-client";
 import { createRule, send, until } from "./helpers";
@@ -85,5 +88,11 @@ describe("alarm notifications", () => {
     expect(first!.headers.get(SIGNATURE_HEADER)).toBe(`v1=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`);
     app.close();
     device.close();
+
+    // An offboarding archive keeps the target but never its signing secret.
+    const table = TENANT_TABLES.find((tt) => tt.name === "alarm_webhooks")!;
+    const { rows } = await tenantRowsPage(openRegistry(env.REGISTRY), table, t.tenantId, 0, 10);
+    expect(rows.map((r) => r.url)).toEqual(["https://hooks.test/alarms"]);
+    expect(Object.keys(rows[0]!)).not.toContain("secret");
   });
 });
