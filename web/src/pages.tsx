@@ -14,6 +14,7 @@ import { AssetsPage } from "./assets/AssetsPage";
 import { Overview } from "./overview/Overview";
 import { DashboardList } from "./dashboards/DashboardList";
 import { DashboardView } from "./dashboards/DashboardView";
+import { FleetCommandPage } from "./commands/FleetCommandPage";
 import { ApiKeys } from "./admin/ApiKeys";
 import { Audit } from "./admin/Audit";
 import { DangerZone } from "./admin/DangerZone";
@@ -60,6 +61,7 @@ export const PAGES: PageDef[] = [
     render: ({ role, session, params }) =>
       params[0] ? <DashboardView key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <DashboardList key={session.tenant} role={role} />,
   },
+  { path: "/commands", label: "Fleet commands", minRole: "MEMBER", render: ({ session }) => <FleetCommandPage key={session.tenant} /> },
   // Administration (web/src/admin/): each page opens for the least role the API lets read it.
   { path: "/rejected", label: "Rejected messages", render: ({ session }) => <Rejected key={session.tenant} /> },
   { path: "/dead-letters", label: "Dead letters", render: ({ role, session }) => <DeadLetters key={session.tenant} role={role} /> },

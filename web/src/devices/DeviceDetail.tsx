@@ -11,6 +11,7 @@ import { describe } from "../components/Field";
 import { can } from "../roles";
 import { linkHandler } from "../router";
 import { devicesApi, type Credentials } from "./api";
+import { CommandsPanel } from "../commands/CommandsPanel";
 import { DeviceActions } from "./DeviceActions";
 import { DeviceEdit } from "./DeviceEdit";
 import { AuditTrail, GatewayChildren, RejectedMessages } from "./DeviceRecords";
@@ -115,6 +116,7 @@ export function DeviceDetail({ id, role, tenant }: { id: string; role: Role; ten
           {device.type === "gateway" && <GatewayChildren gatewayId={device.id} />}
           <DeviceTelemetry deviceId={device.id} />
           <DeviceTwinPanel deviceId={device.id} canEdit={can(role, "MEMBER")} />
+          <CommandsPanel deviceId={device.id} canEdit={can(role, "MEMBER")} />
           <RejectedMessages deviceId={device.id} />
           {can(role, "ADMIN") && <AuditTrail deviceId={device.id} />}
         </>

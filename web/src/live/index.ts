@@ -10,6 +10,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { z } from "zod";
+import { Command } from "../../../domain/schemas/commands";
 import { liveConnection, type Gap, type LiveStatus } from "./connection";
 import { livePoints, type LivePoint } from "./telemetry-payload";
 
@@ -69,6 +70,29 @@ export function subscribeEvents(filter: { deviceIds?: string[] }, onEvent: (e: L
   };
   const filters = filter.deviceIds?.length ? filter.deviceIds.map((d) => `devices/${d}/events`) : ["devices/+/events"];
   const stops = filters.map((f) => conn.subscribe(f, handler));
+  return () => stops.forEach((stop) => stop());
+}
+
+/**
+ * State changes of one device's tracked commands: the hub publishes the whole command on
+ * `devices/{id}/cmd/{commandId}/state` at every transition. Anything that is not a command is
+ * ignored. After a reconnect `onGap` says changes may have been missed (re-read the list).
+ */
+export function subscribeCommandStates(deviceId: string, onCommand: (command: Command) => void, onGap?: (gap: Gap) => void): () => void {
+  const conn = liveConnection();
+  const stops = [
+    conn.subscribe(`devices/${deviceId}/cmd/+/state`, (_topic, payload) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(payload));
+      } catch {
+        return;
+      }
+      const parsed = Command.safeParse(json);
+      if (parsed.success && parsed.data.deviceId === deviceId) onCommand(parsed.data);
+    }),
+  ];
+  if (onGap) stops.push(conn.onGap(onGap));
   return () => stops.forEach((stop) => stop());
 }
 
