@@ -9,6 +9,8 @@
 // the pipeline has drained), freshness p50/p95 (a probe device's reading sent → visible in the
 // latest-values API), the latest-values request's own round trip, and the queue's batch sizes.
 // PROFILE=file: a CPU profile of the Worker's isolate over the first 10 s of the measured window.
+// ALARM_RULES=20: the simulated devices share a profile with that many alarm rules on their metric
+// (above, below, range, equals, changed, anomaly, silence in turn), evaluated in the hot store.
 import { profileWorker } from "./cpu-profile.mjs";
 import { api, mqttClient, percentile, platform, sleep, tenant } from "./platform-client.mjs";
 
@@ -17,6 +19,16 @@ const RATE = Number(process.env.RATE ?? 5); // messages/s per device
 const POINTS = Number(process.env.POINTS ?? 20); // readings per message
 const WARMUP_MS = Number(process.env.WARMUP_MS ?? 5_000);
 const DURATION_MS = Number(process.env.DURATION_MS ?? 30_000);
+const ALARM_RULES = Number(process.env.ALARM_RULES ?? 0);
+const ALARM_CONDITIONS = [
+  { type: "above", metric: "v", value: 1e9 },
+  { type: "below", metric: "v", value: -1e9 },
+  { type: "range", metric: "v", min: -1e9, max: 1e9 },
+  { type: "equals", metric: "v", value: -1 },
+  { type: "changed", metric: "v" },
+  { type: "anomaly", metric: "v" },
+  { type: "silence", afterSeconds: 600 },
+];
 
 const summary = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,8 +44,14 @@ try {
   const stored = async () => (await call("GET", `/api/v1/usage?month=${month}`, { token })).dataPointsStored;
 
   const clients = [];
+  if (ALARM_RULES > 0) {
+    await call("POST", "/api/v1/device-profiles", { token, body: { id: "sim" } });
+    for (let r = 0; r < ALARM_RULES; r++) {
+      await call("POST", "/api/v1/alarm-rules", { token, body: { name: `rule ${r}`, scope: { kind: "profile", profileId: "sim" }, condition: ALARM_CONDITIONS[r % ALARM_CONDITIONS.length], raiseAfter: 3 } });
+    }
+  }
   for (let i = 0; i < DEVICES + 1; i++) {
-    const d = await call("POST", "/api/v1/devices", { token, body: { id: `sim-${i}` } });
+    const d = await call("POST", "/api/v1/devices", { token, body: { id: `sim-${i}`, ...(ALARM_RULES > 0 ? { profileId: "sim" } : {}) } });
     clients.push(await mqttClient(p.url, id, { clientId: `sim-${i}`, username: `sim-${i}`, password: d.credentials.password }));
   }
   const probe = clients.pop();
@@ -128,6 +146,9 @@ try {
         devices: DEVICES,
         messagesPerSecondPerDevice: RATE,
         pointsPerMessage: POINTS,
+        alarmRules: ALARM_RULES,
+        // The `changed` rules hold one alarm open per device (its readings change every time), the others none.
+        ...(ALARM_RULES > 0 ? { activeAlarms: (await call("GET", "/api/v1/alarms/counts", { token })).active } : {}),
         warmupSeconds: WARMUP_MS / 1000,
         measuredSeconds,
         offeredPointsPerSecond: Math.round((published - publishedAtStart) / measuredSeconds),
