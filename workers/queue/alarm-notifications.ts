@@ -51,12 +51,30 @@ export function alarmNotificationDeps(env: Env): AlarmNotificationDeps {
 
 export const alarmTopic = (tenant: string, device: string) => `t/${tenant}/alarms/${device}`;
 
-async function fanOut(event: AlarmEvent, deps: AlarmNotificationDeps): Promise<void> {
-  const tenant = await deps.platform.tenants.find(event.tenant);
+type Targets = Awaited<ReturnType<TenantData["alarmWebhooks"]["enabledWithSecrets"]>>;
+/** What a batch reads once per tenant (a burst of alarms from one tenant makes one lookup, not one per event). */
+type BatchCache = Map<string, Promise<{ tenant: Tenant | null; targets: Targets }>>;
+
+function tenantFacts(cache: BatchCache, tenantId: string, deps: AlarmNotificationDeps) {
+  let facts = cache.get(tenantId);
+  if (!facts) {
+    facts = (async () => {
+      const tenant = await deps.platform.tenants.find(tenantId);
+      return { tenant, targets: tenant ? await deps.data(tenant.id).alarmWebhooks.enabledWithSecrets() : [] };
+    })();
+    cache.set(tenantId, facts);
+    // A failed read is not remembered: the next message tries again.
+    facts.catch(() => cache.delete(tenantId));
+  }
+  return facts;
+}
+
+async function fanOut(event: AlarmEvent, deps: AlarmNotificationDeps, cache: BatchCache): Promise<void> {
+  const { tenant, targets: all } = await tenantFacts(cache, event.tenant, deps);
   if (!tenant || tenant.status === "deleted") return;
   await deps.publish(tenant, alarmTopic(tenant.id, event.alarm.deviceId), JSON.stringify(event));
   const data = deps.data(tenant.id);
-  const targets = (await data.alarmWebhooks.enabledWithSecrets()).filter((t) => atLeastSeverity(event.alarm.severity, t.minSeverity));
+  const targets = all.filter((t) => atLeastSeverity(event.alarm.severity, t.minSeverity));
   if (targets.length === 0) return;
   await data.alarmWebhooks.recordPending(event.id, event.type, event.alarm.id, targets.map((t) => t.id));
   const messages = targets.map((t): { body: DeliveryMessage } => ({ body: { kind: "delivery", tenant: tenant.id, deliveryId: `${event.id}@${t.id}`, targetId: t.id, event } }));
@@ -107,6 +125,7 @@ export type AlarmNotificationSummary = { events: number; settled: number; retrie
 
 export async function consumeAlarmEvents(batch: MessageBatch<unknown>, deps: AlarmNotificationDeps): Promise<AlarmNotificationSummary> {
   const summary: AlarmNotificationSummary = { events: 0, settled: 0, retried: 0, dropped: 0 };
+  const cache: BatchCache = new Map();
   for (const msg of batch.messages) {
     try {
       const delivery = DeliveryMessage.safeParse(msg.body);
@@ -128,7 +147,7 @@ export async function consumeAlarmEvents(batch: MessageBatch<unknown>, deps: Ala
         msg.ack();
         continue;
       }
-      await fanOut(event.data, deps);
+      await fanOut(event.data, deps, cache);
       summary.events++;
       msg.ack();
     } catch (err) {
