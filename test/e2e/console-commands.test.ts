@@ -88,11 +88,22 @@ describe("console commands", () => {
 
     // Offline again: a one-way reboot waits queued, and is canceled from the page.
     await device.end();
+    // It expires at an absolute time, chosen in the browser's own time zone.
+    const inAnHour = await page.evaluate(() => {
+      const at = new Date(Date.now() + 3600_000);
+      const two = (n: number) => String(n).padStart(2, "0");
+      return { text: `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`, ms: at.getTime() };
+    });
     await page.fill("#command-form [name=method]", "reboot");
     await page.check("#command-form input[name=responseRequired][value=one-way]");
+    expect(await page.locator("#command-form [name=responseTimeoutSeconds]").count()).toBe(0);
+    await page.check("#command-form input[name=expiry][value=at]");
+    await page.fill("#command-form [name=expiresAt]", inAnHour.text);
     await page.click("#send-command");
     await expect.poll(async () => (await commandsOf(t, d.id)).find((c) => c.method === "reboot")?.status).toBe("queued");
-    const reboot = (await commandsOf(t, d.id)).find((c) => c.method === "reboot")!;
+    const reboot = (await commandsOf(t, d.id)).find((c) => c.method === "reboot")! as ApiCommand & { expiresAt: number; responseRequired: boolean };
+    expect(reboot.responseRequired).toBe(false);
+    expect(Math.abs(reboot.expiresAt - inAnHour.ms)).toBeLessThan(60_000);
     await expect.poll(() => statusOf(page, reboot.id)).toBe("queued");
     expect(await page.locator(`#command-${sent!.id} .cancel-command`).count()).toBe(0);
     await page.click(`#command-${reboot.id} .cancel-command`);
@@ -113,7 +124,20 @@ describe("console commands", () => {
     await expect.poll(() => page.textContent("#command-settings-saved")).toContain("up to 3");
     expect((await api(t, "GET", `/devices/${d.id}/command-settings`)).body).toEqual({ maxInFlight: 3 });
 
+    // The same idempotency key twice gives back the first command, and the page says so.
+    for (const round of [1, 2]) {
+      await page.fill("#command-form [name=method]", "ping");
+      await page.fill("#command-form [name=idempotencyKey]", "ping-once");
+      await page.click("#send-command");
+      await expect.poll(() => page.textContent("#command-sent")).toMatch(round === 1 ? /^Sent ping/ : /^That key was used before/);
+    }
+    expect((await commandsOf(t, d.id)).filter((c) => c.method === "ping")).toHaveLength(1);
+    await expect.poll(() => page.locator("#command-list > li").count()).toBe(3);
+
     await page.locator("#device-commands").screenshot({ path: join(SCREENSHOTS, "device-commands.png") });
+    // On a phone the panel folds to one column: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(blocked).toEqual([]);
     await page.close();
   });
@@ -151,6 +175,18 @@ describe("console commands", () => {
     await page.waitForSelector(`#command-${north2!.id}.highlighted`);
     expect(await page.textContent("#device-id")).toBe("north-2");
     expect(await statusOf(page, north2!.id)).toBe("queued");
+
+    // A list of devices: an unknown one is refused with its reason, the rest are queued.
+    await page.click('nav.sidenav a[href="/commands"]');
+    await page.check("#fleet-form input[name=targetBy][value=devices]");
+    await page.fill("#fleet-form [name=devices]", "south-1,\nghost-9");
+    await page.fill("#fleet-form [name=method]", "ping");
+    await page.click("#send-fleet-command");
+    await page.waitForSelector("#fleet-result");
+    await expect.poll(() => page.textContent('#fleet-outcomes tr[data-device="ghost-9"]')).toContain("refused: not found");
+    expect(await page.textContent('#fleet-outcomes tr[data-device="south-1"]')).toContain("queued");
+    expect(await page.textContent("#fleet-summary")).toContain("Refused1");
+    expect((await commandsOf(t, "south-1")).map((c) => c.method)).toEqual(["ping"]);
     expect(blocked).toEqual([]);
     await page.close();
   });
