@@ -5,6 +5,7 @@
  * rebuilds its in-memory state (subscription trie, connections) from SQLite and socket
  * attachments whenever it wakes.
  */
+import { RELAY_OVER_BUDGET_CLOSE_CODE } from "../../domain/limits/relay-budget";
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { openRegistry } from "../../domain/data/db";
@@ -177,6 +178,11 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // The edge relay closed a client that sent more frames than its plan could need: abuse, as if seen here.
+    if (code === RELAY_OVER_BUDGET_CLOSE_CODE) {
+      const conn = this.connectionFor(ws);
+      if (conn && !conn.closed && conn.state.clientId) this.broker!.abuseDetected(conn);
+    }
     this.lost(ws);
     try {
       // Complete the closing handshake (1005/1006 cannot be sent back).

@@ -15,8 +15,13 @@
  *   client still sends is dropped here, at the cost of a flag check;
  * - closes travel both ways (the hub's close code to the device; a device that vanished closes
  *   the hub's side, which fires its will as before).
+ * - a client sending more frames than its plan could ever need (`domain/limits/relay-budget.ts`) is
+ *   closed here (1008), before the runtime buffers more of it; the hub is told with a close code
+ *   of its own, and holds it against the client like any abuse (cool-down at the edge).
  * The hub's side is still a hibernatable socket: the relay costs the hub nothing while idle.
  */
+import { RELAY_OVER_BUDGET_CLOSE_CODE, type RelayFrameBudget } from "../../domain/limits/relay-budget";
+import { TokenBucket } from "../../domain/limits/rate";
 
 /** A relayed batch is sent once it holds this much, without waiting for the end of the turn. */
 export const RELAY_FLUSH_BYTES = 64 * 1024;
@@ -25,14 +30,16 @@ export const RELAY_FLUSH_BYTES = 64 * 1024;
 const UNSENDABLE = new Set([1005, 1006, 1015]);
 const sendableCode = (code: number) => (UNSENDABLE.has(code) || code < 1000 || code >= 5000 ? 1001 : code);
 
-export type RelayCounters = { framesIn: number; batchesOut: number; framesDropped: number };
+export type RelayCounters = { framesIn: number; batchesOut: number; framesDropped: number; overBudget: boolean };
+export type RelayOptions = { budget?: RelayFrameBudget; now?: () => number };
 
 /**
  * Joins `client` (the device's side, from a WebSocketPair) to `hub` (the hub's accepted socket).
  * Returns live counters, for tests and logs.
  */
-export function relay(client: WebSocket, hub: WebSocket): RelayCounters {
-  const counters: RelayCounters = { framesIn: 0, batchesOut: 0, framesDropped: 0 };
+export function relay(client: WebSocket, hub: WebSocket, { budget, now = Date.now }: RelayOptions = {}): RelayCounters {
+  const counters: RelayCounters = { framesIn: 0, batchesOut: 0, framesDropped: 0, overBudget: false };
+  const frames = budget ? new TokenBucket(budget.perSecond, budget.burst, now()) : null;
   // Bytes, not Blobs (the standard default): they are joined and forwarded at once.
   client.binaryType = "arraybuffer";
   hub.binaryType = "arraybuffer";
@@ -51,14 +58,14 @@ export function relay(client: WebSocket, hub: WebSocket): RelayCounters {
     hub.send(batch);
   };
 
-  const closeBoth = (code: number, reason: string) => {
+  const closeBoth = (code: number, reason: string, hubCode = code) => {
     if (closed) return;
     closed = true;
     pending = [];
     pendingBytes = 0;
-    for (const ws of [client, hub]) {
+    for (const [ws, c] of [[client, code], [hub, hubCode]] as const) {
       try {
-        ws.close(sendableCode(code), reason.slice(0, 120));
+        ws.close(sendableCode(c), reason.slice(0, 120));
       } catch {
         // already closed
       }
@@ -69,6 +76,10 @@ export function relay(client: WebSocket, hub: WebSocket): RelayCounters {
     // Condemned by the hub, or gone: nothing more is decoded, forwarded or kept.
     if (closed) return void counters.framesDropped++;
     counters.framesIn++;
+    if (frames && !frames.take(now())) {
+      counters.overBudget = true;
+      return closeBoth(1008, `more than ${budget!.perSecond} WebSocket frames per second`, RELAY_OVER_BUDGET_CLOSE_CODE);
+    }
     if (typeof e.data === "string") {
       // Not MQTT (binary frames only): the hub answers it as it always has, in order.
       flush();

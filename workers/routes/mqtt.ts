@@ -17,6 +17,8 @@ import { addressBucket } from "../../domain/limits/auth-throttle";
 import { CLIENT_ADDRESS_HEADER, coolable } from "../../domain/limits/mqtt-cooldown";
 import { hubFor } from "../control-plane/residency";
 import { relay } from "../edge/mqtt-relay";
+import { effectiveLimits } from "../../domain/plans";
+import { relayFrameBudget } from "../../domain/limits/relay-budget";
 import type { AppEnv } from "../http/app-env";
 import { cachedMqttCooldownRefusal, mqttCooldownRefusal } from "../http/mqtt-cooldown";
 
@@ -67,7 +69,7 @@ async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> 
   hub.accept();
   const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
   server.accept();
-  relay(server, hub);
+  relay(server, hub, { budget: relayFrameBudget(effectiveLimits(tenant.plan, tenant.limits)) });
   return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": chosen } });
 }
 

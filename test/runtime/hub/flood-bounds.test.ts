@@ -157,6 +157,28 @@ describe("coming back", () => {
   });
 });
 
+describe("the edge's frame budget", () => {
+  it("a client writing far more frames than its plan allows is closed at the edge (1008), and its address cooled down", async () => {
+    const t = await signup(); // starter: 2 000 frames/s, a burst of 10 000
+    const headers = { "cf-connecting-ip": "203.0.113.91" };
+    const { client } = await device(t, "firehose", 5, headers);
+    const ping = encodePacket({ type: "pingreq" } as MqttPacket, 5);
+    for (let i = 0; i < 12_000 && !client.closed; i++) client.sendRaw(ping);
+    await expect.poll(() => client.closeCode, { timeout: 10_000 }).toBe(1008);
+    // The hub holds it against the client like any abuse: the address is refused at the upgrade.
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 429; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        (await openSocket(t.tenantId, 5, { headers })).close();
+      } catch (err) {
+        status = Number(/upgrade refused: (\d+)/.exec(String(err))?.[1]);
+      }
+    }
+    expect(status).toBe(429);
+  });
+});
+
 describe("the hub's budget under pressure", () => {
   it("sheds the noisiest device first: a quiet device of the same tenant keeps its service", async () => {
     // The tenant allows 20 messages/s (burst 20); the noisy device alone could drain all of it.

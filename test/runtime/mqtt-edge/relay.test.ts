@@ -5,7 +5,8 @@
  * device that goes away closes the hub's side.
  */
 import { describe, expect, it } from "vitest";
-import { relay } from "../../../workers/edge/mqtt-relay";
+import { relay, type RelayOptions } from "../../../workers/edge/mqtt-relay";
+import { MIN_FRAMES_PER_SECOND, RELAY_OVER_BUDGET_CLOSE_CODE, relayFrameBudget } from "../../../domain/limits/relay-budget";
 
 type End = WebSocket & { received: Uint8Array[]; closedWith: Promise<CloseEvent> };
 
@@ -22,10 +23,10 @@ function pair(): [End, End] {
 }
 
 /** device ⇄ [relay] ⇄ hub: `device` is what the client holds, `hub` what the hub holds. */
-function relayed() {
+function relayed(options?: RelayOptions) {
   const [device, edgeClientSide] = pair();
   const [edgeHubSide, hub] = pair();
-  const counters = relay(edgeClientSide, edgeHubSide);
+  const counters = relay(edgeClientSide, edgeHubSide, options);
   return { device, hub, counters };
 }
 
@@ -80,5 +81,29 @@ describe("MQTT edge relay", () => {
     const closed = await hub.closedWith;
     expect(closed.code).toBe(1000);
     expect(joined(hub.received)).toEqual(Uint8Array.of(0xe0, 0));
+  });
+
+  it("a client over its frame budget is closed (1008) and the hub told why (its own close code); within it nothing is lost", async () => {
+    let clock = 1_000_000;
+    const { device, hub, counters } = relayed({ budget: { perSecond: 100, burst: 50 }, now: () => clock });
+    for (let i = 0; i < 50; i++) device.send(Uint8Array.of(0xc0, 0));
+    await expect.poll(() => joined(hub.received).length).toBe(100);
+    clock += 100; // 10 frames' worth of refill
+    for (let i = 0; i < 10; i++) device.send(Uint8Array.of(0xc0, 0));
+    await expect.poll(() => joined(hub.received).length).toBe(120);
+    expect(counters.overBudget).toBe(false);
+    device.send(Uint8Array.of(0xc0, 0));
+    const [toDevice, toHub] = await Promise.all([device.closedWith, hub.closedWith]);
+    expect(toDevice.code).toBe(1008);
+    expect(toDevice.reason).toMatch(/more than 100 WebSocket frames per second/);
+    expect(toHub.code).toBe(RELAY_OVER_BUDGET_CLOSE_CODE);
+    expect(counters.overBudget).toBe(true);
+  });
+});
+
+describe("relay frame budget", () => {
+  it("follows the tenant's message rate, with a floor, and the plan's burst", () => {
+    expect(relayFrameBudget({ messagesPerSecond: 100, burstSeconds: 5 })).toEqual({ perSecond: MIN_FRAMES_PER_SECOND, burst: MIN_FRAMES_PER_SECOND * 5 });
+    expect(relayFrameBudget({ messagesPerSecond: 20_000, burstSeconds: 10 })).toEqual({ perSecond: 160_000, burst: 1_600_000 });
   });
 });
