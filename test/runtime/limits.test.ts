@@ -54,7 +54,8 @@ describe("MQTT rate limits", () => {
     await q0.next("pingresp"); // still connected: QoS 0 over the limit is dropped, not fatal
     q0.close();
     const t2 = await tenantWithLimits({ messagesPerSecondPerDevice: 2, burstSeconds: 1 });
-    const q1 = await connect(t2.tenantId, { clientId: "v3dev", username: "v3dev", password: await deviceOf(t2, "v3dev"), level: 4 });
+    const secret2 = await deviceOf(t2, "v3dev");
+    const q1 = await connect(t2.tenantId, { clientId: "v3dev", username: "v3dev", password: secret2, level: 4 });
     for (let i = 0; i < 2; i++) {
       q1.send(publish(t2, "v3dev", i, 1));
       await q1.next("puback");
@@ -62,6 +63,8 @@ describe("MQTT rate limits", () => {
     q1.send(publish(t2, "v3dev", 2, 1));
     await q1.waitClosed();
     expect(q1.received.filter((p) => p.type === "puback")).toEqual([]);
+    // Reconnecting at once does not put it straight back over the limit: it cools down first (3: server unavailable, retry later).
+    await expect(connect(t2.tenantId, { clientId: "v3dev", username: "v3dev", password: secret2, level: 4 })).rejects.toThrow(/^CONNACK 3:/);
   });
 
   it("disconnects a persistent abuser with 0x96", async () => {

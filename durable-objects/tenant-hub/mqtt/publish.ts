@@ -52,7 +52,8 @@ function refusalReason(limit: LimitName, limits: PlanLimits): string {
  * Plan limits, checked before the payload is looked at. Over a rate or the monthly quota a v5
  * QoS≥1 message is refused with 0x97 (the client may retry later), QoS 0 is dropped, and a
  * 3.1.1 QoS≥1 message — which cannot be refused — closes the connection unacknowledged, so
- * the client redelivers it after reconnecting: nothing is acknowledged and then dropped.
+ * the client redelivers it after reconnecting (after a cool-down): nothing is acknowledged and
+ * then dropped.
  * Persistent abuse disconnects a v5 client with 0x96.
  */
 function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic: string): boolean {
@@ -65,6 +66,9 @@ function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic
     return false;
   }
   if (packet.qos > 0 && !conn.v5) {
+    // 3.1.1 cannot refuse a QoS≥1 message: closing unacknowledged is the refusal, and the cool-down
+    // that follows is its "retry later" — a client reconnecting at once would be straight back over.
+    broker.abuseDetected(conn);
     broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, `over ${verdict.limit}`));
     return false;
   }
