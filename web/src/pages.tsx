@@ -15,6 +15,8 @@ import { Overview } from "./overview/Overview";
 import { DashboardList } from "./dashboards/DashboardList";
 import { DashboardView } from "./dashboards/DashboardView";
 import { FleetCommandPage } from "./commands/FleetCommandPage";
+import { AlarmsPage } from "./alarms/AlarmsPage";
+import { AlarmRulesPage } from "./alarms/AlarmRulesPage";
 import { ApiKeys } from "./admin/ApiKeys";
 import { Audit } from "./admin/Audit";
 import { DangerZone } from "./admin/DangerZone";
@@ -62,6 +64,9 @@ export const PAGES: PageDef[] = [
       params[0] ? <DashboardView key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <DashboardList key={session.tenant} role={role} />,
   },
   { path: "/commands", label: "Fleet commands", minRole: "MEMBER", render: ({ session }) => <FleetCommandPage key={session.tenant} /> },
+  { path: "/alarms", label: "Alarms", render: ({ role, session }) => <AlarmsPage key={session.tenant} role={role} /> },
+  // The rules API (and its webhook targets) answers ADMINs only.
+  { path: "/alarm-rules", label: "Alarm rules", minRole: "ADMIN", render: ({ session }) => <AlarmRulesPage key={session.tenant} /> },
   // Administration (web/src/admin/): each page opens for the least role the API lets read it.
   { path: "/rejected", label: "Rejected messages", render: ({ session }) => <Rejected key={session.tenant} /> },
   { path: "/dead-letters", label: "Dead letters", render: ({ role, session }) => <DeadLetters key={session.tenant} role={role} /> },

@@ -12,6 +12,7 @@ import { can } from "../roles";
 import { linkHandler } from "../router";
 import { devicesApi, type Credentials } from "./api";
 import { CommandsPanel } from "../commands/CommandsPanel";
+import { DeviceAlarmsPanel } from "../alarms/DeviceAlarmsPanel";
 import { DeviceActions } from "./DeviceActions";
 import { DeviceEdit } from "./DeviceEdit";
 import { AuditTrail, GatewayChildren, RejectedMessages } from "./DeviceRecords";
@@ -114,6 +115,7 @@ export function DeviceDetail({ id, role, tenant }: { id: string; role: Role; ten
           {can(role, "MEMBER") && <DeviceActions device={device} onChanged={setDevice} onRotated={setSecret} />}
           {can(role, "MEMBER") && <DeviceEdit device={device} onSaved={setDevice} />}
           {device.type === "gateway" && <GatewayChildren gatewayId={device.id} />}
+          <DeviceAlarmsPanel deviceId={device.id} role={role} />
           <DeviceTelemetry deviceId={device.id} />
           <DeviceTwinPanel deviceId={device.id} canEdit={can(role, "MEMBER")} />
           <CommandsPanel deviceId={device.id} canEdit={can(role, "MEMBER")} />

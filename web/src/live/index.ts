@@ -10,6 +10,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { z } from "zod";
+import { AlarmEvent } from "../../../domain/schemas/alarms";
 import { Command } from "../../../domain/schemas/commands";
 import { liveConnection, type Gap, type LiveStatus } from "./connection";
 import { livePoints, type LivePoint } from "./telemetry-payload";
@@ -90,6 +91,29 @@ export function subscribeCommandStates(deviceId: string, onCommand: (command: Co
       }
       const parsed = Command.safeParse(json);
       if (parsed.success && parsed.data.deviceId === deviceId) onCommand(parsed.data);
+    }),
+  ];
+  if (onGap) stops.push(conn.onGap(onGap));
+  return () => stops.forEach((stop) => stop());
+}
+
+/**
+ * Alarm changes (raised, acknowledged, cleared) as the platform publishes them on
+ * `alarms/{device}`: of one device, or of every device when none is given. Anything that is not
+ * an alarm event is ignored. After a reconnect `onGap` says changes may have been missed.
+ */
+export function subscribeAlarms(filter: { deviceId?: string }, onEvent: (event: AlarmEvent) => void, onGap?: (gap: Gap) => void): () => void {
+  const conn = liveConnection();
+  const stops = [
+    conn.subscribe(`alarms/${filter.deviceId ?? "+"}`, (_topic, payload) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(payload));
+      } catch {
+        return;
+      }
+      const parsed = AlarmEvent.safeParse(json);
+      if (parsed.success && (!filter.deviceId || parsed.data.alarm.deviceId === filter.deviceId)) onEvent(parsed.data);
     }),
   ];
   if (onGap) stops.push(conn.onGap(onGap));

@@ -1,0 +1,75 @@
+/** Create or edit a webhook target: name, HTTPS URL, least severity sent, enabled. Checked with the API's schema before sending. */
+import { useRef, useState } from "preact/hooks";
+import { ALARM_SEVERITIES, CreateWebhookTarget, type AlarmSeverity, type WebhookTarget } from "../../../domain/schemas/alarms";
+import { ApiError, check } from "../api";
+import { Field, FormError } from "../components/Field";
+import { alarmsApi, type WebhookInput } from "./api";
+
+type Props = { target: WebhookTarget | null; onSaved: (t: WebhookTarget, secret?: string) => void; onCancel?: () => void };
+
+export function WebhookForm({ target, onSaved, onCancel }: Props) {
+  const [draft, setDraft] = useState({ name: target?.name ?? "", url: target?.url ?? "", minSeverity: target?.minSeverity ?? ("warning" as AlarmSeverity), enabled: target?.enabled ?? true });
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const apiError = error instanceof ApiError ? error : null;
+  const prefix = target ? `edit-webhook-${target.id}` : "webhook-form";
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const body: WebhookInput = check(CreateWebhookTarget, { ...draft, name: draft.name });
+      if (target) onSaved(await alarmsApi.updateWebhook(target.id, body));
+      else {
+        const created = await alarmsApi.createWebhook(body);
+        onSaved(created.target, created.secret);
+        setDraft({ name: "", url: "", minSeverity: "warning", enabled: true });
+      }
+      setError(null);
+    } catch (err) {
+      setError(err as Error);
+      requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form ref={form} class="grid grid-form" id={prefix} onSubmit={(e) => void submit(e)} aria-describedby={`${prefix}-error`} noValidate>
+      <Field label="Name" name="name" error={apiError}>
+        {(attrs) => <input {...attrs} value={draft.name} onInput={(e) => setDraft((d) => ({ ...d, name: e.currentTarget.value }))} />}
+      </Field>
+      <Field label="URL" name="url" error={apiError} hint="https:// only">
+        {(attrs) => <input {...attrs} type="url" value={draft.url} onInput={(e) => setDraft((d) => ({ ...d, url: e.currentTarget.value }))} />}
+      </Field>
+      <Field label="Send alarms at least" name="minSeverity" error={apiError}>
+        {(attrs) => (
+          <select {...attrs} value={draft.minSeverity} onChange={(e) => setDraft((d) => ({ ...d, minSeverity: e.currentTarget.value as AlarmSeverity }))}>
+            {ALARM_SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div class="field checkbox-field">
+        <label>
+          <input type="checkbox" name="enabled" checked={draft.enabled} onChange={(e) => setDraft((d) => ({ ...d, enabled: e.currentTarget.checked }))} /> Enabled
+        </label>
+      </div>
+      <FormError error={error} id={`${prefix}-error`} />
+      <div class="form-actions">
+        <button type="submit" class="save-webhook" disabled={busy}>
+          {target ? "Save target" : "Add target"}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
