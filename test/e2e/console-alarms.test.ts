@@ -1,0 +1,172 @@
+/**
+ * Alarms in the console, in a real Chromium against wrangler dev with a real MQTT.js device: an
+ * ADMIN creates an `above` rule through the form (a missing threshold is named on its field
+ * first, and nothing is sent) and a webhook target whose secret is shown once; the device's
+ * reading over the threshold makes the alarm appear on a MEMBER's Alarms page and on a VIEWER's
+ * device page without a reload; the MEMBER acknowledges and clears it and both pages show who and
+ * when; the VIEWER has no acknowledge/clear buttons and no rules page. Nothing may be refused by the CSP.
+ */
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { launchBrowser, logIn, member, openPage, SCREENSHOTS } from "./browser";
+import { http } from "./client";
+import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
+
+let browser: Browser;
+beforeAll(async () => {
+  // The pipeline and the alarm events queue answer in about a second, but this suite shares two cores with whole platforms.
+  vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 150 } } });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(closeClients);
+
+type ApiAlarm = { id: string; status: string; acknowledged: boolean; acknowledgedBy: string | null; clearedBy: string | null; ruleName: string; severity: string };
+const api = async (t: Tenant, method: string, path: string, body?: unknown) => http(method, `/api/v1${path}`, { token: t.token, ...(body !== undefined ? { body } : {}) });
+const asMember = (t: Tenant, role: "VIEWER" | "MEMBER" | "ADMIN") => member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, role);
+const stayed = (page: Page) => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);
+const markStayed = (page: Page) => page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+
+describe("console alarms", () => {
+  it("an ADMIN's rule raises a live alarm a MEMBER acknowledges and clears; a VIEWER only watches", { timeout: 180_000 }, async () => {
+    const t = await newTenant("ui-alarm");
+    const d = await registerDevice(t, "boiler-1");
+    const [admin, mem, viewer] = [await asMember(t, "ADMIN"), await asMember(t, "MEMBER"), await asMember(t, "VIEWER")];
+
+    // ADMIN: the rule through the form, with the threshold forgotten first.
+    const { page: adminPage, blocked: adminBlocked } = await openPage(browser);
+    await logIn(adminPage, t.id, admin.email, admin.password);
+    await adminPage.click('nav.sidenav a[href="/alarm-rules"]');
+    await adminPage.waitForSelector("#rule-form");
+    await adminPage.fill('#rule-form [name="name"]', "too hot");
+    await adminPage.fill('#rule-form [name="scope.deviceId"]', d.id);
+    await adminPage.selectOption('#rule-form [name="condition.type"]', "above");
+    await adminPage.fill('#rule-form [name="condition.metric"]', "temp");
+    await adminPage.selectOption('#rule-form [name="severity"]', "major");
+    await adminPage.click("#rule-form .save-rule");
+    await expect.poll(() => adminPage.getAttribute('#rule-form [name="condition.value"]', "aria-invalid")).toBe("true");
+    expect(await adminPage.textContent("#rule-form-error")).toContain("condition.value");
+    expect(await adminPage.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("condition.value");
+    expect((await api(t, "GET", "/alarm-rules")).body.items).toEqual([]);
+
+    await adminPage.fill('#rule-form [name="condition.value"]', "90");
+    await adminPage.click("#rule-form .save-rule");
+    await expect.poll(async () => (await api(t, "GET", "/alarm-rules")).body.items.length).toBe(1);
+    const [rule] = (await api(t, "GET", "/alarm-rules")).body.items;
+    expect(rule).toMatchObject({ name: "too hot", scope: { kind: "device", deviceId: d.id }, condition: { type: "above", metric: "temp", value: 90 }, severity: "major", raiseAfter: 1, enabled: true });
+    await expect.poll(() => adminPage.textContent(`#rule-${rule.id}`)).toContain("temp > 90");
+
+    // Other condition kinds open their own fields.
+    await adminPage.selectOption('#rule-form [name="condition.type"]', "anomaly");
+    expect(await adminPage.inputValue('#rule-form [name="condition.zScore"]')).toBe("4");
+    expect(await adminPage.locator('#rule-form [name="condition.value"]').count()).toBe(0);
+    await adminPage.selectOption('#rule-form [name="condition.type"]', "range");
+    expect(await adminPage.locator('#rule-form [name="condition.min"]').count()).toBe(1);
+
+    // A webhook target: the secret is shown once, then never again (the API has no way to read it back).
+    await adminPage.fill('#webhook-form [name="name"]', "pager");
+    await adminPage.fill('#webhook-form [name="url"]', "not a url");
+    await adminPage.click("#webhook-form .save-webhook");
+    await expect.poll(() => adminPage.getAttribute('#webhook-form [name="url"]', "aria-invalid")).toBe("true");
+    await adminPage.fill('#webhook-form [name="url"]', "https://hooks.example.com/skylark");
+    // Only critical alarms go there, so the major one below is never sent to a host that does not exist.
+    await adminPage.selectOption('#webhook-form [name="minSeverity"]', "critical");
+    await adminPage.click("#webhook-form .save-webhook");
+    await adminPage.waitForSelector("#webhook-secret");
+    const secret = (await adminPage.textContent("#webhook-secret-text"))!.trim();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    const [target] = (await api(t, "GET", "/alarm-webhooks")).body.items;
+    expect(target).toMatchObject({ name: "pager", minSeverity: "critical" });
+    expect(JSON.stringify(target)).not.toContain(secret);
+    await adminPage.click("#dismiss-webhook-secret");
+    expect(await adminPage.locator("#webhook-secret").count()).toBe(0);
+    expect(await adminPage.content()).not.toContain(secret);
+    await adminPage.click(`#webhook-${target.id} .show-deliveries`);
+    await expect.poll(() => adminPage.textContent(`#deliveries-${target.id}`)).toContain("Nothing sent yet");
+
+    // MEMBER on the Alarms page, VIEWER on the device page: both empty, both live.
+    const { page, blocked } = await openPage(browser);
+    await logIn(page, t.id, mem.email, mem.password);
+    await page.click('nav.sidenav a[href="/alarms"]');
+    await expect.poll(() => page.textContent("#alarms-empty")).toContain("No alarms");
+    await expect.poll(() => page.textContent("#alarms-live")).toBe("live");
+    const { page: viewerPage, blocked: viewerBlocked } = await openPage(browser, "dark");
+    await logIn(viewerPage, t.id, viewer.email, viewer.password);
+    expect(await viewerPage.locator('nav.sidenav a[href="/alarm-rules"]').count()).toBe(0);
+    expect(await viewerPage.locator('nav.sidenav a[href="/alarms"]').count()).toBe(1);
+    await viewerPage.click(`#device-rows a[href="/devices/${d.id}"]`);
+    await expect.poll(() => viewerPage.textContent("#device-alarms")).toContain("No active alarms");
+    await markStayed(page);
+    await markStayed(viewerPage);
+    // From here the lists change by themselves: no list is read again (the counts may be).
+    const listReads: string[] = [];
+    for (const p of [page, viewerPage]) p.on("request", (r) => r.method() === "GET" && /\/api\/v1\/alarms(\?|$)/.test(r.url()) && listReads.push(r.url()));
+
+    // The device breaches the rule.
+    const device = await Client.open(t.id, deviceOpts(d, 5));
+    await device.pub(`t/${t.id}/devices/${d.id}/telemetry`, JSON.stringify({ temp: 95 }));
+    await expect.poll(async () => (await api(t, "GET", "/alarms?status=active")).body.items.length).toBe(1);
+    const [raised] = (await api(t, "GET", "/alarms?status=active")).body.items as ApiAlarm[];
+    const item = `#alarm-${raised!.id}`;
+    await expect.poll(() => page.getAttribute(item, "data-status")).toBe("active");
+    expect(await page.textContent(`${item} .alarm-rule`)).toBe("too hot");
+    expect(await page.getAttribute(`${item} a.alarm-device`, "href")).toBe(`/devices/${d.id}`);
+    expect(await page.textContent(`${item} .severity`)).toBe("major");
+    expect(await page.textContent(`${item} .alarm-raised`)).toContain("temp = 95");
+    await expect.poll(() => page.textContent('#alarm-counts [data-count="major"] dd')).toBe("1");
+    await expect.poll(() => viewerPage.getAttribute(item, "data-status")).toBe("active");
+    expect(await viewerPage.locator(`${item} button`).count()).toBe(0);
+
+    // The MEMBER acknowledges: who and when, on both pages.
+    await page.click(`${item} .acknowledge-alarm`);
+    await expect.poll(() => page.getAttribute(item, "data-acknowledged")).toBe("true");
+    const acked = (await api(t, "GET", `/alarms/${raised!.id}`)).body as ApiAlarm & { acknowledgedAt: number };
+    expect(acked.acknowledgedBy).toMatch(/^user:/);
+    expect(await page.textContent(`${item} .alarm-acknowledged`)).toContain(`by ${acked.acknowledgedBy} at ${await page.evaluate((ms) => new Date(ms).toLocaleString(), acked.acknowledgedAt)}`);
+    await expect.poll(() => viewerPage.getAttribute(item, "data-acknowledged")).toBe("true");
+    expect(await viewerPage.textContent(`${item} .alarm-acknowledged`)).toContain(`by ${acked.acknowledgedBy}`);
+    await expect.poll(() => page.textContent('#alarm-counts [data-count="unacknowledged"] dd')).toBe("0");
+    expect(await page.locator(`${item} .acknowledge-alarm`).count()).toBe(0);
+
+    // And clears it: it leaves the device's active alarms, and the Alarms page says who cleared it.
+    await page.click(`${item} .clear-alarm`);
+    await expect.poll(() => page.getAttribute(item, "data-status")).toBe("cleared");
+    const cleared = (await api(t, "GET", `/alarms/${raised!.id}`)).body as ApiAlarm;
+    expect(cleared).toMatchObject({ status: "cleared", clearedBy: acked.acknowledgedBy });
+    expect(await page.textContent(`${item} .alarm-cleared`)).toContain(`by ${cleared.clearedBy} at`);
+    expect(await page.locator(`${item} button`).count()).toBe(0);
+    await expect.poll(() => viewerPage.textContent("#device-alarms")).toContain("No active alarms");
+    await expect.poll(() => page.textContent('#alarm-counts [data-count="active"] dd')).toBe("0");
+    expect(await stayed(page)).toBe(true);
+    expect(await stayed(viewerPage)).toBe(true);
+    expect(listReads).toEqual([]);
+
+    // The status filter asks the API: the cleared one is listed under "cleared, acknowledged".
+    await page.selectOption("#alarm-status-filter", "cleared_ack");
+    await expect.poll(() => page.$$eval("#alarm-list > li", (lis) => lis.map((li) => li.id))).toEqual([`alarm-${raised!.id}`]);
+    await page.screenshot({ path: join(SCREENSHOTS, "alarms.png"), fullPage: true });
+    await page.selectOption("#alarm-status-filter", "active");
+    await expect.poll(() => page.textContent("#alarms-empty")).toContain("No alarms");
+
+    // The VIEWER's Alarms page lists it without buttons; the rules page is not theirs to open.
+    await viewerPage.click('nav.sidenav a[href="/alarms"]');
+    await viewerPage.selectOption("#alarm-status-filter", "");
+    await expect.poll(() => viewerPage.locator(item).count()).toBe(1);
+    expect(await viewerPage.locator("#alarm-list button").count()).toBe(0);
+    await viewerPage.evaluate(() => {
+      history.pushState(null, "", "/alarm-rules");
+      dispatchEvent(new PopStateEvent("popstate"));
+    });
+    await viewerPage.waitForSelector("#devices-view");
+    expect(await viewerPage.locator("#alarm-rules-view").count()).toBe(0);
+
+    // A phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect([...adminBlocked, ...blocked, ...viewerBlocked]).toEqual([]);
+    for (const p of [adminPage, page, viewerPage]) await p.close();
+  });
+});
