@@ -1,12 +1,14 @@
 /** One alarm: rule, device, severity, state, when raised and cleared, who acknowledged and cleared it, and the MEMBER's buttons. */
 import type { Alarm } from "../../../domain/schemas/alarms";
 import { linkHandler } from "../router";
-import { SeverityBadge, stateOf, when, who } from "./format";
+import { useActorName } from "./actors";
+import { SeverityBadge, stateOf, when } from "./format";
 
 type Props = { alarm: Alarm; canAct: boolean; busy: boolean; onAcknowledge: (a: Alarm) => void; onClear: (a: Alarm) => void; showDevice?: boolean };
 
 export function AlarmItem({ alarm: a, canAct, busy, onAcknowledge, onClear, showDevice = true }: Props) {
   const href = `/devices/${encodeURIComponent(a.deviceId)}`;
+  const who = useActorName();
   return (
     <li id={`alarm-${a.id}`} class={`alarm alarm-${a.status}`} data-status={a.status} data-acknowledged={String(a.acknowledged)} tabIndex={-1}>
       <div class="alarm-head">

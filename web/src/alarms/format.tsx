@@ -3,9 +3,6 @@ import type { Alarm, AlarmStatusFilter } from "../../../domain/schemas/alarms";
 
 export const when = (ms: number | null | undefined) => (ms ? new Date(ms).toLocaleString() : "—");
 
-/** `user:usr_1` as the API records it; `system` when the clear condition held. */
-export const who = (by: string | null) => (by === "system" ? "the rule (condition ended)" : (by ?? "—"));
-
 export function SeverityBadge({ severity }: { severity: Alarm["severity"] }) {
   return <span class={`status severity severity-${severity}`}>{severity}</span>;
 }
