@@ -282,4 +282,31 @@ describe("console alarms", () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it("an alarm raised while the page was offline shows after the reconnect (the list and counts are read again)", { timeout: 90_000 }, async () => {
+    const t = await newTenant("ui-alarm-gap");
+    const d = await registerDevice(t, "fan-1");
+    expect((await api(t, "POST", "/alarm-rules", { name: "too fast", scope: { kind: "device", deviceId: d.id }, condition: { type: "above", metric: "rpm", value: 3000 }, severity: "minor" })).status).toBe(201);
+    const { page, blocked } = await openPage(browser);
+    await logIn(page, t.id, t.email, t.password);
+    await page.click('nav.sidenav a[href="/alarms"]');
+    await expect.poll(() => page.textContent("#alarms-live")).toBe("live");
+    await expect.poll(() => page.textContent("#alarms-empty")).toContain("No alarms");
+
+    await page.context().setOffline(true);
+    await expect.poll(() => page.textContent("#alarms-live")).toBe("reconnecting…");
+    const device = await Client.open(t.id, deviceOpts(d, 5));
+    await device.pub(`t/${t.id}/devices/${d.id}/telemetry`, JSON.stringify({ rpm: 4200 }));
+    await expect.poll(async () => (await api(t, "GET", "/alarms?status=active")).body.items.length).toBe(1);
+    const [raised] = (await api(t, "GET", "/alarms?status=active")).body.items as ApiAlarm[];
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await page.locator(`#alarm-${raised!.id}`).count()).toBe(0);
+
+    await page.context().setOffline(false);
+    await expect.poll(() => page.textContent("#alarms-live")).toBe("live");
+    await expect.poll(() => page.getAttribute(`#alarm-${raised!.id}`, "data-status")).toBe("active");
+    await expect.poll(() => page.textContent('#alarm-counts [data-count="minor"] dd')).toBe("1");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
 });
