@@ -31,7 +31,14 @@ const stop = () => {
 process.on("exit", stop);
 await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error("wrangler dev did not start in 60 s")), 60_000);
-  wrangler.stdout.on("data", (d) => /Ready on/.test(String(d)) && (clearTimeout(timer), resolve()));
+  let output = "";
+  const ready = (d) => {
+    output += String(d);
+    if (/Ready on/.test(output)) clearTimeout(timer), resolve();
+  };
+  wrangler.stdout.on("data", ready);
+  wrangler.stderr.on("data", ready);
+  wrangler.on("exit", (code) => reject(new Error(`wrangler dev exited (${code}):\n${output}`)));
 });
 
 async function measure(mode) {
