@@ -253,6 +253,7 @@ describe("console alarms", () => {
       await page.click(`#webhook-${target.id} .show-deliveries`);
       await expect.poll(() => page.getAttribute(`#deliveries-${target.id} tbody tr`, "data-status")).toBe("delivered");
       expect(await page.textContent(`#deliveries-${target.id} tbody tr`)).toContain("HTTP 200");
+      await page.screenshot({ path: join(SCREENSHOTS, "alarm-rules.png"), fullPage: true });
 
       // Edited (a bad URL named first), then deleted after asking twice.
       await page.click(`#webhook-${target.id} .edit-webhook`);
