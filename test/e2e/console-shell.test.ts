@@ -109,6 +109,30 @@ describe("console shell", () => {
     await page.close();
   });
 
+  it("tenant A's user on tenant B's host is refused at the login and sees nothing of B", async () => {
+    const a = await signupTenant("ui-iso-a");
+    const b = await signupTenant("ui-iso-b");
+    expect((await http("POST", "/api/v1/devices", { token: b.token, body: { id: "b-secret-device", name: "B only" } })).status).toBe(201);
+    const { page, blocked } = await openPage();
+    const answers: number[] = [];
+    page.on("response", (r) => r.url().includes("/api/v1/") && !r.url().endsWith("/branding") && answers.push(r.status()));
+    await page.goto(tenantUrl(b.tenantId));
+    await page.fill("#login-form input[name=email]", a.email);
+    await page.fill("#login-form input[name=password]", a.password);
+    await page.click("#login-form button[type=submit]");
+    await expect.poll(() => page.textContent("#login-error")).toBeTruthy();
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((s) => s >= 400)).toBe(true);
+    expect(await page.locator("#devices-view, nav.sidenav").count()).toBe(0);
+    expect(await page.content()).not.toContain("b-secret-device");
+    // A's token is no key to B's host either: the API answers it with a refusal, never B's devices.
+    const cross = await http("GET", "/api/v1/devices", { token: a.token, host: `${b.tenantId}.localhost` });
+    expect([401, 403, 404]).toContain(cross.status);
+    expect(JSON.stringify(cross.body)).not.toContain("b-secret-device");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
   it("validation errors name the failing field: the shared schema's before sending, the API's problem+json after", async () => {
     const t = await signupTenant("ui-valid");
     const { page } = await openPage();
