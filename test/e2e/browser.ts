@@ -1,7 +1,7 @@
 /**
  * A real Chromium for the console's browser tests: the build inside the npm package
  * @sparticuz/chromium (needs only libc), driven by playwright-core against wrangler dev. Tenant
- * hosts are `{tenant}.localhost`, mapped to the platform's 127.0.0.1.
+ * hosts are `{tenant}.localhost`, custom domains in tests `*.test`, both mapped to the platform's 127.0.0.1.
  */
 import chromium from "@sparticuz/chromium";
 import { mkdirSync } from "node:fs";
@@ -17,7 +17,7 @@ export async function launchBrowser(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return playwright.launch({
     executablePath: await chromium.executablePath(),
-    args: [...chromium.args.filter((a) => a !== "--single-process"), "--host-resolver-rules=MAP *.localhost 127.0.0.1"],
+    args: [...chromium.args.filter((a) => a !== "--single-process"), "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP *.test 127.0.0.1"],
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS, tenantUrl } from "./browser";
 import { http, platformUrl, signupTenant, uniqueId } from "./client";
 
@@ -106,6 +106,34 @@ describe("console shell", () => {
     await page.waitForSelector("#login-form");
     expect(await page.textContent("#login-title")).toBe(`Log in to E2E ${t.tenantId}`);
     expect(await page.locator("#login-form input[name=tenant]").count()).toBe(0);
+    await page.close();
+  });
+
+  it("a tenant's verified custom domain shows its branding on the login page, and logs in to that tenant only", async () => {
+    const t = await signupTenant("ui-custom");
+    expect((await http("PATCH", "/api/v1/tenant", { token: t.token, body: { branding: { displayName: "Harbour Sensors", primaryColor: "#123456" } } })).status).toBe(200);
+    const hostname = `iot.${t.tenantId}.test`;
+    const added = await http("POST", "/api/v1/domains", { token: t.token, body: { hostname } });
+    expect(added.status).toBe(201);
+    // What the tenant puts in its DNS: the records the API asked for.
+    for (const r of added.body.dnsRecords.filter((r: { purpose: string }) => r.purpose !== "certificate")) {
+      const put = await fetch(`${inject("dohUrl")}/records`, { method: "POST", body: JSON.stringify({ type: r.type, name: r.name, value: r.value }) });
+      expect(put.status).toBe(204);
+    }
+    const verified = await http("POST", `/api/v1/domains/${hostname}/verify`, { token: t.token });
+    expect(verified.body.domain?.status ?? verified.body.status, JSON.stringify(verified.body)).toBe("active");
+
+    const { page, blocked } = await openPage();
+    await page.goto(`http://${hostname}:${new URL(platformUrl()).port}/`);
+    await expect.poll(() => page.textContent("#brand-name")).toBe("Harbour Sensors");
+    expect(await page.textContent("#login-title")).toBe("Log in to Harbour Sensors");
+    expect(await page.locator("#login-form input[name=tenant]").count()).toBe(0);
+    await page.fill("#login-form input[name=email]", t.email);
+    await page.fill("#login-form input[name=password]", t.password);
+    await page.click("#login-form button[type=submit]");
+    await page.waitForSelector("#devices-view");
+    await expect.poll(() => page.textContent("#tenant-name")).toBe(`E2E ${t.tenantId}`);
+    expect(blocked).toEqual([]);
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { startDohServer } from "./doh-server";
 // @ts-expect-error: plain ESM helper shared with scripts/dev.mjs
 import { applyMigrations, freePort, generateSecrets, startPlatform, writeVarsFile } from "../../scripts/platform.mjs";
 
@@ -13,6 +14,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     platformUrl: string;
     operatorToken: string;
+    /** The DNS-over-HTTPS stand-in the platform resolves custom domains with (./doh-server.ts). */
+    dohUrl: string;
   }
 }
 
@@ -21,13 +24,16 @@ export default async function setup(project: TestProject) {
   const state = join(dir, "state");
   const envFile = join(dir, "secrets.env");
   const secrets = await generateSecrets();
-  writeVarsFile(envFile, secrets, { forTests: true });
+  const doh = await startDohServer();
+  writeVarsFile(envFile, { ...secrets, DOH_RESOLVER_URL: `${doh.url}/dns-query` }, { forTests: true });
   applyMigrations({ persistTo: state });
   const platform = await startPlatform({ port: await freePort(), persistTo: state, envFile, quiet: true });
   project.provide("platformUrl", platform.url);
   project.provide("operatorToken", secrets.OPERATOR_TOKEN);
+  project.provide("dohUrl", doh.url);
   return async () => {
     await platform.stop();
+    await doh.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }
