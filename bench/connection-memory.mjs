@@ -1,13 +1,28 @@
 // What connections cost workerd's memory, apart from any traffic: starts the platform, then opens
 // WebSocket upgrades to a tenant's /mqtt 20 at a time and closes each as soon as it is open (no
 // MQTT CONNECT), 1 000 per phase, printing the workerd processes' RSS before, right after and 10 s
-// after each phase; then the same from an address the edge has cooled down (429s while the 2 s
-// cool-down lasts, upgrades again after it).
+// after each phase, and the isolate's JavaScript heap (inspector: Runtime.getHeapUsage); then the
+// same from an address the edge has cooled down (429s while the 2 s cool-down lasts, upgrades
+// again after it). RSS growing while the JS heap does not is memory the runtime itself holds.
 //
 //   npm run bench:connection-memory
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import WebSocket from "ws";
+
+/** The JavaScript heap of each isolate, through wrangler dev's inspector: what the code holds, apart from the runtime. */
+async function heap(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  const out = [];
+  for (const t of targets) {
+    const ws = new WebSocket(t.webSocketDebuggerUrl);
+    await new Promise((r, j) => (ws.once("open", r), ws.once("error", j)));
+    const res = await new Promise((r) => { ws.on("message", (d) => { const m = JSON.parse(d); if (m.id === 1) r(m.result); }); ws.send(JSON.stringify({ id: 1, method: "Runtime.getHeapUsage" })); });
+    ws.close();
+    out.push(`${t.title?.slice(0, 20)}: used ${Math.round(res.usedSize / 1e6)} MB of ${Math.round(res.totalSize / 1e6)} MB`);
+  }
+  return out.join("; ");
+}
 import { api, platform, sleep, tenant } from "./platform-client.mjs";
 
 const p = await platform();
@@ -48,10 +63,10 @@ async function phase(name, n, headers) {
   }
   const after = rss();
   await sleep(10_000);
-  console.log(`${name}: ${JSON.stringify(statuses)}; workerd RSS ${before} → ${after} → ${rss()} MB (10 s later)`);
+  console.log(`${name}: ${JSON.stringify(statuses)}; workerd RSS ${before} → ${after} → ${rss()} MB (10 s later); JS heap ${await heap(p.inspectorPort)}`);
 }
 await sleep(3000);
-console.log(`start: ${rss()} MB`);
+console.log(`start: ${rss()} MB; JS heap ${await heap(p.inspectorPort)}`);
 await phase("accepted and closed at once (no CONNECT)", 1000, {});
 await phase("accepted and closed at once, again", 1000, {});
 // Cool the address down: 10 failed CONNECT authentications.
