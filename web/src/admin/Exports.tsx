@@ -3,21 +3,11 @@ import { useEffect, useState } from "preact/hooks";
 import { describe } from "../components/Field";
 import { adminApi, downloadExportFile, type ExportManifest } from "./api";
 import { ErrorText, when } from "./common";
+import { saveBlob as save } from "../download";
 
 /** The manifest is written last: until then the export's files exist but it does not. */
 const MANIFEST_RETRY_MS = 2000;
 
-/** Hands bytes to the browser as a download (an object URL; nothing goes through a server URL). */
-function save(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export function Exports({ exportId }: { exportId: string }) {
   const [manifest, setManifest] = useState<ExportManifest | null>(null);

@@ -1,4 +1,5 @@
 /** The Devices area's endpoints: the registry, a device's twin, telemetry, rejected messages and audit trail. */
+import { saveBlob } from "../download";
 import type { z } from "zod";
 import type { Page } from "../../../domain/schemas/common";
 import { CreateDevice, UpdateDevice, type Device, type DeviceListQuery, type DeviceWithCredentials } from "../../../domain/schemas/devices";
@@ -48,13 +49,6 @@ export async function downloadExport(r: { device: string; from: number; to: numb
     throw new ApiError(res.status, problem?.code ?? "internal", problem?.detail ?? res.statusText);
   }
   const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `telemetry-${r.device}.${r.format}`;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(await res.blob(), name);
   return name;
 }
