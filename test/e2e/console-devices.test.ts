@@ -364,7 +364,7 @@ describe("console devices", () => {
     await page.click("#save-profile");
     await page.waitForSelector("#profile-edit-form", { state: "detached" });
     expect((await api(t, "GET", "/device-profiles/thermometers")).body.metrics).toEqual({ temp: { type: "number", unit: "C", min: -40, max: 60 } });
-    expect(await page.textContent('#profile-rows tr[data-profile="thermometers"]')).toContain("-40 to 60");
+    await expect.poll(() => page.textContent('#profile-rows tr[data-profile="thermometers"]')).toContain("-40 to 60");
 
     // Registering a device with the profile, then the profile cannot go while the device uses it.
     await page.click('nav.sidenav a[href="/devices"]');

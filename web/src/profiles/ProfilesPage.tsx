@@ -125,9 +125,10 @@ export function ProfilesPage({ role }: { role: Role }) {
           <ProfileForm
             key={editingProfile.id}
             profile={editingProfile}
-            onSaved={() => {
+            onSaved={async () => {
+              // The list is read again before the form closes: the row never shows the old schema.
+              await load();
               setEditing(null);
-              void load();
             }}
             onCancel={() => setEditing(null)}
           />
