@@ -268,6 +268,8 @@ describe("console administration", () => {
     await expect.poll(() => headerBg(".topbar")).toBe("rgb(11, 110, 79)");
     await expect.poll(() => page.textContent("#brand-name")).toBe("Harbour Sensors");
     await expect.poll(() => page.title()).toBe("Harbour Sensors · Skylark");
+    // The form re-read the saved tenant (its fields show the stored values); the confirmation stays.
+    expect(await page.textContent("#settings-status")).toContain("Saved");
     expect((await http("GET", "/api/v1/tenant", { token: t.token })).body.tenant.branding).toEqual({ displayName: "Harbour Sensors", primaryColor: "#0b6e4f", accentColor: "#ffd166" });
     // And the login page, after logging out.
     await page.click("#logout");

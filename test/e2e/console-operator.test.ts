@@ -82,6 +82,9 @@ describe("operator console", () => {
     await page.fill('#limits-form input[name="limits.maxDevices"]', "7");
     await page.click("#limits-form button[type=submit]");
     await expect.poll(() => page.textContent("#tenant-plan"), { timeout: 15_000 }).toBe("professional");
+    // The confirmation outlives the reload that shows the saved values.
+    await expect.poll(() => page.textContent("#limits-saved")).toBe("Saved.");
+    expect(await page.inputValue('#limits-form input[name="limits.maxDevices"]')).toBe("7");
     const changed = await asOperator(`/tenants/${t.tenantId}`);
     expect(changed.body).toMatchObject({ plan: "professional", limits: { maxDevices: 7 }, effectiveLimits: { maxDevices: 7, messagesPerSecond: 2000 } });
     // A bad override is refused by the shared schema, naming the field.

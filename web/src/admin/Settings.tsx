@@ -34,15 +34,17 @@ function previewBrand(d: Draft): Brand {
 }
 
 export function Settings({ role, view }: { role: Role; view: TenantView | null }) {
+  // Kept here, not in the form: a save re-reads the tenant, which remounts the form with the
+  // saved values (keyed by updatedAt) — the confirmation must survive that.
+  const [said, setSaid] = useState("");
   if (!view) return <p role="status">Loading…</p>;
-  return <SettingsForm key={view.tenant.updatedAt} role={role} view={view} />;
+  return <SettingsForm key={view.tenant.updatedAt} role={role} view={view} said={said} setSaid={setSaid} />;
 }
 
-function SettingsForm({ role, view }: { role: Role; view: TenantView }) {
+function SettingsForm({ role, view, said, setSaid }: { role: Role; view: TenantView; said: string; setSaid: (s: string) => void }) {
   const editable = can(role, "ADMIN");
   const [draft, setDraft] = useState<Draft>(() => draftFrom(view));
   const [error, setError] = useState<Error | null>(null);
-  const [said, setSaid] = useState("");
   const [busy, setBusy] = useState(false);
   const set = (field: keyof Draft) => (e: Event) => setDraft((d) => ({ ...d, [field]: (e.currentTarget as HTMLInputElement).value }));
 

@@ -10,10 +10,13 @@ import { Field, FormError } from "../components/Field";
 import { operatorApi } from "./api";
 import { limitLabel, num } from "./format";
 
-export function LimitsForm({ tenant, onSaved }: { tenant: TenantSummary; onSaved: () => void }) {
+/**
+ * `saved` lives with the caller: a save reloads the tenant, which remounts this form (keyed by
+ * updatedAt, so the fields show the saved values) — the confirmation must outlive that.
+ */
+export function LimitsForm({ tenant, saved, setSaved, onSaved }: { tenant: TenantSummary; saved: boolean; setSaved: (s: boolean) => void; onSaved: () => void }) {
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
   const apiError = error instanceof ApiError ? error : null;
   const keys = Object.keys(tenant.effectiveLimits) as (keyof TenantSummary["effectiveLimits"])[];
   const frozen = tenant.status === "offboarding" || tenant.status === "deleted";

@@ -12,6 +12,7 @@ export function TenantDetail({ id }: { id: string }) {
   const [tenant, setTenant] = useState<TenantSummary | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [version, setVersion] = useState(0);
+  const [limitsSaved, setLimitsSaved] = useState(false);
   const reload = () => setVersion((v) => v + 1);
 
   useEffect(() => {
@@ -91,7 +92,7 @@ export function TenantDetail({ id }: { id: string }) {
               ))}
             </dl>
           </section>
-          <LimitsForm key={tenant.updatedAt} tenant={tenant} onSaved={reload} />
+          <LimitsForm key={tenant.updatedAt} tenant={tenant} saved={limitsSaved} setSaved={setLimitsSaved} onSaved={reload} />
           <Suspension tenant={tenant} onChanged={reload} />
           <LifecycleRuns id={id} refreshKey={version} onChange={(l) => l.tenant.status !== tenant.status && reload()} />
           <Certificates id={id} refreshKey={version} />
