@@ -4,7 +4,7 @@ import mqtt from "mqtt";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyMigrations, freePort, generateSecrets, startPlatform, writeVarsFile } from "../scripts/platform.mjs";
+import { applyMigrations, generateSecrets, startPlatformOnFreePort, writeVarsFile } from "../scripts/platform.mjs";
 
 export async function platform({ logLevel } = {}) {
   if (process.env.SKYLARK_URL) return { url: process.env.SKYLARK_URL, operatorToken: process.env.SKYLARK_OPERATOR_TOKEN, output: () => "", stop: async () => {} };
@@ -12,7 +12,7 @@ export async function platform({ logLevel } = {}) {
   const secrets = await generateSecrets();
   writeVarsFile(join(dir, "secrets.env"), secrets);
   applyMigrations({ persistTo: join(dir, "state") });
-  const p = await startPlatform({ port: await freePort(), persistTo: join(dir, "state"), envFile: join(dir, "secrets.env"), quiet: true, ...(logLevel ? { logLevel } : {}) });
+  const p = await startPlatformOnFreePort({ persistTo: join(dir, "state"), envFile: join(dir, "secrets.env"), quiet: true, ...(logLevel ? { logLevel } : {}) });
   return { url: p.url, pid: p.pid, inspectorPort: p.inspectorPort, operatorToken: secrets.OPERATOR_TOKEN, output: p.output, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 

@@ -70,6 +70,21 @@ export function freePort() {
   });
 }
 
+/**
+ * `startPlatform` on ports picked here. A port found free can be taken by another process before
+ * wrangler binds it (the runtime test pool starts workerd processes on random ports at the same
+ * time): "Address already in use" is retried on fresh ports.
+ */
+export async function startPlatformOnFreePort(options = {}, attempts = 4) {
+  for (let i = 1; ; i++) {
+    try {
+      return await startPlatform({ ...options, port: await freePort() });
+    } catch (err) {
+      if (i >= attempts || !/Address already in use/.test(String(err))) throw err;
+    }
+  }
+}
+
 /** Applies the D1 migrations to the local registry (idempotent). */
 export function applyMigrations({ persistTo } = {}) {
   const args = ["d1", "migrations", "apply", "REGISTRY", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];

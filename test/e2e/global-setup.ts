@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startDohServer } from "./doh-server";
 // @ts-expect-error: plain ESM helper shared with scripts/dev.mjs
-import { applyMigrations, freePort, generateSecrets, startPlatform, writeVarsFile } from "../../scripts/platform.mjs";
+import { applyMigrations, generateSecrets, startPlatformOnFreePort, writeVarsFile } from "../../scripts/platform.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -27,7 +27,7 @@ export default async function setup(project: TestProject) {
   const doh = await startDohServer();
   writeVarsFile(envFile, { ...secrets, DOH_RESOLVER_URL: `${doh.url}/dns-query` }, { forTests: true });
   applyMigrations({ persistTo: state });
-  const platform = await startPlatform({ port: await freePort(), persistTo: state, envFile, quiet: true });
+  const platform = await startPlatformOnFreePort({ persistTo: state, envFile, quiet: true });
   project.provide("platformUrl", platform.url);
   project.provide("operatorToken", secrets.OPERATOR_TOKEN);
   project.provide("dohUrl", doh.url);
