@@ -8,6 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { HealthPolicy } from "../health/policy";
 
 const createdAt = () => integer("created_at", { mode: "number" }).notNull();
 const updatedAt = () => integer("updated_at", { mode: "number" }).notNull();
@@ -143,6 +144,8 @@ export const deviceProfiles = sqliteTable(
     /** Allowed telemetry metrics; empty means any metric is accepted. */
     metrics: json<Record<string, TelemetryMetricRule>>("metrics").notNull().default(sql`'{}'`),
     isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    /** Fleet health expectations of its devices (heartbeat interval, inactivity timeout, vital bounds). */
+    health: json<HealthPolicy>("health"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -170,6 +173,17 @@ export const devices = sqliteTable(
     status: text("status", { enum: ["provisioned", "online", "offline"] }).notNull().default("provisioned"),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     lastSeenAt: integer("last_seen_at"),
+    /**
+     * Fleet health as the tenant's hub last reported it (the hub decides; this mirror lets the
+     * API filter and count). `health_seq` is the connection sequence number the state belongs
+     * to: an older connection's report never overwrites a newer one's.
+     */
+    health: text("health", { enum: ["online", "degraded", "offline", "never_seen"] }).notNull().default("never_seen"),
+    healthReason: text("health_reason"),
+    healthSince: integer("health_since"),
+    healthSeq: integer("health_seq").notNull().default(0),
+    /** The device's own health settings, over its profile's. */
+    healthPolicy: json<HealthPolicy>("health_policy"),
     secretHash: text("secret_hash").notNull(),
     credentialsRotatedAt: integer("credentials_rotated_at").notNull(),
     clientAttributes: json<Record<string, unknown>>("client_attributes").notNull().default(sql`'{}'`),
@@ -181,6 +195,7 @@ export const devices = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId, t.profileId], foreignColumns: [deviceProfiles.tenantId, deviceProfiles.id] }),
     index("devices_parent").on(t.tenantId, t.parentId),
+    index("devices_health").on(t.tenantId, t.health),
   ],
 );
 
