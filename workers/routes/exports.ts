@@ -12,6 +12,14 @@ import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
 
 const tags = ["exports"];
+
+/** The stored content type and the SHA-256 R2 kept for the object (computed when it was written). */
+function storedFileHeaders(object: R2ObjectBody, fallbackType: string): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": object.httpMetadata?.contentType ?? fallbackType };
+  const sha256 = object.checksums.sha256;
+  if (sha256) headers["x-sha256"] = [...new Uint8Array(sha256)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return headers;
+}
 const ExportId = z.string().regex(/^exp-[a-z0-9]{1,16}$/, "an export id such as exp-lx2k9a1b");
 
 export const exportRoutes = tenantRouter(authenticateForExport)
@@ -23,13 +31,20 @@ export const exportRoutes = tenantRouter(authenticateForExport)
   )
   .get(
     "/:exportId/manifest",
-    doc({ summary: "An export's manifest (files, row counts, SHA-256 of each file)", tags, ok: { schema: ExportManifest }, errors: [403, 404] }),
+    doc({
+      summary: "An export's manifest (files, row counts, SHA-256 of each file)",
+      description: "The stored file byte for byte, with `x-sha256`: its SHA-256 is the deletion certificate's `manifestSha256`.",
+      tags,
+      ok: { schema: ExportManifest },
+      errors: [403, 404],
+    }),
     requireRole("OWNER"),
     validate("param", z.object({ exportId: ExportId })),
     async (c) => {
       const object = await readArchiveObject(c.env.ARCHIVES, c.get("tenant").id, c.req.valid("param").exportId, MANIFEST_NAME);
       if (!object) throw new AppError("not_found", "export not found");
-      return c.json(ExportManifest.parse(await object.json()));
+      // Served as stored, never re-serialised: the certificate signs the hash of these exact bytes.
+      return new Response(object.body, { headers: storedFileHeaders(object, "application/json") });
     },
   )
   .get(
@@ -42,9 +57,6 @@ export const exportRoutes = tenantRouter(authenticateForExport)
       if (name === MANIFEST_NAME) throw new AppError("not_found", "use the manifest endpoint for the manifest");
       const object = await readArchiveObject(c.env.ARCHIVES, c.get("tenant").id, exportId, name);
       if (!object) throw new AppError("not_found", "export file not found");
-      const headers: Record<string, string> = { "content-type": object.httpMetadata?.contentType ?? "application/octet-stream", "content-disposition": `attachment; filename="${name}"` };
-      const sha256 = object.checksums.sha256;
-      if (sha256) headers["x-sha256"] = [...new Uint8Array(sha256)].map((b) => b.toString(16).padStart(2, "0")).join("");
-      return new Response(object.body, { headers });
+      return new Response(object.body, { headers: { ...storedFileHeaders(object, "application/octet-stream"), "content-disposition": `attachment; filename="${name}"` } });
     },
   );
