@@ -5,9 +5,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ROLES, roleAtLeast, type Role } from "../../../domain/roles";
 import { ApiError } from "../api";
+import { ConfirmAction } from "../components/ConfirmAction";
 import { Field, FormError } from "../components/Field";
 import { adminApi, type ApiKey } from "./api";
-import { ConfirmAction, CopyButton, EmptyRow, ErrorText, MoreButton, PageHead, usePaged, when } from "./common";
+import { CopyButton, EmptyRow, ErrorText, MoreButton, PageHead, usePaged, when } from "./common";
 
 export function ApiKeys({ role }: { role: Role }) {
   const keys = usePaged((cursor) => adminApi.apiKeys(cursor));

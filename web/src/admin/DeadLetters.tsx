@@ -5,10 +5,11 @@
  */
 import { useState } from "preact/hooks";
 import type { Role } from "../../../domain/roles";
+import { ConfirmAction } from "../components/ConfirmAction";
 import { describe } from "../components/Field";
 import { can } from "../roles";
 import { adminApi, type DeadLetter } from "./api";
-import { ConfirmAction, EmptyRow, ErrorText, MoreButton, PageHead, ReadOnlyNote, usePaged, when } from "./common";
+import { EmptyRow, ErrorText, MoreButton, PageHead, ReadOnlyNote, usePaged, when } from "./common";
 
 const PREVIEW = 160;
 

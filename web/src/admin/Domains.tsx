@@ -4,9 +4,10 @@
  */
 import { useState } from "preact/hooks";
 import { ApiError } from "../api";
+import { ConfirmAction } from "../components/ConfirmAction";
 import { Field, FormError } from "../components/Field";
 import { adminApi, type Domain, type Verification } from "./api";
-import { ConfirmAction, CopyButton, ErrorText, MoreButton, PageHead, usePaged, when } from "./common";
+import { CopyButton, ErrorText, MoreButton, PageHead, usePaged, when } from "./common";
 
 export function Domains() {
   const domains = usePaged(() => adminApi.domains());

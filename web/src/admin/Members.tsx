@@ -5,10 +5,11 @@
 import { useState } from "preact/hooks";
 import { ROLES, type Role } from "../../../domain/roles";
 import { ApiError } from "../api";
+import { ConfirmAction } from "../components/ConfirmAction";
 import { Field, FormError } from "../components/Field";
 import { can } from "../roles";
 import { adminApi, type Invitation, type Member } from "./api";
-import { ConfirmAction, EmptyRow, ErrorText, MoreButton, PageHead, ReadOnlyNote, usePaged, when } from "./common";
+import { EmptyRow, ErrorText, MoreButton, PageHead, ReadOnlyNote, usePaged, when } from "./common";
 
 /** The roles this user may hand out: up to ADMIN, and OWNER only by an OWNER. */
 const grantable = (role: Role) => ROLES.filter((r) => r !== "OWNER" || role === "OWNER");

@@ -3,10 +3,11 @@
  * takes, severity and the raise/clear counts. Checked with the API's own schema before sending;
  * each failing field is named on itself and the first one gets the focus.
  */
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { ALARM_SEVERITIES, CreateAlarmRule, type AlarmRule, type AlarmSeverity } from "../../../domain/schemas/alarms";
-import { ApiError, check } from "../api";
+import { check } from "../api";
 import { Field, FormError } from "../components/Field";
+import { useFormSubmit } from "../components/useFormSubmit";
 import { alarmsApi } from "./api";
 import { CONDITION_TYPES, EMPTY_DRAFT, fromRule, SCOPE_KINDS, toRule, type ConditionType, type RuleDraft, type ScopeKind } from "./rule-draft";
 
@@ -25,11 +26,12 @@ type Props = { rule: AlarmRule | null; onSaved: (r: AlarmRule) => void; onCancel
 
 export function RuleForm({ rule, onSaved, onCancel }: Props) {
   const [draft, setDraft] = useState<RuleDraft>(() => (rule ? fromRule(rule) : EMPTY_DRAFT));
-  const [error, setError] = useState<ApiError | Error | null>(null);
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
+  const { error, apiError, busy, onSubmit } = useFormSubmit(async () => {
+    const body = check(CreateAlarmRule, toRule(draft));
+    onSaved(rule ? await alarmsApi.updateRule(rule.id, body) : await alarmsApi.createRule(body));
+    if (!rule) setDraft(EMPTY_DRAFT);
+  });
   const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const apiError = error instanceof ApiError ? error : null;
   const input = (key: keyof RuleDraft, label: string, name: string, opts: { type?: "text" | "number"; hint?: string; step?: string } = {}) => (
     <Field label={label} name={name} error={apiError} hint={opts.hint}>
       {(attrs) =>
@@ -42,28 +44,11 @@ export function RuleForm({ rule, onSaved, onCancel }: Props) {
     </Field>
   );
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const body = check(CreateAlarmRule, toRule(draft));
-      onSaved(rule ? await alarmsApi.updateRule(rule.id, body) : await alarmsApi.createRule(body));
-      setError(null);
-      if (!rule) setDraft(EMPTY_DRAFT);
-    } catch (err) {
-      setError(err as Error);
-      // The first field named gets the focus, so a keyboard user lands on what to fix.
-      requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
-    } finally {
-      setBusy(false);
-    }
-  }
-
   const t = draft.type;
   const metricRequired = t !== "silence";
   const prefix = rule ? `edit-rule-${rule.id}` : "rule-form";
   return (
-    <form ref={form} class="grid grid-form rule-form" id={prefix} onSubmit={(e) => void submit(e)} aria-describedby={`${prefix}-error`} noValidate>
+    <form class="grid grid-form rule-form" id={prefix} onSubmit={onSubmit} aria-describedby={`${prefix}-error`} noValidate>
       {input("name", "Name", "name")}
       <Field label="Watches" name="scope.kind" error={apiError}>
         {(attrs) => (

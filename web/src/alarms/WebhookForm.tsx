@@ -1,42 +1,28 @@
 /** Create or edit a webhook target: name, HTTPS URL, least severity sent, enabled. Checked with the API's schema before sending. */
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { ALARM_SEVERITIES, CreateWebhookTarget, type AlarmSeverity, type WebhookTarget } from "../../../domain/schemas/alarms";
-import { ApiError, check } from "../api";
+import { check } from "../api";
 import { Field, FormError } from "../components/Field";
+import { useFormSubmit } from "../components/useFormSubmit";
 import { alarmsApi, type WebhookInput } from "./api";
 
 type Props = { target: WebhookTarget | null; onSaved: (t: WebhookTarget, secret?: string) => void; onCancel?: () => void };
 
 export function WebhookForm({ target, onSaved, onCancel }: Props) {
   const [draft, setDraft] = useState({ name: target?.name ?? "", url: target?.url ?? "", minSeverity: target?.minSeverity ?? ("warning" as AlarmSeverity), enabled: target?.enabled ?? true });
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  const apiError = error instanceof ApiError ? error : null;
   const prefix = target ? `edit-webhook-${target.id}` : "webhook-form";
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const body: WebhookInput = check(CreateWebhookTarget, { ...draft, name: draft.name });
-      if (target) onSaved(await alarmsApi.updateWebhook(target.id, body));
-      else {
-        const created = await alarmsApi.createWebhook(body);
-        onSaved(created.target, created.secret);
-        setDraft({ name: "", url: "", minSeverity: "warning", enabled: true });
-      }
-      setError(null);
-    } catch (err) {
-      setError(err as Error);
-      requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
-    } finally {
-      setBusy(false);
+  const { error, apiError, busy, onSubmit } = useFormSubmit(async () => {
+    const body: WebhookInput = check(CreateWebhookTarget, draft);
+    if (target) onSaved(await alarmsApi.updateWebhook(target.id, body));
+    else {
+      const created = await alarmsApi.createWebhook(body);
+      onSaved(created.target, created.secret);
+      setDraft({ name: "", url: "", minSeverity: "warning", enabled: true });
     }
-  }
+  });
 
   return (
-    <form ref={form} class="grid grid-form" id={prefix} onSubmit={(e) => void submit(e)} aria-describedby={`${prefix}-error`} noValidate>
+    <form class="grid grid-form" id={prefix} onSubmit={onSubmit} aria-describedby={`${prefix}-error`} noValidate>
       <Field label="Name" name="name" error={apiError}>
         {(attrs) => <input {...attrs} value={draft.name} onInput={(e) => setDraft((d) => ({ ...d, name: e.currentTarget.value }))} />}
       </Field>

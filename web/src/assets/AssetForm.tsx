@@ -1,45 +1,28 @@
 /** Creates an asset or edits one: name, type, description, location. */
-import { useState } from "preact/hooks";
 import type { Asset } from "../../../domain/schemas/assets";
-import { ApiError } from "../api";
 import { Field, FormError } from "../components/Field";
+import { useFormSubmit } from "../components/useFormSubmit";
 import { assetsApi } from "./api";
 
 type Props = { asset: Asset | null; onSaved: (a: Asset) => void; onCancel?: () => void };
 
 export function AssetForm({ asset, onSaved, onCancel }: Props) {
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
   const editing = asset !== null;
-
-  async function submit(e: SubmitEvent) {
-    e.preventDefault();
-    const form = e.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const text = (k: string) => String(data.get(k) ?? "").trim();
+  const { error, apiError, busy, onSubmit } = useFormSubmit(async (form, text) => {
     const lat = text("location.lat");
     const lon = text("location.lon");
     // Both coordinates or neither; one alone goes to the schema, which names the missing one.
     const location = lat || lon ? { lat: lat ? Number(lat) : Number.NaN, lon: lon ? Number(lon) : Number.NaN } : null;
     const name = text("name");
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = editing
-        ? await assetsApi.update(asset.id, { ...(name ? { name } : {}), type: text("type"), description: text("description"), location })
-        : await assetsApi.create({ id: text("id"), ...(name ? { name } : {}), type: text("type"), description: text("description"), ...(location ? { location } : {}) });
-      if (!editing) form.reset();
-      onSaved(saved);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  }
+    const saved = editing
+      ? await assetsApi.update(asset.id, { ...(name ? { name } : {}), type: text("type"), description: text("description"), location })
+      : await assetsApi.create({ id: text("id"), ...(name ? { name } : {}), type: text("type"), description: text("description"), ...(location ? { location } : {}) });
+    if (!editing) form.reset();
+    onSaved(saved);
+  });
 
-  const apiError = error instanceof ApiError ? error : null;
   return (
-    <form id={editing ? "asset-edit-form" : "asset-form"} class="grid-form" onSubmit={submit} noValidate>
+    <form id={editing ? "asset-edit-form" : "asset-form"} class="grid-form" onSubmit={onSubmit} noValidate>
       {!editing && (
         <Field label="Id" name="id" error={apiError} hint="letters, digits and . _ : -">
           {(a) => <input {...a} required autocapitalize="off" spellcheck={false} />}

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Role } from "../../../domain/roles";
 import type { Asset } from "../../../domain/schemas/assets";
-import { ConfirmAction } from "../admin/common";
+import { ConfirmAction } from "../components/ConfirmAction";
 import { describe } from "../components/Field";
 import { can } from "../roles";
 import { assetsApi } from "./api";

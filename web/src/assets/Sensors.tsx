@@ -4,40 +4,28 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Sensor } from "../../../domain/schemas/assets";
-import { ConfirmAction } from "../admin/common";
-import { ApiError } from "../api";
+import { ConfirmAction } from "../components/ConfirmAction";
 import { describe, Field, FormError } from "../components/Field";
+import { useFormSubmit } from "../components/useFormSubmit";
 import { assetsApi } from "./api";
 
 /** Optional number: empty is "none" (null), anything else goes to the schema as a number. */
 const numberOrNull = (s: string) => (s.trim() ? Number(s) : null);
 
 function SensorForm({ assetId, sensor, onSaved, onCancel }: { assetId: string; sensor: Sensor | null; onSaved: () => void; onCancel?: () => void }) {
-  const [error, setError] = useState<Error | null>(null);
   const editing = sensor !== null;
-
-  async function submit(e: SubmitEvent) {
-    e.preventDefault();
-    const form = e.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const text = (k: string) => String(data.get(k) ?? "").trim();
+  const { error, apiError, busy, onSubmit } = useFormSubmit(async (form, text) => {
     const fields = { type: text("type"), unit: text("unit"), deviceId: text("deviceId") || null, min: numberOrNull(text("min")), max: numberOrNull(text("max")) };
     const name = text("name");
-    setError(null);
-    try {
-      if (editing) await assetsApi.updateSensor(assetId, sensor.id, { ...fields, ...(name ? { name } : {}) });
-      else await assetsApi.createSensor(assetId, { id: text("id"), ...fields, ...(name ? { name } : {}) });
-      if (!editing) form.reset();
-      onSaved();
-    } catch (err) {
-      setError(err as Error);
-    }
-  }
+    if (editing) await assetsApi.updateSensor(assetId, sensor.id, { ...fields, ...(name ? { name } : {}) });
+    else await assetsApi.createSensor(assetId, { id: text("id"), ...fields, ...(name ? { name } : {}) });
+    if (!editing) form.reset();
+    onSaved();
+  });
 
-  const apiError = error instanceof ApiError ? error : null;
   const prefix = editing ? `sensor-edit-${sensor.id}` : `sensor-form-${assetId}`;
   return (
-    <form id={prefix} class="grid-form sensor-form" onSubmit={submit} noValidate>
+    <form id={prefix} class="grid-form sensor-form" onSubmit={onSubmit} noValidate>
       {!editing && (
         <Field label="Sensor id" name="id" error={apiError}>
           {(a) => <input {...a} required autocapitalize="off" spellcheck={false} />}
@@ -62,7 +50,7 @@ function SensorForm({ assetId, sensor, onSaved, onCancel }: { assetId: string; s
         {(a) => <input {...a} inputMode="decimal" defaultValue={sensor?.max === null || sensor === null ? "" : String(sensor.max)} />}
       </Field>
       <div class="form-actions">
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={busy}>
           {editing ? "Save sensor" : "Add sensor"}
         </button>
         {onCancel && (

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { DeviceProfile } from "../../../domain/schemas/assets";
 import { ApiError } from "../api";
 import { Field, FormError } from "../components/Field";
+import { useFormSubmit } from "../components/useFormSubmit";
 import { profilesApi } from "./api";
 import { emptyRow, MetricEditor, metricsFrom, rowsFrom, type MetricRow } from "./MetricEditor";
 
@@ -10,47 +11,28 @@ type Props = { profile: DeviceProfile | null; onSaved: (p: DeviceProfile) => voi
 
 export function ProfileForm({ profile, onSaved, onCancel }: Props) {
   const [rows, setRows] = useState<MetricRow[]>(() => (profile ? rowsFrom(profile.metrics) : [emptyRow()]));
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
   const editing = profile !== null;
-
-  async function submit(e: SubmitEvent) {
-    e.preventDefault();
-    const form = e.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const text = (k: string) => String(data.get(k) ?? "").trim();
+  const { error, apiError, busy, onSubmit } = useFormSubmit(async (form, text) => {
     const { metrics, duplicate } = metricsFrom(rows);
-    if (duplicate) {
-      setError(new ApiError(400, "validation_failed", "metric names repeat", [{ path: `body.metrics.${duplicate}`, message: `'${duplicate}' appears twice; each metric once` }]));
-      return;
-    }
+    if (duplicate) throw new ApiError(400, "validation_failed", "metric names repeat", [{ path: `body.metrics.${duplicate}`, message: `'${duplicate}' appears twice; each metric once` }]);
     const common = {
       description: text("description"),
       mountpoint: text("mountpoint") || null,
-      isDefault: data.get("isDefault") === "on",
+      isDefault: text("isDefault") === "on",
       metrics,
     };
-    setBusy(true);
-    setError(null);
-    try {
-      const name = text("name");
-      const saved = editing ? await profilesApi.update(profile.id, { ...common, ...(name ? { name } : {}) }) : await profilesApi.create({ id: text("id"), ...common, ...(name ? { name } : {}) });
-      onSaved(saved);
-      if (!editing) {
-        form.reset();
-        setRows([emptyRow()]);
-      }
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
+    const name = text("name");
+    const saved = editing ? await profilesApi.update(profile.id, { ...common, ...(name ? { name } : {}) }) : await profilesApi.create({ id: text("id"), ...common, ...(name ? { name } : {}) });
+    onSaved(saved);
+    if (!editing) {
+      form.reset();
+      setRows([emptyRow()]);
     }
-  }
+  });
 
-  const apiError = error instanceof ApiError ? error : null;
   const formId = editing ? "profile-edit-form" : "profile-form";
   return (
-    <form id={formId} class="profile-form" onSubmit={submit} noValidate>
+    <form id={formId} class="profile-form" onSubmit={onSubmit} noValidate>
       <div class="grid-form">
         {!editing && (
           <Field label="Id" name="id" error={apiError} hint="letters, digits and . _ : -">
