@@ -7,18 +7,37 @@ import chromium from "@sparticuz/chromium";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium as playwright, type Browser, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { http, platformUrl, signupTenant, uniqueId } from "./client";
 
 /** Where the tests write their screenshots (gitignored; the README's pictures are copies). */
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return playwright.launch({
     executablePath: await chromium.executablePath(),
+    // The package's flags are for one-shot serverless use: in single-process mode closing a page ends the browser.
     args: [...chromium.args.filter((a) => a !== "--single-process"), "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP *.test 127.0.0.1"],
   });
+}
+
+/**
+ * One Chromium for the calling test file: launched before its tests, closed after them. Call it at
+ * the top of the file; the accessor it returns gives the browser inside the tests.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("useBrowser(): the browser is there only inside the file's tests (after beforeAll)");
+    return browser;
+  };
 }
 
 export const tenantUrl = (tenantId: string, path = "/") => `http://${tenantId}.localhost:${new URL(platformUrl()).port}${path}`;

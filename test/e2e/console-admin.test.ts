@@ -7,25 +7,19 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS, tenantUrl } from "./browser";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { logIn, member, openPage as open, SCREENSHOTS, tenantUrl, useBrowser } from "./browser";
 import { http, signupTenant, uniqueId } from "./client";
 import { Client, closeClients, deviceOpts, registerDevice } from "./mqtt-helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 afterEach(async () => {
   await closeClients();
 });
 /** A page whose uncaught script errors fail the test that opened it (reported with the page's own words). */
 async function openPage(colorScheme: "light" | "dark" = "light") {
-  const opened = await open(browser, colorScheme);
+  const opened = await open(browser(), colorScheme);
   opened.page.on("pageerror", (err) => opened.blocked.push(`uncaught: ${err.message}`));
   return opened;
 }

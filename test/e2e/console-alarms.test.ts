@@ -9,20 +9,16 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { launchBrowser, logIn, member, openPage, SCREENSHOTS } from "./browser";
+import type { Page } from "playwright-core";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { logIn, member, openPage, SCREENSHOTS, useBrowser } from "./browser";
 import { http } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 
-let browser: Browser;
-beforeAll(async () => {
+const browser = useBrowser();
+beforeAll(() => {
   // The pipeline and the alarm events queue answer in about a second, but this suite shares two cores with whole platforms.
   vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 150 } } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
 });
 afterEach(closeClients);
 
@@ -39,7 +35,7 @@ describe("console alarms", () => {
     const [admin, mem, viewer] = [await asMember(t, "ADMIN"), await asMember(t, "MEMBER"), await asMember(t, "VIEWER")];
 
     // ADMIN: the rule through the form, with the threshold forgotten first.
-    const { page: adminPage, blocked: adminBlocked } = await openPage(browser);
+    const { page: adminPage, blocked: adminBlocked } = await openPage(browser());
     await logIn(adminPage, t.id, admin.email, admin.password);
     await adminPage.click('nav.sidenav a[href="/alarm-rules"]');
     await adminPage.waitForSelector("#rule-form");
@@ -90,12 +86,12 @@ describe("console alarms", () => {
     await expect.poll(() => adminPage.textContent(`#deliveries-${target.id}`)).toContain("Nothing sent yet");
 
     // MEMBER on the Alarms page, VIEWER on the device page: both empty, both live.
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, mem.email, mem.password);
     await page.click('nav.sidenav a[href="/alarms"]');
     await expect.poll(() => page.textContent("#alarms-empty")).toContain("No alarms");
     await expect.poll(() => page.textContent("#alarms-live")).toBe("live");
-    const { page: viewerPage, blocked: viewerBlocked } = await openPage(browser, "dark");
+    const { page: viewerPage, blocked: viewerBlocked } = await openPage(browser(), "dark");
     await logIn(viewerPage, t.id, viewer.email, viewer.password);
     expect(await viewerPage.locator('nav.sidenav a[href="/alarm-rules"]').count()).toBe(0);
     expect(await viewerPage.locator('nav.sidenav a[href="/alarms"]').count()).toBe(1);
@@ -189,7 +185,7 @@ describe("console alarms", () => {
       const t = await newTenant("ui-alarm-admin");
       const d = await registerDevice(t, "tank-1", { tags: ["tanks"] });
       const admin = await asMember(t, "ADMIN");
-      const { page, blocked } = await openPage(browser, "dark");
+      const { page, blocked } = await openPage(browser(), "dark");
       await logIn(page, t.id, admin.email, admin.password);
       await page.click('nav.sidenav a[href="/alarm-rules"]');
       await page.waitForSelector("#rule-form");
@@ -273,7 +269,7 @@ describe("console alarms", () => {
 
       // A MEMBER has no rules page either.
       const m = await asMember(t, "MEMBER");
-      const { page: memberPage, blocked: memberBlocked } = await openPage(browser);
+      const { page: memberPage, blocked: memberBlocked } = await openPage(browser());
       await logIn(memberPage, t.id, m.email, m.password);
       expect(await memberPage.locator('nav.sidenav a[href="/alarm-rules"]').count()).toBe(0);
       expect([...blocked, ...memberBlocked]).toEqual([]);
@@ -288,7 +284,7 @@ describe("console alarms", () => {
     const t = await newTenant("ui-alarm-gap");
     const d = await registerDevice(t, "fan-1");
     expect((await api(t, "POST", "/alarm-rules", { name: "too fast", scope: { kind: "device", deviceId: d.id }, condition: { type: "above", metric: "rpm", value: 3000 }, severity: "minor" })).status).toBe(201);
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, t.email, t.password);
     await page.click('nav.sidenav a[href="/alarms"]');
     await expect.poll(() => page.textContent("#alarms-live")).toBe("live");

@@ -7,20 +7,16 @@
  * each; a VIEWER sees the commands but no send, cancel or settings controls. Nothing may be refused by the CSP.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { launchBrowser, logIn, member, openPage, SCREENSHOTS } from "./browser";
+import type { Page } from "playwright-core";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { logIn, member, openPage, SCREENSHOTS, useBrowser } from "./browser";
 import { http } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 
-let browser: Browser;
-beforeAll(async () => {
+const browser = useBrowser();
+beforeAll(() => {
   // The pipeline answers in well under a second, but this suite shares two cores with whole platforms.
   vi.setConfig({ expect: { poll: { timeout: 8000, interval: 100 } } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
 });
 afterEach(closeClients);
 
@@ -41,7 +37,7 @@ describe("console commands", () => {
     const t = await newTenant("ui-cmd");
     const d = await registerDevice(t, "pump-1");
     const m = await asMember(t, "MEMBER");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, m.email, m.password);
     await openDevice(page, d.id);
     await expect.poll(() => page.textContent("#commands-empty")).toContain("No commands");
@@ -147,7 +143,7 @@ describe("console commands", () => {
     for (const id of ["north-1", "north-2", "north-3"]) await registerDevice(t, id, { tags: ["north"] });
     await registerDevice(t, "south-1", { tags: ["south"] });
     const m = await asMember(t, "MEMBER");
-    const { page, blocked } = await openPage(browser, "dark");
+    const { page, blocked } = await openPage(browser(), "dark");
     await logIn(page, t.id, m.email, m.password);
     await page.click('nav.sidenav a[href="/commands"]');
     await page.waitForSelector("#fleet-form");
@@ -196,7 +192,7 @@ describe("console commands", () => {
     const d = await registerDevice(t, "valve-1");
     const queued = (await api(t, "POST", `/devices/${d.id}/commands`, { method: "open", params: { percent: 40 } })).body as ApiCommand;
     const v = await asMember(t, "VIEWER");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, v.email, v.password);
     expect(await page.locator('nav.sidenav a[href="/commands"]').count()).toBe(0);
     await openDevice(page, d.id);

@@ -5,22 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS } from "./browser";
+import { afterEach, describe, expect, it } from "vitest";
+import { logIn, member, openPage as open, SCREENSHOTS, useBrowser } from "./browser";
 import { http } from "./client";
 import { chartPoints, createDashboard, openDashboard, SLOW, stored, telemetry } from "./dashboard-helpers";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice } from "./mqtt-helpers";
 // @ts-expect-error: plain ESM module shared with scripts/dev.mjs
 import { demoDashboard } from "../../scripts/demo-dashboard.mjs";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 afterEach(async () => {
   await closeClients();
 });
@@ -30,7 +23,7 @@ describe("console dashboards list and demo", () => {
     const t = await newTenant("ui-dash-list");
     await createDashboard(t, { name: "Original", description: "to be copied", widgets: [{ id: "m", type: "map", x: 0, y: 0, w: 6, h: 4 }] });
     const editor = await member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, "MEMBER");
-    const { page, blocked } = await open(browser);
+    const { page, blocked } = await open(browser());
     await logIn(page, t.id, editor.email, editor.password);
     await page.click('nav.sidenav a[href="/dashboards"]');
     const row = (name: string) => page.locator("#dashboard-rows tr", { has: page.locator(`a:has-text("${name}")`) });
@@ -79,7 +72,7 @@ describe("console dashboards list and demo", () => {
       await client.pub(telemetry(t, device.id), payload);
       await stored(t, device.id, "hum", JSON.parse(payload).at(-1).values.hum);
     }
-    const { page, blocked } = await open(browser);
+    const { page, blocked } = await open(browser());
     await logIn(page, t.id, t.email, t.password);
     await openDashboard(page, "Thermometers");
     await expect.poll(() => page.locator("#dashboard-grid [data-widget]").count()).toBe(8);

@@ -7,20 +7,14 @@
  * meanwhile, each point once. The console runs under its CSP: nothing may be refused.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS } from "./browser";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { logIn, member, openPage as open, SCREENSHOTS, useBrowser } from "./browser";
 import { http } from "./client";
 import { chartPoints, createDashboard, latestCell, logInHere, openDashboard, SLOW, stored, telemetry, trackSockets } from "./dashboard-helpers";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice } from "./mqtt-helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 afterEach(async () => {
   await closeClients();
 });
@@ -37,7 +31,7 @@ describe("console dashboards", () => {
         { id: "now", type: "value", title: "Now", x: 8, y: 0, w: 4, h: 2, deviceId: "cold-room", metric: "temp", unit: "°C", decimals: 1, thresholds: [{ value: 8, color: "#d0021b" }] },
       ],
     });
-    const { page, blocked } = await open(browser);
+    const { page, blocked } = await open(browser());
     const sockets = trackSockets(page);
     await logIn(page, t.id, t.email, t.password);
     await openDashboard(page, "Cold room");
@@ -75,7 +69,7 @@ describe("console dashboards", () => {
     await sensor.pub(telemetry(t, "thermo-a"), JSON.stringify(backlog));
     await stored(t, "thermo-a", "hum", backlog.at(-1)!.values.hum);
 
-    const { page, blocked } = await open(browser);
+    const { page, blocked } = await open(browser());
     await logIn(page, t.id, t.email, t.password);
     await page.click('nav.sidenav a[href="/dashboards"]');
     await page.fill("#create-dashboard input[name=name]", "Everything");
@@ -169,7 +163,7 @@ describe("console dashboards", () => {
   it("two editors of one dashboard: the stale save is refused with a conflict message that offers their version", async () => {
     const t = await newTenant("ui-dash-conflict");
     await createDashboard(t, { name: "Shared", widgets: [{ id: "map", type: "map", x: 0, y: 0, w: 6, h: 4 }] });
-    const tabs = await Promise.all([open(browser), open(browser)]);
+    const tabs = await Promise.all([open(browser()), open(browser())]);
     for (const { page } of tabs) {
       await logIn(page, t.id, t.email, t.password);
       await openDashboard(page, "Shared");
@@ -213,7 +207,7 @@ describe("console dashboards", () => {
     await sensor.pub(telemetry(t, "probe"), JSON.stringify({ temp: 12.5 }));
     await stored(t, "probe", "temp", 12.5);
     const viewer = await member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, "VIEWER");
-    const { page, blocked } = await open(browser, "dark");
+    const { page, blocked } = await open(browser(), "dark");
     await logIn(page, t.id, viewer.email, viewer.password);
     await page.click('nav.sidenav a[href="/dashboards"]');
     await page.waitForSelector(`#dashboard-rows tr[data-dashboard="${id}"]`);
@@ -261,7 +255,7 @@ describe("console dashboards", () => {
       timeRange: { relative: "15m" },
       widgets: [{ id: "flow", type: "timeseries", x: 0, y: 0, w: 12, h: 4, bucket: "raw", series: [{ deviceId: "pump", metric: "flow" }] }],
     });
-    const { page, blocked } = await open(browser);
+    const { page, blocked } = await open(browser());
     await logIn(page, t.id, t.email, t.password);
     await openDashboard(page, "Pump");
     await page.waitForSelector('#live-status[data-status="live"]');

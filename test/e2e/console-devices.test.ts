@@ -11,24 +11,20 @@ import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Page } from "playwright-core";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliSnippet, endpointUrl, mqttEndpoint } from "../../web/src/devices/snippets";
-import { launchBrowser, logIn, member, openPage, SCREENSHOTS, tenantUrl } from "./browser";
+import { logIn, member, openPage, SCREENSHOTS, tenantUrl, useBrowser } from "./browser";
 import { http } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 
 const run = promisify(execFile);
 
-let browser: Browser;
-beforeAll(async () => {
+const browser = useBrowser();
+beforeAll(() => {
   // Pages and the pipeline answer in well under a second, but this suite shares two cores with
   // whole platforms; polls wait up to 5 s (the 2 s live-reading bound is checked on its own).
   vi.setConfig({ expect: { poll: { timeout: 5000, interval: 100 } } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
 });
 afterEach(async () => {
   await closeClients();
@@ -55,7 +51,7 @@ async function register(page: Page, fields: { id: string; type?: "gateway"; pare
 describe("console devices", () => {
   it("registers a gateway and a child through the form; the snippets shown connect and publish as they are", { timeout: 120_000 }, async () => {
     const t = await newTenant("ui-dev-reg");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, t.email, t.password);
 
     const gateway = await register(page, { id: "gw-1", type: "gateway" });
@@ -98,7 +94,7 @@ describe("console devices", () => {
     const t = await newTenant("ui-dev-list");
     for (const id of ["red-1", "red-2", "red-3", "red-4", "red-5"]) await registerDevice(t, id, { tags: ["red"] });
     const blue = await registerDevice(t, "blue-1", { tags: ["blue"] });
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, t.email, t.password);
 
     // A shared link: two per page of the red ones.
@@ -138,7 +134,7 @@ describe("console devices", () => {
   it("a device page: desired twin editor, a live reading and its chart, CSV export, rotation, disabling, audit trail, deletion", { timeout: 150_000 }, async () => {
     const t = await newTenant("ui-dev-page");
     const device = await registerDevice(t, "thermo-x", { name: "Greenhouse thermometer", tags: ["greenhouse"] });
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, t.email, t.password);
     await page.click('#device-rows a[href="/devices/thermo-x"]');
     await expect.poll(() => page.textContent("#page-title"), { timeout: 10_000 }).toBe("Greenhouse thermometer");
@@ -283,7 +279,7 @@ describe("console devices", () => {
     await api(t, "POST", "/assets", { id: "viewer-asset", type: "building" });
     await api(t, "POST", "/assets/viewer-asset/sensors", { id: "s-1", type: "temperature" });
     const viewer = await member({ tenantId: t.id, token: t.token, email: t.email, password: t.password }, "VIEWER");
-    const { page, blocked } = await openPage(browser, "dark");
+    const { page, blocked } = await openPage(browser(), "dark");
     await logIn(page, t.id, viewer.email, viewer.password);
     expect(await page.locator("#device-form").count()).toBe(0);
     await page.click('#device-rows a[href="/devices/gw-v"]');
@@ -316,7 +312,7 @@ describe("console devices", () => {
 
   it("device profiles: the metric schema editor round-trips through the API, and registration picks the profile", { timeout: 120_000 }, async () => {
     const t = await newTenant("ui-dev-prof");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, t.email, t.password);
     await page.click('nav.sidenav a[href="/device-profiles"]');
     await page.waitForSelector("#profile-form");
@@ -390,7 +386,7 @@ describe("console devices", () => {
   it("assets and their sensors: create, edit and delete through the page", { timeout: 120_000 }, async () => {
     const t = await newTenant("ui-dev-asset");
     await registerDevice(t, "tracker-1");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, t.email, t.password);
     await page.click('nav.sidenav a[href="/assets"]');
     await page.waitForSelector("#asset-form");

@@ -3,20 +3,13 @@
  * responsive while live points stream in, and a workspace switch moves the one connection to the
  * other tenant's hub with the new token.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, openPage as open } from "./browser";
+import { afterEach, describe, expect, it } from "vitest";
+import { logIn, openPage as open, useBrowser } from "./browser";
 import { http, platformUrl, uniqueId } from "./client";
 import { chartPoints, createDashboard, openDashboard, SLOW, telemetry, trackSockets } from "./dashboard-helpers";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 afterEach(async () => {
   await closeClients();
 });
@@ -30,7 +23,7 @@ describe("console live connection", () => {
       timeRange: { relative: "24h" },
       widgets: [{ id: "big", type: "timeseries", x: 0, y: 0, w: 12, h: 6, bucket: "raw", series: devices.map((d) => ({ deviceId: d.id, metric: "v" })) }],
     });
-    const { page, blocked } = await open(browser);
+    const { page, blocked } = await open(browser());
     // The history is synthesized in the browser (the pipeline is measured by bench:telemetry): every
     // series its own 10 000 timestamps, so the chart merges 100 000 distinct instants.
     const now = Date.now();
@@ -85,7 +78,7 @@ describe("console live connection", () => {
     await createDashboard(a, { name: "Board A", widgets: card("probe-a") });
     await createDashboard(b, { name: "Board B", widgets: card("probe-b") });
 
-    const { page, blocked } = await open(browser);
+    const { page, blocked } = await open(browser());
     const sockets = trackSockets(page);
     await page.goto(`${platformUrl()}/`);
     await page.fill("#login-form input[name=email]", a.email);

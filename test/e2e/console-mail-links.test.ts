@@ -3,20 +3,11 @@
  * the verification link confirms the address, the invitation link creates the account and
  * logs the invited person in to the console.
  */
-import chromium from "@sparticuz/chromium";
-import { chromium as playwright, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useBrowser } from "./browser";
 import { http, platformUrl, signupTenant, uniqueId } from "./client";
 
-let browser: Browser;
-
-beforeAll(async () => {
-  // The package's flags are for one-shot serverless use: in single-process mode closing a page ends the browser.
-  browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args.filter((a) => a !== "--single-process") });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function mailedLink(to: string, kind: string): Promise<string> {
   const r = await http("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(to)}&kind=${kind}`);
@@ -26,7 +17,7 @@ async function mailedLink(to: string, kind: string): Promise<string> {
 describe("console: links from mail", () => {
   it("the verification link confirms the address", async () => {
     const t = await signupTenant("mail-ui");
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(await mailedLink(t.email, "email_verification"));
     await expect.poll(() => page.textContent("#verify-status")).toBe(`${t.email} is confirmed.`);
     const login = await http("POST", "/api/v1/auth/login", { body: { email: t.email, password: t.password } });
@@ -40,7 +31,7 @@ describe("console: links from mail", () => {
     await http("POST", "/api/v1/invitations", { token: t.token, body: { email, role: "VIEWER" } });
     const link = await mailedLink(email, "invitation");
     expect(link.startsWith(`${platformUrl()}/accept-invitation#token=`)).toBe(true);
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const blocked: string[] = [];
     // The console's scripts must run under its Content-Security-Policy (no inline code).
     page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && blocked.push(m.text()));
@@ -55,7 +46,7 @@ describe("console: links from mail", () => {
   });
 
   it("a bad invitation link says why", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(`${platformUrl()}/accept-invitation#token=inv_nobody_000000000000_${"0".repeat(32)}`);
     await page.fill("#accept-form input[name=password]", "whatever password");
     await page.click("#accept-form button[type=submit]");

@@ -7,18 +7,12 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage, SCREENSHOTS, tenantUrl } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { openPage, SCREENSHOTS, tenantUrl, useBrowser } from "./browser";
 import { http, operatorToken, platformUrl, signupTenant, uniqueId } from "./client";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const operatorUrl = () => new URL("/operator", platformUrl()).toString();
 const asOperator = (path: string) => http("GET", `/api/v1/admin${path}`, { token: operatorToken() });
@@ -39,7 +33,7 @@ async function openTenant(page: Page, id: string) {
 
 describe("operator console", () => {
   it("refuses a wrong token with a clear message and keeps nothing", async () => {
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await page.goto(operatorUrl());
     await page.waitForSelector("#operator-sign-in-form");
     await signIn(page, "not-the-operator-token");
@@ -53,7 +47,7 @@ describe("operator console", () => {
 
   it("signs in, changes a tenant's plan and limits, suspends and resumes it, creates a tenant", { timeout: 90_000 }, async () => {
     const t = await signupTenant("ui-op");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await page.goto(operatorUrl());
     await signIn(page, operatorToken());
     await page.waitForSelector("#operator-tenants");
@@ -118,7 +112,7 @@ describe("operator console", () => {
 
   it("offboards a throwaway tenant and shows its lifecycle run and deletion certificate", { timeout: 150_000 }, async () => {
     const t = await signupTenant("ui-gone");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await page.goto(operatorUrl());
     await signIn(page, operatorToken());
     await page.waitForSelector("#operator-tenants");
@@ -152,7 +146,7 @@ describe("operator console", () => {
 
   it("a reload forgets the token; on a tenant host /operator is the tenant's login", async () => {
     const t = await signupTenant("ui-op-host");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await page.goto(operatorUrl());
     await signIn(page, operatorToken());
     await page.waitForSelector("#operator-tenants");

@@ -7,19 +7,13 @@
  * when a device publishes. Nothing may be refused by the Content-Security-Policy.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, member, openPage, SCREENSHOTS, tenantUrl } from "./browser";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
+import { logIn, member, openPage, SCREENSHOTS, tenantUrl, useBrowser } from "./browser";
 import { http, operatorToken, signupTenant } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, type Tenant } from "./mqtt-helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 afterEach(async () => {
   await closeClients();
 });
@@ -58,7 +52,7 @@ describe("console fleet overview", () => {
     const api = await summaryOf(t);
     expect(api.devices).toMatchObject({ total: 4, online: 1, neverSeen: 3, disabled: 1 });
 
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await openOverview(page, t);
     expect(await page.textContent("#page-title")).toBe("Overview");
     await expect.poll(() => cardCounts(page), { timeout: 15_000 }).toEqual({ online: api.devices.online, offline: api.devices.offline, "never-seen": api.devices.neverSeen, disabled: api.devices.disabled });
@@ -104,7 +98,7 @@ describe("console fleet overview", () => {
   it("follows the registry: a device that connects moves from never seen to online without a reload", { timeout: 60_000 }, async () => {
     const t = await newTenant("ui-fleet-live");
     const d = await registerDevice(t, "later-online");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await openOverview(page, t);
     await expect.poll(() => cardCounts(page), { timeout: 15_000 }).toMatchObject({ online: 0, "never-seen": 1 });
     await Client.open(t.id, deviceOpts(d, 4));
@@ -117,7 +111,7 @@ describe("console fleet overview", () => {
   it("shows messages per second live from the hub's stats while a device publishes", { timeout: 90_000 }, async () => {
     const t = await newTenant("ui-fleet-rate");
     const d = await registerDevice(t, "chatty");
-    const { page, blocked } = await openPage(browser);
+    const { page, blocked } = await openPage(browser());
     await openOverview(page, t);
     await expect.poll(() => page.textContent("#live-state"), { timeout: 15_000 }).toMatch(/^live/);
     const device = await Client.open(t.id, deviceOpts(d, 5));
@@ -152,7 +146,7 @@ describe("console fleet overview", () => {
     await expect.poll(async () => (await summaryOf(t)).limitHitsThisMonth.messagesPerSecondPerDevice ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
 
     const viewer = await member(signup, "VIEWER");
-    const { page, blocked } = await openPage(browser, "dark");
+    const { page, blocked } = await openPage(browser(), "dark");
     await page.setViewportSize({ width: 390, height: 844 });
     await logIn(page, t.id, viewer.email, viewer.password);
     await page.click('nav.sidenav a[href="/overview"]');
@@ -168,7 +162,7 @@ describe("console fleet overview", () => {
     await page.close();
 
     // The owner also sees the latest limit.hit events of the audit log.
-    const owner = await openPage(browser);
+    const owner = await openPage(browser());
     await openOverview(owner.page, t);
     await expect.poll(() => owner.page.textContent("#limit-events"), { timeout: 15_000 }).toContain("messagesPerSecondPerDevice");
     expect(owner.blocked).toEqual([]);

@@ -6,19 +6,12 @@
  * under its Content-Security-Policy (no inline code): nothing may be refused.
  */
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, logIn, member, openPage as open, SCREENSHOTS, tenantUrl } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import { logIn, member, openPage as open, SCREENSHOTS, tenantUrl, useBrowser } from "./browser";
 import { http, platformUrl, signupTenant, uniqueId } from "./client";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const openPage = (colorScheme: "light" | "dark" = "light") => open(browser, colorScheme);
+const browser = useBrowser();
+const openPage = (colorScheme: "light" | "dark" = "light") => open(browser(), colorScheme);
 
 describe("console shell", () => {
   it("a tenant host's login page wears the tenant's branding before anyone logs in", async () => {
