@@ -156,6 +156,8 @@ export class HubLimiter {
       const d = new Date(now);
       this.monthEndsAt = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
     }
+    // Checked first, from the length alone: a message that can never be accepted takes no tokens.
+    if (payload.byteLength > this.limits.maxPayloadBytes) return this.refuse(clientId, "maxPayloadBytes", now);
     if (this.monthCount >= this.limits.monthlyMessageQuota) return this.refuse(clientId, "monthlyMessageQuota", now);
     const client = this.client(clientId, now);
     const recentRate = this.offer(client, now);

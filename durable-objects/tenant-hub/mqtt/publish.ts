@@ -41,15 +41,22 @@ function acknowledge(conn: Connection, packet: PublishPacket, reasonCode: number
 /** Reason strings of rate refusals, built once per limit: a flood is refused thousands of times a second. */
 const RATE_REFUSALS = new Map<LimitName, string>();
 
-function refusalReason(limit: LimitName, limits: PlanLimits): string {
+function refusalReason(limit: LimitName, limits: PlanLimits, payloadBytes: number): string {
   if (limit === "monthlyMessageQuota") return `monthly message quota of ${limits.monthlyMessageQuota} reached`;
+  if (limit === "maxPayloadBytes") return `payload of ${payloadBytes} bytes is over maxPayloadBytes (${limits.maxPayloadBytes})`;
   let reason = RATE_REFUSALS.get(limit);
   if (reason === undefined) RATE_REFUSALS.set(limit, (reason = `rate limit ${limit} exceeded`));
   return reason;
 }
 
 /**
- * Plan limits, checked before the payload is looked at. Over a rate or the monthly quota a v5
+ * Plan limits, checked before the payload is looked at (its length is all the payload limit
+ * needs). A payload over the plan's `maxPayloadBytes` (while the packet is still within the
+ * Maximum Packet Size, which the decoder enforces with DISCONNECT 0x95) gets a v5 QoS≥1 client
+ * PUBACK/PUBREC 0x97 Quota exceeded — MQTT 5 allows no 0x95 in PUBACK/PUBREC, and 0x97 is "an
+ * implementation or administrative imposed limit", with a reason string naming the limit and the
+ * size; QoS 0 is dropped; 3.1.1 QoS≥1 is acknowledged and dropped (see below).
+ * Over a rate or the monthly quota a v5
  * QoS≥1 message is refused with 0x97 (the client may retry later), QoS 0 is dropped, and a
  * 3.1.1 QoS≥1 message — which cannot be refused — closes the connection unacknowledged, so
  * the client redelivers it after reconnecting (after a cool-down): nothing is acknowledged and
@@ -65,6 +72,15 @@ function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic
     disconnectAbuser(broker, conn, `persistently over ${verdict.limit}`);
     return false;
   }
+  if (verdict.limit === "maxPayloadBytes" && packet.qos > 0 && !conn.v5) {
+    // 3.1.1 has no way to say "too large", and closing unacknowledged (as for rates) would make the
+    // client redeliver a message that can never fit, on every reconnect, ahead of everything it
+    // sends after it. So it is acknowledged and dropped [MQTT-3.3.5-2 allows exactly that], counted
+    // as a limit hit like every refusal.
+    if (packet.qos === 2) broker.messages.beginInboundQos2(conn.state.clientId, packet.packetId!);
+    acknowledge(conn, packet, ReasonCode.Success);
+    return false;
+  }
   if (packet.qos > 0 && !conn.v5) {
     // 3.1.1 cannot refuse a QoS≥1 message: closing unacknowledged is the refusal, and the cool-down
     // that follows is its "retry later" — a client reconnecting at once would be straight back over.
@@ -72,7 +88,7 @@ function admitted(broker: Broker, conn: Connection, packet: PublishPacket, topic
     broker.fail(conn, new MqttProtocolError(ReasonCode.MessageRateTooHigh, `over ${verdict.limit}`));
     return false;
   }
-  acknowledge(conn, packet, verdict.reasonCode, refusalReason(verdict.limit, broker.limiter.current));
+  acknowledge(conn, packet, verdict.reasonCode, refusalReason(verdict.limit, broker.limiter.current, packet.payload.byteLength));
   return false;
 }
 
