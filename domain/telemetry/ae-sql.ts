@@ -9,7 +9,7 @@
 import { TenantId } from "../ids";
 import { AE_MINUTE_MS } from "./ae-layout";
 import { MAX_FUTURE_SKEW_MS } from "./points";
-import { BUCKET_MS, SeriesQuery, type Aggregate } from "./query";
+import { BUCKET_MS, coveredRange, SeriesQuery, type Aggregate } from "./query";
 
 /** The dataset named in wrangler.toml (`analytics_engine_datasets`). */
 export const AE_DATASET = "skylark_telemetry";
@@ -51,9 +51,9 @@ const alignDown = (ms: number, width: number) => Math.floor(ms / width) * width;
 
 /**
  * Builds the series query; throws AeQueryError without a valid tenant or with unsafe input.
- * A data point covers one minute, so the range is widened to whole minutes (whole buckets for
- * aggregates, as the hot store does); raw readings outside the exact range are dropped by the
- * backend after unpacking.
+ * A data point covers one minute, so a raw query's range is widened to whole minutes (readings
+ * outside the exact range are dropped by the backend after unpacking); aggregates cover whole
+ * buckets at both ends, as the hot store's do.
  */
 export function buildAeSeriesSql(input: AeSeriesSqlInput): string {
   const tenant = TenantId.safeParse(input.tenant);
@@ -61,15 +61,17 @@ export function buildAeSeriesSql(input: AeSeriesSqlInput): string {
   const dataset = input.dataset ?? AE_DATASET;
   if (!DATASET_PATTERN.test(dataset)) throw new AeQueryError(`invalid dataset name ${JSON.stringify(dataset)}`);
   const q = SeriesQuery.parse(input.query);
+  // Raw rows are whole minutes (readings outside the range are dropped after unpacking);
+  // aggregates cover whole buckets, the range the answer states (coveredRange).
   const width = q.bucket === "raw" ? AE_MINUTE_MS : BUCKET_MS[q.bucket];
-  const from = alignDown(q.from, width);
+  const { from, to } = q.bucket === "raw" ? { from: alignDown(q.from, width), to: q.to } : coveredRange(q.bucket, q.from, q.to);
 
   const where = [
     `index1 = ${literal(tenant.data)}`,
     `blob1 IN (${q.devices.map(literal).join(", ")})`,
     ...(q.metrics.length ? [`blob2 IN (${q.metrics.map(literal).join(", ")})`] : []),
     `double1 >= ${integer(from)}`,
-    `double1 < ${integer(q.to)}`,
+    `double1 < ${integer(to)}`,
     // A data point is written after each of its readings arrived, and a reading is at most the
     // allowed clock skew ahead of its arrival: this bound lets AE skip older parts of the
     // dataset without excluding a matching row.

@@ -13,6 +13,20 @@ export const Bucket = z.enum(BUCKETS);
 export type Bucket = z.infer<typeof Bucket>;
 export const BUCKET_MS = { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 } as const;
 
+/**
+ * The range a query answers for. Raw: exactly `from`/`to`. Bucketed: whole buckets (UTC) — `from`
+ * moved back to the start of its bucket, `to` forward to the end of the bucket holding `to - 1` —
+ * because rollups (and Analytics Engine's per-minute partials) hold whole buckets, and an edge
+ * bucket cut short would be a different number than its neighbours for the same width. The
+ * answer carries this range, so every value is exactly the aggregate of the points between
+ * the `from` and `to` it states.
+ */
+export function coveredRange(bucket: Bucket, from: number, to: number): { from: number; to: number } {
+  if (bucket === "raw") return { from, to };
+  const width = BUCKET_MS[bucket];
+  return { from: Math.floor(from / width) * width, to: Math.ceil(to / width) * width };
+}
+
 export const AGGREGATES = ["avg", "min", "max", "sum", "count", "last"] as const;
 export const Aggregate = z.enum(AGGREGATES);
 export type Aggregate = z.infer<typeof Aggregate>;

@@ -4,7 +4,7 @@
  * primary key or the (device, metric, ts) index, so cost follows the rows returned.
  */
 import { z } from "zod";
-import { aggregateValue, BUCKET_MS, foldCells, type RollupCell, type Series, type SeriesQuery, type SeriesResult } from "../../domain/telemetry/query";
+import { aggregateValue, BUCKET_MS, coveredRange, foldCells, type RollupCell, type Series, type SeriesQuery, type SeriesResult } from "../../domain/telemetry/query";
 import type { RejectedMessage, RejectionReason } from "../../domain/telemetry/rejections";
 import type { ExportPageInput, ExportRow, LatestResult, RejectedListInput, TailInput, TailResult } from "./rpc";
 import { ROLLUP_TABLES, valueOf } from "./schema";
@@ -36,8 +36,9 @@ function rolledSeries(sql: SqlStorage, s: { device: string; metric: string }, q:
   const table = bucket === "1m" ? ROLLUP_TABLES["1m"] : ROLLUP_TABLES["1h"];
   const sourceWidth = bucket === "1m" ? BUCKET_MS["1m"] : BUCKET_MS["1h"];
   const rowLimit = (q.limit + 1) * (width / sourceWidth);
+  const range = coveredRange(bucket, q.from, q.to);
   const rows = sql
-    .exec<RollupRow>(`SELECT bucket, v_min, v_max, v_sum, n, v_last, last_ts FROM ${table} WHERE device = ? AND metric = ? AND bucket >= ? AND bucket < ? ORDER BY bucket LIMIT ?`, s.device, s.metric, alignDown(q.from, width), q.to, rowLimit)
+    .exec<RollupRow>(`SELECT bucket, v_min, v_max, v_sum, n, v_last, last_ts FROM ${table} WHERE device = ? AND metric = ? AND bucket >= ? AND bucket < ? ORDER BY bucket LIMIT ?`, s.device, s.metric, range.from, range.to, rowLimit)
     .toArray();
   const cells = new Map<number, RollupCell>();
   for (const r of rows) {

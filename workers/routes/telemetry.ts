@@ -8,7 +8,7 @@ import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import { page } from "../../domain/schemas/common";
 import { DeviceId } from "../../domain/ids";
-import { Aggregate, Bucket, Series } from "../../domain/telemetry/query";
+import { Aggregate, Bucket, coveredRange, Series } from "../../domain/telemetry/query";
 import { RejectedMessage, RejectionReason } from "../../domain/telemetry/rejections";
 import { PageQuery } from "../../domain/schemas/common";
 import { LatestValues } from "../../domain/schemas/fleet";
@@ -26,8 +26,8 @@ import { deadLetterRoutes } from "./dead-letters";
 const tags = ["telemetry"];
 
 const SeriesResponse = z.object({
-  from: z.number(),
-  to: z.number(),
+  from: z.number().describe("start of the range answered (inclusive): `from` as asked for raw points, the start of its bucket for aggregates"),
+  to: z.number().describe("end of the range answered (exclusive): `to` as asked for raw points, the end of the bucket holding `to - 1` for aggregates"),
   bucket: Bucket,
   agg: Aggregate,
   source: z.enum(["hot-store", "analytics-engine"]),
@@ -49,7 +49,9 @@ export const telemetryRoutes = tenantRouter()
     validate("query", SeriesParams),
     async (c) => {
       const p = c.req.valid("query");
-      const { from, to } = resolveRange(p);
+      const requested = resolveRange(p);
+      // Aggregates cover whole buckets: the answer's from/to are the range they cover.
+      const { from, to } = coveredRange(p.bucket, requested.from, requested.to);
       const query = { devices: p.device, metrics: p.metric ?? [], from, to, bucket: p.bucket, agg: p.agg, limit: p.limit };
       const backend = chooseBackend(c.env, c.get("tenant"), query);
       try {

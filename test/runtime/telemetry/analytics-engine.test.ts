@@ -158,7 +158,8 @@ describe("Analytics Engine SQL builder", () => {
       [
         "SELECT blob1 AS device, blob2 AS metric, intDiv(double1, 3600000) * 3600000 AS bucket, sum(_sample_interval * double3) / sum(_sample_interval * double2) AS value",
         "FROM skylark_telemetry",
-        "WHERE index1 = 'acme' AND blob1 IN ('d1', 'd2') AND double1 >= 1732348800000 AND double1 < 1732353600000 AND timestamp >= toDateTime(1732348200) AND double2 > 0",
+        // Whole buckets at both ends (the range the answer states): to = 1732353600000 is moved to its hour's end.
+        "WHERE index1 = 'acme' AND blob1 IN ('d1', 'd2') AND double1 >= 1732348800000 AND double1 < 1732356000000 AND timestamp >= toDateTime(1732348200) AND double2 > 0",
         "GROUP BY device, metric, bucket",
         "ORDER BY device, metric, bucket",
         "LIMIT 200",
@@ -167,7 +168,7 @@ describe("Analytics Engine SQL builder", () => {
     );
     expect(sql("count", "1m")).toContain("intDiv(double1, 60000) * 60000 AS bucket, sum(_sample_interval * double2) AS value");
     expect(sql("sum", "1d")).toContain("intDiv(double1, 86400000) * 86400000 AS bucket, sum(_sample_interval * double3) AS value");
-    expect(sql("sum", "1d")).toContain("double1 >= 1732320000000 ");
+    expect(sql("sum", "1d")).toContain("double1 >= 1732320000000 AND double1 < 1732406400000 ");
     expect(sql("min")).toContain("min(double4) AS value");
     expect(sql("max")).toContain("max(double5) AS value");
     expect(sql("last")).toContain("argMax(double6, double7) AS value");
