@@ -16,7 +16,9 @@ export const WorkflowState = z.object({ id: z.string(), status: z.string(), erro
 export type WorkflowState = z.infer<typeof WorkflowState>;
 export const TenantLifecycle = z.object({ tenant: Tenant, onboarding: WorkflowState, offboarding: WorkflowState });
 export type TenantLifecycle = z.infer<typeof TenantLifecycle>;
-export const OffboardStarted = z.object({ workflow: WorkflowState });
+/** What an accepted offboarding says about the owner's download of the export (none with a 0-hour window). */
+export const OffboardDownload = z.object({ downloadWindowHours: z.number().int().nonnegative(), exportDownloadable: z.boolean(), notice: z.string() });
+export const OffboardStarted = z.object({ workflow: WorkflowState, ...OffboardDownload.shape });
 
 export const DeletionCertificateList = z.object({ items: z.array(DeletionCertificate) });
 export type DeletionCertificateList = z.infer<typeof DeletionCertificateList>;

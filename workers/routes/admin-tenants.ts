@@ -13,7 +13,8 @@ import { AdminCreateTenant, OffboardTenant, AdminUpdateTenant, Tenant, TenantSta
 import { DeletionCertificateList, OffboardStarted, OperatorReason, TenantLifecycle, TenantSummary, TenantSummaryPage } from "../../domain/schemas/operator";
 import { readDeletionCertificates } from "../control-plane/certificates";
 import { hostnameOrThrow } from "../control-plane/domains";
-import { lifecycleIds, lifecycleStatus, startOffboarding } from "../control-plane/lifecycle";
+import { lifecycleIds, lifecycleStatus } from "../control-plane/lifecycle";
+import { downloadNotice, requestOffboarding } from "../control-plane/offboard-request";
 import { createTenant } from "../control-plane/onboarding";
 import { changeSuspension } from "../control-plane/suspension";
 import type { AppEnv } from "../http/app-env";
@@ -126,7 +127,7 @@ export const adminTenantRoutes = new Hono<AppEnv>()
     "/:id/offboard",
     doc({
       summary: "Offboard a tenant: export, delete everything, issue a deletion certificate",
-      description: "Starts the offboarding workflow (once per tenant; repeating the request returns the same run). `confirm` must repeat the tenant id.",
+      description: "Starts the offboarding workflow (once per tenant; repeating the request returns the same run, and 409 if it names another `downloadWindowHours`). `confirm` must repeat the tenant id. A 0-hour window deletes the tenant as soon as the export is written: the answer says there is no download.",
       tags,
       ok: { status: 202, schema: OffboardStarted },
       errors: [400, 401, 404, 409],
@@ -139,9 +140,12 @@ export const adminTenantRoutes = new Hono<AppEnv>()
       if (input.confirm !== id) throw new AppError("validation_failed", "confirm must repeat the tenant id", { errors: [{ path: "body.confirm", message: `must be '${id}'` }] });
       const tenant = await c.get("platform").tenants.get(id);
       if (!["active", "suspended", "offboarding"].includes(tenant.status)) throw new AppError("conflict", `a ${tenant.status} tenant cannot be offboarded`);
-      if (tenant.status !== "offboarding") await auditOperator(c.env, id, "tenant.offboard", c.get("requestId"), { downloadWindowHours: input.downloadWindowHours });
-      await startOffboarding(c.env, { kind: "offboard", tenantId: id, downloadWindowHours: input.downloadWindowHours, requestedBy: { type: "operator", id: "operator" } });
-      return c.json({ workflow: await workflowState(c.env, offboardingInstanceId(id)) }, 202);
+      const { downloadWindowHours } = await requestOffboarding(c.env, id, {
+        downloadWindowHours: input.downloadWindowHours,
+        requestedBy: { type: "operator", id: "operator" },
+        actor: { actorType: "operator", actorId: "operator", requestId: c.get("requestId") },
+      });
+      return c.json({ workflow: await workflowState(c.env, offboardingInstanceId(id)), ...downloadNotice(downloadWindowHours) }, 202);
     },
   )
   .get(

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { effectiveLimits } from "../../domain/plans";
 import { AppError } from "../../domain/errors";
 import { OffboardTenant, Tenant, TenantView, UpdateTenant } from "../../domain/schemas/identity";
-import { startOffboarding } from "../control-plane/lifecycle";
+import { OffboardDownload } from "../../domain/schemas/operator";
+import { downloadNotice, requestOffboarding } from "../control-plane/offboard-request";
 import { refuseLookAlikeTenantId } from "../control-plane/look-alike";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
@@ -44,8 +45,8 @@ export const tenantRoutes = tenantRouter()
       summary: "Delete this tenant: export, then delete everything",
       description: "Starts offboarding: the tenant is frozen at once (API and MQTT refuse it), everything is exported for the owner to download (`/api/v1/exports`) during `downloadWindowHours`, then deleted, and a signed deletion certificate is kept. `confirm` must repeat the tenant id.",
       tags,
-      ok: { status: 202, schema: z.object({ workflow: z.object({ id: z.string(), status: z.string() }) }) },
-      errors: [400, 403],
+      ok: { status: 202, schema: z.object({ workflow: z.object({ id: z.string(), status: z.string() }), ...OffboardDownload.shape }) },
+      errors: [400, 403, 409],
     }),
     requireRole("OWNER"),
     validate("json", OffboardTenant),
@@ -53,9 +54,12 @@ export const tenantRoutes = tenantRouter()
       const input = c.req.valid("json");
       const tenant = c.get("tenant");
       if (input.confirm !== tenant.id) throw new AppError("validation_failed", "confirm must repeat this tenant's id", { errors: [{ path: "body.confirm", message: "must be this tenant's id" }] });
-      await audit(c, { action: "tenant.offboard", targetType: "tenant", targetId: tenant.id, outcome: "success", details: { downloadWindowHours: input.downloadWindowHours } });
       const principal = c.get("principal");
-      const instance = await startOffboarding(c.env, { kind: "offboard", tenantId: tenant.id, downloadWindowHours: input.downloadWindowHours, requestedBy: { type: principal.actorType, id: principal.actorId } });
-      return c.json({ workflow: { id: instance.id, status: (await instance.status()).status } }, 202);
+      const { instance, downloadWindowHours } = await requestOffboarding(c.env, tenant.id, {
+        downloadWindowHours: input.downloadWindowHours,
+        requestedBy: { type: principal.actorType, id: principal.actorId },
+        actor: { actorType: principal.actorType, actorId: principal.actorId, requestId: c.get("requestId"), ip: c.req.header("cf-connecting-ip") ?? null },
+      });
+      return c.json({ workflow: { id: instance.id, status: (await instance.status()).status }, ...downloadNotice(downloadWindowHours) }, 202);
     },
   );

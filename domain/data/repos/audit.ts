@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, or, sql } from "drizzle-orm";
 import { sortableId } from "../../ids";
 import type { AuditEntry, AuditQuery } from "../../schemas/identity";
 import { decodeCursor, toPage, type Db } from "../db";
@@ -36,6 +36,18 @@ export function auditRepo(db: Db, tenantId: string) {
     /** Records an event under a caller-chosen id, once: a retried workflow step does not write it twice. */
     async recordOnce(id: string, ts: number, e: AuditEvent): Promise<void> {
       await db.insert(auditLog).values({ ...e, details: e.details ?? {}, tenantId, id, ts }).onConflictDoNothing();
+    },
+    /**
+     * Records the event unless the tenant already has one with the same action and outcome, in one
+     * statement (two concurrent callers cannot both write), and returns the one that holds: the first.
+     */
+    async recordFirst(e: AuditEvent): Promise<AuditEntry> {
+      const now = Date.now();
+      await db.run(sql`INSERT INTO audit_log (tenant_id, id, ts, actor_type, actor_id, action, target_type, target_id, outcome, request_id, ip, details)
+        SELECT ${tenantId}, ${sortableId(now)}, ${now}, ${e.actorType}, ${e.actorId ?? null}, ${e.action}, ${e.targetType ?? null}, ${e.targetId ?? null}, ${e.outcome}, ${e.requestId ?? null}, ${e.ip ?? null}, ${JSON.stringify(e.details ?? {})}
+        WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE tenant_id = ${tenantId} AND action = ${e.action} AND outcome = ${e.outcome})`);
+      const first = await db.select().from(auditLog).where(and(mine, eq(auditLog.action, e.action), eq(auditLog.outcome, e.outcome))).orderBy(asc(auditLog.id)).limit(1).get();
+      return toEntry(first!);
     },
     /** Newest first; the cursor is the last id seen. */
     async list(q: AuditQuery) {

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AccountData, UserRecord } from "../../../domain/data/accounts";
+import type { PlatformData } from "../../../domain/data/platform";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../../domain/auth/passwords";
 import { AppError } from "../../../domain/errors";
 import { Login, LoginResponse } from "../../../domain/schemas/identity";
@@ -27,6 +28,21 @@ async function accountFor(users: AccountData, email: string, password: string): 
   return null;
 }
 
+/**
+ * An owner whose workspace was offboarded has no membership left to log in to: tell them it was
+ * deleted rather than that their password is wrong. Only the workspace they last used is named
+ * (the one signup, a login with `tenant` or a switch recorded), never any tenant they ask for.
+ */
+async function refuseIfWorkspaceDeleted(platform: PlatformData, user: UserRecord, wanted: string | undefined, otherWorkspaces: number) {
+  if (!user.lastTenantId || (wanted && wanted !== user.lastTenantId)) return;
+  const last = await platform.tenants.find(user.lastTenantId);
+  if (last?.status !== "deleted") return;
+  throw new AppError("gone", `the workspace '${last.id}' was deleted${last.deletedAt ? ` on ${new Date(last.deletedAt).toISOString().slice(0, 10)}` : ""}${otherWorkspaces ? "" : "; your account has no other workspace to log in to"}`, {
+    tenant: last.id,
+    deletedAt: last.deletedAt ?? null,
+  });
+}
+
 async function login(c: Context<AppEnv>, body: z.infer<typeof Login>) {
   const platform = c.get("platform");
   const user = await accountFor(platform.users, body.email, body.password);
@@ -38,6 +54,8 @@ async function login(c: Context<AppEnv>, body: z.infer<typeof Login>) {
   const workspaces = await platform.users.workspaces(user.id);
   const chosen = wanted ? workspaces.find((w) => w.tenant.id === wanted) : landingWorkspace(workspaces, user.lastTenantId);
   if (!chosen) {
+    // Said only now that the password has checked out, so it tells nothing to someone guessing.
+    await refuseIfWorkspaceDeleted(platform, user, wanted, workspaces.length);
     if (wanted) await auditInto(c, wanted, { actorType: "user", actorId: user.id, action: "auth.login", outcome: "denied", details: { reason: "not_a_member" } });
     throw new AppError("invalid_credentials", "email or password is wrong");
   }
@@ -58,7 +76,7 @@ export const loginRoute = new Hono<AppEnv>().post(
     description: "Without `tenant` the token is for the workspace the user last chose (a login with `tenant`, a switch, a signup), else the oldest one they own, else their oldest membership.",
     tags: ["auth"],
     ok: { schema: LoginResponse },
-    errors: [400, 401, 403],
+    errors: [400, 401, 403, 410],
   }),
   validate("json", Login),
   async (c) => c.json(await login(c, c.req.valid("json"))),
