@@ -91,6 +91,8 @@ export class HubTimers {
       framesDropped: s.framesDropped,
       deniedRequests: s.denied,
       limitHits: Object.fromEntries(this.broker.limiter.totals),
+      // Per client too: the ten clients with the most hits since the hub woke, each by limit.
+      limitHitsByClient: this.broker.limiter.topClients(),
     };
     this.lastCounters = { messagesIn: s.messagesIn, messagesOut: s.messagesOut, at: now };
     this.lastStats = now;

@@ -34,6 +34,11 @@ const ACTIVE_RECOUNT_MS = 250;
  */
 const MIN_CLIENT_STATES = 20_000;
 
+/** Clients whose limit hits the hub remembers at least (the busiest are kept), and how many `$SYS` names. */
+const MAX_CLIENT_TOTALS = 1_000;
+const TOP_CLIENTS = 10;
+type ClientHits = { total: number; byLimit: Partial<Record<LimitName, number>> };
+
 type ClientState = {
   bucket: TokenBucket;
   refusals: number;
@@ -58,6 +63,8 @@ export class HubLimiter {
   hits = new Map<LimitName, Map<string, number>>();
   /** Totals since the hub started, for `$SYS`. */
   readonly totals = new Map<LimitName, number>();
+  /** The same totals per client (bounded: see countClientHit), for `$SYS`'s top clients. */
+  private readonly clientTotals = new Map<string, ClientHits>();
   /** Called on every hit, so the owner can schedule writing them out. */
   onHit: () => void = () => {};
   /** Clients that published lately (recounted at most every ACTIVE_RECOUNT_MS). */
@@ -181,7 +188,35 @@ export class HubLimiter {
     perClient.set(clientId, (perClient.get(clientId) ?? 0) + 1);
     this.hits.set(limit, perClient);
     this.totals.set(limit, (this.totals.get(limit) ?? 0) + 1);
+    this.countClientHit(limit, clientId);
     this.onHit();
+  }
+
+  /**
+   * A flood of fresh client ids must not grow the hub without bound: past twice the room, only
+   * the clients with the most hits are kept (sorting once per MAX_CLIENT_TOTALS new clients).
+   */
+  private countClientHit(limit: LimitName, clientId: string): void {
+    let c = this.clientTotals.get(clientId);
+    if (!c) {
+      this.clientTotals.set(clientId, (c = { total: 0, byLimit: {} }));
+      if (this.clientTotals.size > 2 * MAX_CLIENT_TOTALS) {
+        const keep = [...this.clientTotals].sort((a, b) => b[1].total - a[1].total).slice(0, MAX_CLIENT_TOTALS);
+        this.clientTotals.clear();
+        for (const [id, hits] of keep) this.clientTotals.set(id, hits);
+        this.clientTotals.set(clientId, c);
+      }
+    }
+    c.total++;
+    c.byLimit[limit] = (c.byLimit[limit] ?? 0) + 1;
+  }
+
+  /** The clients with the most limit hits since the hub started, most first, each with its hits per limit. */
+  topClients(n = TOP_CLIENTS): { clientId: string; total: number; byLimit: Partial<Record<LimitName, number>> }[] {
+    return [...this.clientTotals]
+      .sort((a, b) => b[1].total - a[1].total)
+      .slice(0, n)
+      .map(([clientId, hits]) => ({ clientId, total: hits.total, byLimit: { ...hits.byLimit } }));
   }
 
   /** True when the client has been refused so often lately that it should be disconnected. */
