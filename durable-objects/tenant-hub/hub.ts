@@ -22,6 +22,7 @@ import { Broker } from "./broker";
 import { runCommandCall, type CommandCall, type CommandCallResult } from "./commands/rpc";
 import { Connection, newConnState, type ConnState } from "./connection";
 import { closedByChange } from "./device-credentials";
+import { forgetDevice } from "./device-forget";
 import type { BrokerEffects } from "./effects";
 import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
@@ -223,6 +224,8 @@ export class TenantHub extends DurableObject<Env> {
     if (c.kind !== "device") return (await reauthorizeApplications(broker, (credentials) => this.auth!.authorities(credentials))).disconnected;
     if (c.kind === "device") this.auth!.forget(c.id);
     if (c.change === "deleted" && !c.credentialId) broker.commands.deviceDeleted(c.id);
+    // Deleted, not just a key of it revoked: nothing the hub holds for it may reach a device re-created with its id.
+    if (c.change === "deleted" && !c.credentialId) return forgetDevice(broker, this.ctx.storage.sql, c.id).disconnected;
     if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
     return broker.disconnectWhere((conn) => closedByChange(conn.state.principal?.credential, c), ReasonCode.AdministrativeAction, `credential ${c.change}`);
   }

@@ -50,11 +50,11 @@ describe("limit hits in $SYS stats", () => {
   it("keeps the busiest clients when thousands of client ids hit limits", () => {
     const limiter = new HubLimiter(PLAN_LIMITS.starter, Date.now(), { month: new Date().toISOString().slice(0, 7), count: 0 });
     limiter.hit("maxConnections", "busy");
-    limiter.hit("subscriptionsPerConnection", "busy");
+    limiter.hit("maxSubscriptionsPerConnection", "busy");
     for (let i = 0; i < 5_000; i++) limiter.hit("maxConnections", `once-${i}`);
     limiter.hit("maxConnections", "busy");
     const top = limiter.topClients();
-    expect(top[0]).toEqual({ clientId: "busy", total: 3, byLimit: { maxConnections: 2, subscriptionsPerConnection: 1 } });
+    expect(top[0]).toEqual({ clientId: "busy", total: 3, byLimit: { maxConnections: 2, maxSubscriptionsPerConnection: 1 } });
     expect(top).toHaveLength(10);
     expect(limiter.totals.get("maxConnections")).toBe(5_002);
     // Bounded: at most twice the room it keeps for the busiest.
