@@ -57,7 +57,10 @@ export const RejectedMessage = z.object({
   receivedAt: z.number().int(),
   reason: RejectionReason,
   detail: z.string(),
+  /** The device the message was about (a gateway's child, for a child's reading); null only for a queue body that is no envelope. */
   device: z.string().nullable(),
+  /** The MQTT client that published it (the gateway, for its children); null for entries logged before publishers were recorded. */
+  publisher: z.string().nullable(),
   topic: z.string(),
   /** The start of the payload, so the sender can recognise the message. */
   payloadExcerpt: z.string(),

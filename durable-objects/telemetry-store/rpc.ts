@@ -33,6 +33,8 @@ export const IngestMessage = z.object({
       reason: RejectionReason,
       detail: z.string().max(500),
       device: z.string().max(128).nullable(),
+      /** The MQTT client that published (a gateway for its children's readings). */
+      publisher: z.string().max(128).nullable().optional(),
       topic: z.string().max(1024),
       payloadExcerpt: z.string().max(PAYLOAD_EXCERPT_CHARS),
     }),

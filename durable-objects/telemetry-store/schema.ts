@@ -9,7 +9,8 @@
  * - `rollup_1m`, `rollup_1h`: min, max, sum, count and last value (with its time) per series
  *   and bucket start, maintained on insert for numeric and boolean (1/0) values.
  * - `latest`: the newest value per series.
- * - `rejected`: the bounded log of rejected messages.
+ * - `rejected`: the bounded log of rejected messages: the device concerned and the client that
+ *   published (a gateway reporting for a child: the child and the gateway).
  */
 import { readMeta, runStatements, writeMeta } from "../shared/sqlite";
 
@@ -33,13 +34,16 @@ const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS latest (device TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, num REAL, str TEXT, kind INTEGER NOT NULL, PRIMARY KEY (device, metric)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS rejected (
      id INTEGER PRIMARY KEY AUTOINCREMENT, msg_id TEXT NOT NULL UNIQUE, received_at INTEGER NOT NULL,
-     reason TEXT NOT NULL, detail TEXT NOT NULL, device TEXT, topic TEXT NOT NULL, excerpt TEXT NOT NULL)`,
+     reason TEXT NOT NULL, detail TEXT NOT NULL, device TEXT, topic TEXT NOT NULL, excerpt TEXT NOT NULL, publisher TEXT)`,
 ];
 
 export const ROLLUP_TABLES = { "1m": "rollup_1m", "1h": "rollup_1h" } as const;
 
 export function migrate(sql: SqlStorage): void {
   runStatements(sql, STATEMENTS);
+  // Stores created before the log named the publishing client get the column (older rows: null).
+  const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('rejected')").toArray();
+  if (!columns.some((c) => c.name === "publisher")) sql.exec("ALTER TABLE rejected ADD COLUMN publisher TEXT");
 }
 
 

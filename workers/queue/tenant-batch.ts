@@ -21,7 +21,7 @@ import type { TenantData } from "../../domain/data/tenant-scope";
 import { effectiveLimits } from "../../domain/plans";
 import type { Tenant } from "../../domain/schemas/identity";
 import type { AnalyticsWriter } from "../../domain/telemetry/analytics-engine";
-import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
+import type { EnvelopeSource, TelemetryEnvelope } from "../../domain/telemetry/envelope";
 import { normalize, registryNeeds, type Outcome, type RegistryView } from "../../domain/telemetry/normalize";
 import { parsePayload, type ParsedMessage } from "../../domain/telemetry/payload";
 import type { TelemetryPoint } from "../../domain/telemetry/points";
@@ -53,6 +53,7 @@ const DEFAULT_INGEST_CHUNK_POINTS = 20_000;
 type Normalized = { item: TenantItem; msgId: string; receivedAt: number; bytes: number; outcome: Outcome };
 
 const excerpt = (text: string) => text.slice(0, PAYLOAD_EXCERPT_CHARS);
+const topicDevice = (source: EnvelopeSource) => (source.kind === "gateway" ? source.gateway : source.device);
 
 function toIngestMessage(n: Normalized): IngestMessage {
   const o = n.outcome;
@@ -61,7 +62,10 @@ function toIngestMessage(n: Normalized): IngestMessage {
     const b = n.item.body;
     const topic = b.kind === "envelope" ? b.envelope.topic.slice(0, 1024) : "";
     const payload = b.kind === "envelope" ? b.envelope.payload : JSON.stringify(b.raw) ?? "";
-    return { msgId: n.msgId, receivedAt: n.receivedAt, outcome: { kind: "rejected", reason: o.reason, detail: o.detail, device: o.device ?? null, topic, payloadExcerpt: excerpt(payload) } };
+    // A rejection about the whole message (too many points, bad JSON) concerns the device whose topic it came on.
+    const device = o.device ?? (b.kind === "envelope" ? topicDevice(b.envelope.source) : null);
+    const publisher = b.kind === "envelope" ? b.envelope.publisher : null;
+    return { msgId: n.msgId, receivedAt: n.receivedAt, outcome: { kind: "rejected", reason: o.reason, detail: o.detail, device, publisher, topic, payloadExcerpt: excerpt(payload) } };
   }
   return { msgId: n.msgId, receivedAt: n.receivedAt, outcome: { kind: "seen" } };
 }
