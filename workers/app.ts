@@ -30,6 +30,7 @@ import { devOutboxRoutes } from "./routes/dev-outbox";
 import { domainRoutes } from "./routes/domains";
 import { exportRoutes } from "./routes/exports";
 import { fleetRoutes } from "./routes/fleet";
+import { deviceHealthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { mqttRoutes } from "./routes/mqtt";
@@ -61,6 +62,7 @@ export function createApp() {
   // After the devices router, whose authentication and rate limit cover these paths too.
   app.route("/api/v1/devices", deviceCommandRoutes);
   app.route("/api/v1/devices", commandSettingsRoutes);
+  app.route("/api/v1/devices", deviceHealthRoutes);
   app.route("/api/v1/commands", fleetCommandRoutes);
   app.route("/api/v1/device-profiles", deviceProfileRoutes);
   app.route("/api/v1/assets", assetRoutes);

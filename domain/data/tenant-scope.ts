@@ -11,6 +11,7 @@ import { auditRepo } from "./repos/audit";
 import { dashboardRepo } from "./repos/dashboards";
 import { deadLetterRepo } from "./repos/dead-letters";
 import { deviceCredentialRepo } from "./repos/device-credentials";
+import { deviceHealthRepo } from "./repos/device-health";
 import { deviceRepo } from "./repos/devices";
 import { domainRepo } from "./repos/domains";
 import { invitationRepo, memberRepo } from "./repos/members";
@@ -22,6 +23,7 @@ export function forTenant(db: Db, tenantId: string) {
     tenantId,
     devices: deviceRepo(db, tenantId),
     deviceCredentials: deviceCredentialRepo(db, tenantId),
+    deviceHealth: deviceHealthRepo(db, tenantId),
     profiles: profileRepo(db, tenantId),
     assets: assetRepo(db, tenantId),
     sensors: sensorRepo(db, tenantId),

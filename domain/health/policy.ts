@@ -16,7 +16,7 @@ export const HealthPolicy = z.strictObject({
   heartbeatIntervalSeconds: z
     .number()
     .int()
-    .min(5)
+    .min(1)
     .max(7 * 86_400)
     .nullable()
     .optional()
@@ -24,7 +24,7 @@ export const HealthPolicy = z.strictObject({
   inactivityTimeoutSeconds: z
     .number()
     .int()
-    .min(10)
+    .min(2)
     .max(30 * 86_400)
     .optional()
     .describe("a connected device that publishes nothing for this long is offline (its MQTT library may still be answering pings)"),

@@ -22,7 +22,8 @@ export function readVitals(payload: Uint8Array): Vitals {
   const vitals: Vitals = {};
   let n = 0;
   for (const [key, value] of Object.entries(json)) {
-    if (typeof value !== "number" || !Number.isFinite(value) || !VitalName.safeParse(key).success) continue;
+    // `ts` is when, not a vital.
+    if (key === "ts" || typeof value !== "number" || !Number.isFinite(value) || !VitalName.safeParse(key).success) continue;
     vitals[key] = value;
     if (++n >= MAX_VITALS) break;
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HealthPolicy } from "../health/policy";
 import { DeviceId, ResourceId } from "../ids";
 import { Attributes, DisplayName, Location, PageQuery, Timestamp } from "./common";
 
@@ -76,6 +77,7 @@ export const DeviceProfile = z.object({
   mountpoint: z.string().nullable(),
   metrics: z.record(z.string(), MetricRule),
   isDefault: z.boolean(),
+  health: HealthPolicy.nullable().describe("fleet health expectations of its devices; each device may override them"),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -88,6 +90,7 @@ export const CreateDeviceProfile = z.strictObject({
   mountpoint: Mountpoint.nullable().optional(),
   metrics: z.record(MetricName, MetricRule).default({}),
   isDefault: z.boolean().default(false),
+  health: HealthPolicy.nullable().optional(),
 });
 export type CreateDeviceProfile = z.infer<typeof CreateDeviceProfile>;
 export const UpdateDeviceProfile = z.strictObject({
@@ -96,5 +99,6 @@ export const UpdateDeviceProfile = z.strictObject({
   mountpoint: Mountpoint.nullable(),
   metrics: z.record(MetricName, MetricRule),
   isDefault: z.boolean(),
+  health: HealthPolicy.nullable(),
 }).partial();
 export type UpdateDeviceProfile = z.infer<typeof UpdateDeviceProfile>;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { HealthPolicy } from "../health/policy";
+import { HealthReason, HealthState } from "../health/states";
 import { DeviceId, ResourceId } from "../ids";
 import { Attributes, DisplayName, Location, PageQuery, Tags, Timestamp } from "./common";
 
@@ -20,6 +22,10 @@ export const Device = z.object({
   status: DeviceStatus,
   disabled: z.boolean(),
   lastSeenAt: Timestamp.nullable(),
+  health: HealthState.describe("computed by the tenant's hub, read-only: online, degraded, offline, never_seen (GET /devices/{id}/health says why)"),
+  healthReason: HealthReason.nullable(),
+  healthSince: Timestamp.nullable(),
+  healthPolicy: HealthPolicy.nullable().describe("this device's own health settings, over its profile's"),
   clientAttributes: Attributes,
   sharedAttributes: Attributes,
   credentialsRotatedAt: Timestamp,
@@ -42,6 +48,7 @@ export const CreateDevice = z.strictObject({
   firmwareVersion: Version.nullable().optional(),
   hardwareRevision: Version.nullable().optional(),
   sharedAttributes: Attributes.default({}),
+  healthPolicy: HealthPolicy.nullable().optional(),
 });
 export type CreateDevice = z.infer<typeof CreateDevice>;
 
@@ -56,11 +63,13 @@ export const UpdateDevice = z.strictObject({
   hardwareRevision: Version.nullable(),
   disabled: z.boolean(),
   sharedAttributes: Attributes,
+  healthPolicy: HealthPolicy.nullable(),
 }).partial();
 export type UpdateDevice = z.infer<typeof UpdateDevice>;
 
 export const DeviceListQuery = PageQuery.extend({
   status: DeviceStatus.optional(),
+  health: HealthState.optional(),
   kind: DeviceKind.optional(),
   type: DeviceType.optional(),
   firmware: z.string().max(64).optional(),

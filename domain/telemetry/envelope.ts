@@ -7,8 +7,8 @@ import { z } from "zod";
 import { DeviceId, ResourceId, TenantId } from "../ids";
 
 export const EnvelopeSource = z.discriminatedUnion("kind", [
-  /** `t/{tenant}/devices/{device}/{telemetry|attributes|events}` */
-  z.object({ kind: z.literal("device"), device: DeviceId, channel: z.enum(["telemetry", "attributes", "events"]) }),
+  /** `t/{tenant}/devices/{device}/{telemetry|attributes|events|heartbeat}`; a heartbeat's payload is its vitals (flat numbers). */
+  z.object({ kind: z.literal("device"), device: DeviceId, channel: z.enum(["telemetry", "attributes", "events", "heartbeat"]) }),
   /** `t/{tenant}/gateways/{gateway}/{telemetry|attributes}`: readings for the gateway's children. */
   z.object({ kind: z.literal("gateway"), gateway: DeviceId, channel: z.enum(["telemetry", "attributes"]) }),
   /** `tenants/{tenant}/assets/{asset}/sensors/{sensor}/telemetry`, published by `device`. */

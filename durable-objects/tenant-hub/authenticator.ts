@@ -6,6 +6,7 @@
  *   devices:      username = device id, password = device secret, client id = device id
  *   applications: username = "api", password = an API key or a user/vended JWT
  */
+import type { HealthPolicy } from "../../domain/health/policy";
 import { authoritiesOf, presentedKeyAuthority, tokenAuthority, type Authority, type AuthorityLoss, type CredentialRef as ApplicationCredential } from "../../domain/auth/authority";
 import { parseApiKey, secretMatches } from "../../domain/auth/credentials";
 import { deviceTokenAudience } from "../../domain/auth/device-jwt";
@@ -21,7 +22,7 @@ import type { HubPrincipal } from "./principal";
 const DEVICE_CACHE_MS = 5 * 60_000;
 const utf8 = new TextDecoder();
 
-type CachedDevice = { record: DeviceAuthRecord | null; mountpointTemplate: string | null; at: number };
+type CachedDevice = { record: DeviceAuthRecord | null; mountpointTemplate: string | null; profileHealth: HealthPolicy | null; at: number };
 
 export const APPLICATION_USERNAME = "api";
 
@@ -61,7 +62,7 @@ export class Authenticator {
     if (cached && Date.now() - cached.at < DEVICE_CACHE_MS) return cached;
     const record = await this.data.devices.authRecord(deviceId);
     const profile = record?.profileId ? await this.data.profiles.find(record.profileId) : null;
-    const entry = { record, mountpointTemplate: profile?.mountpoint ?? null, at: Date.now() };
+    const entry = { record, mountpointTemplate: profile?.mountpoint ?? null, profileHealth: profile?.health ?? null, at: Date.now() };
     this.devices.set(deviceId, entry);
     return entry;
   }
@@ -101,7 +102,7 @@ export class Authenticator {
 
   /** A device whose credential (secret, key or certificate) checked out: may it connect, and as what? */
   private async admitDevice(deviceId: string, clientId: string, credentialId?: string): Promise<AuthOutcome> {
-    const { record, mountpointTemplate } = await this.device(deviceId);
+    const { record, mountpointTemplate, profileHealth } = await this.device(deviceId);
     if (!record) return { ok: false, reason: "bad_credentials", detail: "unknown device" };
     if (record.disabled) return { ok: false, reason: "not_authorized", detail: "the device is disabled" };
     // One device cannot take over another's session: the client id is the device id.
@@ -109,7 +110,7 @@ export class Authenticator {
     const mp = this.mountpoint(mountpointTemplate, clientId, deviceId);
     if (!mp.ok) return { ok: false, reason: "not_authorized", detail: "the device profile's mountpoint is not valid" };
     const principal: HubPrincipal = { kind: "device", tenant: this.tenantId, deviceId: record.id, deviceType: record.type, children: record.children, credential: { kind: "device", id: record.id, ...(credentialId ? { credentialId } : {}) } };
-    return { ok: true, principal, mountpoint: mp.mountpoint };
+    return { ok: true, principal, mountpoint: mp.mountpoint, health: { profileId: record.profileId, profilePolicy: profileHealth, devicePolicy: record.healthPolicy } };
   }
 
   private async application(clientId: string, password: string, assigned: boolean): Promise<AuthOutcome> {

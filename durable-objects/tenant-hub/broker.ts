@@ -7,10 +7,12 @@ import { ConnectReturnCode, MqttProtocolError, ReasonCode } from "../../domain/m
 import { parseSubscription, SubscriptionIndex } from "../../domain/topics";
 import type { MqttCooldownPolicy } from "../../domain/limits/mqtt-cooldown";
 import { ClientCooldowns, FailedConnects, PenalizedAddresses } from "./abuse";
+import type { DisconnectCause } from "../../domain/health/states";
 import { CommandCenter } from "./commands/center";
 import { type Connection } from "./connection";
 import { publishMessage } from "./delivery";
 import type { BrokerEffects } from "./effects";
+import { HealthMonitor } from "./health/monitor";
 import type { HubLimiter } from "./limits";
 import { dispatch } from "./mqtt/dispatcher";
 import { PreConnectSockets } from "./pre-connect";
@@ -46,6 +48,8 @@ export class Broker {
   readonly aliases: AliasStore;
   /** Tracked commands (RPC): their queues, states and deadlines (commands/). */
   readonly commands: CommandCenter;
+  /** Devices' health and connectivity history (health/). */
+  readonly health: HealthMonitor;
   /** Topic trie over every session's subscriptions (online or not). */
   readonly index = new SubscriptionIndex();
   readonly subscriptions = new Map<string, StoredSubscription & { shareGroup?: string }>();
@@ -76,6 +80,7 @@ export class Broker {
     this.wills = new WillStore(sql);
     this.aliases = new AliasStore(sql);
     this.commands = new CommandCenter(this, sql);
+    this.health = new HealthMonitor(sql, { changed: (deviceId, mirror) => effects.healthChanged(deviceId, mirror) });
     for (const s of this.sessions.allSubscriptions()) this.indexSubscription(s);
   }
 
@@ -154,9 +159,10 @@ export class Broker {
 
   /**
    * A connection ended. Unless it sent DISCONNECT, its will is armed (fired now, or after the v5
-   * Will Delay Interval) [MQTT-3.1.2-8]; a session with expiry 0 ends now.
+   * Will Delay Interval) [MQTT-3.1.2-8]; a session with expiry 0 ends now. `cause` says why
+   * for the device's connectivity history when the close itself does not.
    */
-  connectionLost(conn: Connection, { graceful }: { graceful: boolean }): void {
+  connectionLost(conn: Connection, { graceful, cause }: { graceful: boolean; cause?: DisconnectCause }): void {
     conn.markClosed();
     const { clientId, connected, connId, principal } = conn.state;
     this.aliases.drop(connId);
@@ -169,7 +175,10 @@ export class Broker {
     this.limiter.forget(clientId, now);
     if (!graceful) this.wills.arm(clientId, now);
     this.sessions.detach(clientId, connId, now);
-    if (principal?.kind === "device") this.effects.presence(principal.deviceId, "offline");
+    if (principal?.kind === "device") {
+      this.effects.presence(principal.deviceId, "offline");
+      if (conn.state.healthSeq !== undefined) this.health.disconnected(principal.deviceId, conn.state.healthSeq, cause ?? (graceful ? "client" : (conn.closeCause ?? "connection_lost")), now);
+    }
     const session = this.sessions.get(clientId);
     if (session && session.expiryInterval === 0) this.endSession(clientId);
     this.effects.reschedule();
@@ -191,11 +200,11 @@ export class Broker {
   }
 
   /** Disconnects clients using a credential (rotated, revoked or deleted) or all of them. */
-  disconnectWhere(match: (c: Connection) => boolean, reasonCode: number, reason: string): number {
+  disconnectWhere(match: (c: Connection) => boolean, reasonCode: number, reason: string, cause?: DisconnectCause): number {
     let n = 0;
     for (const conn of [...this.connections.values()]) {
       if (!match(conn)) continue;
-      conn.close(reasonCode, reason);
+      conn.close(reasonCode, reason, cause);
       this.connectionLost(conn, { graceful: false });
       n++;
     }
@@ -245,6 +254,7 @@ export class Broker {
     }
     for (const { message } of this.wills.takeDue(now)) publishMessage(this, message);
     for (const clientId of this.sessions.expired(now)) this.endSession(clientId);
+    this.health.tick(now);
   }
 
   /** The next time `tick` has work, or null. */
@@ -258,6 +268,8 @@ export class Broker {
     if (will !== null) candidates.push(will);
     const expiry = this.sessions.nextExpiry();
     if (expiry !== null) candidates.push(expiry);
+    const health = this.health.nextDeadline();
+    if (health !== null) candidates.push(health);
     return candidates.length ? Math.min(...candidates) : null;
   }
 }

@@ -4,6 +4,8 @@
  * client's packets are handled strictly in order even when handlers await I/O.
  */
 import { MqttDecoder, MqttEncoder, ReasonCode, type MqttPacket, type ProtocolLevel } from "../../domain/mqtt";
+import type { DisconnectCause } from "../../domain/health/states";
+import { causeOfClose } from "./health/causes";
 import { InboundAcks } from "./inbound-acks";
 import type { HubPrincipal } from "./principal";
 
@@ -32,6 +34,8 @@ export type ConnState = {
   address?: string;
   /** Fingerprint of the edge-verified client certificate the WebSocket was opened with (mTLS). */
   clientCertificate?: string;
+  /** A device's connection sequence number (health/monitor.ts): its disconnect names it. */
+  healthSeq?: number;
   /** Base64 of a packet begun in an earlier frame, when the hub may hibernate before the rest arrives. */
   partial?: string;
 };
@@ -74,6 +78,8 @@ export class Connection {
    * dropped before any decoding. A flooding client's backlog costs a flag check per frame.
    */
   closed = false;
+  /** Why the hub closed it (null: it did not, or not yet), for the device's connectivity events. */
+  closeCause: DisconnectCause | null = null;
   /** When this connection last reported its device's presence (in memory only). */
   presenceReportedAt = 0;
   private partialTimer: ReturnType<typeof setTimeout> | null = null;
@@ -185,8 +191,9 @@ export class Connection {
    * Closes the connection; a v5 client that completed CONNECT is first told why with a
    * DISCONNECT carrying `reasonCode` [MQTT-4.13.2-1].
    */
-  close(reasonCode: number = ReasonCode.NormalDisconnection, reasonString?: string): void {
+  close(reasonCode: number = ReasonCode.NormalDisconnection, reasonString?: string, cause?: DisconnectCause): void {
     if (this.closed) return;
+    this.closeCause = cause ?? causeOfClose(reasonCode);
     if (this.v5 && this.state.connected) {
       const properties = reasonString && this.state.requestProblemInformation ? { reasonString } : undefined;
       this.send({ type: "disconnect", reasonCode, ...(properties ? { properties } : {}) });

@@ -2,6 +2,8 @@
  * What the broker needs from the outside world, implemented by the Durable Object with its
  * bindings. Keeping these behind an interface keeps the MQTT core free of Cloudflare APIs.
  */
+import type { HealthMirror } from "./health/monitor";
+import type { HealthInputs } from "./health/store";
 import type { MqttAbuseReason } from "../../domain/limits/mqtt-cooldown";
 import type { PlanLimits } from "../../domain/plans";
 import type { TelemetryEnvelope } from "../../domain/telemetry/envelope";
@@ -17,7 +19,7 @@ export type ConnectCredentials = {
 };
 
 export type AuthOutcome =
-  | { ok: true; principal: HubPrincipal; mountpoint: string }
+  | { ok: true; principal: HubPrincipal; mountpoint: string; /** Devices: where their health policy comes from. */ health?: HealthInputs }
   | { ok: false; reason: "bad_credentials" | "not_authorized" | "client_id_invalid" | "tenant_unavailable"; detail: string };
 
 export type HubAuditEvent = {
@@ -37,6 +39,8 @@ export interface BrokerEffects {
   limits(): PlanLimits;
   audit(event: HubAuditEvent): void;
   presence(deviceId: string, status: "online" | "offline" | null): void;
+  /** A device's health state changed (health/monitor.ts): mirror it to the registry. */
+  healthChanged(deviceId: string, mirror: HealthMirror): void;
   /** Hands a telemetry envelope to the queue (batched); resolves once the queue accepted it. */
   handOffTelemetry(envelope: TelemetryEnvelope, size: number): Promise<void>;
   /** A client was thrown out for abuse, or its address keeps failing to authenticate: the edge cools the address down. */

@@ -8,6 +8,7 @@ import { tenantStatsTopic } from "../../domain/topics";
 import type { Broker } from "./broker";
 import { publishMessage } from "./delivery";
 import type { HubAuditEvent } from "./effects";
+import type { HealthMirror } from "./health/monitor";
 import { RegistryWriter } from "./registry-writer";
 import { writeMeta } from "./store/schema";
 
@@ -43,6 +44,11 @@ export class HubTimers {
 
   presence(deviceId: string, status: "online" | "offline" | null): void {
     this.writer.touch(deviceId, status, Date.now());
+    this.scheduleWriter();
+  }
+
+  health(deviceId: string, mirror: HealthMirror): void {
+    this.writer.health(deviceId, mirror);
     this.scheduleWriter();
   }
 

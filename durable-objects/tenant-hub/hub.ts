@@ -24,6 +24,7 @@ import { Connection, newConnState, type ConnState } from "./connection";
 import { closedByChange } from "./device-credentials";
 import { forgetDevice } from "./device-forget";
 import type { BrokerEffects } from "./effects";
+import { runHealthCall, type HealthCall, type HealthCallResult } from "./health/rpc";
 import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
 import { publishFromPlatform } from "./platform-publish";
@@ -34,7 +35,7 @@ import { TelemetryBatcher } from "./telemetry-batcher";
 
 /** Headroom over the plan's payload limit for the topic, properties and header. */
 const PACKET_OVERHEAD_BYTES = 8 * 1024;
-const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "meta", "commands"] as const;
+const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "meta", "commands", "device_health", "connectivity_events"] as const;
 const CONFIG_TTL_MS = 30_000;
 
 export const CredentialChange = z.object({
@@ -95,6 +96,7 @@ export class TenantHub extends DurableObject<Env> {
       limits: () => this.config.limits,
       audit: (e) => this.timers!.audit(e),
       presence: (id, status) => this.timers!.presence(id, status),
+      healthChanged: (id, mirror) => this.timers!.health(id, mirror),
       handOffTelemetry: (envelope, size) => this.telemetry!.add(envelope, size),
       reschedule: () => this.timers?.reschedule(),
       reportAbuse: ({ clientId, address, reason }) => {
@@ -110,6 +112,9 @@ export class TenantHub extends DurableObject<Env> {
     this.telemetry = new TelemetryBatcher(this.env.TELEMETRY_QUEUE, (message) => console.error(JSON.stringify({ level: "warn", tenant: tenantId, where: "telemetry", message })));
     this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker);
     for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
+    const connectedDevices = new Set<string>();
+    for (const conn of this.broker.connections.values()) if (conn.state.principal?.kind === "device") connectedDevices.add(conn.state.principal.deviceId);
+    this.broker.health.reconcile(connectedDevices, Date.now());
     return this.broker;
   }
 
@@ -223,7 +228,10 @@ export class TenantHub extends DurableObject<Env> {
     // A user's or key's change reaches further than its own connections: keys created by them (see reauthorize.ts).
     if (c.kind !== "device") return (await reauthorizeApplications(broker, (credentials) => this.auth!.authorities(credentials))).disconnected;
     if (c.kind === "device") this.auth!.forget(c.id);
-    if (c.change === "deleted" && !c.credentialId) broker.commands.deviceDeleted(c.id);
+    if (c.change === "deleted" && !c.credentialId) {
+      broker.commands.deviceDeleted(c.id);
+      broker.health.forget(c.id);
+    }
     // Deleted, not just a key of it revoked: nothing the hub holds for it may reach a device re-created with its id.
     if (c.change === "deleted" && !c.credentialId) return forgetDevice(broker, this.ctx.storage.sql, c.id).disconnected;
     if (c.change === "updated" && c.kind === "device") return this.refreshDevicePrincipals(c.id);
@@ -234,7 +242,7 @@ export class TenantHub extends DurableObject<Env> {
   async tenantChanged(tenantId: string): Promise<void> {
     const broker = this.init(TenantId.parse(tenantId));
     await this.refreshConfig(true);
-    if (this.config.status !== "active") broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, `tenant ${this.config.status}`);
+    if (this.config.status !== "active") broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, `tenant ${this.config.status}`, "server");
   }
 
   /** A message from the platform itself (desired attributes, commands, OTA). */
@@ -249,6 +257,14 @@ export class TenantHub extends DurableObject<Env> {
     const broker = this.init(TenantId.parse(tenantId));
     await this.refreshConfig();
     return runCommandCall(broker.commands, call, Date.now()) as CommandCallResult[Op];
+  }
+
+  /** Fleet health: a device's health and connectivity history, policy changes (workers/routes/health). */
+  async health<Op extends HealthCall["op"]>(tenantId: string, call: HealthCall & { op: Op }): Promise<HealthCallResult[Op]> {
+    const broker = this.init(TenantId.parse(tenantId));
+    const result = runHealthCall(broker.health, call, Date.now()) as HealthCallResult[Op];
+    this.timers!.reschedule();
+    return result;
   }
 
   /** Connected clients and counters, for the API and tests. */
@@ -283,7 +299,7 @@ export class TenantHub extends DurableObject<Env> {
   /** Offboarding: closes every connection and deletes all of this hub's storage (alarm included). */
   async purge(tenantId: string): Promise<void> {
     const broker = this.init(TenantId.parse(tenantId));
-    broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, "tenant offboarded");
+    broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, "tenant offboarded", "server");
     for (const ws of this.ctx.getWebSockets()) {
       try {
         ws.close(1000, "tenant offboarded");

@@ -1,8 +1,11 @@
 /**
  * Device messages that feed the telemetry pipeline become envelopes
  * (`domain/telemetry/envelope.ts`) handed to the Queue in batches (telemetry-batcher.ts).
- * Heartbeats only refresh presence. Payloads are not parsed here: the consumer does that.
+ * Payloads are not parsed here (the consumer does that), except a heartbeat's: its numbers are
+ * the device's vitals, which fleet health judges at once (health/monitor.ts); they go on as
+ * telemetry too, so vitals chart like any metric.
  */
+import { readVitals } from "../../domain/health/vitals";
 import { sortableId } from "../../domain/ids";
 import type { SkylarkTopic } from "../../domain/topics";
 import type { EnvelopeSource, TelemetryEnvelope } from "../../domain/telemetry/envelope";
@@ -30,13 +33,23 @@ function sourceOf(topic: SkylarkTopic, conn: Connection): EnvelopeSource | null 
 
 /** Returns the hand-off to the queue (null when the message is not telemetry). */
 export function acceptTelemetry(broker: Broker, conn: Connection, topic: SkylarkTopic, message: HubMessage): Promise<void> | null {
+  const now = broker.effects.now();
+  const principal = conn.state.principal;
+  if (principal?.kind === "device") broker.health.heard(principal.deviceId, now);
   if (topic.kind === "device" && topic.channel === "heartbeat") {
     broker.effects.presence(topic.device, null);
-    return null;
+    const vitals = readVitals(message.payload);
+    // The ACL lets a device publish only its own heartbeat (a gateway: also its children's, which do not connect themselves).
+    if (principal?.kind === "device" && principal.deviceId === topic.device) broker.health.heartbeat(topic.device, vitals, now);
+    if (Object.keys(vitals).length === 0) return null;
+    return handOff(broker, conn, { kind: "device", device: topic.device, channel: "heartbeat" }, message, JSON.stringify(vitals), now);
   }
   const source = sourceOf(topic, conn);
   if (!source || message.payload.byteLength === 0) return null;
-  const now = broker.effects.now();
+  return handOff(broker, conn, source, message, utf8.decode(message.payload), now);
+}
+
+function handOff(broker: Broker, conn: Connection, source: EnvelopeSource, message: HubMessage, payload: string, now: number): Promise<void> {
   const msgId = sortableId(now);
   const envelope: TelemetryEnvelope = {
     v: 1,
@@ -47,7 +60,7 @@ export function acceptTelemetry(broker: Broker, conn: Connection, topic: Skylark
     source,
     publisher: conn.state.clientId,
     topic: message.topic,
-    payload: utf8.decode(message.payload),
+    payload,
     bytes: message.payload.byteLength,
   };
   return broker.effects.handOffTelemetry(envelope, envelope.payload.length + 512);

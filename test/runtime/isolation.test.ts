@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { describeRoutes } from "../../workers/http/openapi";
 import { api, expectOk, invite, lastMail, linkToken } from "./helpers";
+import { connect } from "./hub/mqtt-client";
 import { richTenant, type RichTenant } from "./fixtures";
 import { deviceTelemetry, runBatch } from "./telemetry/helpers";
 
@@ -30,6 +31,7 @@ async function snapshotB() {
   const token = B.ownerToken;
   const dashboardId = (await bDashboard()).id;
   await bCommands();
+  await bConnected();
   const alarms = await bAlarms();
   return {
     tenant: await expectOk(api("GET", "/api/v1/tenant", { token })),
@@ -53,6 +55,9 @@ async function snapshotB() {
     commands: await expectOk(api("GET", "/api/v1/devices/dev-1/commands", { token })),
     onlyCommands: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/commands`, { token })),
     commandSettings: await expectOk(api("GET", "/api/v1/devices/dev-1/command-settings", { token })),
+    fleetHealth: await expectOk(api("GET", "/api/v1/fleet/health", { token })),
+    health: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/health`, { token })),
+    connectivity: await expectOk(api("GET", "/api/v1/devices/dev-1/connectivity", { token })),
     alarmRules: await expectOk(api("GET", "/api/v1/alarm-rules", { token })),
     alarms: await expectOk(api("GET", "/api/v1/alarms", { token })),
     alarm: await expectOk(api("GET", `/api/v1/alarms/${alarms.alarmId}`, { token })),
@@ -85,6 +90,25 @@ const bCommands = () =>
   (bCommandsOnce ??= (async () => {
     const send = (device: string) => expectOk(api("POST", `/api/v1/devices/${device}/commands`, { token: B.ownerToken, body: { method: "b-only" } }), 201);
     return { dev1: (await send("dev-1")).id as string, only: (await send(B.only.device)).id as string };
+  })());
+
+/**
+ * B's dev-1 connected once over MQTT and left (before the first snapshot): B has a connection
+ * sequence, connectivity events and a health state for an id A also has.
+ */
+let bConnectedOnce: Promise<void> | undefined;
+const bConnected = () =>
+  (bConnectedOnce ??= (async () => {
+    const { credentials } = await expectOk(api("POST", "/api/v1/devices/dev-1/credentials/rotate", { token: B.ownerToken }));
+    const device = await connect(B.tenantId, { clientId: "dev-1", username: "dev-1", password: credentials.password });
+    device.send({ type: "disconnect", reasonCode: 0 });
+    device.close();
+    for (let i = 0; i < 50; i++) {
+      // The hub knows at once; the registry's mirror (and last-seen) follows within a second or so.
+      if ((await expectOk(api("GET", "/api/v1/devices/dev-1", { token: B.ownerToken }))).healthReason === "client") return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("B's dev-1 never showed its disconnect");
   })());
 
 /** A dashboard only B has (created once, before the first snapshot), naming B's device. */
@@ -338,6 +362,29 @@ const cases: Record<string, Case> = {
   "POST /api/v1/devices/:id/commands/:commandId/cancel": async () => {
     await expectNotFound("POST", `/api/v1/devices/${B.only.device}/commands/${(await bCommands()).only}/cancel`);
     await expectNotFound("POST", `/api/v1/devices/dev-1/commands/${(await bCommands()).dev1}/cancel`);
+  },
+  "GET /api/v1/fleet/health": async () => {
+    // Look-alike fleets: any of B's devices would show as a count above A's own.
+    const h = await expectOk(api("GET", "/api/v1/fleet/health", { token: A.ownerToken }));
+    const mine = await expectOk(api("GET", "/api/v1/devices?limit=200", { token: A.ownerToken }));
+    expect(h.counts.total + h.disabled).toBe(mine.items.length);
+    const ids = new Set(mine.items.map((d: { id: string }) => d.id));
+    for (const d of h.worst) expect(ids.has(d.id)).toBe(true);
+    // A filter on B's tag or profile finds nothing of B's.
+    for (const q of [`tag=${B.only.device}`, `profile=${B.only.profile}`]) expect((await expectOk(api("GET", `/api/v1/fleet/health?${q}`, { token: A.ownerToken }))).counts.total).toBe(0);
+  },
+  "GET /api/v1/devices/:id/health": async () => {
+    await expectNotFound("GET", `/api/v1/devices/${B.only.device}/health`);
+    // Same id in both tenants: B's dev-1 connected and left; A's never connected.
+    const b = await expectOk(api("GET", "/api/v1/devices/dev-1/health", { token: B.ownerToken }));
+    expect([b.state, b.connectionSeq]).toEqual(["offline", 1]);
+    expect(await expectOk(api("GET", "/api/v1/devices/dev-1/health", { token: A.ownerToken }))).toMatchObject({ deviceId: "dev-1", state: "never_seen", connectionSeq: 0, connectedAt: null });
+  },
+  "GET /api/v1/devices/:id/connectivity": async () => {
+    await expectNotFound("GET", `/api/v1/devices/${B.only.device}/connectivity`);
+    const b = await expectOk(api("GET", "/api/v1/devices/dev-1/connectivity", { token: B.ownerToken }));
+    expect(b.items.map((e: { type: string }) => e.type)).toEqual(["health_changed", "disconnected", "health_changed", "connected"]);
+    expect((await expectOk(api("GET", "/api/v1/devices/dev-1/connectivity", { token: A.ownerToken }))).items).toEqual([]);
   },
   "GET /api/v1/devices/:id/command-settings": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}/command-settings`),
   "PUT /api/v1/devices/:id/command-settings": async () => {

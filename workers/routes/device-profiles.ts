@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { profilePolicyChanged } from "./health";
 import { ResourceId } from "../../domain/ids";
 import { CreateDeviceProfile, DeviceProfile, UpdateDeviceProfile } from "../../domain/schemas/assets";
 import { page, PageQuery } from "../../domain/schemas/common";
@@ -44,6 +45,7 @@ export const deviceProfileRoutes = tenantRouter()
       requireMountpointInTenant(c.get("tenant").id, patch.mountpoint);
       const profile = await c.get("data").profiles.update(c.req.valid("param").id, patch);
       await audit(c, { action: "device_profile.update", targetType: "device_profile", targetId: profile.id, outcome: "success" });
+      if ("health" in patch) await profilePolicyChanged(c, profile.id, profile.health);
       return c.json(profile);
     },
   )

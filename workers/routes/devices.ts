@@ -9,6 +9,7 @@ import { CreateDevice, Device, DeviceListQuery, DeviceWithCredentials, UpdateDev
 import type { AppEnv } from "../http/app-env";
 import { audit } from "../http/audit";
 import { credentialChanged } from "../http/hub-notify";
+import { devicePolicyChanged } from "./health";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
@@ -90,6 +91,7 @@ export const deviceRoutes = tenantRouter()
       const device = await c.get("data").devices.update(id, patch);
       await audit(c, { action: "device.update", targetType: "device", targetId: id, outcome: "success", details: { fields: Object.keys(patch) } });
       await credentialChanged(c, { kind: "device", id, change: "updated" });
+      if ("healthPolicy" in patch || "profileId" in patch) await devicePolicyChanged(c, device);
       return c.json(device);
     },
   )

@@ -4,16 +4,32 @@
  * plan limits hit this month (usage) and the MQTT clients connected now (the tenant's hub).
  */
 import { FleetSummary } from "../../domain/schemas/fleet";
+import { FleetHealth, FleetHealthQuery } from "../../domain/schemas/health";
 import { currentMonth, usageReport } from "../../domain/telemetry/usage";
 import { hubFor } from "../control-plane/residency";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
+import { validate } from "../http/validate";
 import { telemetryStore } from "../telemetry/store-client";
 
 const HOUR_MS = 3_600_000;
 
-export const fleetRoutes = tenantRouter().get(
+export const fleetRoutes = tenantRouter()
+  .get(
+    "/health",
+    doc({
+      summary: "Fleet health",
+      description: "Enabled devices by health state (online, degraded, offline, never_seen), per profile and per tag (the 50 most used), disabled devices apart, and the worst devices first: offline, then degraded, longest in that state first. Filter by `profile` or `tag`.",
+      tags: ["fleet", "fleet health"],
+      ok: { schema: FleetHealth },
+      errors: [400],
+    }),
+    requireRole("VIEWER"),
+    validate("query", FleetHealthQuery),
+    async (c) => c.json(await c.get("data").deviceHealth.fleet(c.req.valid("query"))),
+  )
+  .get(
   "/summary",
   doc({
     summary: "Fleet summary",

@@ -2,6 +2,7 @@ import { and, count, eq, inArray, like, or, sql } from "drizzle-orm";
 import { AppError, notFound } from "../../errors";
 import type { CreateDevice, Device, DeviceListQuery, UpdateDevice } from "../../schemas/devices";
 import { afterCursor, isUniqueViolation, toPage, type Db } from "../db";
+import type { HealthPolicy } from "../../health/policy";
 import { devices } from "../schema";
 import { hasCertificateExpiringBefore } from "./device-credentials";
 
@@ -22,6 +23,10 @@ export function toDevice(row: Row): Device {
     status: row.status,
     disabled: row.disabled,
     lastSeenAt: row.lastSeenAt,
+    health: row.health,
+    healthReason: row.healthReason as Device["healthReason"],
+    healthSince: row.healthSince,
+    healthPolicy: row.healthPolicy ?? null,
     clientAttributes: row.clientAttributes,
     sharedAttributes: row.sharedAttributes,
     credentialsRotatedAt: row.credentialsRotatedAt,
@@ -45,7 +50,7 @@ export const ID_CHUNK = 90;
 export const chunks = <T>(items: T[], size = ID_CHUNK): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** What the MQTT hub needs to authenticate and authorize a device. */
-export type DeviceAuthRecord = { id: string; type: "device" | "gateway"; disabled: boolean; secretHash: string; profileId: string | null; children: string[] };
+export type DeviceAuthRecord = { id: string; type: "device" | "gateway"; disabled: boolean; secretHash: string; profileId: string | null; healthPolicy: HealthPolicy | null; children: string[] };
 
 export function deviceRepo(db: Db, tenantId: string) {
   const mine = eq(devices.tenantId, tenantId);
@@ -101,6 +106,7 @@ export function deviceRepo(db: Db, tenantId: string) {
       const where = and(
         mine,
         q.status ? eq(devices.status, q.status) : undefined,
+        q.health ? eq(devices.health, q.health) : undefined,
         q.kind ? eq(devices.kind, q.kind) : undefined,
         q.type ? eq(devices.type, q.type) : undefined,
         q.firmware ? eq(devices.firmwareVersion, q.firmware) : undefined,
@@ -132,6 +138,7 @@ export function deviceRepo(db: Db, tenantId: string) {
             firmwareVersion: input.firmwareVersion ?? null,
             hardwareRevision: input.hardwareRevision ?? null,
             sharedAttributes: input.sharedAttributes,
+            healthPolicy: input.healthPolicy ?? null,
             secretHash,
             credentialsRotatedAt: now,
             createdAt: now,
@@ -176,7 +183,7 @@ export function deviceRepo(db: Db, tenantId: string) {
 
     async authRecord(id: string): Promise<DeviceAuthRecord | null> {
       const row = await db
-        .select({ id: devices.id, type: devices.type, disabled: devices.disabled, secretHash: devices.secretHash, profileId: devices.profileId })
+        .select({ id: devices.id, type: devices.type, disabled: devices.disabled, secretHash: devices.secretHash, profileId: devices.profileId, healthPolicy: devices.healthPolicy })
         .from(devices)
         .where(byId(id))
         .get();
@@ -220,6 +227,18 @@ export function deviceRepo(db: Db, tenantId: string) {
     },
 
     /** Connectivity updates from the hub, applied in one batch. */
+    /**
+     * The hub's health reports. A report of an older connection than the one recorded is
+     * ignored (`health_seq`), so batches that cross cannot put a reconnected device back offline.
+     */
+    async recordHealth(updates: { id: string; state: Device["health"]; reason: string; since: number; seq: number }[]): Promise<void> {
+      if (updates.length === 0) return;
+      const statements = updates.map((u) =>
+        db.update(devices).set({ health: u.state, healthReason: u.reason, healthSince: u.since, healthSeq: u.seq }).where(and(byId(u.id), sql`${devices.healthSeq} <= ${u.seq}`)),
+      );
+      await db.batch(statements as [typeof statements[number], ...typeof statements]);
+    },
+
     async recordPresence(updates: { id: string; status?: "online" | "offline"; lastSeenAt: number }[]): Promise<void> {
       if (updates.length === 0) return;
       const statements = updates.map((u) =>

@@ -9,6 +9,7 @@ import { BROKER_CONFIG, type Broker } from "../broker";
 import type { Connection } from "../connection";
 import { drain, resendInFlight } from "../delivery";
 import { forwardedProperties, type HubMessage } from "../message";
+import { NO_INPUTS } from "../health/store";
 import { ownedByAnother } from "../session-owner";
 
 const NEVER_EXPIRES = 0xffffffff;
@@ -57,7 +58,7 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
     if (auth.reason === "bad_credentials") broker.authenticationFailed(conn);
     return refuse(conn, AUTH_REASON[auth.reason], auth.detail);
   }
-  const { principal, mountpoint } = auth;
+  const { principal, mountpoint, health } = auth;
 
   // Only the credential that owns the client id's session may take it over or resume it (session-owner.ts).
   if (ownedByAnother(broker, clientId, principal.credential)) {
@@ -144,6 +145,7 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
     lastActivity: now,
     connectedAt: now,
   };
+  if (principal.kind === "device") conn.state.healthSeq = broker.health.connected(principal.deviceId, health ?? NO_INPUTS, packet.protocolLevel, now);
   conn.persist();
   broker.connections.set(clientId, conn);
 

@@ -6,6 +6,7 @@
  */
 import { readMeta, runStatements, writeMeta } from "../../shared/sqlite";
 import { COMMAND_STATEMENTS } from "../commands/schema";
+import { HEALTH_STATEMENTS } from "../health/schema";
 const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS sessions (
@@ -57,7 +58,7 @@ const STATEMENTS = [
 ];
 
 export function migrate(sql: SqlStorage): void {
-  runStatements(sql, [...STATEMENTS, ...COMMAND_STATEMENTS]);
+  runStatements(sql, [...STATEMENTS, ...COMMAND_STATEMENTS, ...HEALTH_STATEMENTS]);
 }
 
 export { readMeta, writeMeta };
