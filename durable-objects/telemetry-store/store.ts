@@ -36,6 +36,7 @@ import {
   type TailResult,
 } from "./rpc";
 import { migrate, readMeta, writeMeta } from "./schema";
+import { storedDevices, StoredDevicesInput } from "./stored-devices";
 
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 const PRUNE_CONTINUE_MS = 60_000;
@@ -226,6 +227,12 @@ export class TelemetryStore extends DurableObject<Env> {
   async stats(tenantId: string): Promise<{ databaseBytes: number }> {
     this.forTenant(tenantId, false);
     return { databaseBytes: this.sql.databaseSize };
+  }
+
+  /** Device ids with points, deleted devices included (offboarding's export). */
+  async storedDevices(tenantId: string, input: { after: string | null; limit: number }): Promise<string[]> {
+    this.forTenant(tenantId, false);
+    return storedDevices(this.sql, StoredDevicesInput.parse(input));
   }
 
   /** Row counts per table, for offboarding's inventory and deletion certificate. */

@@ -23,6 +23,7 @@ import { runCommandCall, type CommandCall, type CommandCallResult } from "./comm
 import { Connection, newConnState, type ConnState } from "./connection";
 import { closedByChange } from "./device-credentials";
 import { forgetDevice } from "./device-forget";
+import { hubExportPage, type HubExportPage } from "./hub-export";
 import type { BrokerEffects } from "./effects";
 import { runHealthCall, type HealthCall, type HealthCallResult } from "./health/rpc";
 import { HubTimers } from "./hub-timers";
@@ -284,16 +285,10 @@ export class TenantHub extends DurableObject<Env> {
     return counts;
   }
 
-  /** Everything the tenant owns in the hub that is worth exporting: retained messages (payloads base64) and session ids. */
-  async exportData(tenantId: string): Promise<{ retained: { topic: string; payloadBase64: string; qos: number; properties: string | null }[]; sessions: string[] }> {
+  /** One page of one counted table for the offboarding export (hub-export.ts); `next` continues it. */
+  async exportPage(tenantId: string, table: string, afterRowid: number): Promise<HubExportPage> {
     this.init(TenantId.parse(tenantId));
-    const sql = this.ctx.storage.sql;
-    const retained = sql
-      .exec<{ topic: string; payload: ArrayBuffer; qos: number; properties: string | null }>("SELECT topic, payload, qos, properties FROM retained ORDER BY topic")
-      .toArray()
-      .map((r) => ({ topic: r.topic, payloadBase64: btoa(String.fromCharCode(...new Uint8Array(r.payload))), qos: r.qos, properties: r.properties }));
-    const sessions = sql.exec<{ client_id: string }>("SELECT client_id FROM sessions ORDER BY client_id").toArray().map((r) => r.client_id);
-    return { retained, sessions };
+    return hubExportPage(this.ctx.storage.sql, HUB_TABLES, z.string().max(64).parse(table), z.number().int().nonnegative().parse(afterRowid));
   }
 
   /** Offboarding: closes every connection and deletes all of this hub's storage (alarm included). */

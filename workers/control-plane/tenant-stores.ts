@@ -80,8 +80,26 @@ function hubStore(env: Env, tenant: Pick<Tenant, "id" | "region">): TenantStore 
       return counts;
     },
     async export(archive) {
-      const { retained, sessions } = await hub().exportData(tenant.id);
-      return [await archive.putNdjson("hub.retained.ndjson", "hub", "retained", retained), await archive.putNdjson("hub.sessions.ndjson", "hub", "sessions", sessions.map((clientId) => ({ clientId })))];
+      // Every table the manifest counts, as stored; `meta` is neither counted nor exported (hub-export.ts).
+      const { meta: _binding, ...counts } = await hub().storageCounts(tenant.id);
+      const files: ExportFile[] = [];
+      for (const table of Object.keys(counts)) {
+        let rows: Record<string, unknown>[] = [];
+        let n = 1;
+        const flush = async () => {
+          files.push(await archive.putNdjson(`hub.${table}.${part(n++)}.ndjson`, "hub", table, rows));
+          rows = [];
+        };
+        for (let after = 0; ; ) {
+          const page = await hub().exportPage(tenant.id, table, after);
+          rows.push(...page.rows);
+          if (rows.length >= ROWS_PER_FILE) await flush();
+          if (page.next === null) break;
+          after = page.next;
+        }
+        if (rows.length || n === 1) await flush();
+      }
+      return files;
     },
     purge: () => hub().purge(tenant.id),
   };
@@ -113,21 +131,20 @@ function firmwareStore(env: Env, tenantId: string): TenantStore {
 }
 
 /**
- * The telemetry hot store: raw points (per series, found through the registry's devices) and the
+ * The telemetry hot store: raw points (per series of every device it holds, deleted ones included) and the
  * rejected-messages log are exported; rollups, latest values and the idempotency ledger are
  * derived from them and only counted and deleted.
  */
 function telemetryHotStore(env: Env, tenant: Pick<Tenant, "id" | "region">): TenantStore {
   const store = () => telemetryStore(env, tenant);
-  const db = openRegistry(env.REGISTRY);
+  /** From the store itself, not the registry: devices deleted earlier left their points, which are the tenant's data too. */
   async function deviceIds(): Promise<string[]> {
-    const devices = TENANT_TABLES.find((t) => t.name === "devices")!;
     const ids: string[] = [];
-    for (let after = 0; ; ) {
-      const page = await tenantRowsPage(db, devices, tenant.id, after, ROWS_PER_QUERY);
-      ids.push(...page.rows.map((r) => String(r.id)));
-      if (page.lastRowid === null || page.rows.length < ROWS_PER_QUERY) return ids;
-      after = page.lastRowid;
+    for (let after: string | null = null; ; ) {
+      const page = await store().storedDevices(after, ROWS_PER_QUERY);
+      ids.push(...page);
+      if (page.length < ROWS_PER_QUERY) return ids;
+      after = page[page.length - 1]!;
     }
   }
   return {
@@ -181,7 +198,7 @@ function archiveStore(env: Env, tenantId: string): TenantStore {
 
 /**
  * The stores in purge order: the hub first (it writes to the registry while it runs), then the
- * telemetry hot store (its export reads device ids from the registry), the registry after the
+ * telemetry hot store, the registry after the
  * stores that index into it, the archive last.
  */
 export function tenantStores(env: Env, tenant: Pick<Tenant, "id" | "region">): TenantStore[] {

@@ -27,6 +27,8 @@ export type TelemetryStoreClient = {
   stats(): Promise<{ databaseBytes: number }>;
   /** Offboarding: what the store holds, and deleting all of it. */
   counts(): Promise<Record<string, number>>;
+  /** Device ids the store holds points for, deleted devices included, in order after `after`. */
+  storedDevices(after: string | null, limit: number): Promise<string[]>;
   purge(): Promise<void>;
   /** Alarms (durable-objects/telemetry-store/alarms): the rule push and the alarm lifecycle. */
   setAlarmRules(rules: AlarmRule[], version: number): Promise<boolean>;
@@ -53,6 +55,7 @@ export function telemetryStore(env: Env, tenant: Pick<Tenant, "id" | "region">):
     rejectedCount: (since) => stub.rejectedCount(tenantId, { since }),
     stats: () => stub.stats(tenantId),
     counts: () => stub.counts(tenantId),
+    storedDevices: (after, limit) => stub.storedDevices(tenantId, { after, limit }),
     purge: () => stub.purge(tenantId),
     setAlarmRules: (rules, version) => stub.setAlarmRules(tenantId, { rules, version }),
     listAlarms: (query) => stub.listAlarms(tenantId, query),

@@ -66,7 +66,12 @@ export async function offboard(env: Env, p: OffboardParams, step: WorkflowStep, 
       createdAt: begun.requestedAt,
       counts: Object.fromEntries(Object.entries(exported).map(([name, e]) => [name, e.counts])),
       files,
-      notes: ["Credential hashes (device secrets, API keys, invitations) are not exported.", "Telemetry sent to Analytics Engine is not part of the export; it expires with the dataset's retention."],
+      notes: [
+        "Credential hashes (device secrets, API keys, invitations) are not exported.",
+        "Telemetry sent to Analytics Engine is not part of the export; it expires with the dataset's retention.",
+        "Every hub table the counts name is exported as stored (binary columns as base64 under '<column>Base64'); the hub's 'meta' table is not: it only binds the hub to the tenant id and keeps the month's message count, which the registry's usage table holds.",
+        "Telemetry points of devices deleted before offboarding are exported with the rest.",
+      ],
     });
     return { sha256, files: files.length };
   });
