@@ -7,6 +7,7 @@ import { useState } from "preact/hooks";
 import { ALARM_SEVERITIES, CreateAlarmRule, type AlarmRule, type AlarmSeverity } from "../../../domain/schemas/alarms";
 import { check } from "../api";
 import { Field, FormError } from "../components/Field";
+import { FormActions } from "../components/FormActions";
 import { useFormSubmit } from "../components/useFormSubmit";
 import { alarmsApi } from "./api";
 import { CONDITION_TYPES, EMPTY_DRAFT, fromRule, SCOPE_KINDS, toRule, type ConditionType, type RuleDraft, type ScopeKind } from "./rule-draft";
@@ -118,16 +119,7 @@ export function RuleForm({ rule, onSaved, onCancel }: Props) {
         </label>
       </div>
       <FormError error={error} id={`${prefix}-error`} />
-      <div class="form-actions">
-        <button type="submit" class="save-rule" disabled={busy}>
-          {rule ? "Save rule" : "Create rule"}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions class="save-rule" submitLabel={rule ? "Save rule" : "Create rule"} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

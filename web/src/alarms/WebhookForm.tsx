@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { ALARM_SEVERITIES, CreateWebhookTarget, type AlarmSeverity, type WebhookTarget } from "../../../domain/schemas/alarms";
 import { check } from "../api";
 import { Field, FormError } from "../components/Field";
+import { FormActions } from "../components/FormActions";
 import { useFormSubmit } from "../components/useFormSubmit";
 import { alarmsApi, type WebhookInput } from "./api";
 
@@ -46,16 +47,7 @@ export function WebhookForm({ target, onSaved, onCancel }: Props) {
         </label>
       </div>
       <FormError error={error} id={`${prefix}-error`} />
-      <div class="form-actions">
-        <button type="submit" class="save-webhook" disabled={busy}>
-          {target ? "Save target" : "Add target"}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions class="save-webhook" submitLabel={target ? "Save target" : "Add target"} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

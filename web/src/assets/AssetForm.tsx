@@ -1,6 +1,7 @@
 /** Creates an asset or edits one: name, type, description, location. */
 import type { Asset } from "../../../domain/schemas/assets";
 import { Field, FormError } from "../components/Field";
+import { FormActions } from "../components/FormActions";
 import { useFormSubmit } from "../components/useFormSubmit";
 import { assetsApi } from "./api";
 
@@ -43,16 +44,7 @@ export function AssetForm({ asset, onSaved, onCancel }: Props) {
       <Field label="Longitude" name="location.lon" error={apiError}>
         {(a) => <input {...a} inputMode="decimal" defaultValue={asset?.location ? String(asset.location.lon) : ""} placeholder="optional" />}
       </Field>
-      <div class="form-actions">
-        <button type="submit" class="primary" id={editing ? "save-asset" : "create-asset"} disabled={busy}>
-          {editing ? "Save asset" : "Create asset"}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions class="primary" id={editing ? "save-asset" : "create-asset"} submitLabel={editing ? "Save asset" : "Create asset"} busy={busy} onCancel={onCancel} />
       <FormError error={error} id={editing ? "asset-edit-error" : "asset-error"} />
     </form>
   );

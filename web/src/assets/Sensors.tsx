@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Sensor } from "../../../domain/schemas/assets";
 import { ConfirmAction } from "../components/ConfirmAction";
 import { describe, Field, FormError } from "../components/Field";
+import { FormActions } from "../components/FormActions";
 import { useFormSubmit } from "../components/useFormSubmit";
 import { assetsApi } from "./api";
 
@@ -49,16 +50,7 @@ function SensorForm({ assetId, sensor, onSaved, onCancel }: { assetId: string; s
       <Field label="Max" name="max" error={apiError}>
         {(a) => <input {...a} inputMode="decimal" defaultValue={sensor?.max === null || sensor === null ? "" : String(sensor.max)} />}
       </Field>
-      <div class="form-actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {editing ? "Save sensor" : "Add sensor"}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions class="primary" submitLabel={editing ? "Save sensor" : "Add sensor"} busy={busy} onCancel={onCancel} />
       <FormError error={error} />
     </form>
   );

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { DeviceProfile } from "../../../domain/schemas/assets";
 import { ApiError } from "../api";
 import { Field, FormError } from "../components/Field";
+import { FormActions } from "../components/FormActions";
 import { useFormSubmit } from "../components/useFormSubmit";
 import { profilesApi } from "./api";
 import { emptyRow, MetricEditor, metricsFrom, rowsFrom, type MetricRow } from "./MetricEditor";
@@ -55,16 +56,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: Props) {
         </div>
       </div>
       <MetricEditor rows={rows} onChange={setRows} error={apiError} />
-      <div class="form-actions">
-        <button type="submit" class="primary" id={editing ? "save-profile" : "create-profile"} disabled={busy}>
-          {editing ? "Save profile" : "Create profile"}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions class="primary" id={editing ? "save-profile" : "create-profile"} submitLabel={editing ? "Save profile" : "Create profile"} busy={busy} onCancel={onCancel} />
       <FormError error={error} id={editing ? "profile-edit-error" : "profile-error"} />
     </form>
   );
