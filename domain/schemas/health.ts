@@ -38,6 +38,15 @@ export const DeviceHealth = z.object({
 });
 export type DeviceHealth = z.infer<typeof DeviceHealth>;
 
+/**
+ * What the hub publishes, retained, on `t/{tenant}/health/{device}` when a device's health
+ * changes: application clients (and the console) subscribe to `t/{tenant}/health/+` and get
+ * every device's current state at once, then each change.
+ */
+export const HealthEvent = z.object({ deviceId: DeviceId, state: HealthState, reason: HealthReason, since: Timestamp, connectionSeq: Seq });
+export type HealthEvent = z.infer<typeof HealthEvent>;
+export const healthTopic = (tenantId: string, deviceId: string) => `t/${tenantId}/health/${deviceId}`;
+
 export const ConnectivityEventType = z.enum(["connected", "disconnected", "health_changed"]);
 export const ConnectivityEvent = z.object({
   id: z.number().int(),

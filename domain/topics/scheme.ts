@@ -14,6 +14,8 @@
  *   tenants/{tenant}/assets/{asset}/sensors/{sensor}/telemetry   device → platform
  *   t/{tenant}/alarms/{device}                       platform → application clients (alarm events;
  *                                                    an "other" topic: devices may neither subscribe nor publish)
+ *   t/{tenant}/health/{device}                       platform → application clients (a device's health,
+ *                                                    retained; an "other" topic like alarms)
  *   $SYS/t/{tenant}/stats[/{metric...}]              hub → application clients, read-only
  *
  * The tenant's namespace is `t/{tenant}` and `tenants/{tenant}` with everything below them,

@@ -13,6 +13,7 @@ import { type Connection } from "./connection";
 import { publishMessage } from "./delivery";
 import type { BrokerEffects } from "./effects";
 import { HealthMonitor } from "./health/monitor";
+import { forgetHealth, publishHealth } from "./health/publish";
 import type { HubLimiter } from "./limits";
 import { dispatch } from "./mqtt/dispatcher";
 import { PreConnectSockets } from "./pre-connect";
@@ -80,7 +81,13 @@ export class Broker {
     this.wills = new WillStore(sql);
     this.aliases = new AliasStore(sql);
     this.commands = new CommandCenter(this, sql);
-    this.health = new HealthMonitor(sql, { changed: (deviceId, mirror) => effects.healthChanged(deviceId, mirror) });
+    this.health = new HealthMonitor(sql, {
+      changed: (deviceId, mirror) => {
+        effects.healthChanged(deviceId, mirror);
+        publishHealth(this, deviceId, mirror);
+      },
+      forgotten: (deviceId) => forgetHealth(this, deviceId),
+    });
     for (const s of this.sessions.allSubscriptions()) this.indexSubscription(s);
   }
 

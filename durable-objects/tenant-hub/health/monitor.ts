@@ -17,7 +17,7 @@ import { HealthStore, NO_INPUTS, toDeviceHealth, type HealthInputs, type HealthR
 
 /** What the registry mirrors of a device's health. */
 export type HealthMirror = { state: HealthState; reason: HealthReason; since: number; seq: number };
-export type HealthSink = { changed(deviceId: string, mirror: HealthMirror): void };
+export type HealthSink = { changed(deviceId: string, mirror: HealthMirror): void; forgotten?(deviceId: string): void };
 
 /** `last_heard_at` reaches SQLite at most this often per device (it only matters after a restart). */
 const HEARD_PERSIST_MS = 10_000;
@@ -127,6 +127,7 @@ export class HealthMonitor {
   forget(deviceId: string): void {
     this.live.delete(deviceId);
     this.store.forget(deviceId);
+    this.sink.forgotten?.(deviceId);
   }
 
   // ---- reads ----

@@ -10,7 +10,7 @@ import { forTenant } from "../../../domain/data/tenant-scope";
 import { HealthMonitor } from "../../../durable-objects/tenant-hub/health/monitor";
 import { NO_INPUTS } from "../../../durable-objects/tenant-hub/health/store";
 import { api, createDevice, expectOk, signup, type TenantFixture } from "../helpers";
-import { bytes, connect, type TestClient } from "../hub/mqtt-client";
+import { bytes, connect, text, type TestClient } from "../hub/mqtt-client";
 
 let t: TenantFixture;
 const secrets: Record<string, string> = {};
@@ -207,10 +207,38 @@ describe("the API's fleet view", () => {
     expect((await api("GET", "/api/v1/devices/tk-1/connectivity?cursor=abc", { token: t.ownerToken })).status).toBe(400);
   });
 
+  it("application clients get every device's health retained on t/{tenant}/health/+, then each change", async () => {
+    const key = await expectOk(api("POST", "/api/v1/api-keys", { token: t.ownerToken, body: { name: "health watcher", role: "VIEWER" } }), 201);
+    const app = await connect(t.tenantId, { clientId: "health-watcher", username: "api", password: key.key });
+    app.send({ type: "subscribe", packetId: 1, subscriptions: [{ topicFilter: `t/${t.tenantId}/health/+`, qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0 }] });
+    await app.next("suback");
+    const retained = new Map<string, { state: string; reason: string; connectionSeq: number }>();
+    for (;;) {
+      const p = await app.next("publish", 1_000).catch(() => null);
+      if (!p) break;
+      retained.set(p.topic, JSON.parse(text(p.payload)));
+    }
+    expect(retained.get(`t/${t.tenantId}/health/ka-1`)).toMatchObject({ deviceId: "ka-1", state: "offline", reason: "keep_alive_timeout", connectionSeq: 1 });
+    expect(retained.has(`t/${t.tenantId}/health/never-1`)).toBe(false);
+    const c = await device("ka-1");
+    const change = await app.next("publish");
+    expect(change.topic).toBe(`t/${t.tenantId}/health/ka-1`);
+    expect(JSON.parse(text(change.payload))).toMatchObject({ deviceId: "ka-1", state: "online", reason: "connected", connectionSeq: 2 });
+    c.close();
+    app.close();
+  });
+
   it("a deleted device's history goes with it: a new device with the same id starts never_seen", async () => {
     await expectOk(api("DELETE", "/api/v1/devices/tk-1", { token: t.ownerToken }), 204);
     await createDevice(t.ownerToken, { id: "tk-1" });
     expect(await health("tk-1")).toMatchObject({ state: "never_seen", connectionSeq: 0 });
     expect((await events("tk-1")).items).toEqual([]);
+    // …and so does its retained health message.
+    const key = await expectOk(api("POST", "/api/v1/api-keys", { token: t.ownerToken, body: { name: "late watcher", role: "VIEWER" } }), 201);
+    const app = await connect(t.tenantId, { clientId: "late-watcher", username: "api", password: key.key });
+    app.send({ type: "subscribe", packetId: 1, subscriptions: [{ topicFilter: `t/${t.tenantId}/health/tk-1`, qos: 0, noLocal: false, retainAsPublished: false, retainHandling: 0 }] });
+    await app.next("suback");
+    expect(await app.next("publish", 500).catch(() => null)).toBeNull();
+    app.close();
   });
 });

@@ -12,6 +12,7 @@ import { useEffect, useState } from "preact/hooks";
 import { z } from "zod";
 import { AlarmEvent } from "../../../domain/schemas/alarms";
 import { Command } from "../../../domain/schemas/commands";
+import { HealthEvent } from "../../../domain/schemas/health";
 import { liveConnection, type Gap, type LiveStatus } from "./connection";
 import { livePoints, type LivePoint } from "./telemetry-payload";
 
@@ -80,21 +81,7 @@ export function subscribeEvents(filter: { deviceIds?: string[] }, onEvent: (e: L
  * ignored. After a reconnect `onGap` says changes may have been missed (re-read the list).
  */
 export function subscribeCommandStates(deviceId: string, onCommand: (command: Command) => void, onGap?: (gap: Gap) => void): () => void {
-  const conn = liveConnection();
-  const stops = [
-    conn.subscribe(`devices/${deviceId}/cmd/+/state`, (_topic, payload) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder().decode(payload));
-      } catch {
-        return;
-      }
-      const parsed = Command.safeParse(json);
-      if (parsed.success && parsed.data.deviceId === deviceId) onCommand(parsed.data);
-    }),
-  ];
-  if (onGap) stops.push(conn.onGap(onGap));
-  return () => stops.forEach((stop) => stop());
+  return subscribeParsed(`devices/${deviceId}/cmd/+/state`, Command, (c) => c.deviceId === deviceId, onCommand, onGap);
 }
 
 /**
@@ -103,17 +90,34 @@ export function subscribeCommandStates(deviceId: string, onCommand: (command: Co
  * an alarm event is ignored. After a reconnect `onGap` says changes may have been missed.
  */
 export function subscribeAlarms(filter: { deviceId?: string }, onEvent: (event: AlarmEvent) => void, onGap?: (gap: Gap) => void): () => void {
+  return subscribeParsed(`alarms/${filter.deviceId ?? "+"}`, AlarmEvent, (e) => !filter.deviceId || e.alarm.deviceId === filter.deviceId, onEvent, onGap);
+}
+
+/**
+ * Devices' health as the hub publishes it, retained, on `health/{device}`: every device's
+ * current state right after subscribing, then each change. Returns the unsubscribe.
+ */
+export function subscribeHealth(filter: { deviceId?: string }, onEvent: (event: HealthEvent) => void, onGap?: (gap: Gap) => void): () => void {
+  return subscribeParsed(`health/${filter.deviceId ?? "+"}`, HealthEvent, (e) => !filter.deviceId || e.deviceId === filter.deviceId, onEvent, onGap);
+}
+
+/**
+ * JSON messages on `filter` that parse as `schema` and pass `accept` (anything else is ignored:
+ * application clients may publish on these topics too). After a reconnect `onGap` says messages
+ * may have been missed.
+ */
+function subscribeParsed<T>(filter: string, schema: z.ZodType<T>, accept: (value: T) => boolean, onValue: (value: T) => void, onGap?: (gap: Gap) => void): () => void {
   const conn = liveConnection();
   const stops = [
-    conn.subscribe(`alarms/${filter.deviceId ?? "+"}`, (_topic, payload) => {
+    conn.subscribe(filter, (_topic, payload) => {
       let json: unknown;
       try {
         json = JSON.parse(new TextDecoder().decode(payload));
       } catch {
         return;
       }
-      const parsed = AlarmEvent.safeParse(json);
-      if (parsed.success && (!filter.deviceId || parsed.data.alarm.deviceId === filter.deviceId)) onEvent(parsed.data);
+      const parsed = schema.safeParse(json);
+      if (parsed.success && accept(parsed.data)) onValue(parsed.data);
     }),
   ];
   if (onGap) stops.push(conn.onGap(onGap));
