@@ -1,5 +1,5 @@
 /**
- * One device's page (`/devices/:id`): identity and status, actions (MEMBER), twin, telemetry,
+ * One device's page (`/devices/:id`): identity and status, actions (MEMBER), health, twin, telemetry,
  * rejected messages, audit trail (ADMIN) and, for a gateway, its children.
  */
 import type { ComponentChildren } from "preact";
@@ -13,6 +13,7 @@ import { linkHandler } from "../router";
 import { devicesApi, type Credentials } from "./api";
 import { CommandsPanel } from "../commands/CommandsPanel";
 import { DeviceAlarmsPanel } from "../alarms/DeviceAlarmsPanel";
+import { DeviceHealthPanel } from "../health/DeviceHealthPanel";
 import { DeviceActions } from "./DeviceActions";
 import { DeviceEdit } from "./DeviceEdit";
 import { AuditTrail, GatewayChildren, RejectedMessages } from "./DeviceRecords";
@@ -115,6 +116,7 @@ export function DeviceDetail({ id, role, tenant }: { id: string; role: Role; ten
           {can(role, "MEMBER") && <DeviceActions device={device} onChanged={setDevice} onRotated={setSecret} />}
           {can(role, "MEMBER") && <DeviceEdit device={device} onSaved={setDevice} />}
           {device.type === "gateway" && <GatewayChildren gatewayId={device.id} />}
+          <DeviceHealthPanel device={device} canEdit={can(role, "MEMBER")} onDeviceSaved={setDevice} />
           <DeviceAlarmsPanel deviceId={device.id} role={role} />
           <DeviceTelemetry deviceId={device.id} />
           <DeviceTwinPanel deviceId={device.id} canEdit={can(role, "MEMBER")} />

@@ -1,9 +1,10 @@
 /** The devices list's filter bar: every filter the API has, read from and written to the URL. */
 import type { DeviceProfile } from "../../../domain/schemas/assets";
 import { DeviceKind, DeviceStatus, DeviceType } from "../../../domain/schemas/devices";
+import { HealthState } from "../../../domain/schemas/health";
 
 /** The URL parameters the list understands: the API's filters, plus page size and cursor. */
-export const FILTER_KEYS = ["q", "status", "kind", "type", "firmware", "tag", "profile", "parent"] as const;
+export const FILTER_KEYS = ["q", "status", "health", "kind", "type", "firmware", "tag", "profile", "parent"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type FilterValues = Partial<Record<FilterKey, string>>;
 
@@ -58,6 +59,7 @@ export function DeviceFilters({ values, profiles, onApply }: Props) {
     >
       <Text name="q" label="Search id or name" value={values.q} />
       <Choice name="status" label="Status" options={DeviceStatus.options} value={values.status} />
+      <Choice name="health" label="Health" options={HealthState.options} value={values.health} />
       <Choice name="type" label="Type" options={DeviceType.options} value={values.type} />
       <Choice name="kind" label="Kind" options={DeviceKind.options} value={values.kind} />
       <Text name="tag" label="Tag" value={values.tag} />

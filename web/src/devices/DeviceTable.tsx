@@ -1,5 +1,6 @@
 /** The devices table: one row per device, linking to its page. */
 import type { Device } from "../../../domain/schemas/devices";
+import { HealthBadge } from "../health/HealthBadge";
 import { linkHandler } from "../router";
 import { StatusBadge, when } from "./format";
 
@@ -16,6 +17,7 @@ export function DeviceTable({ devices, loading, filtered }: Props) {
             <th scope="col">Name</th>
             <th scope="col">Type</th>
             <th scope="col">Status</th>
+            <th scope="col">Health</th>
             <th scope="col">Last seen</th>
             <th scope="col">Firmware</th>
             <th scope="col">Tags</th>
@@ -24,12 +26,12 @@ export function DeviceTable({ devices, loading, filtered }: Props) {
         <tbody id="device-rows" aria-busy={loading ? "true" : "false"}>
           {devices === null && loading && (
             <tr>
-              <td colSpan={7}>Loading…</td>
+              <td colSpan={8}>Loading…</td>
             </tr>
           )}
           {devices?.length === 0 && (
             <tr>
-              <td colSpan={7}>{filtered ? "No devices match these filters." : "No devices yet."}</td>
+              <td colSpan={8}>{filtered ? "No devices match these filters." : "No devices yet."}</td>
             </tr>
           )}
           {devices?.map((d) => (
@@ -43,6 +45,9 @@ export function DeviceTable({ devices, loading, filtered }: Props) {
               <td data-label="Type">{d.parentId ? `${d.type} of ${d.parentId}` : d.type}</td>
               <td data-label="Status">
                 <StatusBadge device={d} />
+              </td>
+              <td data-label="Health" class="device-health">
+                <HealthBadge state={d.health} reason={d.healthReason} />
               </td>
               <td data-label="Last seen">{when(d.lastSeenAt)}</td>
               <td data-label="Firmware">{d.firmwareVersion ?? "—"}</td>

@@ -14,7 +14,7 @@ import { ApiError, check, currentSession, query, request } from "../api";
 
 export type DeviceCreated = z.infer<typeof DeviceWithCredentials>;
 export type Credentials = DeviceCreated["credentials"];
-export type DeviceFilters = Partial<Pick<DeviceListQuery, "status" | "kind" | "type" | "firmware" | "tag" | "profile" | "parent" | "q">>;
+export type DeviceFilters = Partial<Pick<DeviceListQuery, "status" | "health" | "kind" | "type" | "firmware" | "tag" | "profile" | "parent" | "q">>;
 export type SeriesAnswer = { from: number; to: number; bucket: Bucket; agg: Aggregate; source: string; series: Series[] };
 export type SeriesRequest = { device: string; from: number; to: number; bucket: Bucket; agg: Aggregate; limit?: number };
 

@@ -1,16 +1,18 @@
 /**
- * Fleet overview: devices by status (each opening the filtered devices list), live traffic from
- * the hub, a map of the devices that have a location, recent rejected messages and limit hits,
+ * Fleet overview: devices by status and by health (each opening the filtered devices list), the
+ * devices needing attention, live traffic from the hub, a map of the devices that have a location, recent rejected messages and limit hits,
  * and the workspace's plan, device limit and expiring certificates.
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Role } from "../../../domain/roles";
 import type { FleetSummary } from "../../../domain/schemas/fleet";
+import type { FleetHealth } from "../../../domain/schemas/health";
 import type { TenantView } from "../../../domain/schemas/identity";
 import { describe } from "../components/Field";
 import { subscribeStats, useLiveStatus, type HubStats } from "../live";
 import { DeviceMap } from "../map/DeviceMap";
 import { overviewApi, type LocatedDevice } from "./api";
+import { HealthCard } from "./HealthCard";
 import { LiveFigures } from "./LiveFigures";
 import { LimitHits, RecentRejected } from "./RecentProblems";
 import { StatusCards } from "./StatusCards";
@@ -45,6 +47,7 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
   const [summary, setSummary] = useState<FleetSummary | null>(null);
   const [located, setLocated] = useState<{ devices: LocatedDevice[]; complete: boolean } | null>(null);
   const [error, setError] = useState<Error | null>(null);
+  const [health, setHealth] = useState<FleetHealth | null>(null);
   const [live, setLive] = useState<HubStats | null>(null);
   const liveState = useLiveStatus();
   useEffect(() => subscribeStats(setLive), []);
@@ -53,6 +56,10 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
     let current = true;
     overviewApi.summary().then(
       (s) => current && (setSummary(s), setError(null)),
+      (err: Error) => current && setError(err),
+    );
+    overviewApi.health().then(
+      (h) => current && setHealth(h),
       (err: Error) => current && setError(err),
     );
     return () => {
@@ -89,6 +96,7 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
       {summary && (
         <div class="overview-grid">
           <StatusCards devices={summary.devices} />
+          {health && <HealthCard health={health} />}
           <LiveFigures live={live} liveState={liveState} apiConnectedClients={summary.connectedClients} />
           <section class="overview-map" aria-labelledby="map-heading">
             <h2 id="map-heading">Where the devices are</h2>

@@ -1,7 +1,8 @@
-/** What the Fleet overview reads: the fleet summary, located devices, rejected messages, limit hits. */
+/** What the Fleet overview reads: the fleet summary, fleet health, located devices, rejected messages, limit hits. */
 import type { Page } from "../../../domain/schemas/common";
 import type { Device } from "../../../domain/schemas/devices";
 import type { FleetSummary } from "../../../domain/schemas/fleet";
+import type { FleetHealth } from "../../../domain/schemas/health";
 import type { AuditEntry } from "../../../domain/schemas/identity";
 import type { RejectedMessage } from "../../../domain/telemetry/rejections";
 import { query, request } from "../api";
@@ -14,6 +15,8 @@ export type LocatedDevice = { id: string; name: string; lat: number; lon: number
 
 export const overviewApi = {
   summary: () => request<FleetSummary>("GET", "/fleet/summary"),
+  /** Devices by health state, per profile, and the `worst` unhealthiest. */
+  health: (worst = 10) => request<FleetHealth>("GET", `/fleet/health${query({ worst })}`),
   rejected: (limit: number) => request<Page<RejectedMessage>>("GET", `/telemetry/rejected${query({ limit })}`),
   /** `limit.hit` events of the audit log (ADMIN and up may read it), newest first. */
   limitHitEvents: (limit: number) => request<Page<AuditEntry>>("GET", `/audit${query({ action: "limit.hit", limit })}`),
