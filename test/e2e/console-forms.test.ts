@@ -14,7 +14,7 @@ const browser = useBrowser();
 
 const focused = (page: Page) => page.evaluate(() => ({ form: document.activeElement?.closest("form")?.getAttribute("id"), name: document.activeElement?.getAttribute("name"), invalid: document.activeElement?.getAttribute("aria-invalid") }));
 
-/** Holds the page's POSTs to `path` until the returned release is called; counts them. */
+/** Holds the page's POSTs to `path` (they reach the platform only once released); counts them. */
 async function holdPosts(page: Page, path: string) {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
@@ -30,6 +30,17 @@ async function holdPosts(page: Page, path: string) {
     },
   );
   return { release, sent };
+}
+
+/** Presses `button` while the POST is held: disabled until the answer, then enabled again; one POST in all. */
+async function sendOnceWhileHeld(page: Page, held: Awaited<ReturnType<typeof holdPosts>>, button: string, saved: () => Promise<unknown>) {
+  await page.click(button);
+  await expect.poll(() => held.sent.count).toBe(1);
+  expect(await page.isDisabled(button)).toBe(true);
+  held.release();
+  await saved();
+  await expect.poll(() => page.isDisabled(button)).toBe(false);
+  expect(held.sent.count).toBe(1);
 }
 
 async function openAs(t: Tenant, path: string, ready: string) {
@@ -58,13 +69,7 @@ describe("console forms", () => {
     expect(held.sent.count).toBe(0);
 
     await page.fill('#asset-form input[name="location.lon"]', "5.2");
-    await page.click("#create-asset");
-    await expect.poll(() => held.sent.count).toBe(1);
-    expect(await page.isDisabled("#create-asset")).toBe(true);
-    held.release();
-    await page.waitForSelector('[data-asset="crate-1"]');
-    await expect.poll(() => page.isDisabled("#create-asset")).toBe(false);
-    expect(held.sent.count).toBe(1);
+    await sendOnceWhileHeld(page, held, "#create-asset", () => page.waitForSelector('[data-asset="crate-1"]'));
     expect((await http("GET", "/api/v1/assets/crate-1", { token: t.token })).body).toMatchObject({ type: "crate", location: { lat: 52.1, lon: 5.2 } });
 
     const sensorForm = "#sensor-form-crate-1";
@@ -78,12 +83,7 @@ describe("console forms", () => {
 
     const sensorPosts = await holdPosts(page, "/assets/crate-1/sensors");
     await page.fill(`${sensorForm} input[name=min]`, "-30");
-    await page.click(`${sensorForm} button[type=submit]`);
-    await expect.poll(() => sensorPosts.sent.count).toBe(1);
-    expect(await page.isDisabled(`${sensorForm} button[type=submit]`)).toBe(true);
-    sensorPosts.release();
-    await expect.poll(() => page.textContent('[data-asset="crate-1"] .sensor-list')).toContain("temp-1");
-    expect(sensorPosts.sent.count).toBe(1);
+    await sendOnceWhileHeld(page, sensorPosts, `${sensorForm} button[type=submit]`, () => expect.poll(() => page.textContent('[data-asset="crate-1"] .sensor-list')).toContain("temp-1"));
     expect(blocked).toEqual([]);
     await page.close();
   });
@@ -104,13 +104,7 @@ describe("console forms", () => {
     expect(held.sent.count).toBe(0);
 
     await page.fill(row(1, "name"), "pressure");
-    await page.click("#create-profile");
-    await expect.poll(() => held.sent.count).toBe(1);
-    expect(await page.isDisabled("#create-profile")).toBe(true);
-    held.release();
-    await expect.poll(() => page.textContent("#profile-rows")).toContain("meters");
-    await expect.poll(() => page.isDisabled("#create-profile")).toBe(false);
-    expect(held.sent.count).toBe(1);
+    await sendOnceWhileHeld(page, held, "#create-profile", () => expect.poll(() => page.textContent("#profile-rows")).toContain("meters"));
     expect(blocked).toEqual([]);
     await page.close();
   });
@@ -130,12 +124,8 @@ describe("console forms", () => {
     expect(rules.sent.count).toBe(0);
 
     await page.fill('#rule-form [name="condition.value"]', "90");
-    await page.click("#rule-form .save-rule");
-    await expect.poll(() => rules.sent.count).toBe(1);
-    expect(await page.isDisabled("#rule-form .save-rule")).toBe(true);
-    rules.release();
-    await expect.poll(async () => (await http("GET", "/api/v1/alarm-rules", { token: t.token })).body.items.map((r: { name: string }) => r.name)).toEqual(["too hot"]);
-    await expect.poll(() => page.isDisabled("#rule-form .save-rule")).toBe(false);
+    const names = async (path: string) => (await http("GET", `/api/v1${path}`, { token: t.token })).body.items.map((x: { name: string }) => x.name);
+    await sendOnceWhileHeld(page, rules, "#rule-form .save-rule", () => expect.poll(() => names("/alarm-rules")).toEqual(["too hot"]));
 
     await page.fill('#webhook-form [name="name"]', "pager");
     await page.fill('#webhook-form [name="url"]', "not a url");
@@ -144,12 +134,7 @@ describe("console forms", () => {
     expect(webhooks.sent.count).toBe(0);
 
     await page.fill('#webhook-form [name="url"]', "https://hooks.example.com/skylark");
-    await page.click("#webhook-form .save-webhook");
-    await expect.poll(() => webhooks.sent.count).toBe(1);
-    expect(await page.isDisabled("#webhook-form .save-webhook")).toBe(true);
-    webhooks.release();
-    await expect.poll(async () => (await http("GET", "/api/v1/alarm-webhooks", { token: t.token })).body.items.map((w: { name: string }) => w.name)).toEqual(["pager"]);
-    expect([rules.sent.count, webhooks.sent.count]).toEqual([1, 1]);
+    await sendOnceWhileHeld(page, webhooks, "#webhook-form .save-webhook", () => expect.poll(() => names("/alarm-webhooks")).toEqual(["pager"]));
     expect(blocked).toEqual([]);
     await page.close();
   });
