@@ -2,6 +2,9 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { and, gt, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { AppError } from "../errors";
+import { decodeCursor as positionOf, encodeCursor } from "../schemas/common";
+
+export { encodeCursor };
 
 export type Db = DrizzleD1Database;
 
@@ -10,17 +13,11 @@ export function openRegistry(d1: D1Database): Db {
   return drizzle(d1);
 }
 
-/** Opaque cursors: the last id of the previous page. */
-export function encodeCursor(lastId: string): string {
-  return btoa(lastId).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
-}
-
+/** The last id of the previous page. Query schemas check cursors first (ApiCursor); this is the backstop. */
 export function decodeCursor(cursor: string): string {
-  try {
-    return atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-  } catch {
-    throw new AppError("validation_failed", "cursor is not valid", { errors: [{ path: "cursor", message: "not a cursor from this API" }] });
-  }
+  const position = positionOf(cursor);
+  if (position === null) throw new AppError("validation_failed", "invalid query: query.cursor: not a cursor from this list", { errors: [{ path: "query.cursor", message: "not a cursor from this list" }] });
+  return position;
 }
 
 /** Adds the `id > cursor` condition for keyset pagination. */

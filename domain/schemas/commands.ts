@@ -73,7 +73,8 @@ export const Command = z.object({
 });
 export type Command = z.infer<typeof Command>;
 
-export const CommandListQuery = PageQuery.extend({ status: CommandStatus.optional() });
+/** A device's commands page by sequence number: the cursor is the last one of the previous page. */
+export const CommandListQuery = PageQuery.extend({ status: CommandStatus.optional(), cursor: z.string().regex(/^[1-9]\d{0,15}$/, "not a cursor from this list (use nextCursor as given)").optional() });
 export type CommandListQuery = z.infer<typeof CommandListQuery>;
 
 export const CommandPage = z.object({ items: z.array(Command), nextCursor: z.string().nullable() });

@@ -3,7 +3,7 @@ import { DeviceId, TenantId } from "../ids";
 import { DEFAULT_DOWNLOAD_WINDOW_HOURS, MAX_DOWNLOAD_WINDOW_HOURS } from "../lifecycle/policy";
 import { LimitOverrides, Plan, PlanLimits } from "../plans";
 import { Role } from "../roles";
-import { DisplayName, Email, Password, Timestamp } from "./common";
+import { ApiCursor, DisplayName, Email, Password, QueryTime, Timestamp } from "./common";
 import { Mountpoint } from "./assets";
 
 export const TenantStatus = z.enum(["provisioning", "active", "suspended", "offboarding", "deleted"]);
@@ -97,10 +97,10 @@ export const AuditEntry = z.object({
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: ApiCursor.optional(),
   action: z.string().max(64).optional(),
   outcome: z.enum(["success", "denied", "failure"]).optional(),
-  since: z.coerce.number().int().optional(),
+  since: QueryTime.optional().describe("rows at or after this time: milliseconds since the epoch or ISO 8601"),
   device: DeviceId.optional().describe("rows about this device (its target) or by it (its actor)"),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

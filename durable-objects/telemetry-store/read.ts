@@ -4,6 +4,7 @@
  * primary key or the (device, metric, ts) index, so cost follows the rows returned.
  */
 import { z } from "zod";
+import { decodeCursor, encodeCursor } from "../../domain/schemas/common";
 import { aggregateValue, BUCKET_MS, coveredRange, foldCells, type RollupCell, type Series, type SeriesQuery, type SeriesResult } from "../../domain/telemetry/query";
 import type { RejectedMessage, RejectionReason } from "../../domain/telemetry/rejections";
 import type { ExportPageInput, ExportRow, LatestResult, RejectedListInput, TailInput, TailResult } from "./rpc";
@@ -118,23 +119,14 @@ export function tail(sql: SqlStorage, q: z.infer<typeof TailInput>): TailResult 
   return { rows, lastId: rows.length === q.limit ? rows[rows.length - 1]!.id : scanned };
 }
 
-const encode = (id: number) => btoa(String(id)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
-const decode = (cursor: string) => {
-  const id = Number(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
-  return Number.isSafeInteger(id) ? id : 0;
-};
 
 export function rejectedLog(sql: SqlStorage, q: z.infer<typeof RejectedListInput>): { items: RejectedMessage[]; nextCursor: string | null } {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (q.cursor) {
-    let before = 0;
-    try {
-      before = decode(q.cursor);
-    } catch {
-      // an unreadable cursor reads as "from the start"
-    }
-    if (before > 0) where.push("id < ?"), args.push(before);
+    // The route checked the cursor (ApiCursor); a position that is no id matches nothing rather than everything.
+    const before = Number(decodeCursor(q.cursor));
+    where.push("id < ?"), args.push(Number.isSafeInteger(before) ? before : 0);
   }
   if (q.reason) where.push("reason = ?"), args.push(q.reason);
   // A device finds the messages about it and the messages it published (a gateway's for its children).
@@ -147,5 +139,5 @@ export function rejectedLog(sql: SqlStorage, q: z.infer<typeof RejectedListInput
     .toArray();
   const items = rows.slice(0, q.limit).map((r) => ({ msgId: r.msg_id, receivedAt: r.received_at, reason: r.reason as RejectionReason, detail: r.detail, device: r.device, publisher: r.publisher, topic: r.topic, payloadExcerpt: r.excerpt }));
   const last = rows[q.limit - 1];
-  return { items, nextCursor: rows.length > q.limit && last ? encode(last.id) : null };
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(String(last.id)) : null };
 }

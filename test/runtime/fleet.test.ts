@@ -148,7 +148,7 @@ describe("GET /telemetry/latest", () => {
       ["?device=", "query.device"],
       ["?device=bad%20id", "query.device.0"],
       ["?device=on-1&metric=a/b/c", "query.metric.0"],
-      ["?device=on-1&surprise=1", "query"],
+      ["?device=on-1&surprise=1", "query.surprise"],
     ] as const) {
       const r = await api("GET", `/api/v1/telemetry/latest${q}`, { token: a.ownerToken });
       expect(r.status, q).toBe(400);

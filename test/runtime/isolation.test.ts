@@ -294,11 +294,14 @@ const cases: Record<string, Case> = {
   // Telemetry: both tenants have dev-1 reporting `temp`; only the values differ (A 1, B 1000).
   "GET /api/v1/telemetry": async () => {
     for (const bucket of ["raw", "1m", "1h", "1d"]) {
-      const r = await expectOk(api("GET", `/api/v1/telemetry?device=dev-1,${B.only.device}&metric=temp&bucket=${bucket}&agg=max&from=0&to=${TELEMETRY_TO}`, { token: A.ownerToken }));
+      const r = await expectOk(api("GET", `/api/v1/telemetry?device=dev-1&metric=temp&bucket=${bucket}&agg=max&from=0&to=${TELEMETRY_TO}`, { token: A.ownerToken }));
       expect(r.series.flatMap((s: { points: { value: unknown }[] }) => s.points.map((p) => p.value)), bucket).toEqual([A.telemetry.telemetryValue]);
     }
+    // B's device is unknown to A: 404, as on every telemetry route that names devices.
+    await expectNotFound("GET", `/api/v1/telemetry?device=dev-1,${B.only.device}&metric=temp&from=0&to=${TELEMETRY_TO}`);
   },
   "GET /api/v1/telemetry/export": async () => {
+    await expectNotFound("GET", `/api/v1/telemetry/export?device=${B.only.device}&from=0&to=${TELEMETRY_TO}`);
     const r = await api("GET", `/api/v1/telemetry/export?device=dev-1&from=0&to=${TELEMETRY_TO}`, { token: A.ownerToken });
     const rows = String(r.body).trim().split("\r\n").slice(1);
     expect(rows.map((row) => row.split(",")[4])).toEqual([String(A.telemetry.telemetryValue)]);

@@ -22,6 +22,27 @@ async function readJson(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<un
   }
 }
 
+/** The parameter names a query schema knows, or null when it is not an object schema. */
+function queryNames(schema: z.ZodType): Set<string> | null {
+  if (schema instanceof z.ZodObject) return new Set(Object.keys(schema.shape));
+  if (schema instanceof z.ZodPipe) return queryNames(schema.in as z.ZodType);
+  return null;
+}
+
+/**
+ * One rule for every query string: a parameter the route does not know is refused (a typo must
+ * not silently widen a filter), and so is a parameter given twice — every parameter is single-
+ * valued (lists are comma-separated), and taking the first of two would be a guess.
+ */
+function queryProblems(all: Record<string, string[]>, known: Set<string> | null): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  for (const [name, values] of Object.entries(all)) {
+    if (known && !known.has(name)) problems.push({ path: `query.${name}`, message: `unknown parameter; this route takes ${[...known].join(", ") || "none"}` });
+    else if (values.length > 1) problems.push({ path: `query.${name}`, message: "given more than once; give it once (lists are comma-separated)" });
+  }
+  return problems;
+}
+
 /**
  * Validates one part of the request with a zod schema; failures become a 400 problem listing
  * every failing field (`errors[].path` is prefixed with the part: `body.name`, `query.limit`).
@@ -30,7 +51,12 @@ export function validate<T extends Target, S extends z.ZodType>(
   target: T,
   schema: S,
 ): MiddlewareHandler<AppEnv, string, { in: { [K in T]: z.input<S> }; out: { [K in T]: z.output<S> } }> {
+  const known = target === "query" ? queryNames(schema) : null;
   const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (target === "query") {
+      const problems = queryProblems(c.req.queries(), known);
+      if (problems.length) throw new AppError("validation_failed", `invalid query: ${problems.map((e) => `${e.path}: ${e.message}`).join("; ")}`, { errors: problems });
+    }
     const raw = target === "json" ? await readJson(c) : target === "query" ? c.req.query() : c.req.param();
     const result = await schema.safeParseAsync(raw);
     if (!result.success) {

@@ -4,6 +4,7 @@
  * dead letters. Everything reads the verified tenant's own hot store (or, for old ranges, its
  * own slice of Analytics Engine).
  */
+import type { Context } from "hono";
 import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import { page } from "../../domain/schemas/common";
@@ -12,6 +13,7 @@ import { Aggregate, Bucket, coveredRange, Series } from "../../domain/telemetry/
 import { RejectedMessage, RejectionReason } from "../../domain/telemetry/rejections";
 import { PageQuery } from "../../domain/schemas/common";
 import { LatestValues } from "../../domain/schemas/fleet";
+import type { AppEnv } from "../http/app-env";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
@@ -33,6 +35,17 @@ const SeriesResponse = z.object({
   source: z.enum(["hot-store", "analytics-engine"]),
   series: z.array(Series),
 });
+/**
+ * Every device a series, export or stream names must be one of the tenant's: an unknown (or
+ * deleted, or another tenant's) device is a 404 naming it on each of these routes, never an
+ * empty answer on one and an error on another.
+ */
+async function requireDevices(c: Context<AppEnv>, ids: string[]): Promise<void> {
+  const known = new Set((await c.get("data").devices.telemetryFacts(ids)).map((d) => d.id));
+  const missing = ids.find((d) => !known.has(d));
+  if (missing) throw new AppError("not_found", `device '${missing}' not found`);
+}
+
 const RejectedQuery = PageQuery.extend({ reason: RejectionReason.optional(), device: DeviceId.optional() }).strict();
 
 export const telemetryRoutes = tenantRouter()
@@ -43,12 +56,13 @@ export const telemetryRoutes = tenantRouter()
       description: "`device` and `metric` take comma-separated lists; `bucket` raw|1m|1h|1d with `agg` avg|min|max|sum|count|last. Recent ranges come from the hot store, older ones from Analytics Engine when configured (`source` says which).",
       tags,
       ok: { schema: SeriesResponse },
-      errors: [400, 503],
+      errors: [400, 404, 503],
     }),
     requireRole("VIEWER"),
     validate("query", SeriesParams),
     async (c) => {
       const p = c.req.valid("query");
+      await requireDevices(c, p.device);
       const requested = resolveRange(p);
       // Aggregates cover whole buckets: the answer's from/to are the range they cover.
       const { from, to } = coveredRange(p.bucket, requested.from, requested.to);
@@ -66,11 +80,12 @@ export const telemetryRoutes = tenantRouter()
   )
   .get(
     "/export",
-    doc({ summary: "Export raw telemetry as CSV or NDJSON", description: "Streams every raw point of the range, series by series in time order.", tags, ok: { contentType: "text/csv", description: "CSV (or NDJSON with format=ndjson)" }, errors: [400] }),
+    doc({ summary: "Export raw telemetry as CSV or NDJSON", description: "Streams every raw point of the range, series by series in time order.", tags, ok: { contentType: "text/csv", description: "CSV (or NDJSON with format=ndjson)" }, errors: [400, 404] }),
     requireRole("VIEWER"),
     validate("query", ExportParams),
     async (c) => {
       const p = c.req.valid("query");
+      await requireDevices(c, p.device);
       const { from, to } = resolveRange(p);
       const tenant = c.get("tenant").id;
       const store = telemetryStore(c.env, c.get("tenant"));
@@ -92,9 +107,7 @@ export const telemetryRoutes = tenantRouter()
     validate("query", StreamParams),
     async (c) => {
       const p = c.req.valid("query");
-      const known = new Set((await c.get("data").devices.telemetryFacts(p.device)).map((d) => d.id));
-      const missing = p.device.find((d) => !known.has(d));
-      if (missing) throw new AppError("not_found", `device '${missing}' not found`);
+      await requireDevices(c, p.device);
       const lastEventId = c.req.header("last-event-id") ?? "";
       const resume = /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
       const stream = telemetryEventStream(telemetryStore(c.env, c.get("tenant")), { devices: p.device, metrics: p.metric ?? [], lastEventId: resume });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { DeviceId } from "../../domain/ids";
+import { QueryTime } from "../../domain/schemas/common";
 import { MAX_LATEST_DEVICES } from "../../domain/schemas/fleet";
 import { SeriesMetric } from "../../domain/telemetry/points";
 import { Aggregate, Bucket, MAX_POINTS_PER_SERIES, MAX_QUERY_DEVICES, MAX_QUERY_METRICS } from "../../domain/telemetry/query";
@@ -21,18 +22,8 @@ export const commaList = <T extends z.ZodType<string, string>>(item: T, max: num
 export const DeviceList = commaList(DeviceId, MAX_QUERY_DEVICES).describe("device ids, comma-separated");
 export const MetricList = commaList(SeriesMetric, MAX_QUERY_METRICS).describe("metric names, comma-separated; all of the devices' metrics when absent");
 
-/** Milliseconds since the epoch, or an ISO 8601 date-time. */
-export const TimeParam = z
-  .string()
-  .max(40)
-  .transform((s, ctx) => {
-    const ms = /^-?\d+$/.test(s) ? Number(s) : Date.parse(s);
-    if (!Number.isSafeInteger(ms)) {
-      ctx.addIssue({ code: "custom", message: "milliseconds since the epoch or an ISO 8601 date-time" });
-      return z.NEVER;
-    }
-    return ms;
-  });
+/** Milliseconds since the epoch, or an ISO 8601 date-time (the rule every query's times follow). */
+export const TimeParam = QueryTime;
 
 const Range = { from: TimeParam.optional().describe("start (inclusive); default: an hour before `to`"), to: TimeParam.optional().describe("end (exclusive); default: now") };
 
