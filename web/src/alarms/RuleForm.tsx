@@ -4,13 +4,14 @@
  * each failing field is named on itself and the first one gets the focus.
  */
 import { useState } from "preact/hooks";
-import { ALARM_SEVERITIES, CreateAlarmRule, type AlarmRule, type AlarmSeverity } from "../../../domain/schemas/alarms";
+import { CreateAlarmRule, type AlarmRule } from "../../../domain/schemas/alarms";
 import { check } from "../api";
 import { Field, FormError } from "../components/Field";
 import { FormActions } from "../components/FormActions";
 import { useFormSubmit } from "../components/useFormSubmit";
 import { alarmsApi } from "./api";
 import { CONDITION_TYPES, EMPTY_DRAFT, fromRule, SCOPE_KINDS, toRule, type ConditionType, type RuleDraft, type ScopeKind } from "./rule-draft";
+import { SeverityField } from "./SeverityField";
 
 const CONDITION_LABELS: Record<ConditionType, string> = {
   above: "Above a value",
@@ -99,17 +100,7 @@ export function RuleForm({ rule, onSaved, onCancel }: Props) {
           {input("alpha", "Smoothing (alpha)", "condition.alpha", { type: "number", step: "any", hint: "between 0 and 1: the newest reading's weight" })}
         </>
       )}
-      <Field label="Severity" name="severity" error={apiError}>
-        {(attrs) => (
-          <select {...attrs} value={draft.severity} onChange={(e) => set("severity", e.currentTarget.value as AlarmSeverity)}>
-            {ALARM_SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SeverityField label="Severity" name="severity" value={draft.severity} onChange={(v) => set("severity", v)} error={apiError} />
       {input("raiseAfter", "Raise after (readings)", "raiseAfter", { type: "number" })}
       {input("clearAfter", "Clear after (readings)", "clearAfter", { type: "number" })}
       {input("durationSeconds", "Breach must last (seconds)", "durationSeconds", { type: "number" })}

@@ -1,11 +1,12 @@
 /** Create or edit a webhook target: name, HTTPS URL, least severity sent, enabled. Checked with the API's schema before sending. */
 import { useState } from "preact/hooks";
-import { ALARM_SEVERITIES, CreateWebhookTarget, type AlarmSeverity, type WebhookTarget } from "../../../domain/schemas/alarms";
+import { CreateWebhookTarget, type AlarmSeverity, type WebhookTarget } from "../../../domain/schemas/alarms";
 import { check } from "../api";
 import { Field, FormError } from "../components/Field";
 import { FormActions } from "../components/FormActions";
 import { useFormSubmit } from "../components/useFormSubmit";
 import { alarmsApi, type WebhookInput } from "./api";
+import { SeverityField } from "./SeverityField";
 
 type Props = { target: WebhookTarget | null; onSaved: (t: WebhookTarget, secret?: string) => void; onCancel?: () => void };
 
@@ -30,17 +31,7 @@ export function WebhookForm({ target, onSaved, onCancel }: Props) {
       <Field label="URL" name="url" error={apiError} hint="https:// only">
         {(attrs) => <input {...attrs} type="url" value={draft.url} onInput={(e) => setDraft((d) => ({ ...d, url: e.currentTarget.value }))} />}
       </Field>
-      <Field label="Send alarms at least" name="minSeverity" error={apiError}>
-        {(attrs) => (
-          <select {...attrs} value={draft.minSeverity} onChange={(e) => setDraft((d) => ({ ...d, minSeverity: e.currentTarget.value as AlarmSeverity }))}>
-            {ALARM_SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SeverityField label="Send alarms at least" name="minSeverity" value={draft.minSeverity} onChange={(v) => setDraft((d) => ({ ...d, minSeverity: v }))} error={apiError} />
       <div class="field checkbox-field">
         <label>
           <input type="checkbox" name="enabled" checked={draft.enabled} onChange={(e) => setDraft((d) => ({ ...d, enabled: e.currentTarget.checked }))} /> Enabled
