@@ -8,9 +8,11 @@ import type { z } from "zod";
 import type { Role } from "../../domain/roles";
 
 export type ResponseDoc = { status: number; description: string; schema?: z.ZodType; contentType?: string };
+/** A request header a route reads (documented as an OpenAPI header parameter). */
+export type HeaderDoc = { name: string; description: string; schema?: Record<string, unknown> };
 
 export type RouteMeta =
-  | { kind: "doc"; summary: string; description?: string; tags?: string[]; responses: ResponseDoc[] }
+  | { kind: "doc"; summary: string; description?: string; tags?: string[]; responses: ResponseDoc[]; headers?: HeaderDoc[] }
   | { kind: "validate"; target: "json" | "query" | "param"; schema: z.ZodType }
   | { kind: "auth"; scope: "tenant" | "operator" }
   | { kind: "role"; min: Role };

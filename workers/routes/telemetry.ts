@@ -102,7 +102,14 @@ export const telemetryRoutes = tenantRouter()
   )
   .get(
     "/stream",
-    doc({ summary: "Live telemetry (Server-Sent Events)", description: "Events `telemetry` with {device, metric, ts, value}; resume with Last-Event-ID. The stream ends after 10 minutes; EventSource reconnects.", tags, ok: { contentType: "text/event-stream", description: "An event stream" }, errors: [400, 404] }),
+    doc({
+      summary: "Live telemetry (Server-Sent Events)",
+      description: "Events `telemetry` with {device, metric, ts, value}; resume with Last-Event-ID. The stream ends after 10 minutes; EventSource reconnects.",
+      tags,
+      ok: { contentType: "text/event-stream", description: "An event stream: `event: telemetry`, `id:` (a position to resume from), `data:` one JSON {device, metric, ts, value} per point" },
+      errors: [400, 404],
+      headers: [{ name: "Last-Event-ID", description: "the `id` of the last event received: the stream resumes after it (EventSource sends it when it reconnects)", schema: { type: "string", pattern: "^\\d{1,15}$" } }],
+    }),
     requireRole("VIEWER"),
     validate("query", StreamParams),
     async (c) => {
