@@ -20,6 +20,10 @@ export const PlanLimits = z.object({
   apiRequestsPerMinute: z.number().int().positive(),
   hotStoreRetentionDays: z.number().int().positive(),
   monthlyMessageQuota: z.number().int().nonnegative(),
+  /** The largest firmware artifact one upload may store. */
+  maxArtifactBytes: z.number().int().positive(),
+  /** All of a tenant's firmware artifacts together. */
+  maxFirmwareStorageBytes: z.number().int().nonnegative(),
 });
 export type PlanLimits = z.infer<typeof PlanLimits>;
 export const LimitOverrides = PlanLimits.partial().strict();
@@ -40,6 +44,8 @@ export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
     apiRequestsPerMinute: 600,
     hotStoreRetentionDays: 7,
     monthlyMessageQuota: 10_000_000,
+    maxArtifactBytes: 64 * 1024 * 1024,
+    maxFirmwareStorageBytes: 1024 * 1024 * 1024,
   },
   professional: {
     maxDevices: 5_000,
@@ -55,6 +61,8 @@ export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
     apiRequestsPerMinute: 6_000,
     hotStoreRetentionDays: 30,
     monthlyMessageQuota: 500_000_000,
+    maxArtifactBytes: 512 * 1024 * 1024,
+    maxFirmwareStorageBytes: 20 * 1024 * 1024 * 1024,
   },
   enterprise: {
     maxDevices: 100_000,
@@ -70,6 +78,8 @@ export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
     apiRequestsPerMinute: 60_000,
     hotStoreRetentionDays: 90,
     monthlyMessageQuota: 10_000_000_000,
+    maxArtifactBytes: 512 * 1024 * 1024,
+    maxFirmwareStorageBytes: 200 * 1024 * 1024 * 1024,
   },
 };
 

@@ -382,6 +382,32 @@ export const dashboards = sqliteTable(
 );
 
 /**
+ * Firmware artifacts (domain/schemas/firmware.ts). The bytes live in R2 at `object_key` (under
+ * the tenant's prefix); `sha256` and `size` are what the platform computed while they streamed
+ * in. One row per (tenant, version): a version names exactly one image.
+ */
+export const firmware = sqliteTable(
+  "firmware",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    title: text("title").notNull(),
+    version: text("version").notNull(),
+    targets: json<{ profiles: string[]; tags: string[] }>("targets").notNull(),
+    deltaBaseVersion: text("delta_base_version"),
+    releaseNotes: text("release_notes").notNull().default(""),
+    status: text("status", { enum: ["pending_upload", "ready", "deprecated"] }).notNull(),
+    objectKey: text("object_key").notNull(),
+    size: integer("size"),
+    sha256: text("sha256"),
+    createdAt: createdAt(),
+    uploadedAt: integer("uploaded_at"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("firmware_version").on(t.tenantId, t.version)],
+);
+
+/**
  * Signed deletion certificates of offboarded tenants. A platform table: it outlives the tenant's
  * data on purpose (no foreign key to `tenants`), and holds counts and hashes, never tenant data.
  */

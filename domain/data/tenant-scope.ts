@@ -14,6 +14,7 @@ import { deviceCredentialRepo } from "./repos/device-credentials";
 import { deviceHealthRepo } from "./repos/device-health";
 import { deviceRepo } from "./repos/devices";
 import { domainRepo } from "./repos/domains";
+import { firmwareRepo } from "./repos/firmware";
 import { invitationRepo, memberRepo } from "./repos/members";
 import { profileRepo } from "./repos/profiles";
 import { usageRepo } from "./repos/usage";
@@ -35,6 +36,7 @@ export function forTenant(db: Db, tenantId: string) {
     deadLetters: deadLetterRepo(db, tenantId),
     domains: domainRepo(db, tenantId),
     dashboards: dashboardRepo(db, tenantId),
+    firmware: firmwareRepo(db, tenantId),
     alarmRules: alarmRuleRepo(db, tenantId),
     alarmWebhooks: alarmWebhookRepo(db, tenantId),
   };

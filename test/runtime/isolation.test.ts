@@ -4,6 +4,7 @@
  * B's rows, and B's data is unchanged afterwards. The suite enumerates the router's routes and
  * fails when one has no case here, so a new route cannot ship without an isolation case.
  */
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { describeRoutes } from "../../workers/http/openapi";
@@ -32,6 +33,7 @@ async function snapshotB() {
   const dashboardId = (await bDashboard()).id;
   await bCommands();
   await bConnected();
+  await bFirmware();
   const alarms = await bAlarms();
   return {
     tenant: await expectOk(api("GET", "/api/v1/tenant", { token })),
@@ -56,6 +58,9 @@ async function snapshotB() {
     onlyCommands: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/commands`, { token })),
     commandSettings: await expectOk(api("GET", "/api/v1/devices/dev-1/command-settings", { token })),
     fleetHealth: await expectOk(api("GET", "/api/v1/fleet/health", { token })),
+    firmware: await expectOk(api("GET", "/api/v1/firmware", { token })),
+    firmwareStorage: await expectOk(api("GET", "/api/v1/firmware/storage", { token })),
+    firmwareBytes: [...new Uint8Array(await (await env.FIRMWARE.get(`tenants/${B.tenantId}/firmware/fw-b-only`))!.arrayBuffer())],
     health: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/health`, { token })),
     connectivity: await expectOk(api("GET", "/api/v1/devices/dev-1/connectivity", { token })),
     alarmRules: await expectOk(api("GET", "/api/v1/alarm-rules", { token })),
@@ -109,6 +114,17 @@ const bConnected = () =>
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error("B's dev-1 never showed its disconnect");
+  })());
+
+/** Firmware only B has (uploaded once, before the first snapshot), and one id both have. */
+let bFirmwareOnce: Promise<void> | undefined;
+const bFirmware = () =>
+  (bFirmwareOnce ??= (async () => {
+    for (const [id, version] of [["fw-b-only", "1.0.0"], ["fw-shared", "2.0.0"]]) {
+      await expectOk(api("POST", "/api/v1/firmware", { token: B.ownerToken, body: { id, title: "B's", version } }), 201);
+      const res = await exports.default.fetch(`http://localhost/api/v1/firmware/${id}/artifact`, { method: "PUT", headers: { authorization: `Bearer ${B.ownerToken}` }, body: new Uint8Array([66, 66, 66]) });
+      expect(res.status).toBe(200);
+    }
   })());
 
 /** A dashboard only B has (created once, before the first snapshot), naming B's device. */
@@ -389,6 +405,28 @@ const cases: Record<string, Case> = {
     expect(b.items.map((e: { type: string }) => e.type)).toEqual(["health_changed", "disconnected", "health_changed", "connected"]);
     expect((await expectOk(api("GET", "/api/v1/devices/dev-1/connectivity", { token: A.ownerToken }))).items).toEqual([]);
   },
+  "GET /api/v1/firmware": async () => {
+    const ids = (await expectOk(api("GET", "/api/v1/firmware", { token: A.ownerToken }))).items.map((f: { id: string }) => f.id);
+    expect(ids).not.toContain("fw-b-only");
+  },
+  "GET /api/v1/firmware/storage": async () => {
+    const mine = (await expectOk(api("GET", "/api/v1/firmware?limit=200", { token: A.ownerToken }))).items.reduce((n: number, f: { size: number | null }) => n + (f.size ?? 0), 0);
+    expect((await expectOk(api("GET", "/api/v1/firmware/storage", { token: A.ownerToken }))).storedBytes).toBe(mine);
+  },
+  "POST /api/v1/firmware": async () => {
+    // The same id and version as B's: A's own artifact, under A's own prefix.
+    await expectOk(api("POST", "/api/v1/firmware", { token: A.ownerToken, body: { id: "fw-shared", title: "A's", version: "2.0.0" } }), 201);
+    const res = await exports.default.fetch("http://localhost/api/v1/firmware/fw-shared/artifact", { method: "PUT", headers: { authorization: `Bearer ${A.ownerToken}` }, body: new Uint8Array([65]) });
+    expect(res.status).toBe(200);
+    expect((await env.FIRMWARE.head(`tenants/${A.tenantId}/firmware/fw-shared`))!.size).toBe(1);
+  },
+  "GET /api/v1/firmware/:id": () => expectNotFound("GET", "/api/v1/firmware/fw-b-only"),
+  "PUT /api/v1/firmware/:id/artifact": async () => {
+    const res = await exports.default.fetch("http://localhost/api/v1/firmware/fw-b-only/artifact", { method: "PUT", headers: { authorization: `Bearer ${A.ownerToken}` }, body: new Uint8Array([65, 65]) });
+    expect(res.status).toBe(404);
+  },
+  "POST /api/v1/firmware/:id/deprecate": () => expectNotFound("POST", "/api/v1/firmware/fw-b-only/deprecate"),
+  "DELETE /api/v1/firmware/:id": () => expectNotFound("DELETE", "/api/v1/firmware/fw-b-only"),
   "GET /api/v1/devices/:id/command-settings": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}/command-settings`),
   "PUT /api/v1/devices/:id/command-settings": async () => {
     await expectNotFound("PUT", `/api/v1/devices/${B.only.device}/command-settings`, { maxInFlight: 5 });
