@@ -11,6 +11,7 @@ import { buildOpenApi } from "./http/openapi";
 import { onError, onNotFound } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
+import { refuseQueryWhereNoneIsTaken } from "./http/validate";
 import { adminTenantRoutes } from "./routes/admin-tenants";
 import { alarmRuleRoutes } from "./routes/alarm-rules";
 import { alarmWebhookRoutes } from "./routes/alarm-webhooks";
@@ -29,7 +30,6 @@ import { fleetCommandRoutes } from "./routes/commands/fleet";
 import { devOutboxRoutes } from "./routes/dev-outbox";
 import { domainRoutes } from "./routes/domains";
 import { exportRoutes } from "./routes/exports";
-import { firmwareRoutes } from "./routes/firmware";
 import { fleetRoutes } from "./routes/fleet";
 import { deviceHealthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
@@ -46,6 +46,8 @@ export function createApp() {
   app.notFound(onNotFound);
   // securityHeaders first, so that every response, problem bodies included, leaves with them.
   app.use(securityHeaders, requestId, resolveHost);
+  // One rule for query strings: routes that take none refuse one (the others validate theirs).
+  app.use("/api/v1/*", refuseQueryWhereNoneIsTaken);
 
   app.get("/healthz", health);
   app.route("/", mqttRoutes);
@@ -78,7 +80,6 @@ export function createApp() {
   app.route("/api/v1/telemetry", telemetryRoutes);
   app.route("/api/v1/dashboards", dashboardRoutes);
   app.route("/api/v1/fleet", fleetRoutes);
-  app.route("/api/v1/firmware", firmwareRoutes);
   app.route("/api/v1/alarm-rules", alarmRuleRoutes);
   app.route("/api/v1/alarms", alarmRoutes);
   app.route("/api/v1/alarm-webhooks", alarmWebhookRoutes);

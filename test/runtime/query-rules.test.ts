@@ -43,6 +43,18 @@ describe("query strings: one rule for every route", () => {
     }
   });
 
+  it("refuses any parameter on the routes that take none", async () => {
+    const takesQuery = new Set(queryRoutes().map((r) => r.path));
+    const others = apiRoutes().filter((r) => r.method === "GET" && !takesQuery.has(r.path));
+    expect(others.map((r) => r.path)).toContain("/api/v1/tenant");
+    for (const r of others) {
+      const res = await api("GET", `${concretePath(r.path)}?surprise=1`, { token: tokenFor(r) });
+      expect(res.status, r.path).toBe(400);
+      expect(errorPaths(res.body), r.path).toEqual(["query.surprise"]);
+    }
+    expect((await api("GET", "/api/v1/tenant", { token: t.ownerToken })).status).toBe(200);
+  });
+
   it("refuses a parameter given twice with 400 naming it, rather than taking the first", async () => {
     for (const r of queryRoutes()) {
       const name = queryNames(r).find((n) => n !== "cursor")!;

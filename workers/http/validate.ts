@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import type { AppEnv } from "./app-env";
 import { fieldErrors } from "./problem";
-import { withMeta } from "./route-meta";
+import { metaOf, withMeta } from "./route-meta";
 
 type Target = "json" | "query" | "param";
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -42,6 +43,25 @@ function queryProblems(all: Record<string, string[]>, known: Set<string> | null)
   }
   return problems;
 }
+
+/**
+ * The same rule on routes that take no query string at all: a parameter there is unknown too
+ * (`GET /tenant?surprise=1` is a 400, not a silent 200). Mounted once before the routes; it reads
+ * which handlers matched, so a route that validates its query is left to validate().
+ */
+export const refuseQueryWhereNoneIsTaken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.req.url.includes("?")) return next();
+  const matched = matchedRoutes(c);
+  const isRoute = matched.some((r) => r.method !== "ALL");
+  const takesQuery = matched.some((r) => {
+    const meta = metaOf(r.handler);
+    return meta?.kind === "validate" && meta.target === "query";
+  });
+  if (!isRoute || takesQuery) return next();
+  const problems = queryProblems(c.req.queries(), new Set());
+  if (problems.length) throw new AppError("validation_failed", `invalid query: ${problems.map((e) => `${e.path}: ${e.message}`).join("; ")}`, { errors: problems });
+  return next();
+};
 
 /**
  * Validates one part of the request with a zod schema; failures become a 400 problem listing
