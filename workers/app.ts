@@ -30,6 +30,7 @@ import { fleetCommandRoutes } from "./routes/commands/fleet";
 import { devOutboxRoutes } from "./routes/dev-outbox";
 import { domainRoutes } from "./routes/domains";
 import { exportRoutes } from "./routes/exports";
+import { firmwareRoutes } from "./routes/firmware";
 import { fleetRoutes } from "./routes/fleet";
 import { deviceHealthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
@@ -80,6 +81,7 @@ export function createApp() {
   app.route("/api/v1/telemetry", telemetryRoutes);
   app.route("/api/v1/dashboards", dashboardRoutes);
   app.route("/api/v1/fleet", fleetRoutes);
+  app.route("/api/v1/firmware", firmwareRoutes);
   app.route("/api/v1/alarm-rules", alarmRuleRoutes);
   app.route("/api/v1/alarms", alarmRoutes);
   app.route("/api/v1/alarm-webhooks", alarmWebhookRoutes);
