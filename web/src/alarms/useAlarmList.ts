@@ -24,14 +24,18 @@ export function useAlarmList(filter: AlarmFilter, onChange?: (e: AlarmEvent | nu
   onChangeRef.current = onChange;
   const { status, severity, device } = filter;
 
+  // Reads answer out of order when the filter changes quickly: only the latest one may show.
+  const latestRead = useRef(0);
   const load = useCallback(async () => {
+    const read = ++latestRead.current;
     try {
       const page = await alarmsApi.list({ status, severity, device, limit: PAGE_SIZE });
+      if (read !== latestRead.current) return;
       setItems(page.items.map((a) => (heard.current.has(a.id) ? newer(a, heard.current.get(a.id)!) : a)));
       setCursor(page.nextCursor);
       setError(null);
     } catch (err) {
-      setError(err as Error);
+      if (read === latestRead.current) setError(err as Error);
     }
   }, [status, severity, device]);
 
