@@ -19,6 +19,7 @@ const STATS_EVERY_MS = 10_000;
 export class HubTimers {
   private readonly writer: RegistryWriter;
   private writerTimer: ReturnType<typeof setTimeout> | null = null;
+  private writing: Promise<void> = Promise.resolve();
   private alarmAt: number | null = null;
   private lastStats = 0;
   private lastCounters = { messagesIn: 0, messagesOut: 0, at: Date.now() };
@@ -67,14 +68,26 @@ export class HubTimers {
     writeMeta(this.ctx.storage.sql, "month-count", JSON.stringify({ month: this.broker.limiter.month, count: this.broker.limiter.monthCount }));
   }
 
-  private async runWriter(): Promise<void> {
+  private runWriter(): Promise<void> {
     this.writerTimer = null;
+    // One write after another, so `drain` can wait for one already in flight.
+    this.writing = this.writing.then(() => this.writeOnce());
+    return this.writing;
+  }
+
+  private async writeOnce(): Promise<void> {
     this.collectLimitHits();
     try {
       await this.writer.flush();
     } catch (err) {
       console.error(JSON.stringify({ level: "warn", tenant: this.tenantId, where: "registry-writer", message: String(err) }));
     }
+  }
+
+  /** Offboarding: the scheduled write happens now, and any write in flight has landed when this returns. */
+  async drain(): Promise<void> {
+    if (this.writerTimer) clearTimeout(this.writerTimer);
+    await this.runWriter();
   }
 
   private statsWanted(): boolean {

@@ -243,7 +243,11 @@ export class TenantHub extends DurableObject<Env> {
   async tenantChanged(tenantId: string): Promise<void> {
     const broker = this.init(TenantId.parse(tenantId));
     await this.refreshConfig(true);
-    if (this.config.status !== "active") broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, `tenant ${this.config.status}`, "server");
+    if (this.config.status !== "active") {
+      broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, `tenant ${this.config.status}`, "server");
+      // What those disconnects owe the registry lands now: offboarding exports and counts it next.
+      await this.timers!.drain();
+    }
   }
 
   /** A message from the platform itself (desired attributes, commands, OTA). */
@@ -302,6 +306,8 @@ export class TenantHub extends DurableObject<Env> {
         // already closed
       }
     }
+    // Presence, audit and usage rows the hub still owes the registry land now, before offboarding counts it.
+    await this.timers?.drain();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.broker = null;

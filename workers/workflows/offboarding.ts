@@ -1,7 +1,9 @@
 /**
  * Offboarding: freeze the tenant (status `offboarding`: API and hub refuse it), export every
- * store to the archive with a manifest, give the owner the download window, then delete every
- * store, verify by counting, sign a deletion certificate and leave a tombstone (status `deleted`).
+ * store to the archive with a manifest (once the objects that write tenant rows on their own
+ * schedule have written what they hold and stopped), give the owner the download window, then
+ * delete every store, verify by counting, sign a deletion certificate and leave a tombstone
+ * (status `deleted`).
  * Counts before deletion are their own steps, so a retried purge cannot rewrite them.
  */
 import { NonRetryableError } from "cloudflare:workflows";
@@ -17,6 +19,7 @@ import { issueDeletionCertificate } from "../control-plane/certificates";
 import { domainServices } from "../control-plane/domains";
 import { hostDirectory } from "../control-plane/host-cache";
 import { tenantStores, type StoreCounts } from "../control-plane/tenant-stores";
+import { stopTenantWriters } from "../control-plane/tenant-writers";
 import { tenantChanged } from "../http/hub-notify";
 import { LIFECYCLE_STEP } from "./step-config";
 
@@ -49,6 +52,10 @@ export async function offboard(env: Env, p: OffboardParams, step: WorkflowStep, 
       requestedAt: Date.now(),
     };
   });
+
+  // Before the export, so the export, the counts before deletion and the certificate see one
+  // frozen registry, and nothing writes a tenant row after the final count.
+  await run("stop tenant writers", () => stopTenantWriters(env, begun.tenant));
 
   const stores = tenantStores(env, begun.tenant);
   const archive = new ArchiveWriter(env.ARCHIVES, p.tenantId, begun.exportId);

@@ -8,6 +8,17 @@ import { describe, expect, it } from "vitest";
 import { api, createDevice, expectOk, signup } from "../helpers";
 import { bytes, connect, text } from "./mqtt-client";
 
+/** Retained topics the hub holds, read through its export (other features retain messages of their own). */
+async function retainedTopics(tenantId: string): Promise<string[]> {
+  const topics: string[] = [];
+  for (let after = 0; ; ) {
+    const page = await env.TENANT_HUB.getByName(tenantId).exportPage(tenantId, "retained", after);
+    topics.push(...page.rows.map((r) => String(r.topic)));
+    if (page.next === null) return topics;
+    after = page.next;
+  }
+}
+
 const sub = (topicFilter: string) => ({ topicFilter, qos: 1 as const, noLocal: false, retainAsPublished: false, retainHandling: 0 as const });
 
 describe("a deleted device", () => {
@@ -27,10 +38,14 @@ describe("a deleted device", () => {
     // Retained desired attributes, also queued for the offline session; the other device keeps its own.
     await expectOk(api("PUT", "/api/v1/devices/tmp-1/attributes/desired", { token: t.ownerToken, body: { wifiPsk: "old-secret" } }));
     await expectOk(api("PUT", "/api/v1/devices/keep-1/attributes/desired", { token: t.ownerToken, body: { mode: "eco" } }));
-    expect(await hub.storageCounts(t.tenantId)).toMatchObject({ sessions: 1, subscriptions: 1, messages: 1, wills: 1, retained: 2 });
+    expect(await hub.storageCounts(t.tenantId)).toMatchObject({ sessions: 1, subscriptions: 1, messages: 1, wills: 1 });
+    expect(await retainedTopics(t.tenantId)).toEqual(expect.arrayContaining([setTopic, `t/${t.tenantId}/devices/keep-1/attributes/set`]));
 
     expect((await api("DELETE", "/api/v1/devices/tmp-1", { token: t.ownerToken })).status).toBe(204);
-    expect(await hub.storageCounts(t.tenantId)).toMatchObject({ sessions: 0, subscriptions: 0, messages: 0, wills: 0, retained: 1 });
+    expect(await hub.storageCounts(t.tenantId)).toMatchObject({ sessions: 0, subscriptions: 0, messages: 0, wills: 0 });
+    const left = await retainedTopics(t.tenantId);
+    expect(left.filter((topic) => topic.includes("/tmp-1"))).toEqual([]);
+    expect(left).toContain(`t/${t.tenantId}/devices/keep-1/attributes/set`);
 
     const again = (await createDevice(t.ownerToken, { id: "tmp-1" })).credentials.password;
     const twin = await expectOk(api("GET", "/api/v1/devices/tmp-1/attributes", { token: t.ownerToken }));
@@ -57,6 +72,7 @@ describe("a deleted device", () => {
 
     expect((await api("DELETE", "/api/v1/devices/tmp-2", { token: t.ownerToken })).status).toBe(204);
     await dev.waitClosed();
-    expect(await hub.storageCounts(t.tenantId)).toMatchObject({ sessions: 0, wills: 0, retained: 0 });
+    expect(await hub.storageCounts(t.tenantId)).toMatchObject({ sessions: 0, wills: 0 });
+    expect((await retainedTopics(t.tenantId)).filter((topic) => topic.includes("/tmp-2"))).toEqual([]);
   });
 });

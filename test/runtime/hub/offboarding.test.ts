@@ -29,7 +29,8 @@ describe("hub storage for offboarding", () => {
     await expectOk(api("POST", "/api/v1/devices/x1/commands", { token: t.ownerToken, body: { method: "reboot", params: {}, expiresInSeconds: 600 } }), 201);
 
     const { meta: _binding, ...before } = await hub.storageCounts(t.tenantId);
-    expect(before).toMatchObject({ retained: 2, sessions: 1, subscriptions: 1, wills: 1, commands: 1 });
+    expect(before).toMatchObject({ sessions: 1, subscriptions: 1, wills: 1, commands: 1 });
+    expect(before.retained).toBeGreaterThanOrEqual(2);
     expect(before.messages).toBeGreaterThanOrEqual(1);
     const exported: Record<string, Record<string, unknown>[]> = {};
     for (const table of Object.keys(before)) {
