@@ -19,6 +19,8 @@ export const DeletionCertificateClaims = z.object({
   export: z.object({ id: z.string(), manifestSha256: z.string().regex(/^[0-9a-f]{64}$/), files: z.number().int() }),
   /** Per store: rows/objects in the export, found just before deletion, and found after it (all zero). */
   stores: z.record(z.string(), z.object({ exported: Counts.nullable(), beforeDeletion: Counts, afterDeletion: Counts })),
+  /** Everything that writes tenant rows on its own schedule, and how it was stopped before the counts (absent from older certificates). */
+  writersStopped: z.array(z.object({ writer: z.string(), how: z.string() })).default([]),
   /** What the platform keeps, and why. */
   retained: z.array(z.string()),
   /** Data the platform cannot delete on request, and when it expires by itself. */

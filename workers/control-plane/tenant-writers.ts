@@ -14,8 +14,16 @@
  */
 import type { Tenant } from "../../domain/schemas/identity";
 
-export async function stopTenantWriters(env: Env, tenant: Pick<Tenant, "id">): Promise<{ stopped: string[] }> {
+export type StoppedWriter = { writer: string; how: string };
+
+export async function stopTenantWriters(env: Env, tenant: Pick<Tenant, "id">): Promise<StoppedWriter[]> {
   await env.API_LIMITER.getByName(tenant.id).close(tenant.id);
   await env.AUTH_AUDIT_SAMPLER.getByName(tenant.id).close(tenant.id);
-  return { stopped: ["api-limiter", "auth-audit-sampler"] };
+  return [
+    { writer: "api-limiter", how: "pending usage written, then closed: no metering or usage writes while the id is reserved" },
+    { writer: "auth-audit-sampler", how: "open windows written, then closed: no audit rows while the id is reserved" },
+    { writer: "hub", how: "connections closed and batched registry writes drained when the tenant was frozen, again in the hub's purge; new connections refused" },
+    { writer: "telemetry-consumer", how: "drops messages of an offboarding or deleted tenant" },
+    { writer: "dead-letter-consumer", how: "drops dead letters of an offboarding or deleted tenant" },
+  ];
 }

@@ -55,7 +55,7 @@ export async function offboard(env: Env, p: OffboardParams, step: WorkflowStep, 
 
   // Before the export, so the export, the counts before deletion and the certificate see one
   // frozen registry, and nothing writes a tenant row after the final count.
-  await run("stop tenant writers", () => stopTenantWriters(env, begun.tenant));
+  const writersStopped = await run("stop tenant writers", () => stopTenantWriters(env, begun.tenant));
 
   const stores = tenantStores(env, begun.tenant);
   const archive = new ArchiveWriter(env.ARCHIVES, p.tenantId, begun.exportId);
@@ -125,6 +125,7 @@ export async function offboard(env: Env, p: OffboardParams, step: WorkflowStep, 
       requestedBy: p.requestedBy,
       requestedAt: begun.requestedAt,
       export: { id: begun.exportId, manifestSha256: manifest.sha256, files: manifest.files },
+      writersStopped,
       stores: Object.fromEntries(stores.map((s) => [s.name, { exported: exported[s.name]?.counts ?? null, beforeDeletion: deletion[s.name]!.before, afterDeletion: deletion[s.name]!.after }])),
     }),
   );
