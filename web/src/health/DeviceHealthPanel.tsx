@@ -127,7 +127,7 @@ export function DeviceHealthPanel({ device, canEdit, onDeviceSaved }: Props) {
         />
       ) : (
         <p class="muted" id="health-policy-viewer-note">
-          Your role can see the health policy but not change it.
+          Your role can see the health policy but cannot change it.
         </p>
       )}
       <ConnectivityHistory deviceId={device.id} refreshKey={historyKey} />
