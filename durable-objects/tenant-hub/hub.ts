@@ -36,7 +36,7 @@ import { TelemetryBatcher } from "./telemetry-batcher";
 
 /** Headroom over the plan's payload limit for the topic, properties and header. */
 const PACKET_OVERHEAD_BYTES = 8 * 1024;
-const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "meta", "commands", "device_health", "connectivity_events"] as const;
+const HUB_TABLES = ["sessions", "subscriptions", "messages", "inbound_qos2", "retained", "wills", "inbound_aliases", "meta", "commands", "command_settings", "device_health", "connectivity_events"] as const;
 const CONFIG_TTL_MS = 30_000;
 
 export const CredentialChange = z.object({

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, createDevice, expectOk, signup } from "../helpers";
@@ -6,6 +7,21 @@ import { bytes, connect } from "./mqtt-client";
 const sub = (topicFilter: string) => ({ topicFilter, qos: 1 as const, noLocal: false, retainAsPublished: false, retainHandling: 0 as const });
 
 describe("hub storage for offboarding", () => {
+  it("counts every table the hub's storage has, so offboarding exports and verifies all of them", async () => {
+    const t = await signup();
+    const hub = env.TENANT_HUB.getByName(t.tenantId);
+    const counted = Object.keys(await hub.storageCounts(t.tenantId)).sort();
+    const tables = await runInDurableObject(hub, (_instance, state) =>
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+        .toArray()
+        .map((r) => r.name)
+        .sort(),
+    );
+    expect(counted).toEqual(tables);
+  });
+
+
   it("counts, exports every counted table row for row, and purges everything the tenant has in its hub", async () => {
     const t = await signup();
     const dev = await createDevice(t.ownerToken, { id: "x1" });
