@@ -32,6 +32,7 @@ import { domainRoutes } from "./routes/domains";
 import { exportRoutes } from "./routes/exports";
 import { firmwareRoutes } from "./routes/firmware";
 import { fleetRoutes } from "./routes/fleet";
+import { otaDownloadRoutes } from "./routes/ota-download";
 import { deviceHealthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
@@ -82,6 +83,7 @@ export function createApp() {
   app.route("/api/v1/dashboards", dashboardRoutes);
   app.route("/api/v1/fleet", fleetRoutes);
   app.route("/api/v1/firmware", firmwareRoutes);
+  app.route("/api/v1/ota", otaDownloadRoutes);
   app.route("/api/v1/alarm-rules", alarmRuleRoutes);
   app.route("/api/v1/alarms", alarmRoutes);
   app.route("/api/v1/alarm-webhooks", alarmWebhookRoutes);

@@ -105,3 +105,31 @@ export async function verifyStatement(keyMaterial: string, type: string, jws: st
     throw err;
   }
 }
+
+const DOWNLOAD_TYPE = "skylark-ota-download+jwt";
+const DOWNLOAD_AUDIENCE = "skylark-ota-download";
+
+/** What a firmware download URL is bound to: one device of one tenant, one artifact with its exact bytes. */
+export const DownloadClaims = z.object({ tid: z.string(), sub: z.string(), fw: z.string(), sha256: z.string(), exp: z.number() });
+export type DownloadClaims = z.infer<typeof DownloadClaims>;
+
+/** A short-lived token for a firmware download URL, signed with the platform key. */
+export async function issueDownloadToken(keyMaterial: string, claims: Omit<DownloadClaims, "exp">, ttlSeconds: number): Promise<{ token: string; expiresAt: number }> {
+  const key = await signingKey(keyMaterial);
+  const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+  const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: DOWNLOAD_TYPE }).setIssuer(ISSUER).setAudience(DOWNLOAD_AUDIENCE).setExpirationTime(exp).sign(key.sign);
+  return { token, expiresAt: exp * 1000 };
+}
+
+/** The claims when the signature, issuer, audience, type and expiry check out; otherwise null. */
+export async function verifyDownloadToken(keyMaterial: string, token: string): Promise<DownloadClaims | null> {
+  const key = await signingKey(keyMaterial);
+  try {
+    const { payload } = await jwtVerify(token, key.verify, { issuer: ISSUER, audience: DOWNLOAD_AUDIENCE, algorithms: [key.alg], typ: DOWNLOAD_TYPE });
+    const claims = DownloadClaims.safeParse(payload);
+    return claims.success ? claims.data : null;
+  } catch (err) {
+    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return null;
+    throw err;
+  }
+}

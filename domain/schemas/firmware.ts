@@ -5,7 +5,7 @@
  * downloadable for devices already updating but cannot start new rollouts.
  */
 import { z } from "zod";
-import { ResourceId } from "../ids";
+import { DeviceId, ResourceId } from "../ids";
 import { Tags, Timestamp } from "./common";
 
 /** Semantic version 2.0.0: MAJOR.MINOR.PATCH with optional pre-release and build. */
@@ -58,3 +58,14 @@ export const FirmwareCreated = z.object({
 
 /** Usage of the firmware store, for the plan's limits. */
 export const FirmwareStorage = z.object({ artifacts: z.number().int(), storedBytes: z.number().int(), maxFirmwareStorageBytes: z.number().int(), maxArtifactBytes: z.number().int() });
+
+export const DownloadUrlRequest = z.strictObject({
+  deviceId: DeviceId,
+  ttlSeconds: z.number().int().min(60).max(7 * 86_400).default(3600).describe("how long the link works (default an hour)"),
+});
+export const DownloadUrl = z.object({
+  url: z.string().describe("path on this host; the token in it is the credential"),
+  expiresAt: Timestamp,
+  sha256: z.string(),
+  size: z.number().int().nullable(),
+});

@@ -12,6 +12,8 @@ export const USAGE_COUNTERS = {
   dataPointsStored: "data_points_stored",
   rejectedMessages: "rejected_messages",
   apiRequests: "api_requests",
+  /** Firmware bytes devices downloaded (workers/routes/ota-download.ts). */
+  otaBytesDownloaded: "ota_bytes_downloaded",
 } as const;
 export const USAGE_GAUGES = { devicesRegistered: "devices_registered", hotStoreBytes: "hot_store_bytes" } as const;
 
@@ -53,6 +55,7 @@ export const UsageReport = z.object({
   /** Plan limits hit this month, by limit (counted by the hub and the API rate limiter). */
   limitHits: z.record(z.string(), z.number()),
   apiRequests: z.number(),
+  otaBytesDownloaded: z.number(),
   devicesRegistered: z.number(),
   hotStoreBytes: z.number(),
 });
@@ -73,6 +76,7 @@ export function usageReport(tenant: string, month: string, stored: Record<string
     rejectedByReason,
     limitHits,
     apiRequests: get(USAGE_COUNTERS.apiRequests),
+    otaBytesDownloaded: get(USAGE_COUNTERS.otaBytesDownloaded),
     devicesRegistered: get(USAGE_GAUGES.devicesRegistered),
     hotStoreBytes: get(USAGE_GAUGES.hotStoreBytes),
   };

@@ -421,6 +421,23 @@ const cases: Record<string, Case> = {
     expect((await env.FIRMWARE.head(`tenants/${A.tenantId}/firmware/fw-shared`))!.size).toBe(1);
   },
   "GET /api/v1/firmware/:id": () => expectNotFound("GET", "/api/v1/firmware/fw-b-only"),
+  "POST /api/v1/firmware/:id/download-urls": async () => {
+    await expectNotFound("POST", "/api/v1/firmware/fw-b-only/download-urls", { deviceId: "dev-1" });
+    // A's link to A's fw-shared never serves B's bytes of the same id; on B's host it is not served at all.
+    const { url } = await expectOk(api("POST", "/api/v1/firmware/fw-shared/download-urls", { token: A.ownerToken, body: { deviceId: "dev-1" } }), 201);
+    const mine = await exports.default.fetch(`http://localhost${url}`);
+    expect([...new Uint8Array(await mine.arrayBuffer())]).toEqual([65]);
+    expect((await exports.default.fetch(`http://${B.tenantId}.localhost${url}`)).status).toBe(404);
+  },
+  "GET /api/v1/ota/download/:token": async () => {
+    // A token is the credential: one made for B is B's alone, and a forged tenant in it breaks the signature.
+    const { url } = await expectOk(api("POST", "/api/v1/firmware/fw-b-only/download-urls", { token: B.ownerToken, body: { deviceId: "dev-1" } }), 201);
+    expect((await exports.default.fetch(`http://${A.tenantId}.localhost${url}`)).status).toBe(404);
+    const [h, p, sig] = url.split("/").pop()!.split(".");
+    const claims = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
+    const forged = btoa(JSON.stringify({ ...claims, tid: A.tenantId, fw: "fw-shared" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    expect((await exports.default.fetch(`http://localhost/api/v1/ota/download/${h}.${forged}.${sig}`)).status).toBe(404);
+  },
   "PUT /api/v1/firmware/:id/artifact": async () => {
     const res = await exports.default.fetch("http://localhost/api/v1/firmware/fw-b-only/artifact", { method: "PUT", headers: { authorization: `Bearer ${A.ownerToken}` }, body: new Uint8Array([65, 65]) });
     expect(res.status).toBe(404);

@@ -9,7 +9,8 @@ import { AppError } from "../../domain/errors";
 import { ResourceId } from "../../domain/ids";
 import { effectiveLimits } from "../../domain/plans";
 import { page } from "../../domain/schemas/common";
-import { CreateFirmware, Firmware, FirmwareCreated, FirmwareListQuery, FirmwareStorage } from "../../domain/schemas/firmware";
+import { issueDownloadToken } from "../../domain/auth/tokens";
+import { CreateFirmware, DownloadUrl, DownloadUrlRequest, Firmware, FirmwareCreated, FirmwareListQuery, FirmwareStorage } from "../../domain/schemas/firmware";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
@@ -83,6 +84,29 @@ export const firmwareRoutes = tenantRouter()
       if (!ready) throw new AppError("conflict", `firmware '${fw.id}' got its artifact from another upload meanwhile`);
       await audit(c, { action: "firmware.upload", targetType: "firmware", targetId: fw.id, outcome: "success", details: { size: stored.size, sha256: stored.sha256 } });
       return c.json(ready);
+    },
+  )
+  .post(
+    "/:id/download-urls",
+    doc({
+      summary: "Make a device's download link for a firmware artifact",
+      description: "A short-lived URL bound to the device, the artifact and its SHA-256 (`GET /api/v1/ota/download/{token}`, Range supported). Rollouts make these themselves; this is for a single device.",
+      tags,
+      ok: { status: 201, schema: DownloadUrl },
+      errors: [400, 404, 409],
+    }),
+    requireRole("ADMIN"),
+    validate("param", IdParam),
+    validate("json", DownloadUrlRequest),
+    async (c) => {
+      const data = c.get("data");
+      const fw = await data.firmware.get(c.req.valid("param").id);
+      const { deviceId, ttlSeconds } = c.req.valid("json");
+      await data.devices.get(deviceId);
+      if (fw.sha256 === null) throw new AppError("conflict", `firmware '${fw.id}' has no uploaded artifact yet`);
+      const { token, expiresAt } = await issueDownloadToken(c.env.JWT_SIGNING_KEY, { tid: c.get("tenant").id, sub: deviceId, fw: fw.id, sha256: fw.sha256 }, ttlSeconds);
+      await audit(c, { action: "firmware.download_url", targetType: "firmware", targetId: fw.id, outcome: "success", details: { deviceId, expiresAt } });
+      return c.json({ url: `/api/v1/ota/download/${token}`, expiresAt, sha256: fw.sha256, size: fw.size }, 201);
     },
   )
   .post(
