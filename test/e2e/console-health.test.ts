@@ -4,8 +4,8 @@
  * battery, on its page, in the list filtered by health and in the overview's counts and worst
  * devices; a good heartbeat brings it back online; a clean disconnect makes it offline with cause
  * "client" in the connectivity history. A MEMBER's policy editor checks the policy with the shared
- * schema (the failing field named, nothing sent) and saves it; a VIEWER sees the health but no
- * editor. Nothing may be refused by the CSP.
+ * schema (the failing field named, nothing sent) and saves it; the history pages back with its
+ * cursor; a VIEWER sees the health but no editor. Nothing may be refused by the CSP.
  */
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -145,6 +145,31 @@ describe("console fleet health", () => {
     const overflowing = () =>
       page.$$eval("#device-health, #device-health *", (els) => els.filter((e) => e.getBoundingClientRect().right > 390 && !e.closest(".visually-hidden")).map((e) => `${e.tagName}#${e.id}.${e.className}`));
     await expect.poll(overflowing).toEqual([]);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("the connectivity history shows the newest 20 events and pages back to the oldest with Older events", { timeout: 120_000 }, async () => {
+    const t = await newTenant("ui-health-history");
+    const d = await registerDevice(t, "flaky-1");
+    // Each connection adds connected, disconnected and their health changes: six make more than a page.
+    for (let i = 0; i < 6; i++) await (await Client.open(t.id, deviceOpts(d, 4))).end();
+    const all = async () => (await api(t, "GET", `/devices/${d.id}/connectivity?limit=100`)).body.items as { id: number; type: string; cause?: string }[];
+    await expect.poll(async () => (await all()).filter((e) => e.type === "disconnected").length).toBe(6);
+    const events = await all();
+    expect(events.length).toBeGreaterThan(20);
+
+    const { page, blocked } = await openPage(browser());
+    await logIn(page, t.id, t.email, t.password);
+    await openDevice(page, d.id);
+    const shownTypes = () => page.$$eval("#connectivity-table tbody tr", (rows) => rows.map((r) => r.getAttribute("data-type")));
+    await expect.poll(async () => (await shownTypes()).length).toBe(20);
+    expect(await shownTypes()).toEqual(events.slice(0, 20).map((e) => e.type));
+    await page.click("#older-connectivity");
+    await expect.poll(shownTypes).toEqual(events.map((e) => e.type));
+    expect(await page.locator("#older-connectivity").count()).toBe(0);
+    expect(await page.locator('#connectivity-table tr[data-type="disconnected"][data-cause="client"]').count()).toBe(6);
+    expect(await page.textContent("#health-connection")).toBe("not connected (last was connection #6)");
     expect(blocked).toEqual([]);
     await page.close();
   });

@@ -2,6 +2,7 @@
 import type { DeviceProfile } from "../../../domain/schemas/assets";
 import { DeviceKind, DeviceStatus, DeviceType } from "../../../domain/schemas/devices";
 import { HealthState } from "../../../domain/schemas/health";
+import { STATE_LABEL } from "../health/words";
 
 /** The URL parameters the list understands: the API's filters, plus page size and cursor. */
 export const FILTER_KEYS = ["q", "status", "health", "kind", "type", "firmware", "tag", "profile", "parent"] as const;
@@ -10,7 +11,7 @@ export type FilterValues = Partial<Record<FilterKey, string>>;
 
 type Props = { values: FilterValues; profiles: DeviceProfile[]; onApply: (values: FilterValues) => void };
 
-function Choice({ name, label, options, value }: { name: FilterKey; label: string; options: readonly string[]; value: string | undefined }) {
+function Choice({ name, label, options, value, labels = {} }: { name: FilterKey; label: string; options: readonly string[]; value: string | undefined; labels?: Record<string, string> }) {
   return (
     <div class="field">
       <label for={`filter-${name}`}>{label}</label>
@@ -18,7 +19,7 @@ function Choice({ name, label, options, value }: { name: FilterKey; label: strin
         <option value="">any</option>
         {options.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {labels[o] ?? o}
           </option>
         ))}
       </select>
@@ -59,7 +60,7 @@ export function DeviceFilters({ values, profiles, onApply }: Props) {
     >
       <Text name="q" label="Search id or name" value={values.q} />
       <Choice name="status" label="Status" options={DeviceStatus.options} value={values.status} />
-      <Choice name="health" label="Health" options={HealthState.options} value={values.health} />
+      <Choice name="health" label="Health" options={HealthState.options} labels={STATE_LABEL} value={values.health} />
       <Choice name="type" label="Type" options={DeviceType.options} value={values.type} />
       <Choice name="kind" label="Kind" options={DeviceKind.options} value={values.kind} />
       <Text name="tag" label="Tag" value={values.tag} />
