@@ -2,7 +2,7 @@
  * Devices: the filtered, paged list (filters and page live in the URL) with statuses refreshed
  * while the page is visible, and, for MEMBER and up, registration with the secret shown once.
  */
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Role } from "../../../domain/roles";
 import type { DeviceProfile } from "../../../domain/schemas/assets";
 import type { Device } from "../../../domain/schemas/devices";
@@ -36,17 +36,21 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
   const [profiles, setProfiles] = useState<DeviceProfile[]>([]);
   const [created, setCreated] = useState<{ id: string; credentials: Credentials } | null>(null);
 
+  // A read for an older filter can answer after the one for the new filter: only the latest may show.
+  const latestRead = useRef(0);
   const load = useCallback(async () => {
+    const read = ++latestRead.current;
     setLoading(true);
     try {
       const page = await devicesApi.list({ ...(filters as Filters), limit, ...(cursor ? { cursor } : {}) });
+      if (read !== latestRead.current) return;
       setDevices(page.items);
       setNextCursor(page.nextCursor);
       setLoadError(null);
     } catch (err) {
-      setLoadError(err as Error);
+      if (read === latestRead.current) setLoadError(err as Error);
     } finally {
-      setLoading(false);
+      if (read === latestRead.current) setLoading(false);
     }
   }, [key]);
 
