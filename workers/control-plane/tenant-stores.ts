@@ -131,9 +131,11 @@ function firmwareStore(env: Env, tenantId: string): TenantStore {
 }
 
 /**
- * The telemetry hot store: raw points (per series of every device it holds, deleted ones included) and the
- * rejected-messages log are exported; rollups, latest values and the idempotency ledger are
- * derived from them and only counted and deleted.
+ * The telemetry hot store: raw points (per series of every device it holds, deleted ones included),
+ * the rejected-messages log and the alarms raised (with their history) are exported; rollups,
+ * latest values, the idempotency ledger, the copy of the alarm rules (exported from the
+ * registry), the rules' evaluation state and the alarm-event outbox are derived or transient and
+ * only counted and deleted.
  */
 function telemetryHotStore(env: Env, tenant: Pick<Tenant, "id" | "region">): TenantStore {
   const store = () => telemetryStore(env, tenant);
@@ -179,6 +181,14 @@ function telemetryHotStore(env: Env, tenant: Pick<Tenant, "id" | "region">): Ten
         cursor = page.nextCursor;
       }
       files.push(await archive.putNdjson("telemetry.rejected.ndjson", "telemetry", "rejected", rejected));
+      const alarms: unknown[] = [];
+      for (let cursor: string | undefined; ; ) {
+        const page = await store().listAlarms({ limit: 200, ...(cursor ? { cursor } : {}) });
+        alarms.push(...page.items);
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      files.push(await archive.putNdjson("telemetry.alarms.ndjson", "telemetry", "alarms", alarms));
       return files;
     },
     purge: () => store().purge(),

@@ -3,13 +3,14 @@
  * (its hash is the one the deletion certificate signs); every hub table the manifest counts is in
  * the files row for row; telemetry of devices deleted earlier is exported too.
  */
-import { introspectWorkflowInstance } from "cloudflare:test";
+import { introspectWorkflowInstance, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../../domain/lifecycle/manifest";
 import { offboardingInstanceId } from "../../../domain/lifecycle/params";
 import { api, createDevice, expectOk, OPERATOR_TOKEN, signup } from "../helpers";
 import { bytes, connect } from "../hub/mqtt-client";
+import { alarmsOf, createRule, send, until } from "../alarms/helpers";
 import { deviceTelemetry, runBatch } from "../telemetry/helpers";
 import { untilStatus } from "./helpers";
 
@@ -26,6 +27,20 @@ async function endRun(tenantId: string) {
 }
 
 describe("offboarding export", () => {
+  it("counts every table of the telemetry hot store, so offboarding verifies all of them", async () => {
+    const t = await signup();
+    const store = env.TELEMETRY_STORE.getByName(t.tenantId);
+    const counted = Object.keys(await store.counts(t.tenantId)).sort();
+    const tables = await runInDurableObject(store, (_instance, state) =>
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'meta'")
+        .toArray()
+        .map((r) => r.name)
+        .sort(),
+    );
+    expect(counted).toEqual(tables);
+  });
+
   it("serves the manifest as stored: sha256(download) is the hash the certificate signs", async () => {
     const t = await signup();
     await using instance = await introspectWorkflowInstance(env.TENANT_LIFECYCLE, offboardingInstanceId(t.tenantId));
@@ -56,6 +71,14 @@ describe("offboarding export", () => {
     await createDevice(t.ownerToken, { id: "gone-1" });
     await runBatch([deviceTelemetry(t.tenantId, "gone-1", { ts: Date.now() - 5_000, values: { temp: 21.5 } })]);
     expect((await api("DELETE", "/api/v1/devices/gone-1", { token: t.ownerToken })).status).toBe(204);
+    // An alarm raised on a device: the alarm and its history are the tenant's too.
+    await createDevice(t.ownerToken, { id: "hot-1" });
+    await createRule(t, { name: "hot", scope: { kind: "device", deviceId: "hot-1" }, condition: { type: "above", metric: "temp", value: 50 } });
+    await send(t, "hot-1", "temp", [60]);
+    const [raised] = await until(async () => {
+      const list = await alarmsOf(t);
+      return list.length ? list : null;
+    }, 10_000, "the alarm");
 
     await using instance = await introspectWorkflowInstance(env.TENANT_LIFECYCLE, offboardingInstanceId(t.tenantId));
     await expectOk(api("POST", `/api/v1/admin/tenants/${t.tenantId}/offboard`, { token: OPERATOR_TOKEN, body: { confirm: t.tenantId, downloadWindowHours: 24 } }), 202);
@@ -76,6 +99,9 @@ describe("offboarding export", () => {
     expect((await rowsOf("hub", "sessions"))[0]).toMatchObject({ client_id: "sleeper", expiry_interval: 3600 });
     expect((await rowsOf("hub", "wills"))[0]).toMatchObject({ client_id: "sleeper", payloadBase64: btoa("gone") });
     expect(manifest.notes.join(" ")).toContain("meta");
+
+    expect(manifest.counts.telemetry).toMatchObject({ alarms: 1, alarm_rules: 1 });
+    expect(await rowsOf("telemetry", "alarms")).toEqual([expect.objectContaining({ id: raised!.id, deviceId: "hot-1", status: "active" })]);
 
     const points = await rowsOf("telemetry", "points");
     expect(points.length).toBe(manifest.counts.telemetry.points);
