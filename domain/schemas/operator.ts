@@ -18,6 +18,7 @@ export const TenantLifecycle = z.object({ tenant: Tenant, onboarding: WorkflowSt
 export type TenantLifecycle = z.infer<typeof TenantLifecycle>;
 /** What an accepted offboarding says about the owner's download of the export (none with a 0-hour window). */
 export const OffboardDownload = z.object({ downloadWindowHours: z.number().int().nonnegative(), exportDownloadable: z.boolean(), notice: z.string() });
+export type OffboardDownload = z.infer<typeof OffboardDownload>;
 export const OffboardStarted = z.object({ workflow: WorkflowState, ...OffboardDownload.shape });
 
 export const DeletionCertificateList = z.object({ items: z.array(DeletionCertificate) });

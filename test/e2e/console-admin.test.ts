@@ -291,6 +291,7 @@ describe("console administration", () => {
     await page.click("#offboard");
     await page.waitForSelector("#offboarding-started");
     expect(await page.textContent("#offboarding-workflow")).toBeTruthy();
+    expect(await page.textContent("#offboarding-notice")).toContain("for 1 hours");
 
     // Frozen at once: the API refuses the workspace; the owner's export becomes downloadable.
     await expect.poll(async () => (await http("GET", "/api/v1/devices", { token: t.token })).status, { timeout: 10_000 }).toBe(403);

@@ -19,7 +19,7 @@ export function DangerZone({ tenantId }: { tenantId: string }) {
   const [hours, setHours] = useState(String(DEFAULT_DOWNLOAD_WINDOW_HOURS));
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const [started, setStarted] = useState<{ id: string; status: string } | null>(null);
+  const [started, setStarted] = useState<{ workflow: { id: string; status: string }; notice: string } | null>(null);
   const [exportIds, setExportIds] = useState<string[] | null>(null);
   const [exportsError, setExportsError] = useState<Error | null>(null);
 
@@ -46,8 +46,8 @@ export function DangerZone({ tenantId }: { tenantId: string }) {
     setBusy(true);
     setError(null);
     try {
-      const { workflow } = await adminApi.offboard({ confirm, downloadWindowHours: hours.trim() === "" ? DEFAULT_DOWNLOAD_WINDOW_HOURS : Number(hours) });
-      setStarted(workflow);
+      const { workflow, notice } = await adminApi.offboard({ confirm, downloadWindowHours: hours.trim() === "" ? DEFAULT_DOWNLOAD_WINDOW_HOURS : Number(hours) });
+      setStarted({ workflow, notice });
     } catch (err) {
       setError(err as Error);
     } finally {
@@ -67,10 +67,12 @@ export function DangerZone({ tenantId }: { tenantId: string }) {
             Offboarding has started
           </h2>
           <p>
-            The workspace <code>{tenantId}</code> is frozen: the API and MQTT refuse it from now on. Everything is being exported below; after the download window of {hours} hours it is deleted for good and a deletion certificate is kept.
+            The workspace <code>{tenantId}</code> is frozen: the API and MQTT refuse it from now on. Everything is exported, then deleted for good, and a deletion certificate is kept.
           </p>
+          {/* The server's word on the download: with a 0-hour window there is none. */}
+          <p id="offboarding-notice">{started.notice}</p>
           <p class="muted">
-            Workflow <code id="offboarding-workflow">{started.id}</code>, status <span id="offboarding-status">{started.status}</span>.
+            Workflow <code id="offboarding-workflow">{started.workflow.id}</code>, status <span id="offboarding-status">{started.workflow.status}</span>.
           </p>
         </section>
       ) : (
@@ -83,7 +85,7 @@ export function DangerZone({ tenantId }: { tenantId: string }) {
             <Field label={`Type the workspace id (${tenantId}) to confirm`} name="confirm" error={apiError}>
               {(a) => <input {...a} value={confirm} onInput={(e) => setConfirm((e.currentTarget as HTMLInputElement).value)} autocomplete="off" autocapitalize="off" spellcheck={false} />}
             </Field>
-            <Field label="Download window (hours)" name="downloadWindowHours" error={apiError} hint={`0–${MAX_DOWNLOAD_WINDOW_HOURS}; the export stays downloadable this long`}>
+            <Field label="Download window (hours)" name="downloadWindowHours" error={apiError} hint={`0–${MAX_DOWNLOAD_WINDOW_HOURS}; the export stays downloadable this long (0: deleted at once, no download)`}>
               {(a) => <input {...a} type="number" inputMode="numeric" min={0} max={MAX_DOWNLOAD_WINDOW_HOURS} value={hours} onInput={(e) => setHours((e.currentTarget as HTMLInputElement).value)} />}
             </Field>
             <div class="form-actions">

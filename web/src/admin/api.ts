@@ -7,6 +7,7 @@ import type { z } from "zod";
 import type { Page } from "../../../domain/schemas/common";
 import { CreateDomain, type Domain, type VerificationResult } from "../../../domain/schemas/domains";
 import { AuditQuery, CreateApiKey, CreateInvitation, OffboardTenant, UpdateMember, UpdateTenant, type ApiKey, type AuditEntry, type Invitation, type Member, type Tenant } from "../../../domain/schemas/identity";
+import type { OffboardDownload } from "../../../domain/schemas/operator";
 import type { DeadLetter } from "../../../domain/telemetry/dead-letters";
 import type { RejectedMessage, RejectionReason } from "../../../domain/telemetry/rejections";
 import type { UsageReport } from "../../../domain/telemetry/usage";
@@ -61,7 +62,7 @@ export const adminApi = {
   discardDeadLetter: (id: string) => request<void>("DELETE", `/telemetry/dead-letters/${enc(id)}`),
 
   updateTenant: (body: z.input<typeof UpdateTenant>) => request<Tenant>("PATCH", "/tenant", { body: check(UpdateTenant, body) }),
-  offboard: (body: z.input<typeof OffboardTenant>) => request<{ workflow: { id: string; status: string } }>("POST", "/tenant/offboard", { body: check(OffboardTenant, body) }),
+  offboard: (body: z.input<typeof OffboardTenant>) => request<{ workflow: { id: string; status: string } } & OffboardDownload>("POST", "/tenant/offboard", { body: check(OffboardTenant, body) }),
   exports: () => request<{ items: { id: string }[] }>("GET", "/exports"),
   manifest: (exportId: string) => request<ExportManifest>("GET", `/exports/${enc(exportId)}/manifest`),
 };
