@@ -11,6 +11,7 @@ import { linkHandler } from "../router";
 import "../health/health.css";
 
 const STATES: HealthState[] = ["online", "degraded", "offline", "never_seen"];
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function Link({ href, children, label }: { href: string; children: ComponentChildren; label?: string }) {
   return (
@@ -37,7 +38,7 @@ export function HealthCard({ health }: { health: FleetHealth }) {
           return (
             <li key={s}>
               <a class={`health-card health-card-${s}`} href={href} onClick={linkHandler(href)} data-health={s} aria-label={`${STATE_LABEL[s]}: ${counts[s]} devices. Show them`}>
-                <span class="health-card-label">{STATE_LABEL[s]}</span>
+                <span class="health-card-label">{capitalized(STATE_LABEL[s])}</span>
                 <span class="health-card-count" data-count>
                   {counts[s]}
                 </span>
