@@ -400,12 +400,23 @@ export const firmware = sqliteTable(
     objectKey: text("object_key").notNull(),
     size: integer("size"),
     sha256: text("sha256"),
+    /** Base64 Ed25519 signature over the SHA-256 digest, by the tenant's signing key; verified at upload. */
+    signature: text("signature"),
     createdAt: createdAt(),
     uploadedAt: integer("uploaded_at"),
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("firmware_version").on(t.tenantId, t.version)],
 );
+
+/** A tenant's firmware signing: the Ed25519 public key artifacts are verified with, and whether unsigned ones are refused. */
+export const firmwareSigning = sqliteTable("firmware_signing", {
+  tenantId: tenantRef().primaryKey(),
+  /** Base64 of the 32-byte raw Ed25519 public key. */
+  publicKey: text("public_key"),
+  requireSigned: integer("require_signed", { mode: "boolean" }).notNull().default(false),
+  updatedAt: updatedAt(),
+});
 
 /**
  * Signed deletion certificates of offboarded tenants. A platform table: it outlives the tenant's

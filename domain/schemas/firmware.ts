@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { DeviceId, ResourceId } from "../ids";
+import { Ed25519PublicKey, Ed25519Signature } from "../ota/signature";
 import { Tags, Timestamp } from "./common";
 
 /** Semantic version 2.0.0: MAJOR.MINOR.PATCH with optional pre-release and build. */
@@ -27,6 +28,7 @@ export const Firmware = z.object({
   status: FirmwareStatus,
   size: z.number().int().nullable().describe("bytes; null until uploaded"),
   sha256: z.string().nullable().describe("hex SHA-256 of the artifact, computed by the platform while it streamed in"),
+  signature: z.string().nullable().describe("base64 Ed25519 signature over the SHA-256 digest (32 bytes), verified with the tenant's signing key at upload"),
   createdAt: Timestamp,
   uploadedAt: Timestamp.nullable(),
   updatedAt: Timestamp,
@@ -40,6 +42,7 @@ export const CreateFirmware = z.strictObject({
   targets: z.strictObject({ profiles: z.array(ResourceId).max(32).default([]), tags: Tags.default([]) }).default({ profiles: [], tags: [] }),
   deltaBaseVersion: SemVer.nullable().optional(),
   releaseNotes: z.string().max(10_000).default(""),
+  signature: Ed25519Signature.optional().describe("base64 Ed25519 signature over the artifact's SHA-256 digest; checked when the bytes arrive"),
 });
 export type CreateFirmware = z.infer<typeof CreateFirmware>;
 
@@ -69,3 +72,11 @@ export const DownloadUrl = z.object({
   sha256: z.string(),
   size: z.number().int().nullable(),
 });
+
+/** The tenant's firmware signing settings. */
+export const FirmwareSigning = z.object({
+  publicKey: z.string().nullable().describe("base64 raw Ed25519 public key (32 bytes); null: none registered"),
+  requireSigned: z.boolean().describe("refuse artifacts registered without a signature"),
+});
+export type FirmwareSigning = z.infer<typeof FirmwareSigning>;
+export const UpdateFirmwareSigning = z.strictObject({ publicKey: Ed25519PublicKey.nullable(), requireSigned: z.boolean() });

@@ -60,6 +60,7 @@ async function snapshotB() {
     fleetHealth: await expectOk(api("GET", "/api/v1/fleet/health", { token })),
     firmware: await expectOk(api("GET", "/api/v1/firmware", { token })),
     firmwareStorage: await expectOk(api("GET", "/api/v1/firmware/storage", { token })),
+    firmwareSigning: await expectOk(api("GET", "/api/v1/firmware/signing", { token })),
     firmwareBytes: [...new Uint8Array(await (await env.FIRMWARE.get(`tenants/${B.tenantId}/firmware/fw-b-only`))!.arrayBuffer())],
     health: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/health`, { token })),
     connectivity: await expectOk(api("GET", "/api/v1/devices/dev-1/connectivity", { token })),
@@ -120,6 +121,7 @@ const bConnected = () =>
 let bFirmwareOnce: Promise<void> | undefined;
 const bFirmware = () =>
   (bFirmwareOnce ??= (async () => {
+    await expectOk(api("PUT", "/api/v1/firmware/signing", { token: B.ownerToken, body: { publicKey: btoa(String.fromCharCode(...new Uint8Array(32).fill(7))), requireSigned: false } }));
     for (const [id, version] of [["fw-b-only", "1.0.0"], ["fw-shared", "2.0.0"]]) {
       await expectOk(api("POST", "/api/v1/firmware", { token: B.ownerToken, body: { id, title: "B's", version } }), 201);
       const res = await exports.default.fetch(`http://localhost/api/v1/firmware/${id}/artifact`, { method: "PUT", headers: { authorization: `Bearer ${B.ownerToken}` }, body: new Uint8Array([66, 66, 66]) });
@@ -421,6 +423,15 @@ const cases: Record<string, Case> = {
     expect((await env.FIRMWARE.head(`tenants/${A.tenantId}/firmware/fw-shared`))!.size).toBe(1);
   },
   "GET /api/v1/firmware/:id": () => expectNotFound("GET", "/api/v1/firmware/fw-b-only"),
+  "GET /api/v1/firmware/signing": async () => {
+    // B registered a key; A has none.
+    expect(await expectOk(api("GET", "/api/v1/firmware/signing", { token: A.ownerToken }))).toEqual({ publicKey: null, requireSigned: false });
+  },
+  "PUT /api/v1/firmware/signing": async () => {
+    // A's own settings; B's key and policy stay (the snapshot compares B's).
+    await expectOk(api("PUT", "/api/v1/firmware/signing", { token: A.ownerToken, body: { publicKey: null, requireSigned: true } }));
+    await expectOk(api("PUT", "/api/v1/firmware/signing", { token: A.ownerToken, body: { publicKey: null, requireSigned: false } }));
+  },
   "POST /api/v1/firmware/:id/download-urls": async () => {
     await expectNotFound("POST", "/api/v1/firmware/fw-b-only/download-urls", { deviceId: "dev-1" });
     // A's link to A's fw-shared never serves B's bytes of the same id; on B's host it is not served at all.

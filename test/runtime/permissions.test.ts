@@ -50,8 +50,8 @@ describe("permission matrix", () => {
     expect(min("PATCH", "/api/v1/members/:userId")).toBe("ADMIN");
     expect(min("GET", "/api/v1/audit")).toBe("ADMIN");
     for (const [method, path] of [["GET", "/api/v1/dashboards"], ["GET", "/api/v1/dashboards/:id"], ["GET", "/api/v1/dashboards/:id/export"]]) expect(min(method!, path!)).toBe("VIEWER");
-    for (const path of ["/api/v1/firmware", "/api/v1/firmware/:id", "/api/v1/firmware/storage"]) expect(min("GET", path)).toBe("MEMBER");
-    for (const [method, path] of [["POST", "/api/v1/firmware"], ["PUT", "/api/v1/firmware/:id/artifact"], ["POST", "/api/v1/firmware/:id/deprecate"], ["DELETE", "/api/v1/firmware/:id"]]) expect(min(method!, path!)).toBe("ADMIN");
+    for (const path of ["/api/v1/firmware", "/api/v1/firmware/:id", "/api/v1/firmware/storage", "/api/v1/firmware/signing"]) expect(min("GET", path)).toBe("MEMBER");
+    for (const [method, path] of [["POST", "/api/v1/firmware"], ["PUT", "/api/v1/firmware/:id/artifact"], ["POST", "/api/v1/firmware/:id/deprecate"], ["DELETE", "/api/v1/firmware/:id"], ["PUT", "/api/v1/firmware/signing"], ["POST", "/api/v1/firmware/:id/download-urls"]]) expect(min(method!, path!)).toBe("ADMIN");
     for (const path of ["/api/v1/fleet/summary", "/api/v1/fleet/health", "/api/v1/telemetry/latest", "/api/v1/devices/:id/health", "/api/v1/devices/:id/connectivity"]) expect(min("GET", path)).toBe("VIEWER");
     // Commands: VIEWER reads them, MEMBER sends and cancels.
     for (const path of ["/api/v1/devices/:id/commands", "/api/v1/devices/:id/commands/:commandId", "/api/v1/devices/:id/command-settings"]) expect(min("GET", path)).toBe("VIEWER");

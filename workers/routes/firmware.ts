@@ -10,7 +10,8 @@ import { ResourceId } from "../../domain/ids";
 import { effectiveLimits } from "../../domain/plans";
 import { page } from "../../domain/schemas/common";
 import { issueDownloadToken } from "../../domain/auth/tokens";
-import { CreateFirmware, DownloadUrl, DownloadUrlRequest, Firmware, FirmwareCreated, FirmwareListQuery, FirmwareStorage } from "../../domain/schemas/firmware";
+import { signatureMatches } from "../../domain/ota/signature";
+import { CreateFirmware, DownloadUrl, DownloadUrlRequest, Firmware, FirmwareCreated, FirmwareListQuery, FirmwareSigning, FirmwareStorage, UpdateFirmwareSigning } from "../../domain/schemas/firmware";
 import { audit } from "../http/audit";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
@@ -29,13 +30,35 @@ export const firmwareRoutes = tenantRouter()
     const { maxArtifactBytes, maxFirmwareStorageBytes } = effectiveLimits(c.get("tenant").plan, c.get("tenant").limits);
     return c.json({ ...(await c.get("data").firmware.storage()), maxArtifactBytes, maxFirmwareStorageBytes });
   })
+  .get("/signing", doc({ summary: "The tenant's firmware signing key and policy", tags, ok: { schema: FirmwareSigning } }), requireRole("MEMBER"), async (c) => c.json(await c.get("data").firmware.signing()))
+  .put(
+    "/signing",
+    doc({
+      summary: "Set the firmware signing key and policy",
+      description: "publicKey: base64 of a raw Ed25519 public key (32 bytes); artifacts registered with a `signature` are verified with it when their bytes arrive. requireSigned refuses artifacts registered without one.",
+      tags,
+      ok: { schema: FirmwareSigning },
+      errors: [400],
+    }),
+    requireRole("ADMIN"),
+    validate("json", UpdateFirmwareSigning),
+    async (c) => {
+      const settings = await c.get("data").firmware.setSigning(c.req.valid("json"));
+      await audit(c, { action: "firmware.signing_update", targetType: "tenant", targetId: c.get("tenant").id, outcome: "success", details: { key: settings.publicKey !== null, requireSigned: settings.requireSigned } });
+      return c.json(settings);
+    },
+  )
   .post(
     "/",
     doc({ summary: "Register a firmware artifact", description: "Answers where to PUT its bytes. One version names one image: a version already registered is 409.", tags, ok: { status: 201, schema: FirmwareCreated }, errors: [400, 409] }),
     requireRole("ADMIN"),
     validate("json", CreateFirmware),
     async (c) => {
-      const fw = await c.get("data").firmware.create(c.req.valid("json"));
+      const input = c.req.valid("json");
+      const signing = await c.get("data").firmware.signing();
+      if (input.signature && !signing.publicKey) throw new AppError("conflict", "a signed artifact needs the tenant's signing key first (PUT /api/v1/firmware/signing)");
+      if (!input.signature && signing.requireSigned) throw new AppError("validation_failed", "this tenant accepts signed firmware only", { errors: [{ path: "signature", message: "required: an Ed25519 signature over the artifact's SHA-256 digest, base64" }] });
+      const fw = await c.get("data").firmware.create(input);
       await audit(c, { action: "firmware.create", targetType: "firmware", targetId: fw.id, outcome: "success", details: { version: fw.version } });
       const { maxArtifactBytes } = effectiveLimits(c.get("tenant").plan, c.get("tenant").limits);
       c.header("location", `/api/v1/firmware/${fw.id}`);
@@ -79,6 +102,15 @@ export const firmwareRoutes = tenantRouter()
       } catch (err) {
         console.error(JSON.stringify({ level: "warn", requestId: c.get("requestId"), where: "firmware upload", message: String(err) }));
         throw new AppError("bad_request", "the upload ended before its Content-Length was reached (or went past it); nothing was kept, upload again");
+      }
+      if (fw.signature) {
+        const { publicKey } = await data.firmware.signing();
+        if (!publicKey || !(await signatureMatches(publicKey, fw.signature, stored.sha256))) {
+          await c.env.FIRMWARE.delete(fw.objectKey);
+          throw new AppError("validation_failed", `the signature does not match this artifact (sha256 ${stored.sha256}) under the tenant's signing key; nothing was kept`, {
+            errors: [{ path: "signature", message: "does not verify: delete this registration and register the artifact again with the right signature" }],
+          });
+        }
       }
       const ready = await data.firmware.uploaded(fw.id, stored.size, stored.sha256);
       if (!ready) throw new AppError("conflict", `firmware '${fw.id}' got its artifact from another upload meanwhile`);

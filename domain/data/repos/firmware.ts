@@ -2,9 +2,9 @@
 import { and, count, eq, sql, sum } from "drizzle-orm";
 import { AppError, notFound } from "../../errors";
 import { sortableId } from "../../ids";
-import type { CreateFirmware, Firmware, FirmwareListQuery } from "../../schemas/firmware";
+import type { CreateFirmware, Firmware, FirmwareListQuery, FirmwareSigning } from "../../schemas/firmware";
 import { afterCursor, isUniqueViolation, toPage, type Db } from "../db";
-import { firmware } from "../schema";
+import { firmware, firmwareSigning } from "../schema";
 
 type Row = typeof firmware.$inferSelect;
 
@@ -41,7 +41,7 @@ export function firmwareRepo(db: Db, tenantId: string) {
       try {
         const row = await db
           .insert(firmware)
-          .values({ tenantId, id, title: input.title, version: input.version, targets: input.targets, deltaBaseVersion: input.deltaBaseVersion ?? null, releaseNotes: input.releaseNotes, status: "pending_upload", objectKey: firmwareObjectKey(tenantId, id), createdAt: now, updatedAt: now })
+          .values({ tenantId, id, title: input.title, version: input.version, targets: input.targets, deltaBaseVersion: input.deltaBaseVersion ?? null, releaseNotes: input.releaseNotes, signature: input.signature ?? null, status: "pending_upload", objectKey: firmwareObjectKey(tenantId, id), createdAt: now, updatedAt: now })
           .returning()
           .get();
         return toFirmware(row);
@@ -78,6 +78,19 @@ export function firmwareRepo(db: Db, tenantId: string) {
       const row = await db.delete(firmware).where(byId(id)).returning({ objectKey: firmware.objectKey }).get();
       if (!row) throw notFound("firmware");
       return row.objectKey;
+    },
+
+    async signing(): Promise<FirmwareSigning> {
+      const row = await db.select().from(firmwareSigning).where(eq(firmwareSigning.tenantId, tenantId)).get();
+      return { publicKey: row?.publicKey ?? null, requireSigned: row?.requireSigned ?? false };
+    },
+
+    async setSigning(settings: FirmwareSigning): Promise<FirmwareSigning> {
+      await db
+        .insert(firmwareSigning)
+        .values({ tenantId, ...settings, updatedAt: Date.now() })
+        .onConflictDoUpdate({ target: firmwareSigning.tenantId, set: { ...settings, updatedAt: Date.now() } });
+      return settings;
     },
 
     /** Artifacts and their bytes together (pending ones count as nothing yet). */
