@@ -8,7 +8,8 @@
  * - the MQTT hub's batched registry writes (presence, health, audit, usage): drained when the hub
  *   is told the tenant is no longer active (it closes every connection then), and again by its
  *   purge, which runs before the registry is counted (`tenantStores` order);
- * - the telemetry and dead-letter consumers: they drop messages of an offboarding or deleted tenant.
+ * - the telemetry, dead-letter and alarm-notification consumers: they drop messages of an
+ *   offboarding or deleted tenant.
  *
  * Each closed object writes what it holds first, then refuses for as long as the id is reserved.
  */
@@ -25,5 +26,6 @@ export async function stopTenantWriters(env: Env, tenant: Pick<Tenant, "id">): P
     { writer: "hub", how: "connections closed and batched registry writes drained when the tenant was frozen, again in the hub's purge; new connections refused" },
     { writer: "telemetry-consumer", how: "drops messages of an offboarding or deleted tenant" },
     { writer: "dead-letter-consumer", how: "drops dead letters of an offboarding or deleted tenant" },
+    { writer: "alarm-notifications", how: "records and sends no webhook deliveries for an offboarding or deleted tenant" },
   ];
 }

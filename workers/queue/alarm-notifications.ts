@@ -71,7 +71,8 @@ function tenantFacts(cache: BatchCache, tenantId: string, deps: AlarmNotificatio
 
 async function fanOut(event: AlarmEvent, deps: AlarmNotificationDeps, cache: BatchCache): Promise<void> {
   const { tenant, targets: all } = await tenantFacts(cache, event.tenant, deps);
-  if (!tenant || tenant.status === "deleted") return;
+  // A frozen (offboarding) tenant's registry is exported, counted and purged: no delivery rows may appear in it.
+  if (!tenant || tenant.status === "deleted" || tenant.status === "offboarding") return;
   await deps.publish(tenant, alarmTopic(tenant.id, event.alarm.deviceId), JSON.stringify(event));
   const data = deps.data(tenant.id);
   const targets = all.filter((t) => atLeastSeverity(event.alarm.severity, t.minSeverity));

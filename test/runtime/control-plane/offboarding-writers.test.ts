@@ -32,7 +32,7 @@ describe("offboarding and late writers", () => {
     // Drained, not dropped: the pending usage and the audit aggregate were counted and deleted.
     expect(registry.beforeDeletion.usage).toBeGreaterThan(0);
     expect(nonZero(registry.afterDeletion)).toEqual({});
-    expect(items[0].claims.writersStopped.map((w: { writer: string }) => w.writer)).toEqual(["api-limiter", "auth-audit-sampler", "hub", "telemetry-consumer", "dead-letter-consumer"]);
+    expect(items[0].claims.writersStopped.map((w: { writer: string }) => w.writer)).toEqual(["api-limiter", "auth-audit-sampler", "hub", "telemetry-consumer", "dead-letter-consumer", "alarm-notifications"]);
 
     // Later: the writers' schedules come due, the old token and strangers keep trying.
     const limiter = env.API_LIMITER.getByName(t.tenantId);
