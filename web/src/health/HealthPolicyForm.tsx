@@ -37,7 +37,9 @@ export function HealthPolicyForm({ device, onSaved }: Props) {
     setSaved("");
     setBusy(true);
     try {
-      const next = await healthApi.setPolicy(device.id, policyOf(draft));
+      const meant = policyOf(draft);
+      if ("problems" in meant) throw new ApiError(400, "validation_failed", "the request is not valid", meant.problems);
+      const next = await healthApi.setPolicy(device.id, meant.policy);
       setDraft(draftOf(next.healthPolicy));
       setError(null);
       setSaved(next.healthPolicy ? "Saved: this device's own policy is in force." : "Saved: the device follows its profile's policy.");

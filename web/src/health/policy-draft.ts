@@ -4,7 +4,6 @@
  * a draft with nothing set clears the device's own policy (null).
  */
 import type { HealthPolicy } from "../../../domain/schemas/health";
-import { ApiError } from "../api";
 
 export type HeartbeatMode = "inherit" | "none" | "every";
 export type VitalRow = { key: number; name: string; min: string; max: string };
@@ -31,17 +30,18 @@ const num = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
 export const rowField = (row: VitalRow, index: number) => `healthPolicy.vitals.${row.name.trim() || `row ${index + 1}`}`;
 
 /**
- * The policy the draft means. Mistakes the schema cannot see (a nameless or repeated vital) are
- * thrown as the same kind of error the schema's would be; the rest is left to the schema.
+ * The policy the draft means. Mistakes the schema cannot see (a nameless or repeated vital) come
+ * back as problems shaped like the API's (`body.`-prefixed paths); the rest is left to the schema.
  */
-export function policyOf(d: PolicyDraft): HealthPolicy | null {
+export type DraftProblem = { path: string; message: string };
+export function policyOf(d: PolicyDraft): { policy: HealthPolicy | null } | { problems: DraftProblem[] } {
   const policy: HealthPolicy = {};
   if (d.heartbeat === "none") policy.heartbeatIntervalSeconds = null;
   if (d.heartbeat === "every") policy.heartbeatIntervalSeconds = num(d.heartbeatSeconds);
   if (d.inactivitySeconds.trim() !== "") policy.inactivityTimeoutSeconds = num(d.inactivitySeconds);
   if (d.ownVitals) {
     const vitals: NonNullable<HealthPolicy["vitals"]> = {};
-    const problems: { path: string; message: string }[] = [];
+    const problems: DraftProblem[] = [];
     d.vitals.forEach((row, i) => {
       const name = row.name.trim();
       if (!name && !row.min.trim() && !row.max.trim()) return;
@@ -49,8 +49,8 @@ export function policyOf(d: PolicyDraft): HealthPolicy | null {
       if (name in vitals) return problems.push({ path: `body.${rowField(row, i)}`, message: "named twice" });
       vitals[name] = { ...(row.min.trim() ? { min: num(row.min) } : {}), ...(row.max.trim() ? { max: num(row.max) } : {}) };
     });
-    if (problems.length) throw new ApiError(400, "validation_failed", "the request is not valid", problems);
+    if (problems.length) return { problems };
     policy.vitals = vitals;
   }
-  return Object.keys(policy).length ? policy : null;
+  return { policy: Object.keys(policy).length ? policy : null };
 }
