@@ -1,26 +1,82 @@
 // `npm run dev`: prepares local secrets and the D1 registry, starts the platform on
 // http://localhost:8787, seeds the demo tenant `acme` on first run, and prints how to log in
 // and connect devices.
+//
+// It never leaves wrangler or workerd behind: its signal handlers are in place before anything
+// starts, an error at any step stops what was started, and wrangler's process group dies with
+// this process even when it is killed outright (scripts/platform-guard.mjs).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { applyMigrations, generateSecrets, readVarsFile, ROOT, startPlatform, writeVarsFile } from "./platform.mjs";
+import { dirname, join } from "node:path";
+import { applyMigrations, ensurePortFree, generateSecrets, PortInUseError, readVarsFile, ROOT, startPlatform, stopAllPlatforms, writeVarsFile } from "./platform.mjs";
 import { demoDashboard } from "./demo-dashboard.mjs";
 import { startDemoDevices } from "./demo-devices.mjs";
 
 const DEV_VARS = join(ROOT, ".dev.vars");
-const SEED_FILE = join(ROOT, ".wrangler", "demo-seed.json");
+// Where the local platform keeps its data; wrangler's own default unless SKYLARK_STATE_DIR says
+// otherwise (the lifecycle tests give each run its own, so runs do not share a registry).
+const STATE_DIR = process.env.SKYLARK_STATE_DIR;
+const SEED_FILE = join(STATE_DIR ? dirname(STATE_DIR) : join(ROOT, ".wrangler"), "demo-seed.json");
 const PORT = Number(process.env.PORT ?? 8787);
 const DEMO = { email: "owner@acme.example", password: "skylark-demo-password", tenant: { id: "acme", name: "Acme Industries" } };
 
-if (!existsSync(DEV_VARS)) {
-  writeVarsFile(DEV_VARS, await generateSecrets());
-  console.log("Generated .dev.vars (local JWT signing key and operator token; never committed).");
+let stopDevices = null;
+let stopping = false;
+/** Stops the demo devices and the platform (whatever of them has started) and exits with `code`. */
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.race([stopDevices?.(), new Promise((r) => setTimeout(r, 1_000))]);
+  await stopAllPlatforms();
+  process.exit(code);
+}
+process.on("SIGINT", () => shutdown(130));
+process.on("SIGTERM", () => shutdown(143));
+process.on("SIGHUP", () => shutdown(129));
+// A parent that dies (a terminal closed, a supervising script killed with SIGKILL) sends no signal;
+// its child is handed to another parent, so the parent pid changes. Polled rather than watching
+// stdin: `npm run dev` keeps the terminal as its stdin, and a closed stdin says nothing in a script.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) {
+    console.error(`\nThe process that started npm run dev (pid ${parentPid}) is gone: stopping the platform.`);
+    shutdown(129);
+  }
+}, 500).unref();
+
+function fail(message, err) {
+  if (stopping) return; // an interrupted start-up fails on its way down: not worth a report
+  console.error(message, err ?? "");
+  shutdown(1);
+}
+
+if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65_535) {
+  console.error(`PORT must be a TCP port number (1–65535), not '${process.env.PORT}'.`);
+  process.exit(2);
+}
+
+let platform;
+try {
+  // Before anything else: a platform already on the port would answer the readiness probe.
+  await ensurePortFree(PORT, "localhost");
+  if (!existsSync(DEV_VARS)) {
+    writeVarsFile(DEV_VARS, await generateSecrets());
+    console.log("Generated .dev.vars (local JWT signing key and operator token; never committed).");
+  }
+  console.log("Applying D1 migrations to the local registry…");
+  applyMigrations(STATE_DIR ? { persistTo: STATE_DIR } : {});
+  console.log(`Starting the platform on port ${PORT}…`);
+  platform = await startPlatform({ port: PORT, ip: "localhost", ...(STATE_DIR ? { persistTo: STATE_DIR } : {}) });
+} catch (err) {
+  if (err instanceof PortInUseError) {
+    console.error(`\nPort ${PORT} is already in use: another program — perhaps an earlier npm run dev — is listening on it.`);
+    console.error(`Stop that program, or choose another port: PORT=${PORT === 8787 ? 8788 : PORT + 1} npm run dev`);
+    await shutdown(1);
+  }
+  fail("Starting the platform failed:", err);
+  await new Promise(() => {}); // shutdown() exits
 }
 const secrets = readVarsFile(DEV_VARS);
-
-console.log("Applying D1 migrations to the local registry…");
-applyMigrations();
-const platform = await startPlatform({ port: PORT, ip: "localhost" });
+platform.exited.then(({ code, signal }) => fail(`wrangler dev stopped unexpectedly (${code ?? signal}); stopping.`));
 
 async function call(method, path, { token, body } = {}) {
   const res = await fetch(`${platform.url}${path}`, {
@@ -57,13 +113,15 @@ async function seed() {
   await call("POST", "/api/v1/assets/truck-1/sensors", { token, body: { id: "temp-1", type: "temperature", unit: "C", deviceId: "thermo-2" } });
   await call("POST", "/api/v1/dashboards", { token, body: demoDashboard });
   const seeded = { devices };
-  mkdirSync(join(ROOT, ".wrangler"), { recursive: true });
+  mkdirSync(dirname(SEED_FILE), { recursive: true });
   writeFileSync(SEED_FILE, JSON.stringify(seeded, null, 2), { mode: 0o600 });
   return seeded;
 }
 
 try {
+  console.log("Seeding the demo tenant…");
   const { devices } = await seed();
+  if (stopping) await new Promise(() => {}); // interrupted while seeding: shutdown() exits
   const line = "─".repeat(72);
   console.log(`\n${line}\nSkylark is running at ${platform.url}\n`);
   console.log(`  Web UI / API docs   ${platform.url}/  ·  ${platform.url}/api/v1/docs`);
@@ -75,17 +133,10 @@ try {
   console.log("  Device credentials (username = client id = device id):");
   for (const d of devices) console.log(`    ${d.username.padEnd(12)} password ${d.password}`);
   if (process.env.DEMO_DEVICES !== "0") {
-    startDemoDevices(`ws://localhost:${PORT}/t/${DEMO.tenant.id}/mqtt`, DEMO.tenant.id, devices);
-    console.log("  thermo-1 and thermo-2 are simulated: they publish every 2 s (DEMO_DEVICES=0 to stop them).");
+    stopDevices = startDemoDevices(`ws://localhost:${PORT}/t/${DEMO.tenant.id}/mqtt`, DEMO.tenant.id, devices);
+    console.log("  thermo-1 and thermo-2 are simulated: readings every 2 s, heartbeats every 30 s (DEMO_DEVICES=0 to stop them).");
   }
   console.log(`${line}\n`);
 } catch (err) {
-  console.error("Seeding the demo tenant failed:", err);
+  fail("Seeding the demo tenant failed; stopping the platform:", err);
 }
-
-const shutdown = async () => {
-  await platform.stop();
-  process.exit(0);
-};
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);

@@ -3,13 +3,14 @@
 import { spawn, spawnSync } from "node:child_process";
 import { webcrypto } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 const BIN_DIR = join(ROOT, "node_modules", ".bin");
+const GUARD = join(ROOT, "scripts", "platform-guard.mjs");
 
 /** Environment for wrangler: the project's Node 22 first on PATH, and no network lookups. */
 export function wranglerEnv(extra = {}) {
@@ -73,16 +74,67 @@ export function freePort() {
 /**
  * `startPlatform` on ports picked here. A port found free can be taken by another process before
  * wrangler binds it (the runtime test pool starts workerd processes on random ports at the same
- * time): "Address already in use" is retried on fresh ports.
+ * time): a taken port is retried on a fresh one.
  */
 export async function startPlatformOnFreePort(options = {}, attempts = 4) {
   for (let i = 1; ; i++) {
     try {
       return await startPlatform({ ...options, port: await freePort() });
     } catch (err) {
-      if (i >= attempts || !/Address already in use/.test(String(err))) throw err;
+      if (i >= attempts || !(err instanceof PortInUseError || /Address already in use/.test(String(err)))) throw err;
     }
   }
+}
+
+/** The port a platform was asked for is held by another program; nothing was started. */
+export class PortInUseError extends Error {
+  constructor(port, host) {
+    super(`Port ${port} is already in use (Address already in use on ${host}:${port}): another program — perhaps an earlier platform — is listening on it.`);
+    this.name = "PortInUseError";
+    this.code = "EADDRINUSE";
+    this.port = port;
+  }
+}
+
+// "localhost" may be 127.0.0.1 or ::1 depending on the resolver, and a listener on either would
+// answer the readiness probe: both are checked.
+const hostsToCheck = (ip) => (ip === "localhost" || ip === "0.0.0.0" || ip === "::" ? ["127.0.0.1", "::1"] : [ip]);
+
+/** Resolves true when something accepts a TCP connection on host:port (no byte is sent). */
+function accepts(host, port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1_000);
+    const done = (answer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
+  });
+}
+
+/**
+ * Throws PortInUseError when `port` is taken. Checked before wrangler starts because the readiness
+ * probe cannot tell servers apart: a stale platform on the port would answer /healthz for a wrangler
+ * that failed to bind, and callers would then seed and test against it.
+ */
+export async function ensurePortFree(port, ip = "127.0.0.1") {
+  for (const host of hostsToCheck(ip)) if (await accepts(host, port)) throw new PortInUseError(port, host);
+  await new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", (err) => (err.code === "EADDRINUSE" || err.code === "EACCES" ? reject(new PortInUseError(port, ip)) : resolve()));
+    srv.listen(port, ip, () => srv.close(() => resolve()));
+  });
+}
+
+/** Platforms started by this process and not yet stopped. */
+const running = new Set();
+
+/** Stops every platform this process started (for signal handlers that may run mid-start). */
+export function stopAllPlatforms() {
+  return Promise.all([...running].map((stop) => stop()));
 }
 
 /** Applies the D1 migrations to the local registry (idempotent). */
@@ -94,7 +146,8 @@ export function applyMigrations({ persistTo } = {}) {
 
 /**
  * Starts `wrangler dev` and resolves once /healthz answers. `envFile` supplies the secrets.
- * Returns { url, pid (of wrangler, leader of its process group), stop, output }.
+ * Throws PortInUseError, without starting anything, when the port is taken.
+ * Returns { url, pid (of the guard, leader of wrangler's process group), stop, exited, output }.
  */
 export async function startPlatform({ port = 8787, persistTo, envFile, quiet = false, ip = "127.0.0.1", logLevel } = {}) {
   const inspectorPort = await freePort();
@@ -106,7 +159,30 @@ export async function startPlatform({ port = 8787, persistTo, envFile, quiet = f
   // Local platforms keep the mail they send in a dev outbox (GET /api/v1/dev/outbox) instead of
   // delivering it; a deployed Worker never has this variable.
   args.push("--var", "DEV_MAIL_OUTBOX:true");
-  const child = spawn(WRANGLER, args, { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"], detached: true });
+  await ensurePortFree(port, ip);
+  // The guard leads wrangler's process group and stops it when our end of its stdin pipe closes,
+  // which also happens when this process is killed outright (see platform-guard.mjs).
+  const child = spawn(process.execPath, [GUARD, WRANGLER, ...args], { cwd: ROOT, env: wranglerEnv(), stdio: ["pipe", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"], detached: true });
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+      return true;
+    } catch {
+      return false; // already gone
+    }
+  };
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const stop = () =>
+    new Promise((resolve) => {
+      running.delete(stop);
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      exited.then(() => resolve());
+      if (!signalGroup("SIGTERM")) return resolve();
+      // The guard escalates to SIGKILL itself after its grace period; this is for a guard that hangs.
+      setTimeout(() => signalGroup("SIGKILL"), 8_000).unref();
+    });
+  running.add(stop);
+  exited.then(() => running.delete(stop));
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
@@ -114,7 +190,10 @@ export async function startPlatform({ port = 8787, persistTo, envFile, quiet = f
   // Node resolves "localhost" to ::1 or 127.0.0.1; probe the address wrangler reports as ready.
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      if (/Address already in use/.test(output)) throw Object.assign(new PortInUseError(port, ip), { output });
+      throw new Error(`wrangler dev exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
+    }
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
@@ -122,27 +201,10 @@ export async function startPlatform({ port = 8787, persistTo, envFile, quiet = f
       // not listening yet
     }
     if (Date.now() > deadline) {
-      process.kill(-child.pid, "SIGTERM");
+      await stop();
       throw new Error(`wrangler dev did not become ready within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        resolve();
-      }
-      setTimeout(() => {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }, 5_000).unref();
-    });
-  return { url, pid: child.pid, inspectorPort, stop, output: () => output };
+  return { url, pid: child.pid, inspectorPort, stop, exited, output: () => output };
 }
