@@ -6,13 +6,12 @@
  */
 import { Hono } from "hono";
 import { verifyDownloadToken } from "../../domain/auth/tokens";
-import { openRegistry } from "../../domain/data/db";
-import { forTenant } from "../../domain/data/tenant-scope";
 import { AppError } from "../../domain/errors";
 import { USAGE_COUNTERS } from "../../domain/telemetry/usage";
 import type { AppEnv } from "../http/app-env";
 import { doc } from "../http/doc";
 import { problemResponse } from "../http/problem";
+import { dataForVerifiedTenant } from "../http/scoped";
 import { parseRange } from "../ota/range";
 
 const NOT_VALID = "this download link is not valid or has expired; ask for a new one";
@@ -33,7 +32,8 @@ export const otaDownloadRoutes = new Hono<AppEnv>().get(
     if (!claims || (hostTenant && hostTenant.id !== claims.tid)) throw new AppError("not_found", NOT_VALID);
     const tenant = await c.get("platform").tenants.find(claims.tid);
     if (!tenant || tenant.status !== "active") throw new AppError("not_found", NOT_VALID);
-    const data = forTenant(openRegistry(c.env.REGISTRY), tenant.id);
+    // The tenant is proven by the token's signature (checked above).
+    const data = dataForVerifiedTenant(c.env, tenant.id);
     const fw = await data.firmware.stored(claims.fw).catch(() => null);
     // The exact bytes the link was made for: a deleted or replaced artifact is not served in their place.
     if (!fw || fw.sha256 !== claims.sha256 || fw.size === null || !(await data.devices.exists(claims.sub))) throw new AppError("not_found", NOT_VALID);
