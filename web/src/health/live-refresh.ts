@@ -1,10 +1,11 @@
 /**
  * Re-reads a device's health when something live says it may have changed: its health topic
- * (the hub publishes changes there), a heartbeat, any other message from it (lastHeardAt), or a
+ * (the hub publishes each change there, retained), a heartbeat, any other message from it (lastHeardAt), or a
  * reconnect of the console's connection. Bursts are folded into one read, at most one every
  * MIN_GAP_MS, so a chatty device does not turn the page into a polling loop.
  */
 import { useEffect, useRef } from "preact/hooks";
+import { subscribeHealth } from "../live";
 import { liveConnection } from "../live/connection";
 
 const FOLD_MS = 300;
@@ -26,8 +27,9 @@ export function useLiveHealthTrigger(deviceId: string, reread: () => void): void
       }, wait);
     };
     const conn = liveConnection();
-    const stops = [`health/${deviceId}`, `devices/${deviceId}/heartbeat`, `devices/${deviceId}/telemetry`, `devices/${deviceId}/events`].map((f) => conn.subscribe(f, schedule));
-    stops.push(conn.onGap(schedule));
+    // Any message from the device moves lastHeardAt (and may end "silent"), whatever its payload.
+    const stops = [`devices/${deviceId}/heartbeat`, `devices/${deviceId}/telemetry`, `devices/${deviceId}/events`].map((f) => conn.subscribe(f, schedule));
+    stops.push(subscribeHealth({ deviceId }, schedule, schedule));
     return () => {
       clearTimeout(timer);
       stops.forEach((stop) => stop());
