@@ -127,6 +127,17 @@ describe("console fleet health", () => {
     expect((await api(t, "GET", `/devices/${d.id}`)).body.healthPolicy).toEqual({ inactivityTimeoutSeconds: 900, vitals: { battery: { min: 10 }, rssi: { min: -90 } } });
     await expect.poll(() => page.textContent("#policy-vitals")).toContain("battery ≥ 10; rssi ≥ -90 (this device)");
     expect(await page.textContent("#policy-inactivity")).toContain("15 min (this device)");
+    // Back to the profile's policy in one click, and back again.
+    await page.click("#follow-profile-policy");
+    await expect.poll(() => page.textContent("#health-policy-saved")).toContain("follows its profile");
+    expect((await api(t, "GET", `/devices/${d.id}`)).body.healthPolicy).toBeNull();
+    await expect.poll(() => page.textContent("#policy-vitals")).toContain("battery ≥ 20 (profile or default)");
+    expect(await page.isChecked("#health-policy-form input[name=ownVitals]")).toBe(false);
+    expect(await page.isDisabled("#follow-profile-policy")).toBe(true);
+    await page.fill('#health-policy-form [name="healthPolicy.inactivityTimeoutSeconds"]', "900");
+    await page.click("#save-health-policy");
+    await expect.poll(async () => (await api(t, "GET", `/devices/${d.id}`)).body.healthPolicy).toEqual({ inactivityTimeoutSeconds: 900 });
+    await expect.poll(() => page.textContent("#policy-inactivity")).toContain("15 min (this device)");
 
     // A clean disconnect: offline, with cause "client" in the history.
     await device.end();

@@ -32,12 +32,12 @@ export function HealthPolicyForm({ device, onSaved }: Props) {
     if (error) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [error]);
 
-  async function save(e: SubmitEvent) {
-    e.preventDefault();
+  /** Saves what the draft means, or (`followProfile`) drops the device's own policy altogether. */
+  async function save(followProfile: boolean) {
     setSaved("");
     setBusy(true);
     try {
-      const meant = policyOf(draft);
+      const meant = followProfile ? { policy: null } : policyOf(draft);
       if ("problems" in meant) throw new ApiError(400, "validation_failed", "the request is not valid", meant.problems);
       const next = await healthApi.setPolicy(device.id, meant.policy);
       setDraft(draftOf(next.healthPolicy));
@@ -54,7 +54,11 @@ export function HealthPolicyForm({ device, onSaved }: Props) {
   const apiError = error instanceof ApiError ? error : null;
   const rowError = (row: VitalRow, i: number) => apiError?.forField(rowField(row, i));
   return (
-    <form ref={form} id="health-policy-form" class="grid-form health-policy-form" onSubmit={save} noValidate aria-labelledby="health-policy-form-title">
+    <form ref={form} id="health-policy-form" class="grid-form health-policy-form" onSubmit={(e) => {
+        e.preventDefault();
+        void save(false);
+      }}
+      noValidate aria-labelledby="health-policy-form-title">
       <h3 id="health-policy-form-title">This device's health policy</h3>
       <fieldset class="vital-rows">
         <legend>Heartbeat</legend>
@@ -119,8 +123,8 @@ export function HealthPolicyForm({ device, onSaved }: Props) {
         <button type="submit" class="primary" id="save-health-policy" disabled={busy}>
           Save health policy
         </button>
-        <button type="button" id="inherit-health-policy" disabled={busy} onClick={() => setDraft(draftOf(null))}>
-          Clear (follow the profile)
+        <button type="button" id="follow-profile-policy" disabled={busy || device.healthPolicy === null} onClick={() => void save(true)}>
+          Follow the profile's policy
         </button>
         <span class="muted" role="status" id="health-policy-saved">
           {saved}
