@@ -1,0 +1,172 @@
+/**
+ * `npm run dev` cleans up after itself: interrupted while wrangler starts, while it seeds the demo
+ * tenant or once it is ready — by SIGINT (Ctrl-C), SIGTERM, its parent dying or SIGKILL — no process
+ * of that run and no listener on its port remains. A taken port is refused before anything starts,
+ * and the server holding it is left alone. Each run has its own port and state directory; at most
+ * three start wrangler at once (each start costs 10–20 s of a shared 2-core machine).
+ */
+import { createServer, type Server } from "node:http";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+// @ts-expect-error: plain ESM helper shared with scripts/dev.mjs
+import { freePort, PortInUseError, startPlatform } from "../../scripts/platform.mjs";
+import { DevRun, listening } from "./dev-run";
+
+const RUN_TIMEOUT = 300_000;
+const runs: DevRun[] = [];
+afterAll(() => runs.forEach((r) => r.cleanUp()));
+
+// A small semaphore: vitest's maxConcurrency counts tests, not wrangler processes.
+let slots = 3;
+const waiting: (() => void)[] = [];
+async function withSlot<T>(body: () => Promise<T>): Promise<T> {
+  while (slots === 0) await new Promise<void>((r) => waiting.push(r));
+  slots--;
+  try {
+    return await body();
+  } finally {
+    slots++;
+    waiting.shift()?.();
+  }
+}
+
+async function newRun(command?: (port: number) => string[], stateDir?: string) {
+  const port: number = await freePort();
+  const run = new DevRun(port, command?.(port), stateDir);
+  runs.push(run);
+  return run;
+}
+
+const READY = "Skylark is running at";
+
+/** Waits until wrangler (the guard's child) is running, then a moment more: well before ready. */
+async function whileStarting(run: DevRun) {
+  await run.waitFor("Starting the platform on port");
+  const deadline = Date.now() + 30_000;
+  while (!run.seenCommand("wrangler dev") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(run.seenCommand("wrangler dev")).toBe(true);
+  await new Promise((r) => setTimeout(r, 1_500));
+}
+
+async function expectNothingLeft(run: DevRun) {
+  await run.settle();
+  expect(run.leftovers()).toEqual([]);
+  expect(await listening(run.port)).toBe(false);
+}
+
+const PHASES = {
+  "while wrangler starts": whileStarting,
+  "while seeding": (run: DevRun) => run.waitFor("Seeding the demo tenant"),
+  "after ready": (run: DevRun) => run.waitFor(READY),
+} as const;
+
+describe.concurrent("npm run dev leaves nothing behind", () => {
+  for (const [phase, reach] of Object.entries(PHASES)) {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      it(`${signal} ${phase}`, { timeout: RUN_TIMEOUT }, () =>
+        withSlot(async () => {
+          const run = await newRun();
+          await reach(run);
+          if (phase === "after ready") expect(await listening(run.port)).toBe(true);
+          process.kill(run.child.pid!, signal);
+          const { code } = await run.exit;
+          expect(code).toBe(signal === "SIGINT" ? 130 : 143);
+          // Interrupted before ready means it never claimed to be running.
+          if (phase !== "after ready") expect(run.output).not.toContain(READY);
+          await expectNothingLeft(run);
+          // Past start-up workerd certainly ran: the check above covered it too.
+          if (phase !== "while wrangler starts") expect(run.seenCommand("workerd")).toBe(true);
+        }),
+      );
+    }
+  }
+
+  it("its parent dies (SIGKILL) after ready: it notices and stops the platform", { timeout: RUN_TIMEOUT }, () =>
+    withSlot(async () => {
+      // The shell stands in for a terminal or a supervisor; dev.mjs is its child and outlives it.
+      const run = await newRun(() => ["/bin/sh", "-c", `"${process.execPath}" scripts/dev.mjs & wait`]);
+      await run.waitFor(READY);
+      expect(await listening(run.port)).toBe(true);
+      process.kill(run.child.pid!, "SIGKILL");
+      await expectNothingLeft(run);
+      expect(run.output).toContain("is gone: stopping the platform");
+    }),
+  );
+
+  it("killed outright (SIGKILL) while wrangler starts: wrangler and workerd go too", { timeout: RUN_TIMEOUT }, () =>
+    withSlot(async () => {
+      const run = await newRun();
+      await whileStarting(run);
+      process.kill(run.child.pid!, "SIGKILL");
+      await run.exit;
+      await expectNothingLeft(run);
+    }),
+  );
+
+  it("an error while seeding stops the platform and exits non-zero", { timeout: RUN_TIMEOUT }, () =>
+    withSlot(async () => {
+      // A first run seeds; then the owner deletes thermo-1 and the saved credentials are lost, so the
+      // next run's re-seed (rotating thermo-1's secret) fails.
+      const first = await newRun();
+      await first.waitFor(READY);
+      const base = `http://127.0.0.1:${first.port}`;
+      const login = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "owner@acme.example", password: "skylark-demo-password" }) });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const deleted = await fetch(`${base}/api/v1/devices/thermo-1`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+      expect(deleted.status).toBe(204);
+      process.kill(first.child.pid!, "SIGTERM");
+      await expectNothingLeft(first);
+      const seedFile = join(first.dir, "demo-seed.json");
+      expect(existsSync(seedFile)).toBe(true);
+      rmSync(seedFile);
+
+      const second = await newRun(undefined, first.stateDir);
+      const { code } = await second.exit;
+      expect(code).toBe(1);
+      expect(second.output).toContain("Seeding the demo tenant failed; stopping the platform");
+      expect(second.output).not.toContain(READY);
+      await expectNothingLeft(second);
+    }),
+  );
+
+  it("a taken port: says so, names the port and PORT=, exits non-zero, and leaves the server alone", { timeout: 60_000 }, async () => {
+    let requests = 0;
+    // A stale server answering /healthz, as an earlier platform would.
+    const holder: Server = createServer((_req, res) => (requests++, res.end("ok")));
+    await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const run = new DevRun(port);
+      runs.push(run);
+      const { code } = await run.exit;
+      expect(code).toBe(1);
+      expect(run.output).toContain(`Port ${port} is already in use`);
+      expect(run.output).toMatch(new RegExp(`PORT=\\d+ npm run dev`));
+      expect(run.seenCommand("wrangler")).toBe(false);
+      expect(requests).toBe(0);
+      expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok");
+      await run.settle();
+      expect(run.leftovers()).toEqual([]);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+
+  it("the harness's startPlatform refuses a taken port before starting wrangler (startPlatformOnFreePort retries on it)", async () => {
+    const holder: Server = createServer((_req, res) => res.end("ok"));
+    await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const err = await startPlatform({ port, quiet: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PortInUseError);
+      expect((err as { code: string }).code).toBe("EADDRINUSE");
+      expect(String(err)).toContain(`Port ${port} is already in use`);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+});
