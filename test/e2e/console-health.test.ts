@@ -185,6 +185,36 @@ describe("console fleet health", () => {
     await page.close();
   });
 
+  it("a profile's health policy is edited in the profile form (a bad timeout named first); its connected device follows at once", { timeout: 120_000 }, async () => {
+    const { t, d, heartbeat } = await fleetWithDevice("ui-health-prof", "probe-1");
+    await heartbeat({ battery: 15 });
+    await expect.poll(async () => (await healthOf(t, d.id)).state).toBe("degraded");
+    const m = await asMember(t, "MEMBER");
+    const { page, blocked } = await openPage(browser());
+    await logIn(page, t.id, m.email, m.password);
+    await page.click('nav.sidenav a[href="/device-profiles"]');
+    await page.click('#profile-rows tr[data-profile="battery-watch"] .edit-profile');
+    const form = "#profile-edit-form";
+    await page.waitForSelector(`${form} #profile-edit-form-vital-rows`);
+    // The stored bound is shown; lower it to 10 and expect a heartbeat every 60 s.
+    expect(await page.inputValue(`${form} .vital-row >> nth=0 >> input[name=vital-name]`)).toBe("battery");
+    await page.fill(`${form} .vital-row >> nth=0 >> input[name=vital-min]`, "10");
+    await page.check(`${form} input[name=heartbeat][value=every]`);
+    await page.fill(`${form} [name="health.heartbeatIntervalSeconds"]`, "60");
+    await page.fill(`${form} [name="health.inactivityTimeoutSeconds"]`, "1");
+    await page.click("#save-profile");
+    await expect.poll(() => page.getAttribute(`${form} [name="health.inactivityTimeoutSeconds"]`, "aria-invalid")).toBe("true");
+    expect(await page.textContent("#profile-edit-error")).toContain("health.inactivityTimeoutSeconds");
+    expect((await api(t, "GET", "/device-profiles/battery-watch")).body.health).toEqual({ vitals: { battery: { min: 20 } } });
+    await page.fill(`${form} [name="health.inactivityTimeoutSeconds"]`, "");
+    await page.click("#save-profile");
+    await expect.poll(async () => (await api(t, "GET", "/device-profiles/battery-watch")).body.health).toEqual({ heartbeatIntervalSeconds: 60, vitals: { battery: { min: 10 } } });
+    // Battery 15 is within the new bound: the connected device is online again without a heartbeat.
+    await expect.poll(async () => (await healthOf(t, d.id)).state).toBe("online");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
   it("a VIEWER sees a device's health and policy but no policy editor", { timeout: 120_000 }, async () => {
     const { t, d, heartbeat } = await fleetWithDevice("ui-health-view", "meter-1");
     await heartbeat({ battery: 12 });

@@ -104,6 +104,8 @@ export function DeviceTwinPanel({ deviceId, canEdit }: { deviceId: string; canEd
             id="desired-editor"
             name="desired"
             value={text}
+            // Read-only until the twin is loaded: its arrival would replace what was typed.
+            readOnly={twin === null}
             spellcheck={false}
             aria-invalid={fieldError ? "true" : undefined}
             aria-describedby="desired-hint desired-error"
@@ -116,7 +118,7 @@ export function DeviceTwinPanel({ deviceId, canEdit }: { deviceId: string; canEd
             {fieldError ? `Desired attributes: ${fieldError}` : ""}
           </small>
           <div class="form-actions">
-            <button type="submit" class="primary" id="save-desired" disabled={busy}>
+            <button type="submit" class="primary" id="save-desired" disabled={busy || twin === null}>
               Save desired attributes
             </button>
           </div>

@@ -26,15 +26,18 @@ export function draftOf(p: HealthPolicy | null): PolicyDraft {
 /** Typed text as a number: empty or not a number becomes NaN, which the shared schema names. */
 const num = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
 
-/** Where a row's errors are reported: under its name, or its position while it has none. */
-export const rowField = (row: VitalRow, index: number) => `healthPolicy.vitals.${row.name.trim() || `row ${index + 1}`}`;
+/**
+ * Where a row's errors are reported: under its name, or its position while it has none. `prefix`
+ * is the policy's place in the request body: a device's `healthPolicy`, a profile's `health`.
+ */
+export const rowField = (row: VitalRow, index: number, prefix = "healthPolicy") => `${prefix}.vitals.${row.name.trim() || `row ${index + 1}`}`;
 
 /**
  * The policy the draft means. Mistakes the schema cannot see (a nameless or repeated vital) come
  * back as problems shaped like the API's (`body.`-prefixed paths); the rest is left to the schema.
  */
 export type DraftProblem = { path: string; message: string };
-export function policyOf(d: PolicyDraft): { policy: HealthPolicy | null } | { problems: DraftProblem[] } {
+export function policyOf(d: PolicyDraft, prefix = "healthPolicy"): { policy: HealthPolicy | null } | { problems: DraftProblem[] } {
   const policy: HealthPolicy = {};
   if (d.heartbeat === "none") policy.heartbeatIntervalSeconds = null;
   if (d.heartbeat === "every") policy.heartbeatIntervalSeconds = num(d.heartbeatSeconds);
@@ -45,8 +48,8 @@ export function policyOf(d: PolicyDraft): { policy: HealthPolicy | null } | { pr
     d.vitals.forEach((row, i) => {
       const name = row.name.trim();
       if (!name && !row.min.trim() && !row.max.trim()) return;
-      if (!name) return problems.push({ path: `body.${rowField(row, i)}`, message: "give the vital a name" });
-      if (name in vitals) return problems.push({ path: `body.${rowField(row, i)}`, message: "named twice" });
+      if (!name) return problems.push({ path: `body.${rowField(row, i, prefix)}`, message: "give the vital a name" });
+      if (name in vitals) return problems.push({ path: `body.${rowField(row, i, prefix)}`, message: "named twice" });
       vitals[name] = { ...(row.min.trim() ? { min: num(row.min) } : {}), ...(row.max.trim() ? { max: num(row.max) } : {}) };
     });
     if (problems.length) return { problems };
