@@ -10,14 +10,14 @@ import { dirname, join } from "node:path";
 import { applyMigrations, ensurePortFree, generateSecrets, PortInUseError, readVarsFile, ROOT, startPlatform, stopAllPlatforms, writeVarsFile } from "./platform.mjs";
 import { demoDashboard } from "./demo-dashboard.mjs";
 import { startDemoDevices } from "./demo-devices.mjs";
+import { DEMO, DEMO_PROFILE, seedFilePath, stateDir } from "./demo-tenant.mjs";
 
 const DEV_VARS = join(ROOT, ".dev.vars");
 // Where the local platform keeps its data; wrangler's own default unless SKYLARK_STATE_DIR says
 // otherwise (the lifecycle tests give each run its own, so runs do not share a registry).
-const STATE_DIR = process.env.SKYLARK_STATE_DIR;
-const SEED_FILE = join(STATE_DIR ? dirname(STATE_DIR) : join(ROOT, ".wrangler"), "demo-seed.json");
+const STATE_DIR = stateDir();
+const SEED_FILE = seedFilePath();
 const PORT = Number(process.env.PORT ?? 8787);
-const DEMO = { email: "owner@acme.example", password: "skylark-demo-password", tenant: { id: "acme", name: "Acme Industries" } };
 
 let stopDevices = null;
 let stopping = false;
@@ -103,7 +103,7 @@ async function seed() {
   // Confirm the demo owner's address the way a person would: the link from the mail in the dev outbox.
   const [mail] = (await call("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(DEMO.email)}&kind=email_verification`)).items;
   await call("POST", "/api/v1/auth/verify-email", { body: { token: new URL(mail.link).hash.slice("#token=".length) } });
-  await call("POST", "/api/v1/device-profiles", { token, body: { id: "environment", name: "Environment sensor", isDefault: true, metrics: { temp: { type: "number", unit: "C", min: -40, max: 85 }, hum: { type: "number", unit: "%", min: 0, max: 100 } } } });
+  await call("POST", "/api/v1/device-profiles", { token, body: DEMO_PROFILE });
   const devices = [];
   devices.push((await call("POST", "/api/v1/devices", { token, body: { id: "thermo-1", name: "Cold room thermometer", tags: ["cold-room"], location: { lat: 52.37, lon: 4.89 }, firmwareVersion: "1.0.0" } })).credentials);
   devices.push((await call("POST", "/api/v1/devices", { token, body: { id: "thermo-2", name: "Warehouse thermometer", tags: ["warehouse"], firmwareVersion: "1.0.0" } })).credentials);
@@ -112,7 +112,7 @@ async function seed() {
   await call("POST", "/api/v1/assets", { token, body: { id: "truck-1", name: "Delivery truck 1", type: "truck" } });
   await call("POST", "/api/v1/assets/truck-1/sensors", { token, body: { id: "temp-1", type: "temperature", unit: "C", deviceId: "thermo-2" } });
   await call("POST", "/api/v1/dashboards", { token, body: demoDashboard });
-  const seeded = { devices };
+  const seeded = { tenant: DEMO.tenant.id, devices };
   mkdirSync(dirname(SEED_FILE), { recursive: true });
   writeFileSync(SEED_FILE, JSON.stringify(seeded, null, 2), { mode: 0o600 });
   return seeded;
