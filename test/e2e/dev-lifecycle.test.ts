@@ -104,6 +104,27 @@ describe.concurrent("npm run dev leaves nothing behind", () => {
     }),
   );
 
+  it("a platform of the e2e harness or a benchmark (startPlatformOnFreePort) dies with the process that started it, even by SIGKILL", { timeout: RUN_TIMEOUT }, () =>
+    withSlot(async () => {
+      const starter = `
+        const p = await import(${JSON.stringify(join(import.meta.dirname, "..", "..", "scripts", "platform.mjs"))});
+        const state = process.env.SKYLARK_STATE_DIR;
+        p.applyMigrations({ persistTo: state });
+        const platform = await p.startPlatformOnFreePort({ persistTo: state, quiet: true });
+        console.log("READY " + platform.url);
+        setInterval(() => {}, 60_000);`;
+      const run = await newRun(() => [process.execPath, "--input-type=module", "-e", starter]);
+      await run.waitFor("READY ");
+      const port = Number(/READY http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output)![1]);
+      expect(await listening(port)).toBe(true);
+      process.kill(run.child.pid!, "SIGKILL");
+      await run.exit;
+      await run.settle();
+      expect(run.leftovers()).toEqual([]);
+      expect(await listening(port)).toBe(false);
+    }),
+  );
+
   it("an error while seeding stops the platform and exits non-zero", { timeout: RUN_TIMEOUT }, () =>
     withSlot(async () => {
       // A first run seeds; then the owner deletes thermo-1 and the saved credentials are lost, so the
