@@ -12,8 +12,8 @@ import { DeviceId } from "../../domain/ids";
 import type { Device } from "../../domain/schemas/devices";
 import { ConnectivityPage, DeviceHealth } from "../../domain/schemas/health";
 import type { HealthCall, HealthCallResult } from "../../durable-objects/tenant-hub/health/rpc";
-import { hubFor } from "../control-plane/residency";
 import type { AppEnv } from "../http/app-env";
+import { callHub } from "../http/hub-call";
 import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { validate } from "../http/validate";
@@ -31,14 +31,8 @@ const ConnectivityQuery = z.strictObject({
 });
 
 /** One call into the tenant's hub; a hub that cannot be reached is 503. */
-async function hubHealth<Op extends HealthCall["op"]>(c: Context<AppEnv>, call: HealthCall & { op: Op }): Promise<HealthCallResult[Op]> {
-  const tenant = c.get("tenant");
-  try {
-    return (await hubFor(c.env, tenant).health(tenant.id, call)) as HealthCallResult[Op];
-  } catch (err) {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: `hub.health.${call.op}`, message: String(err) }));
-    throw new AppError("unavailable", "the tenant's hub did not answer; try again");
-  }
+function hubHealth<Op extends HealthCall["op"]>(c: Context<AppEnv>, call: HealthCall & { op: Op }): Promise<HealthCallResult[Op]> {
+  return callHub(c, `hub.health.${call.op}`, async (hub, tenantId) => (await hub.health(tenantId, call)) as HealthCallResult[Op], "the tenant's hub did not answer; try again");
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Reads and writes of the hub's health tables (schema.ts); no decisions here. */
-import type { HealthAssessment } from "../../../domain/health/assess";
+import type { HealthAssessment, HealthSignals } from "../../../domain/health/assess";
 import { resolveHealthPolicy, type HealthPolicy, type ResolvedHealthPolicy } from "../../../domain/health/policy";
 import type { DisconnectCause, HealthReason, HealthState } from "../../../domain/health/states";
 import type { Vitals } from "../../../domain/health/vitals";
@@ -10,15 +10,10 @@ import { CONNECTIVITY_MAX_EVENTS, CONNECTIVITY_RETENTION_MS } from "./schema";
 export type HealthInputs = { profileId: string | null; profilePolicy: HealthPolicy | null; devicePolicy: HealthPolicy | null };
 export const NO_INPUTS: HealthInputs = { profileId: null, profilePolicy: null, devicePolicy: null };
 
-export type HealthRecord = {
+/** What the assessment reads (`HealthSignals`) plus who, which connection, the policy's sources and the state it gave. */
+export type HealthRecord = HealthSignals & {
   deviceId: string;
   seq: number;
-  connected: boolean;
-  connectedAt: number | null;
-  lastCause: DisconnectCause | null;
-  lastHeardAt: number | null;
-  lastHeartbeatAt: number | null;
-  vitals: Vitals;
   inputs: HealthInputs;
   policy: ResolvedHealthPolicy;
   state: HealthState;

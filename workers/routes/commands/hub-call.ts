@@ -7,8 +7,8 @@ import { COMMAND_TIMING, expiryOf } from "../../../domain/commands/deadlines";
 import { AppError } from "../../../domain/errors";
 import type { CreateCommand } from "../../../domain/schemas/commands";
 import type { CommandCall, CommandCallResult } from "../../../durable-objects/tenant-hub/commands/rpc";
-import { hubFor } from "../../control-plane/residency";
 import type { AppEnv } from "../../http/app-env";
+import { callHub } from "../../http/hub-call";
 
 export function newCommand(c: Context<AppEnv>, deviceId: string, input: Omit<CreateCommand, never>, now: number) {
   const p = c.get("principal");
@@ -25,14 +25,8 @@ export function newCommand(c: Context<AppEnv>, deviceId: string, input: Omit<Cre
 }
 
 /** One call into the tenant's hub; a hub that cannot be reached is 503, never a silent loss. */
-export async function hubCommands<Op extends CommandCall["op"]>(c: Context<AppEnv>, call: CommandCall & { op: Op }): Promise<CommandCallResult[Op]> {
-  const tenant = c.get("tenant");
-  try {
-    return (await hubFor(c.env, tenant).commands(tenant.id, call)) as CommandCallResult[Op];
-  } catch (err) {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: `hub.commands.${call.op}`, message: String(err) }));
-    throw new AppError("unavailable", "the tenant's hub did not answer; nothing was changed, try again");
-  }
+export function hubCommands<Op extends CommandCall["op"]>(c: Context<AppEnv>, call: CommandCall & { op: Op }): Promise<CommandCallResult[Op]> {
+  return callHub(c, `hub.commands.${call.op}`, async (hub, tenantId) => (await hub.commands(tenantId, call)) as CommandCallResult[Op]);
 }
 
 export function queueFull(deviceId: string, max: number): AppError {
