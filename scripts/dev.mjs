@@ -91,13 +91,14 @@ async function call(method, path, { token, body } = {}) {
 
 async function seed() {
   const existing = await fetch(`${platform.url}/api/v1/admin/tenants/${DEMO.tenant.id}`, { headers: { authorization: `Bearer ${secrets.OPERATOR_TOKEN}` } });
-  if (existing.ok && existsSync(SEED_FILE)) return JSON.parse(readFileSync(SEED_FILE, "utf8"));
   if (existing.ok) {
+    await declareVitals();
+    if (existsSync(SEED_FILE)) return JSON.parse(readFileSync(SEED_FILE, "utf8"));
     // The registry has acme but the saved credentials are gone: rotate to show working ones.
     const { token } = await call("POST", "/api/v1/auth/login", { body: { email: DEMO.email, password: DEMO.password } });
     const devices = [];
     for (const id of ["thermo-1", "thermo-2", "gateway-1"]) devices.push((await call("POST", `/api/v1/devices/${id}/credentials/rotate`, { token })).credentials);
-    return { devices };
+    return saveSeed(devices);
   }
   const { token } = (await call("POST", "/api/v1/auth/signup", { body: DEMO })).token;
   // Confirm the demo owner's address the way a person would: the link from the mail in the dev outbox.
@@ -112,10 +113,34 @@ async function seed() {
   await call("POST", "/api/v1/assets", { token, body: { id: "truck-1", name: "Delivery truck 1", type: "truck" } });
   await call("POST", "/api/v1/assets/truck-1/sensors", { token, body: { id: "temp-1", type: "temperature", unit: "C", deviceId: "thermo-2" } });
   await call("POST", "/api/v1/dashboards", { token, body: demoDashboard });
+  return saveSeed(devices);
+}
+
+/** Keeps the devices' credentials (shown once by the API) for the next start and for npm run simulate. */
+function saveSeed(devices) {
   const seeded = { tenant: DEMO.tenant.id, devices };
   mkdirSync(dirname(SEED_FILE), { recursive: true });
   writeFileSync(SEED_FILE, JSON.stringify(seeded, null, 2), { mode: 0o600 });
   return seeded;
+}
+
+/**
+ * A demo tenant seeded before the demo devices sent heartbeats has a profile without the vitals, so
+ * each heartbeat would be refused as metric_not_allowed: the profile gains them. Best effort — an
+ * owner who changed the demo password or the profile keeps what they chose.
+ */
+async function declareVitals() {
+  try {
+    const { token } = await call("POST", "/api/v1/auth/login", { body: { email: DEMO.email, password: DEMO.password } });
+    const profile = await call("GET", `/api/v1/device-profiles/${DEMO_PROFILE.id}`, { token });
+    const missing = Object.entries(DEMO_PROFILE.metrics).filter(([name]) => !(name in profile.metrics));
+    // An empty map allows every metric already.
+    if (missing.length === 0 || Object.keys(profile.metrics).length === 0) return;
+    await call("PATCH", `/api/v1/device-profiles/${DEMO_PROFILE.id}`, { token, body: { metrics: { ...profile.metrics, ...Object.fromEntries(missing) } } });
+    console.log(`The demo profile now declares the heartbeat vitals (${missing.map(([name]) => name).join(", ")}).`);
+  } catch (err) {
+    console.log(`The demo profile was left as it is (${err.message}): heartbeats may be refused as metric_not_allowed.`);
+  }
 }
 
 try {

@@ -40,6 +40,21 @@ async function newRun(command?: (port: number) => string[], stateDir?: string) {
 
 const READY = "Skylark is running at";
 
+/** The demo owner's view of a run's platform. */
+function apiOf(port: number) {
+  const base = `http://127.0.0.1:${port}`;
+  const call = async (method: string, path: string, token?: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  };
+  const login = async () => {
+    const res = await call("POST", "/api/v1/auth/login", undefined, { email: "owner@acme.example", password: "skylark-demo-password" });
+    expect(res.status).toBe(200);
+    return res.body.token as string;
+  };
+  return { call, login };
+}
+
 /** Waits until wrangler (the guard's child) is running, then a moment more: well before ready. */
 async function whileStarting(run: DevRun) {
   await run.waitFor("Starting the platform on port");
@@ -125,30 +140,42 @@ describe.concurrent("npm run dev leaves nothing behind", () => {
     }),
   );
 
-  it("an error while seeding stops the platform and exits non-zero", { timeout: RUN_TIMEOUT }, () =>
+  it("a restart upgrades an older demo profile; an error while seeding stops the platform and exits non-zero", { timeout: RUN_TIMEOUT }, () =>
     withSlot(async () => {
-      // A first run seeds; then the owner deletes thermo-1 and the saved credentials are lost, so the
-      // next run's re-seed (rotating thermo-1's secret) fails.
+      // 1. A first run seeds; the profile is made to look like one seeded before heartbeats (no vitals).
       const first = await newRun();
       await first.waitFor(READY);
-      const base = `http://127.0.0.1:${first.port}`;
-      const login = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "owner@acme.example", password: "skylark-demo-password" }) });
-      expect(login.status).toBe(200);
-      const { token } = (await login.json()) as { token: string };
-      const deleted = await fetch(`${base}/api/v1/devices/thermo-1`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
-      expect(deleted.status).toBe(204);
+      const api = apiOf(first.port);
+      const token = await api.login();
+      const profile = await api.call("GET", "/api/v1/device-profiles/environment", token);
+      expect(Object.keys(profile.body.metrics)).toEqual(expect.arrayContaining(["temp", "hum", "uptime", "battery", "rssi"]));
+      const { temp, hum } = profile.body.metrics;
+      expect((await api.call("PATCH", "/api/v1/device-profiles/environment", token, { metrics: { temp, hum } })).status).toBe(200);
       process.kill(first.child.pid!, "SIGTERM");
       await expectNothingLeft(first);
+
+      // 2. The next run on the same state gives the profile its vitals back. Then the owner deletes
+      // thermo-1 and the saved credentials are lost...
+      const second = await newRun(undefined, first.stateDir);
+      await second.waitFor(READY);
+      expect(second.output).toContain("The demo profile now declares the heartbeat vitals (uptime, battery, rssi)");
+      const api2 = apiOf(second.port);
+      const token2 = await api2.login();
+      expect(Object.keys((await api2.call("GET", "/api/v1/device-profiles/environment", token2)).body.metrics).sort()).toEqual(["battery", "hum", "rssi", "temp", "uptime"]);
+      expect((await api2.call("DELETE", "/api/v1/devices/thermo-1", token2)).status).toBe(204);
+      process.kill(second.child.pid!, "SIGTERM");
+      await expectNothingLeft(second);
       const seedFile = join(first.dir, "demo-seed.json");
       expect(existsSync(seedFile)).toBe(true);
       rmSync(seedFile);
 
-      const second = await newRun(undefined, first.stateDir);
-      const { code } = await second.exit;
+      // 3. ...so the third run's re-seed (rotating thermo-1's secret) fails.
+      const third = await newRun(undefined, first.stateDir);
+      const { code } = await third.exit;
       expect(code).toBe(1);
-      expect(second.output).toContain("Seeding the demo tenant failed; stopping the platform");
-      expect(second.output).not.toContain(READY);
-      await expectNothingLeft(second);
+      expect(third.output).toContain("Seeding the demo tenant failed; stopping the platform");
+      expect(third.output).not.toContain(READY);
+      await expectNothingLeft(third);
     }),
   );
 
