@@ -73,6 +73,9 @@ function telemetryPoints(envelope: TelemetryEnvelope, parsed: Extract<ParsedMess
     if (sensor.deviceId && sensor.deviceId !== publisher) return reject("sensor_device_mismatch", `sensor '${sensor.id}' is bound to device '${sensor.deviceId}'`, publisher);
   }
 
+  // A heartbeat's vitals are judged by the health policy, not the profile's metric schema: a
+  // profile listing only `temp` must not turn every heartbeat into a rejection.
+  const vitals = envelope.source.kind === "device" && envelope.source.channel === "heartbeat";
   const points: TelemetryPoint[] = [];
   for (const reading of parsed.readings) {
     const device = usableDevice(registry, reading.device, parsed.gateway);
@@ -80,7 +83,7 @@ function telemetryPoints(envelope: TelemetryEnvelope, parsed: Extract<ParsedMess
     const ts = readingTime(reading, envelope.receivedAt);
     if (typeof ts !== "number") return ts;
     for (const [metric, v] of Object.entries(reading.values)) {
-      const checked = sensor ? checkAgainstSensor(metric, v, sensor, device.id) : checkAgainstProfile(metric, v, device.metrics, device.id);
+      const checked = sensor ? checkAgainstSensor(metric, v, sensor, device.id) : checkAgainstProfile(metric, v, vitals ? null : device.metrics, device.id);
       if ("kind" in checked) return checked;
       points.push({ tenant: envelope.tenant, device: device.id, metric, ts, value: v.value, unit: checked.unit, msgId: envelope.msgId, traceId: envelope.traceId, seq: points.length });
     }

@@ -53,6 +53,15 @@ describe("telemetry consumer", () => {
     expect(latest.values.temp).toEqual({ ts: now - 1000, value: 21.5 });
   });
 
+  it("stores a heartbeat's vitals whatever the profile's metric schema lists (the health policy judges them)", async () => {
+    const run = await runBatch([envelope(tenant, { kind: "device", device: "d1", channel: "heartbeat" }, { battery: 81, rssi: -67 })]);
+    expect(run.summary.tenants[tenant]!.rejected ?? 0).toBe(0);
+    expect((await rawPoints(tenant, "d1", "battery")).map((p) => p.value)).toEqual([81]);
+    // The same numbers as telemetry are held to the profile (d1's lists temp and hum only).
+    const telemetry = await runBatch([deviceTelemetry(tenant, "d1", { battery: 81 })]);
+    expect(telemetry.summary.tenants[tenant]!.rejected).toBe(1);
+  });
+
   it("rejects bad messages with a reason, stores none of their points, and logs them", async () => {
     const now = Date.now();
     const cases: [string, ReturnType<typeof envelope>][] = [
