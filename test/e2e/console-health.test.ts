@@ -215,6 +215,25 @@ describe("console fleet health", () => {
     await page.close();
   });
 
+  it("the devices list follows a device's health live, with its list reads cut off", { timeout: 120_000 }, async () => {
+    const t = await newTenant("ui-health-live");
+    const d = await registerDevice(t, "live-1");
+    const { page, blocked } = await openPage(browser());
+    await logIn(page, t.id, t.email, t.password);
+    const badge = () => page.textContent(`#device-rows tr:has(a[href="/devices/${d.id}"]) .device-health`);
+    await expect.poll(badge).toContain("never seen");
+    // From here on every re-read of the list fails: only the live connection can change the row.
+    let reads = 0;
+    await page.route(/\/api\/v1\/devices\?/, (route) => ((reads++), route.abort()));
+    const device = await Client.open(t.id, deviceOpts(d, 5));
+    await expect.poll(badge).toContain("online");
+    await device.mqtt.endAsync();
+    await expect.poll(badge).toContain("offline");
+    expect(await page.textContent(`#device-rows tr:has(a[href="/devices/${d.id}"])`)).toContain("offline");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
   it("a VIEWER sees a device's health and policy but no policy editor", { timeout: 120_000 }, async () => {
     const { t, d, heartbeat } = await fleetWithDevice("ui-health-view", "meter-1");
     await heartbeat({ battery: 12 });

@@ -1,12 +1,15 @@
 /**
- * Devices: the filtered, paged list (filters and page live in the URL) with statuses refreshed
- * while the page is visible, and, for MEMBER and up, registration with the secret shown once.
+ * Devices: the filtered, paged list (filters and page live in the URL) with statuses live — each
+ * device's health as the hub publishes it on `health/{device}` — and re-read while the page is
+ * visible; for MEMBER and up, registration with the secret shown once.
  */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Role } from "../../../domain/roles";
 import type { DeviceProfile } from "../../../domain/schemas/assets";
 import type { Device } from "../../../domain/schemas/devices";
+import type { HealthEvent } from "../../../domain/schemas/health";
 import { describe } from "../components/Field";
+import { subscribeHealth } from "../live";
 import { can } from "../roles";
 import { devicesApi, type Credentials, type DeviceFilters as Filters } from "./api";
 import { DeviceFilters, FILTER_KEYS, type FilterValues } from "./DeviceFilters";
@@ -62,6 +65,28 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
   useEffect(() => {
     devicesApi.profiles().then((p) => setProfiles(p.items), () => {});
   }, []);
+  // Live: a listed device's health change shows at once (one subscription per listed device, not
+  // the whole fleet's retained states); if the list is filtered by status or health, the page is
+  // read again, since the device may have left it (devices joining it show at the next read).
+  const filteredByState = Boolean(filters.status || filters.health);
+  const listedIds = devices?.map((d) => d.id).join(",") ?? "";
+  const devicesRef = useRef(devices);
+  devicesRef.current = devices;
+  useEffect(() => {
+    let reread: ReturnType<typeof setTimeout> | null = null;
+    const stops = (listedIds ? listedIds.split(",") : []).map((deviceId) =>
+      subscribeHealth({ deviceId }, (event) => {
+        const listed = devicesRef.current?.find((d) => d.id === event.deviceId);
+        if (!listed || listed.health === event.state) return;
+        setDevices((list) => list?.map((d) => (d.id === event.deviceId ? withHealth(d, event) : d)) ?? list);
+        if (filteredByState) reread ??= setTimeout(() => ((reread = null), void load()), 500);
+      }),
+    );
+    return () => {
+      stops.forEach((stop) => stop());
+      if (reread) clearTimeout(reread);
+    };
+  }, [listedIds, load, filteredByState]);
 
   const go = (next: FilterValues, page: { cursor?: string } = {}) => setSearchParams({ ...next, ...(limit !== DEFAULT_PAGE_SIZE ? { limit: String(limit) } : {}), ...page });
   const filtered = Object.keys(filters).length > 0;
@@ -124,4 +149,10 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
       )}
     </section>
   );
+}
+
+/** A listed device with a health change applied; connected states mean online, offline means offline. */
+function withHealth(d: Device, e: HealthEvent): Device {
+  const status = e.state === "offline" ? "offline" : e.state === "never_seen" ? d.status : "online";
+  return { ...d, health: e.state, healthReason: e.reason, healthSince: e.since, status };
 }
