@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { logIn, member, openPage as open, SCREENSHOTS, tenantUrl, useBrowser } from "./browser";
 import { http, signupTenant, uniqueId } from "./client";
 import { Client, closeClients, deviceOpts, registerDevice } from "./mqtt-helpers";
+import { plantDeadLetter } from "./registry-rows";
 
 const browser = useBrowser();
 afterEach(async () => {
@@ -227,6 +228,43 @@ describe("console administration", () => {
     const thisMonth = await page.locator("#usage-history-table tbody tr").last().locator("th, td").allTextContents();
     expect([thisMonth[0], thisMonth[3]]).toEqual([new Date().toISOString().slice(0, 7), "2"]);
     expect(Number(thisMonth[5])).toBeGreaterThan(0);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
+  it("dead letters: a MEMBER re-drives one through the real queue (its reading then stored once), discards another, and sees each outcome", { timeout: 120_000 }, async () => {
+    const t = await signupTenant("ui-dead");
+    const tenant = { id: t.tenantId, token: t.token, email: t.email, password: t.password };
+    await registerDevice(tenant, "boiler-3");
+    const topic = `t/${t.tenantId}/devices/boiler-3/telemetry`;
+    const envelope = (msgId: string, temp: number) => ({ v: 1, tenant: t.tenantId, msgId, traceId: msgId, receivedAt: Date.now() - 60_000, source: { kind: "device", device: "boiler-3", channel: "telemetry" }, publisher: "boiler-3", topic, payload: JSON.stringify({ temp }), bytes: 12 });
+    // As the dead-letter consumer records a message that failed every delivery (planted: that takes minutes).
+    // Ids as the consumer makes them: 26 lowercase base-32 characters.
+    const [keep, drop] = ["0keep", "0drop"].map((tag) => `${Date.now().toString(32).padStart(10, "0")}${tag.padEnd(16, "0")}`);
+    plantDeadLetter(t.tenantId, { id: keep!, msgId: "msg-keep", topic, envelope: envelope("msg-keep", 71.5) });
+    plantDeadLetter(t.tenantId, { id: drop!, msgId: "msg-drop", topic, envelope: envelope("msg-drop", 99) });
+    const m = await member(t, "MEMBER");
+    const { page, blocked } = await openPage();
+    await logIn(page, t.tenantId, m.email, m.password);
+    await go(page, "/dead-letters", "#dead-letters-view");
+    await expect.poll(() => page.locator("#dead-letter-rows tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-id")).sort())).toEqual([drop, keep].sort());
+    expect(await page.textContent(`#dead-letter-rows tr[data-id="${keep}"]`)).toContain("71.5");
+
+    await page.click(`#dead-letter-rows tr[data-id="${keep}"] button.redrive`);
+    await expect.poll(() => page.textContent("#redrive-results")).toContain("msg-keep: re-driven");
+    await page.click(`#dead-letter-rows tr[data-id="${drop}"] button.danger-link`);
+    await page.click(`#dead-letter-rows tr[data-id="${drop}"] .confirm button.danger`);
+    await expect.poll(() => page.textContent("#redrive-results")).toContain("msg-drop: discarded");
+    await expect.poll(() => page.locator("#dead-letter-rows tr").allTextContents()).toEqual(["No dead letters."]);
+    // The re-driven message went through the queue into the hot store, once; the discarded one nowhere.
+    const temps = async () => (await http("GET", `/api/v1/telemetry?device=boiler-3&metric=temp&from=0`, { token: t.token })).body.series[0]?.points.map((p: { value: number }) => p.value) ?? [];
+    await expect.poll(temps, { timeout: 15_000 }).toEqual([71.5]);
+    const letters = (await http("GET", "/api/v1/telemetry/dead-letters?status=redriven", { token: t.token })).body.items;
+    expect(letters.map((l: { id: string; status: string }) => [l.id, l.status])).toEqual([[keep, "redriven"]]);
+    // A re-driven letter is listed under its status and offers no second re-drive.
+    await page.selectOption("#dead-letter-status", "redriven");
+    await expect.poll(() => page.locator("#dead-letter-rows tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-id")))).toEqual([keep]);
+    expect(await page.locator(`#dead-letter-rows tr[data-id="${keep}"] button.redrive`).count()).toBe(0);
     expect(blocked).toEqual([]);
     await page.close();
   });

@@ -16,6 +16,8 @@ declare module "vitest" {
     operatorToken: string;
     /** The DNS-over-HTTPS stand-in the platform resolves custom domains with (./doh-server.ts). */
     dohUrl: string;
+    /** The platform's local state directory (`--persist-to`), for tests that must plant rows only a long wait would produce (./registry-rows.ts). */
+    platformState: string;
   }
 }
 
@@ -31,6 +33,7 @@ export default async function setup(project: TestProject) {
   project.provide("platformUrl", platform.url);
   project.provide("operatorToken", secrets.OPERATOR_TOKEN);
   project.provide("dohUrl", doh.url);
+  project.provide("platformState", state);
   return async () => {
     await platform.stop();
     await doh.close();
