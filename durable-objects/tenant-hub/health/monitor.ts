@@ -159,6 +159,9 @@ export class HealthMonitor {
    * restart closes every WebSocket) get their disconnect now, not at the inactivity timeout.
    */
   reconcile(connectedDevices: Set<string>, now: number): void {
+    // Every wake from hibernation comes here with its sockets intact: one count tells, without
+    // loading every record, that no recorded connection lost its socket.
+    if (!this.liveDevices && this.store.connectedCount() <= connectedDevices.size) return;
     for (const record of [...this.live.values()]) if (!connectedDevices.has(record.deviceId)) this.disconnected(record.deviceId, record.seq, "server", now);
   }
 

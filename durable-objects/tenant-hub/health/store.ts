@@ -48,6 +48,10 @@ export class HealthStore {
     return row ? fromRow(row) : null;
   }
 
+  connectedCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM device_health WHERE connected = 1").one().n;
+  }
+
   connectedDevices(): Omit<HealthRecord, "assessment">[] {
     return this.sql.exec<Row>("SELECT * FROM device_health WHERE connected = 1").toArray().map(fromRow);
   }
