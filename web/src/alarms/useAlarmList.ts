@@ -3,6 +3,7 @@
  * updates it in place, a new one shows if the filter would list it, and a reconnect re-reads the
  * first page (changes may have been missed). No polling. Shared by the Alarms page and the device panel.
  */
+import { useLatestRead } from "../components/latest-read";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Alarm, AlarmEvent } from "../../../domain/schemas/alarms";
 import { subscribeAlarms } from "../live";
@@ -24,18 +25,17 @@ export function useAlarmList(filter: AlarmFilter, onChange?: (e: AlarmEvent | nu
   onChangeRef.current = onChange;
   const { status, severity, device } = filter;
 
-  // Reads answer out of order when the filter changes quickly: only the latest one may show.
-  const latestRead = useRef(0);
+  const beginRead = useLatestRead();
   const load = useCallback(async () => {
-    const read = ++latestRead.current;
+    const stillLatest = beginRead();
     try {
       const page = await alarmsApi.list({ status, severity, device, limit: PAGE_SIZE });
-      if (read !== latestRead.current) return;
+      if (!stillLatest()) return;
       setItems(page.items.map((a) => (heard.current.has(a.id) ? newer(a, heard.current.get(a.id)!) : a)));
       setCursor(page.nextCursor);
       setError(null);
     } catch (err) {
-      if (read === latestRead.current) setError(err as Error);
+      if (stillLatest()) setError(err as Error);
     }
   }, [status, severity, device]);
 

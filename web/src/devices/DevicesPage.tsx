@@ -9,6 +9,7 @@ import type { DeviceProfile } from "../../../domain/schemas/assets";
 import type { Device } from "../../../domain/schemas/devices";
 import type { HealthEvent } from "../../../domain/schemas/health";
 import { describe } from "../components/Field";
+import { useLatestRead } from "../components/latest-read";
 import { subscribeHealth } from "../live";
 import { can } from "../roles";
 import { devicesApi, type Credentials, type DeviceFilters as Filters } from "./api";
@@ -39,21 +40,20 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
   const [profiles, setProfiles] = useState<DeviceProfile[]>([]);
   const [created, setCreated] = useState<{ id: string; credentials: Credentials } | null>(null);
 
-  // A read for an older filter can answer after the one for the new filter: only the latest may show.
-  const latestRead = useRef(0);
+  const beginRead = useLatestRead();
   const load = useCallback(async () => {
-    const read = ++latestRead.current;
+    const stillLatest = beginRead();
     setLoading(true);
     try {
       const page = await devicesApi.list({ ...(filters as Filters), limit, ...(cursor ? { cursor } : {}) });
-      if (read !== latestRead.current) return;
+      if (!stillLatest()) return;
       setDevices(page.items);
       setNextCursor(page.nextCursor);
       setLoadError(null);
     } catch (err) {
-      if (read === latestRead.current) setLoadError(err as Error);
+      if (stillLatest()) setLoadError(err as Error);
     } finally {
-      if (read === latestRead.current) setLoading(false);
+      if (stillLatest()) setLoading(false);
     }
   }, [key]);
 
