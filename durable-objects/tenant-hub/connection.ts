@@ -7,7 +7,10 @@ import { MqttDecoder, MqttEncoder, ReasonCode, type MqttPacket, type ProtocolLev
 import type { DisconnectCause } from "../../domain/health/states";
 import { causeOfClose } from "./health/causes";
 import { InboundAcks } from "./inbound-acks";
+import { createLogger, errorFields } from "../../domain/log";
 import type { HubPrincipal } from "./principal";
+
+const log = createLogger({ component: "hub.connection" });
 
 export type ConnState = {
   v: 1;
@@ -87,7 +90,7 @@ export class Connection {
   /** Acknowledgements owed to the client, in PUBLISH order; their count is its inbound in-flight window. */
   readonly acks = new InboundAcks(
     (packetId, qos, reasonCode, reasonString) => this.sendAck(packetId, qos, reasonCode, reasonString),
-    (err) => console.error(JSON.stringify({ level: "error", where: "acknowledge", clientId: this.state.clientId, message: String(err) })),
+    (err) => log.error("acknowledgement failed", { clientId: this.state.clientId, ...errorFields(err) }),
   );
   private persistedActivity: number;
 
