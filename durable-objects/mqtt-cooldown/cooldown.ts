@@ -21,6 +21,9 @@ import {
   type CooldownCheck,
   type CooldownState,
 } from "../../domain/limits/mqtt-cooldown";
+import { createLogger } from "../../domain/log";
+
+const log = createLogger({ component: "mqtt-cooldown" });
 
 /** The state with the policy of its last penalty (the alarm needs its `forgetAfterMs`). */
 type Stored = { state: CooldownState; policy: MqttCooldownPolicy };
@@ -47,7 +50,7 @@ export class MqttCooldown extends DurableObject<Env> {
     await this.forgetAt(cooldownExpiresAt(state, policy));
     const penalty = { level: state.level, retryAfterMs: state.until - now };
     // One line per penalty (not per refused reconnect): what an operator needs to explain a 429.
-    console.log(JSON.stringify({ level: "info", message: "mqtt abuse cool-down", key: this.ctx.id.name, reason, clientId: clientId?.slice(0, 64), cooldownLevel: penalty.level, retryAfterMs: penalty.retryAfterMs }));
+    log.info("mqtt abuse cool-down", { cooldownKey: this.ctx.id.name, reason, clientId: clientId?.slice(0, 64), cooldownLevel: penalty.level, retryAfterMs: penalty.retryAfterMs });
     return penalty;
   }
 

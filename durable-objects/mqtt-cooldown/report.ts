@@ -11,6 +11,9 @@ import { z } from "zod";
 import { TenantId } from "../../domain/ids";
 import { AddressBucket, MqttAbuseReason, MqttCooldownPolicy, mqttCooldownName } from "../../domain/limits/mqtt-cooldown";
 import type { MqttCooldown, MqttPenalty } from "./cooldown";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "mqtt-cooldown" });
 
 const Report = z.object({
   tenantId: TenantId,
@@ -28,7 +31,7 @@ const Pardon = z.object({
 });
 
 function logFailure(message: string, args: { tenantId?: unknown; address?: unknown }, err: unknown): void {
-  console.error(JSON.stringify({ level: "error", message, tenantId: String(args?.tenantId).slice(0, 64), address: String(args?.address).slice(0, 64), error: String(err) }));
+  log.error(message, { tenant: String(args?.tenantId).slice(0, 64), address: String(args?.address).slice(0, 64), ...errorFields(err) });
 }
 
 /** Penalizes the address in its tenant; the penalty, or null when it could not be recorded. */

@@ -37,6 +37,9 @@ import {
 } from "./rpc";
 import { migrate, readMeta, writeMeta } from "./schema";
 import { storedDevices, StoredDevicesInput } from "./stored-devices";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "telemetry-store" });
 
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 const PRUNE_CONTINUE_MS = 60_000;
@@ -101,7 +104,7 @@ export class TelemetryStore extends DurableObject<Env> {
           forgetEvents(this.sql, batch[batch.length - 1]!.id);
         }
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", where: "telemetry-store alarm events", message: String(err) }));
+        log.error("alarm events not handed to the queue; kept for the next try", errorFields(err));
       } finally {
         this.flushing = null;
       }

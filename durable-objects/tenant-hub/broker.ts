@@ -22,6 +22,9 @@ import { MessageStore } from "./store/messages";
 import { RetainedStore } from "./store/retained";
 import { SessionStore, type StoredSubscription } from "./store/sessions";
 import { WillStore } from "./store/wills";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "hub.broker" });
 
 /** Platform settings of the broker (not per plan). */
 export const BROKER_CONFIG = {
@@ -156,7 +159,7 @@ export class Broker {
       if (err.reasonCode === ReasonCode.PacketTooLarge) this.limiter.hit("maxPayloadBytes", conn.state.clientId || conn.id);
       conn.close(err.reasonCode, err.message);
     } else {
-      console.error(JSON.stringify({ level: "error", tenant: this.tenantId, clientId: conn.state.clientId, message: String(err), stack: (err as Error)?.stack }));
+      log.error("packet handling failed", { tenant: this.tenantId, clientId: conn.state.clientId, ...errorFields(err, true) });
       conn.close(ReasonCode.UnspecifiedError, "internal error");
     }
     this.connectionLost(conn, { graceful: false });

@@ -9,6 +9,9 @@ import type { DeviceCredentialRecord } from "../../domain/data/repos/device-cred
 import type { TenantData } from "../../domain/data/tenant-scope";
 import type { CredentialChange } from "./hub";
 import type { CredentialRef } from "./principal";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "hub.device-credentials" });
 
 const CACHE_MS = 5 * 60_000;
 /** lastUsedAt is a hint for operators (which credential is still in use), not an audit trail. */
@@ -100,7 +103,7 @@ export class DeviceKeyring {
     if (now - (this.touched.get(credentialId) ?? 0) < TOUCH_EVERY_MS) return;
     this.touched.set(credentialId, now);
     // Not awaited: CONNECT does not wait for a bookkeeping write.
-    this.data.deviceCredentials.touch(credentialId, now).catch((err) => console.error(JSON.stringify({ level: "warn", where: "deviceCredentials.touch", message: String(err) })));
+    this.data.deviceCredentials.touch(credentialId, now).catch((err) => log.warn("credential last-used write failed", { credentialId, ...errorFields(err) }));
   }
 }
 

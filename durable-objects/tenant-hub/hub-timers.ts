@@ -11,6 +11,9 @@ import type { HubAuditEvent } from "./effects";
 import type { HealthMirror } from "./health/monitor";
 import { RegistryWriter } from "./registry-writer";
 import { writeMeta } from "./store/schema";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "hub.registry-writer" });
 
 const WRITER_DELAY_MS = 1_000;
 const RETRY_MS = 5_000;
@@ -80,7 +83,7 @@ export class HubTimers {
     try {
       await this.writer.flush();
     } catch (err) {
-      console.error(JSON.stringify({ level: "warn", tenant: this.tenantId, where: "registry-writer", message: String(err) }));
+      log.warn("registry write failed", { tenant: this.tenantId, ...errorFields(err) });
     }
   }
 

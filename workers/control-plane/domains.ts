@@ -16,6 +16,7 @@ import { controlPlaneConfig } from "./config";
 import { customHostnameProvider, type CustomHostnameProvider } from "./custom-hostnames";
 import { dohResolver, type DnsResolver } from "./dns";
 import { hostDirectory } from "./host-cache";
+import { createLogger, errorFields } from "../../domain/log";
 
 export type DomainServices = { provider: CustomHostnameProvider; dns: DnsResolver; target: string };
 
@@ -83,7 +84,7 @@ export async function removeDomain(svc: DomainServices, data: TenantData, hostna
     await svc.provider.remove(removed.providerId);
     return { providerRemoved: true };
   } catch (err) {
-    console.error(JSON.stringify({ level: "warn", where: "domains.remove", hostname, message: String(err) }));
+    createLogger({ component: "domains" }).warn("custom hostname removal failed", { hostname, ...errorFields(err) });
     return { providerRemoved: false };
   }
 }

@@ -13,6 +13,7 @@ import { ONBOARDING_WAIT_MS } from "../../domain/lifecycle/policy";
 import type { Tenant } from "../../domain/schemas/identity";
 import { startOnboarding, waitForInstance } from "./lifecycle";
 import { refuseLookAlikeTenantId } from "./look-alike";
+import { createLogger } from "../../domain/log";
 
 export async function createTenant(env: Env, platform: PlatformData, tenant: NewTenant, rest: Omit<OnboardParams, "kind" | "tenant">, waitMs = ONBOARDING_WAIT_MS): Promise<{ tenant: Tenant; onboarding: InstanceStatus["status"] }> {
   if (isReservedTenantId(tenant.id)) throw new AppError("already_exists", `tenant id '${tenant.id}' is reserved`);
@@ -20,6 +21,6 @@ export async function createTenant(env: Env, platform: PlatformData, tenant: New
   await platform.lifecycle.claim(tenant);
   const instance = await startOnboarding(env, { kind: "onboard", tenant, ...rest });
   const status = await waitForInstance(instance, waitMs);
-  if (status.status === "errored") console.error(JSON.stringify({ level: "error", where: "onboarding", tenant: tenant.id, error: status.error }));
+  if (status.status === "errored") createLogger({ component: "onboarding", tenant: tenant.id }).error("onboarding workflow errored", { error: status.error });
   return { tenant: await platform.tenants.get(tenant.id), onboarding: status.status };
 }

@@ -8,13 +8,15 @@ import { AppError } from "../../domain/errors";
 import type { TenantHub } from "../../durable-objects/tenant-hub/hub";
 import { hubFor } from "../control-plane/residency";
 import type { AppEnv } from "./app-env";
+import { errorFields } from "../../domain/log";
+import { requestLog } from "./log";
 
 export async function callHub<T>(c: Context<AppEnv>, where: string, call: (hub: DurableObjectStub<TenantHub>, tenantId: string) => Promise<T>, detail = "the tenant's hub did not answer; nothing was changed, try again"): Promise<T> {
   const tenant = c.get("tenant");
   try {
     return await call(hubFor(c.env, tenant), tenant.id);
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where, message: String(err) }));
+    requestLog(c, "hub-call").error("tenant hub call failed", { where, ...errorFields(err) });
     throw new AppError("unavailable", detail);
   }
 }

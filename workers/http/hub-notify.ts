@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import type { CredentialChange } from "../../durable-objects/tenant-hub/hub";
 import { hubFor, hubForTenantId } from "../control-plane/residency";
 import type { AppEnv } from "./app-env";
+import { createLogger, errorFields } from "../../domain/log";
+import { requestLog } from "./log";
 
 /**
  * Tells the tenant's MQTT hub that a credential changed, so cached checks are dropped and
@@ -13,7 +15,7 @@ export async function credentialChanged(c: Context<AppEnv>, change: CredentialCh
   try {
     await hubFor(c.env, tenant).credentialChanged(tenant.id, change);
   } catch (err) {
-    console.error(JSON.stringify({ level: "warn", requestId: c.get("requestId"), where: "hub.credentialChanged", message: String(err) }));
+    requestLog(c, "hub-notify").warn("hub.credentialChanged failed", errorFields(err));
   }
 }
 
@@ -22,6 +24,6 @@ export async function tenantChanged(env: Env, tenantId: string, requestId?: stri
   try {
     await (await hubForTenantId(env, tenantId)).tenantChanged(tenantId);
   } catch (err) {
-    console.error(JSON.stringify({ level: "warn", requestId, where: "hub.tenantChanged", message: String(err) }));
+    createLogger({ component: "hub-notify", requestId, tenant: tenantId }).warn("hub.tenantChanged failed", errorFields(err));
   }
 }

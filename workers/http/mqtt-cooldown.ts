@@ -16,6 +16,8 @@ import { AppError } from "../../domain/errors";
 import { mqttCooldownName, type CooldownCheck } from "../../domain/limits/mqtt-cooldown";
 import type { AppEnv } from "./app-env";
 import { problemResponse } from "./problem";
+import { errorFields } from "../../domain/log";
+import { requestLog } from "./log";
 
 export const MQTT_COOLDOWN_LIMIT = "mqtt_abuse_cooldown";
 
@@ -76,7 +78,7 @@ export async function mqttCooldownRefusal(c: Context<AppEnv>, tenantId: string, 
   try {
     verdict = await c.env.MQTT_COOLDOWN.getByName(key).check();
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), message: "mqtt cool-down check failed", key, error: String(err) }));
+    requestLog(c, "mqtt-edge").error("mqtt cool-down check failed", { tenant: tenantId, cooldownKey: key, ...errorFields(err) });
     return problemResponse(c, new AppError("unavailable", "the MQTT edge cannot check this address right now; try again shortly"), { "Retry-After": "5" });
   }
   if (verdict.allowed) return null;

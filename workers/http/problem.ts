@@ -3,6 +3,8 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { AppError, toProblem, type FieldError } from "../../domain/errors";
 import type { AppEnv } from "./app-env";
+import { errorFields } from "../../domain/log";
+import { requestLog } from "./log";
 
 export function problemResponse(c: Context<AppEnv>, err: AppError, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(toProblem(err, c.get("requestId"))), {
@@ -26,7 +28,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     const code = err.status === 413 ? "payload_too_large" : err.status === 401 ? "unauthenticated" : err.status === 404 ? "not_found" : err.status === 405 ? "method_not_allowed" : "bad_request";
     return problemResponse(c, new AppError(code));
   }
-  console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), message: String(err), stack: (err as Error)?.stack }));
+  requestLog(c, "http").error("unhandled error", errorFields(err, true));
   return problemResponse(c, new AppError("internal", "an unexpected error occurred; quote the request id when reporting it"));
 };
 

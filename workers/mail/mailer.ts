@@ -11,6 +11,9 @@ import { openRegistry } from "../../domain/data/db";
 import { devOutboxData } from "../../domain/data/dev-outbox";
 import { AppError } from "../../domain/errors";
 import type { Mailer, MailMessage } from "../../domain/mail/messages";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "mail" });
 
 const MailConfig = z.object({
   DEV_MAIL_OUTBOX: z.string().optional(),
@@ -25,7 +28,8 @@ function devOutboxMailer(env: Env): Mailer {
   const outbox = devOutboxData(openRegistry(env.REGISTRY));
   return {
     async send(message) {
-      console.log(`[dev mail] to ${message.to}: ${message.subject}\n  ${message.link}`);
+      // The developer follows the mailed link from the dev server's output; no deployment keeps this outbox.
+      log.info("[dev mail] kept in the dev outbox", { to: message.to, subject: message.subject, link: message.link });
       await outbox.put(message);
     },
   };
@@ -63,7 +67,7 @@ export async function sendBestEffort(env: Env, message: MailMessage): Promise<bo
     await mailerFor(env).send(message);
     return true;
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", where: "mail", kind: message.kind, error: err instanceof Error ? err.message : String(err) }));
+    log.error("mail not sent", { kind: message.kind, ...errorFields(err) });
     return false;
   }
 }

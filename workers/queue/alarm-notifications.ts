@@ -17,6 +17,9 @@ import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
 import { AlarmEvent, atLeastSeverity } from "../../domain/schemas/alarms";
 import type { Tenant } from "../../domain/schemas/identity";
 import { hubFor } from "../control-plane/residency";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "alarm-notifications" });
 
 export const ALARM_EVENTS_QUEUE_NAME = "skylark-alarm-events";
 /** The first attempt and the queue's 8 retries (wrangler.toml `max_retries`). */
@@ -143,7 +146,7 @@ export async function consumeAlarmEvents(batch: MessageBatch<unknown>, deps: Ala
       }
       const event = AlarmEvent.safeParse(msg.body);
       if (!event.success) {
-        console.error(JSON.stringify({ level: "error", where: "alarm-notifications", message: "unreadable alarm queue message", queueMessageId: msg.id }));
+        log.error("unreadable alarm queue message", { queueMessageId: msg.id });
         summary.dropped++;
         msg.ack();
         continue;
@@ -152,7 +155,7 @@ export async function consumeAlarmEvents(batch: MessageBatch<unknown>, deps: Ala
       summary.events++;
       msg.ack();
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", where: "alarm-notifications", queueMessageId: msg.id, attempts: msg.attempts, message: String(err) }));
+      log.error("alarm notification failed; retried", { queueMessageId: msg.id, attempts: msg.attempts, ...errorFields(err) });
       summary.retried++;
       msg.retry({ delaySeconds: deliveryBackoffSeconds(msg.attempts) });
     }

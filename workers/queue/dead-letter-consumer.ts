@@ -8,6 +8,9 @@ import { platformData, type PlatformData } from "../../domain/data/platform";
 import type { NewDeadLetter } from "../../domain/data/repos/dead-letters";
 import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
 import { classifyBody, retryDelaySeconds } from "./messages";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "telemetry-dlq" });
 
 export type DeadLetterDeps = { platform: PlatformData; data(tenantId: string): TenantData };
 
@@ -36,7 +39,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: Dea
   for (const msg of batch.messages) {
     const { tenant, letter } = describe(msg);
     if (!tenant) {
-      console.error(JSON.stringify({ level: "error", where: "telemetry-dlq", message: "dead letter without a tenant; dropped", queueMessageId: msg.id }));
+      log.error("dead letter without a tenant; dropped", { queueMessageId: msg.id });
       dropped++;
       msg.ack();
       continue;
@@ -52,7 +55,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: Dea
         const known = await deps.platform.tenants.find(tenant);
         // An offboarding tenant's registry was exported and is about to be counted and purged: a late row would outlive the deletion.
         if (!known || known.status === "deleted" || known.status === "offboarding") {
-          console.error(JSON.stringify({ level: "error", where: "telemetry-dlq", tenant, message: `dead letters of an unknown, offboarding or deleted tenant; dropped`, count: entries.length }));
+          log.error("dead letters of an unknown, offboarding or deleted tenant; dropped", { tenant, count: entries.length });
           dropped += entries.length;
         } else {
           await deps.data(tenant).deadLetters.record(entries.map((e) => e.letter));
@@ -60,7 +63,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: Dea
         }
         for (const e of entries) e.msg.ack();
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", where: "telemetry-dlq", tenant, message: String(err) }));
+        log.error("dead letters not recorded; retried", { tenant, ...errorFields(err) });
         for (const e of entries) e.msg.retry({ delaySeconds: retryDelaySeconds(e.msg.attempts) });
       }
     }),

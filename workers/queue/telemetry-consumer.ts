@@ -12,6 +12,7 @@ import { telemetryStore } from "../telemetry/store-client";
 import { exportToAnalytics } from "./analytics-export";
 import { classifyBody, retryDelaySeconds, type AeSpill } from "./messages";
 import { processTenantBatch, type ConsumerDeps, type TenantBatchSummary, type TenantItem } from "./tenant-batch";
+import { createLogger, errorFields, type LogFields } from "../../domain/log";
 
 export type ConsumeSummary = { tenants: Record<string, TenantBatchSummary>; failedTenants: string[]; spillsWritten: number; unattributable: number };
 
@@ -27,8 +28,10 @@ export function consumerDeps(env: Env): ConsumerDeps {
   };
 }
 
-function logError(where: string, fields: Record<string, unknown>, err: unknown) {
-  console.error(JSON.stringify({ level: "error", where, ...fields, message: String(err), stack: (err as Error)?.stack }));
+const log = createLogger({ component: "telemetry-consumer" });
+
+function logError(msg: string, fields: LogFields, err: unknown) {
+  log.error(msg, { ...fields, ...errorFields(err, true) });
 }
 
 export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<ConsumeSummary> {
@@ -49,7 +52,7 @@ export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: Consu
     else if (body.tenant) add(body.tenant, { msg, item: { queueId: msg.id, timestamp, body: { kind: "malformed", detail: body.detail, raw: msg.body } } });
     else {
       // No tenant to count it against: log it for the operator and let it go.
-      console.error(JSON.stringify({ level: "error", where: "telemetry-consumer", message: "malformed queue body without a tenant", queueMessageId: msg.id, detail: body.detail }));
+      log.error("malformed queue body without a tenant", { queueMessageId: msg.id, detail: body.detail });
       summary.unattributable++;
       msg.ack();
     }
@@ -63,7 +66,7 @@ export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: Consu
       summary.spillsWritten += spill.points.length - spilled;
       msg.ack();
     } catch (err) {
-      logError("telemetry-consumer", { tenant: spill.tenant, queueMessageId: msg.id, attempts: msg.attempts }, err);
+      logError("analytics spill failed; retried", { tenant: spill.tenant, queueMessageId: msg.id, attempts: msg.attempts }, err);
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
   }
@@ -74,7 +77,7 @@ export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: Consu
         summary.tenants[tenant] = await processTenantBatch(tenant, entries.map((e) => e.item), deps);
         for (const e of entries) e.msg.ack();
       } catch (err) {
-        logError("telemetry-consumer", { tenant, messages: entries.length }, err);
+        logError("tenant batch failed; retried", { tenant, messages: entries.length }, err);
         summary.failedTenants.push(tenant);
         for (const e of entries) e.msg.retry({ delaySeconds: retryDelaySeconds(e.msg.attempts) });
       }

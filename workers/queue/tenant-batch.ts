@@ -31,6 +31,9 @@ import type { IngestInput, IngestMessage } from "../../durable-objects/telemetry
 import type { TelemetryStoreClient } from "../telemetry/store-client";
 import { exportToAnalytics } from "./analytics-export";
 import { loadRegistryView } from "./registry-view";
+import { createLogger } from "../../domain/log";
+
+const log = createLogger({ component: "telemetry-consumer" });
 
 export type ConsumerDeps = {
   platform: PlatformData;
@@ -132,7 +135,7 @@ export async function processTenantBatch(tenantId: string, items: TenantItem[], 
   const [tenant, { normalized: normalizedItems, registry }, devicesRegistered] = await Promise.all([deps.platform.tenants.find(tenantId), normalizeAll(data, items), data.devices.count()]);
   // An offboarding tenant's stores are being exported and purged: late messages must not write into them.
   if (!tenant || tenant.status === "deleted" || tenant.status === "offboarding") {
-    console.warn(JSON.stringify({ level: "warn", where: "telemetry-consumer", tenant: tenantId, status: tenant?.status ?? "unknown", message: "dropping telemetry of an unknown, offboarding or deleted tenant", count: items.length }));
+    log.warn("dropping telemetry of an unknown, offboarding or deleted tenant", { tenant: tenantId, status: tenant?.status ?? "unknown", count: items.length });
     return { messages: items.length, stored: 0, rejected: 0, exported: 0, spilled: 0 };
   }
   const store = deps.store(tenant);

@@ -20,6 +20,8 @@ import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { credentialChanged } from "../http/hub-notify";
 import { validate } from "../http/validate";
+import { errorFields } from "../../domain/log";
+import { requestLog } from "../http/log";
 
 const tags = ["devices"];
 const IdParam = z.object({ id: DeviceId });
@@ -104,7 +106,7 @@ export const deviceCredentialRoutes = new Hono<AppEnv>()
         await hubFor(c.env, tenant).publishFromPlatform(tenant.id, { topic, payload: JSON.stringify(message), qos: 1, retain: false });
       } catch (err) {
         published = false;
-        console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: "rotation request publish", message: String(err) }));
+        requestLog(c, "device-credentials").error("rotation request publish failed", errorFields(err));
       }
       await audit(c, { action: "device.credential_rotation_requested", targetType: "device", targetId: id, outcome: published ? "success" : "failure", details: { replaces } });
       return c.json({ published, topic, message });

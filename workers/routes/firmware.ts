@@ -18,6 +18,8 @@ import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
 import { storeArtifact } from "../ota/artifacts";
+import { errorFields } from "../../domain/log";
+import { requestLog } from "../http/log";
 
 const tags = ["firmware"];
 const IdParam = z.object({ id: ResourceId });
@@ -100,7 +102,7 @@ export const firmwareRoutes = tenantRouter()
       try {
         stored = await storeArtifact(c.env.FIRMWARE, fw.objectKey, body, length);
       } catch (err) {
-        console.error(JSON.stringify({ level: "warn", requestId: c.get("requestId"), where: "firmware upload", message: String(err) }));
+        requestLog(c, "firmware").warn("firmware upload failed", errorFields(err));
         throw new AppError("bad_request", "the upload ended before its Content-Length was reached (or went past it); nothing was kept, upload again");
       }
       if (fw.signature) {

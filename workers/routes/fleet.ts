@@ -12,6 +12,8 @@ import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
 import { telemetryStore } from "../telemetry/store-client";
+import { errorFields } from "../../domain/log";
+import { requestLog } from "../http/log";
 
 const HOUR_MS = 3_600_000;
 
@@ -50,7 +52,7 @@ export const fleetRoutes = tenantRouter()
         .stats(tenant.id)
         .then((s) => s.connectedClients)
         .catch((err: unknown) => {
-          console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: "fleet summary: hub stats", message: String(err) }));
+          requestLog(c, "fleet").error("fleet summary: hub stats failed", errorFields(err));
           return null;
         }),
     ]);

@@ -24,6 +24,8 @@ import { exportStream } from "../telemetry/export";
 import { ExportParams, LatestManyParams, resolveRange, SeriesParams, StreamParams } from "../telemetry/params";
 import { telemetryStore } from "../telemetry/store-client";
 import { deadLetterRoutes } from "./dead-letters";
+import { errorFields } from "../../domain/log";
+import { requestLog } from "../http/log";
 
 const tags = ["telemetry"];
 
@@ -73,7 +75,7 @@ export const telemetryRoutes = tenantRouter()
         return c.json({ from, to, bucket: p.bucket, agg: p.agg, source: backend.name, series: result.series });
       } catch (err) {
         if (backend.name !== "analytics-engine") throw err;
-        console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), where: "analytics-engine query", message: String(err) }));
+        requestLog(c, "telemetry").error("analytics-engine query failed", errorFields(err));
         throw new AppError("unavailable", "long-term telemetry storage is unavailable; try again, or query a range inside the hot-store retention");
       }
     },

@@ -10,6 +10,7 @@ import { authenticateOperator, requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
+import { createLogger, errorFields } from "../../domain/log";
 
 /**
  * API requests are metered by the tenant's ApiLimiter, which writes every few seconds; flushing
@@ -20,7 +21,7 @@ async function flushApiMetering(env: Env, tenantId: string): Promise<void> {
   try {
     await env.API_LIMITER.getByName(tenantId).flush();
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", where: "usage: api metering flush", tenant: tenantId, message: String(err) }));
+    createLogger({ component: "usage", tenant: tenantId }).error("api metering flush failed", errorFields(err));
   }
 }
 

@@ -8,6 +8,7 @@
 import type { Tenant } from "../../domain/schemas/identity";
 import { deviceTopic } from "../../domain/topics";
 import { hubFor } from "../control-plane/residency";
+import { createLogger, errorFields } from "../../domain/log";
 
 export async function publishDesiredAttributes(env: Env, tenant: Pick<Tenant, "id" | "region">, deviceId: string, desired: Record<string, unknown>, requestId: string): Promise<boolean> {
   const tenantId = tenant.id;
@@ -16,7 +17,7 @@ export async function publishDesiredAttributes(env: Env, tenant: Pick<Tenant, "i
     await hubFor(env, tenant).publishFromPlatform(tenantId, { topic, payload: JSON.stringify(desired), qos: 1, retain: true });
     return true;
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", requestId, where: "desired attributes publish", tenant: tenantId, device: deviceId, message: String(err) }));
+    createLogger({ component: "twin", requestId, tenant: tenantId }).error("desired attributes publish failed", { device: deviceId, ...errorFields(err) });
     return false;
   }
 }
