@@ -33,6 +33,9 @@ import { reauthorizeApplications } from "./reauthorize";
 import { tooManyWaiting } from "./pre-connect";
 import { migrate, readMeta, writeMeta } from "./store/schema";
 import { TelemetryBatcher } from "./telemetry-batcher";
+import { createLogger, errorFields } from "../../domain/log";
+
+const log = createLogger({ component: "hub" });
 
 /** Headroom over the plan's payload limit for the topic, properties and header. */
 const PACKET_OVERHEAD_BYTES = 8 * 1024;
@@ -110,7 +113,7 @@ export class TenantHub extends DurableObject<Env> {
     limiter.onHit = () => this.timers?.limitHit();
     const authFailuresPerMinute = z.coerce.number().int().positive().catch(AUTH_FAILURES_REPORTED_AFTER).parse(this.env.MQTT_AUTH_FAILURES_PER_MINUTE);
     this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter, { cooldownPolicy: cooldownPolicyWithBase(this.env.MQTT_ABUSE_COOLDOWN_BASE_SECONDS), authFailuresPerMinute });
-    this.telemetry = new TelemetryBatcher(this.env.TELEMETRY_QUEUE, (message) => console.error(JSON.stringify({ level: "warn", tenant: tenantId, where: "telemetry", message })));
+    this.telemetry = new TelemetryBatcher(this.env.TELEMETRY_QUEUE, (message) => log.warn(message, { tenant: tenantId }));
     this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker);
     for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
     const connectedDevices = new Set<string>();
@@ -211,7 +214,7 @@ export class TenantHub extends DurableObject<Env> {
       // Only a DISCONNECT packet makes a close graceful [MQTT-3.1.2-8]; a bare WebSocket close fires the will.
       this.broker!.connectionLost(conn, { graceful: false });
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", where: "webSocketClose", message: String(err) }));
+      log.error("connection loss handling failed", { tenant: this.broker?.tenantId, ...errorFields(err, true) });
     }
   }
 
