@@ -53,7 +53,7 @@ export function createApp() {
 
   app.get("/healthz", health);
   app.route("/", mqttRoutes);
-  app.get("/.well-known/jwks.json", async (c) => c.json(await publicJwks(c.env.JWT_SIGNING_KEY), 200, { "cache-control": "public, max-age=300" }));
+  app.get("/.well-known/jwks.json", async (c) => c.json(await publicJwks(c.env), 200, { "cache-control": "public, max-age=300" }));
 
   // The unauthenticated endpoints are throttled per address and per account before their handlers (http/auth-throttle.ts).
   app.use("/api/v1/auth/signup", authThrottle({ endpoint: "signup", account: accountByEmail, outcomeOf: outcomeOfSignupStatus }));

@@ -17,8 +17,8 @@ export const MIN_HS256_SECRET_LENGTH = 32;
 
 /** A signing key the platform refuses to use; the message names what is wrong, never the key. */
 export class SigningKeyError extends Error {
-  constructor(problem: string) {
-    super(`JWT_SIGNING_KEY ${problem}`);
+  constructor(problem: string, setting = "JWT_SIGNING_KEY") {
+    super(`${setting} ${problem}`);
     this.name = "SigningKeyError";
   }
 }

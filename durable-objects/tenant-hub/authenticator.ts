@@ -130,7 +130,7 @@ export class Authenticator {
   }
 
   private async fromJwt(token: string): Promise<ApplicationAuth> {
-    const claims = await verifyAccessToken(this.env.JWT_SIGNING_KEY, token);
+    const claims = await verifyAccessToken(this.env, token);
     if (!claims) return { ok: false, reason: "bad_credentials", detail: "invalid or expired token" };
     if (claims.tid !== this.tenantId) return { ok: false, reason: "not_authorized", detail: "the token is for another tenant" };
     const authority = await tokenAuthority(this.data, claims);

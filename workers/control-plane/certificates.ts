@@ -27,7 +27,7 @@ export async function issueDeletionCertificate(env: Env, input: Input): Promise<
     ],
   });
   const id = `del-${input.tenant.id}-${input.tenant.createdAt.toString(36)}`;
-  const jws = await signStatement(env.JWT_SIGNING_KEY, CERTIFICATE_TYPE, claims);
+  const jws = await signStatement(env, CERTIFICATE_TYPE, claims);
   await platformData(openRegistry(env.REGISTRY)).lifecycle.certificates.put({ tenantId: input.tenant.id, id, issuedAt: deletedAt, manifestSha256: input.export.manifestSha256, jws });
   return { id, issuedAt: deletedAt };
 }
@@ -37,7 +37,7 @@ export async function readDeletionCertificates(env: Env, tenantId: string) {
   const rows = await platformData(openRegistry(env.REGISTRY)).lifecycle.certificates.list(tenantId);
   return Promise.all(
     rows.map(async (r) => {
-      const verified = await verifyStatement(env.JWT_SIGNING_KEY, CERTIFICATE_TYPE, r.jws);
+      const verified = await verifyStatement(env, CERTIFICATE_TYPE, r.jws);
       const claims = DeletionCertificateClaims.parse(verified ?? JSON.parse(atob(r.jws.split(".")[1]!.replaceAll("-", "+").replaceAll("_", "/"))));
       return { ...r, claims, signatureValid: verified !== null };
     }),

@@ -54,7 +54,7 @@ export async function principalFromApiKey(c: Context<AppEnv>, key: string): Prom
 
 /** Resolves a JWT, then re-reads the authority behind it: the user's membership, or the key a token was vended from. */
 async function principalFromJwt(c: Context<AppEnv>, token: string): Promise<Principal | null> {
-  const claims = await verifyAccessToken(c.env.JWT_SIGNING_KEY, token);
+  const claims = await verifyAccessToken(c.env, token);
   if (!claims) return null;
   const authority = await tokenAuthority(forTenant(openRegistry(c.env.REGISTRY), claims.tid), claims);
   return authority.ok ? principalOf(claims.tid, authority) : null;
@@ -108,12 +108,22 @@ export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
   );
 }
 
+/**
+ * The operator tokens accepted now: OPERATOR_TOKEN and, while a rotation is under way (npm run
+ * rotate-keys), the optional secret OPERATOR_TOKEN_PREVIOUS, until the operator removes it.
+ */
+function operatorTokens(env: { OPERATOR_TOKEN: string; OPERATOR_TOKEN_PREVIOUS?: string }): string[] {
+  return [env.OPERATOR_TOKEN, env.OPERATOR_TOKEN_PREVIOUS].filter((t): t is string => typeof t === "string" && t !== "");
+}
+
 /** The platform operator authenticates with the bootstrap secret OPERATOR_TOKEN. */
 export const authenticateOperator = withMeta(
   createMiddleware<AppEnv>(async (c, next) => {
     const credential = presentedCredential(c);
     if (!credential) throw new AppError("unauthenticated", "send 'Authorization: Bearer <operator token>'");
-    if (!c.env.OPERATOR_TOKEN || !timingSafeEqual(credential, c.env.OPERATOR_TOKEN)) throw new AppError("invalid_credentials", "not an operator credential");
+    // Every accepted token is compared, so the time taken says nothing about which one matched.
+    const matches = operatorTokens(c.env).map((t) => timingSafeEqual(credential, t));
+    if (!matches.includes(true)) throw new AppError("invalid_credentials", "not an operator credential");
     await next();
   }),
   { kind: "auth", scope: "operator" },

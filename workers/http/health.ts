@@ -12,7 +12,7 @@ import type { AppEnv } from "./app-env";
 
 export async function health(c: Context<AppEnv>): Promise<Response> {
   try {
-    await publicJwks(c.env.JWT_SIGNING_KEY);
+    await publicJwks(c.env);
   } catch (err) {
     if (err instanceof SigningKeyError) throw new AppError("unavailable", `misconfigured: ${err.message}`);
     throw err;

@@ -26,7 +26,7 @@ export const otaDownloadRoutes = new Hono<AppEnv>().get(
     errors: [404, 416],
   }),
   async (c) => {
-    const claims = await verifyDownloadToken(c.env.JWT_SIGNING_KEY, c.req.param("token"));
+    const claims = await verifyDownloadToken(c.env, c.req.param("token"));
     // On a tenant's own host, only that tenant's links work.
     const hostTenant = c.get("hostTenant");
     if (!claims || (hostTenant && hostTenant.id !== claims.tid)) throw new AppError("not_found", NOT_VALID);

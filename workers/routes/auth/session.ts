@@ -7,14 +7,14 @@ import type { Tenant } from "../../../domain/schemas/identity";
 import type { AppEnv } from "../../http/app-env";
 
 export async function userToken(c: Context<AppEnv>, userId: string, tenantId: string, role: Role) {
-  const { token, expiresIn } = await issueAccessToken(c.env.JWT_SIGNING_KEY, { sub: userId, tid: tenantId, role, act: "user" });
+  const { token, expiresIn } = await issueAccessToken(c.env, { sub: userId, tid: tenantId, role, act: "user" });
   return { token, tokenType: "Bearer" as const, expiresIn, tenant: tenantId, role };
 }
 
 /** The user behind a bearer JWT, or null when the request carries none (or not a user's). */
 export async function optionalBearerUser(c: Context<AppEnv>): Promise<string | null> {
   const m = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-  const claims = m ? await verifyAccessToken(c.env.JWT_SIGNING_KEY, m[1]!) : null;
+  const claims = m ? await verifyAccessToken(c.env, m[1]!) : null;
   return claims?.act === "user" ? claims.sub : null;
 }
 
