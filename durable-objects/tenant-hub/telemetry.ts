@@ -9,6 +9,7 @@ import { readVitals } from "../../domain/health/vitals";
 import { sortableId } from "../../domain/ids";
 import type { SkylarkTopic } from "../../domain/topics";
 import type { EnvelopeSource, TelemetryEnvelope } from "../../domain/telemetry/envelope";
+import { ClientTraceId } from "../../domain/telemetry/trace";
 import type { Broker } from "./broker";
 import type { Connection } from "./connection";
 import type { HubMessage } from "./message";
@@ -49,13 +50,19 @@ export function acceptTelemetry(broker: Broker, conn: Connection, topic: Skylark
   return handOff(broker, conn, source, message, utf8.decode(message.payload), now);
 }
 
+/** An MQTT v5 client may name its own trace (user property `trace-id`); one that does not fit is ignored, not refused. */
+function traceIdOf(message: HubMessage): string | null {
+  const supplied = message.properties.userProperties?.find(([key]) => key === "trace-id")?.[1];
+  return supplied !== undefined && ClientTraceId.safeParse(supplied).success ? supplied : null;
+}
+
 function handOff(broker: Broker, conn: Connection, source: EnvelopeSource, message: HubMessage, payload: string, now: number): Promise<void> {
   const msgId = sortableId(now);
   const envelope: TelemetryEnvelope = {
     v: 1,
     tenant: broker.tenantId,
     msgId,
-    traceId: msgId,
+    traceId: traceIdOf(message) ?? msgId,
     receivedAt: now,
     source,
     publisher: conn.state.clientId,
