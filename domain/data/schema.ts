@@ -409,6 +409,66 @@ export const firmware = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("firmware_version").on(t.tenantId, t.version)],
 );
 
+/**
+ * Staged firmware rollouts (domain/schemas/rollouts.ts). The FirmwareRollout Workflow runs each
+ * one; this row is its state for the API and the operations (pause, resume, cancel, rollback)
+ * that the Workflow obeys. `gates` is every health-gate decision, with its figures.
+ */
+export const rollouts = sqliteTable(
+  "rollouts",
+  {
+    tenantId: tenantRef(),
+    id: text("id").notNull(),
+    firmwareId: text("firmware_id").notNull(),
+    version: text("version").notNull(),
+    kind: text("kind", { enum: ["update", "rollback"] }).notNull(),
+    /** For a rollback: the rollout whose updated devices it returns to their old version. */
+    rollbackOf: text("rollback_of"),
+    target: json<Record<string, unknown>>("target").notNull(),
+    strategy: json<Record<string, unknown>>("strategy").notNull(),
+    status: text("status", { enum: ["running", "paused", "completed", "canceled"] }).notNull(),
+    /** The wave being updated (0-based); `waves` of them in all. */
+    wave: integer("wave").notNull().default(0),
+    waves: integer("waves").notNull(),
+    pausedReason: json<Record<string, unknown>>("paused_reason"),
+    gates: json<Record<string, unknown>[]>("gates").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("rollouts_status").on(t.tenantId, t.status)],
+);
+
+/**
+ * One device's update within a rollout. States only move forward (domain/ota/rollout.ts) except
+ * when a retry starts a new attempt; `history` keeps every transition with its time.
+ */
+export const rolloutExecutions = sqliteTable(
+  "rollout_executions",
+  {
+    tenantId: tenantRef(),
+    rolloutId: text("rollout_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    wave: integer("wave").notNull(),
+    /** Position in the rollout's shuffled order: waves take devices in this order. */
+    position: integer("position").notNull(),
+    state: text("state").notNull(),
+    attempt: integer("attempt").notNull().default(0),
+    fromVersion: text("from_version"),
+    progress: integer("progress"),
+    error: text("error"),
+    deadlineAt: integer("deadline_at"),
+    history: json<{ state: string; at: number; attempt: number; error?: string }[]>("history").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.rolloutId, t.deviceId] }),
+    index("rollout_executions_state").on(t.tenantId, t.rolloutId, t.state),
+    index("rollout_executions_device").on(t.tenantId, t.deviceId),
+  ],
+);
+
 /** A tenant's firmware signing: the Ed25519 public key artifacts are verified with, and whether unsigned ones are refused. */
 export const firmwareSigning = sqliteTable("firmware_signing", {
   tenantId: tenantRef().primaryKey(),

@@ -17,6 +17,8 @@ import { domainRepo } from "./repos/domains";
 import { firmwareRepo } from "./repos/firmware";
 import { invitationRepo, memberRepo } from "./repos/members";
 import { profileRepo } from "./repos/profiles";
+import { rolloutExecutionRepo } from "./repos/rollout-executions";
+import { rolloutRepo } from "./repos/rollouts";
 import { usageRepo } from "./repos/usage";
 
 export function forTenant(db: Db, tenantId: string) {
@@ -37,6 +39,8 @@ export function forTenant(db: Db, tenantId: string) {
     domains: domainRepo(db, tenantId),
     dashboards: dashboardRepo(db, tenantId),
     firmware: firmwareRepo(db, tenantId),
+    rollouts: rolloutRepo(db, tenantId),
+    rolloutExecutions: rolloutExecutionRepo(db, tenantId),
     alarmRules: alarmRuleRepo(db, tenantId),
     alarmWebhooks: alarmWebhookRepo(db, tenantId),
   };

@@ -16,6 +16,8 @@
  *                                                    an "other" topic: devices may neither subscribe nor publish)
  *   t/{tenant}/health/{device}                       platform → application clients (a device's health,
  *                                                    retained; an "other" topic like alarms)
+ *   t/{tenant}/rollouts/{rollout}                    platform → application clients (a firmware rollout's
+ *                                                    status, retained; an "other" topic like alarms)
  *   $SYS/t/{tenant}/stats[/{metric...}]              hub → application clients, read-only
  *
  * The tenant's namespace is `t/{tenant}` and `tenants/{tenant}` with everything below them,
