@@ -4,6 +4,7 @@
  * - shared domain code imports no Hono, no Durable Object class and no binding.
  */
 import { describe, expect, it } from "vitest";
+import { queryCount, unpinnedQueries } from "./tenant-pin";
 
 const routeSources = import.meta.glob(["../../workers/routes/**/*.ts"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 const httpSources = import.meta.glob(["../../workers/http/**/*.ts"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
@@ -57,10 +58,26 @@ describe("architecture", () => {
   it("every repository query pins tenant_id", () => {
     const repos = Object.entries(domainSources).filter(([f]) => f.includes("/data/repos/"));
     expect(repos.length).toBeGreaterThanOrEqual(6);
-    for (const [file, source] of repos) {
-      // Each repository is a function of (db, tenantId) and derives its conditions from tenantId.
-      expect(source, file).toMatch(/export function \w+Repo\(db: Db, tenantId: string\)/);
-      expect(source, file).toMatch(/eq\(\w+\.tenantId, tenantId\)|tenantId,/);
-    }
+    // Each repository is a function of (db, tenantId)…
+    for (const [file, source] of repos) expect(source, file).toMatch(/export function \w+Repo\(db: Db, tenantId: string\)/);
+    // …and every one of its queries derives its condition, its values or its raw SQL from that tenantId.
+    expect(repos.reduce((n, [, source]) => n + queryCount(source), 0)).toBeGreaterThan(100);
+    const offences = repos.flatMap(([file, source]) => unpinnedQueries(source).map((o) => `${file}:${o.line}: ${o.why}: ${o.query}`));
+    expect(offences).toEqual([]);
+  });
+
+  it("the tenant-pin check flags a query that is not pinned", () => {
+    const repo = (body: string) => `export function thingRepo(db: Db, tenantId: string) {\n  const mine = eq(things.tenantId, tenantId);\n  const byId = (id: string) => and(mine, eq(things.id, id));\n${body}\n}`;
+    const whys = (body: string) => unpinnedQueries(repo(body)).map((o) => o.why);
+    expect(whys("return db.select().from(things).where(byId(id)).get();")).toEqual([]);
+    expect(whys("return db.insert(things).values({ tenantId, id }).run();")).toEqual([]);
+    expect(whys("return db.run(sql`DELETE FROM things WHERE tenant_id = ${tenantId} AND id = ${id}`);")).toEqual([]);
+    expect(whys("return db.select().from(things).where(eq(things.id, id)).get();")).toEqual([".where(…) does not derive from tenantId"]);
+    expect(whys("return db.select().from(things).all();")).toEqual(["no .where(…)"]);
+    expect(whys("return db.update(things).set({ name }).where(eq(things.tenantId, things.tenantId));")).toEqual([".where(…) does not derive from tenantId"]);
+    expect(whys("return db.insert(things).values({ id, name });")).toEqual([".values(…) does not carry tenantId"]);
+    expect(whys("return db.run(sql`DELETE FROM things WHERE id = ${id}`); // tenantId")).toEqual(["raw SQL does not bind tenantId"]);
+    // A local name that shadows a pinned one is judged by its own declaration.
+    expect(whys("const f = () => { const mine = eq(things.id, id); return db.delete(things).where(mine); };")).toEqual([".where(…) does not derive from tenantId"]);
   });
 });
