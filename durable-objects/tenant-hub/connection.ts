@@ -7,6 +7,7 @@ import { MqttDecoder, MqttEncoder, ReasonCode, type MqttPacket, type ProtocolLev
 import type { DisconnectCause } from "../../domain/health/states";
 import { causeOfClose } from "./health/causes";
 import { InboundAcks } from "./inbound-acks";
+import { OutboundFrames } from "./outbound";
 import { createLogger, errorFields } from "../../domain/log";
 import type { HubPrincipal } from "./principal";
 
@@ -93,6 +94,8 @@ export class Connection {
     (err) => log.error("acknowledgement failed", { clientId: this.state.clientId, ...errorFields(err) }),
   );
   private persistedActivity: number;
+  /** What this connection is sent, joined into one frame per turn (outbound.ts). */
+  readonly outbound = new OutboundFrames({ send: (frame) => this.ws.send(frame) }, () => this.markClosed());
 
   constructor(
     readonly ws: WebSocket,
@@ -154,6 +157,8 @@ export class Connection {
 
   /** The connection is over (closed by the hub or lost): nothing more is read, sent or owed. */
   markClosed(): void {
+    // What was already sent in this turn leaves before the close does.
+    if (!this.closed) this.outbound.flush();
     this.closed = true;
     this.acks.clear();
   }
@@ -165,9 +170,10 @@ export class Connection {
     this.send(reasonString && this.state.requestProblemInformation ? { type, packetId, reasonCode, properties: { reasonString } } : { type, packetId, reasonCode });
   }
 
-  /** Runs tasks for this connection one after another, in arrival order. */
+  /** Runs tasks for this connection one after another, in arrival order; what a task sends leaves as one frame when it ends. */
   enqueue(task: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(task, task);
+    const held = () => this.outbound.whileHeld(task);
+    const next = this.chain.then(held, held);
     this.chain = next.catch(() => undefined);
     return next;
   }
@@ -180,14 +186,8 @@ export class Connection {
     if (this.closed) return false;
     const bytes = this.encoder.encode(packet, this.state.protocolLevel);
     if (this.state.maximumPacketSize > 0 && bytes.byteLength > this.state.maximumPacketSize) return false;
-    try {
-      this.ws.send(bytes);
-      return true;
-    } catch {
-      // The socket is gone; the close event will clean up.
-      this.markClosed();
-      return false;
-    }
+    this.outbound.write(bytes);
+    return true;
   }
 
   /**
