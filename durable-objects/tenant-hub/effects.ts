@@ -39,6 +39,8 @@ export interface BrokerEffects {
   limits(): PlanLimits;
   audit(event: HubAuditEvent): void;
   presence(deviceId: string, status: "online" | "offline" | null): void;
+  /** A device reported on `…/ota/status` (ota/reports.ts checks and records it). */
+  otaReported(deviceId: string, payload: Uint8Array): void;
   /** A device's health state changed (health/monitor.ts): mirror it to the registry. */
   healthChanged(deviceId: string, mirror: HealthMirror): void;
   /** Hands a telemetry envelope to the queue (batched); resolves once the queue accepted it. */

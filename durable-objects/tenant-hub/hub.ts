@@ -10,6 +10,7 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { openRegistry } from "../../domain/data/db";
 import { platformData } from "../../domain/data/platform";
+import { forTenant } from "../../domain/data/tenant-scope";
 import { TenantId } from "../../domain/ids";
 import { ReasonCode } from "../../domain/mqtt";
 import { effectiveLimits, PLAN_LIMITS, type PlanLimits } from "../../domain/plans";
@@ -26,6 +27,8 @@ import { forgetDevice } from "./device-forget";
 import { hubExportPage, type HubExportPage } from "./hub-export";
 import type { BrokerEffects } from "./effects";
 import { runHealthCall, type HealthCall, type HealthCallResult } from "./health/rpc";
+import { OtaReports } from "./ota/reports";
+import { runOtaCall, type OtaCall } from "./ota/rpc";
 import { HubTimers } from "./hub-timers";
 import { HubLimiter } from "./limits";
 import { publishFromPlatform } from "./platform-publish";
@@ -69,6 +72,8 @@ export class TenantHub extends DurableObject<Env> {
   private readonly conns = new Map<WebSocket, Connection>();
   private timers: HubTimers | null = null;
   private telemetry: TelemetryBatcher | null = null;
+  /** Devices' reports on `…/ota/status`, written to the registry in order (ota/reports.ts). */
+  private otaReports: OtaReports | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -101,6 +106,7 @@ export class TenantHub extends DurableObject<Env> {
       audit: (e) => this.timers!.audit(e),
       presence: (id, status) => this.timers!.presence(id, status),
       healthChanged: (id, mirror) => this.timers!.health(id, mirror),
+      otaReported: (id, payload) => this.otaReports?.reported(id, payload),
       handOffTelemetry: (envelope, size) => this.telemetry!.add(envelope, size),
       reschedule: () => this.timers?.reschedule(),
       reportAbuse: ({ clientId, address, reason }) => {
@@ -115,6 +121,7 @@ export class TenantHub extends DurableObject<Env> {
     this.broker = new Broker(tenantId, this.ctx.storage.sql, effects, limiter, { cooldownPolicy: cooldownPolicyWithBase(this.env.MQTT_ABUSE_COOLDOWN_BASE_SECONDS), authFailuresPerMinute });
     this.telemetry = new TelemetryBatcher(this.env.TELEMETRY_QUEUE, (message) => log.warn(message, { tenant: tenantId }));
     this.timers = new HubTimers(this.ctx, this.env, tenantId, this.broker);
+    this.otaReports = new OtaReports(this.broker, forTenant(openRegistry(this.env.REGISTRY), tenantId));
     for (const ws of this.ctx.getWebSockets()) this.connectionFor(ws);
     const connectedDevices = new Set<string>();
     for (const conn of this.broker.connections.values()) if (conn.state.principal?.kind === "device") connectedDevices.add(conn.state.principal.deviceId);
@@ -250,6 +257,7 @@ export class TenantHub extends DurableObject<Env> {
       broker.disconnectWhere(() => true, ReasonCode.AdministrativeAction, `tenant ${this.config.status}`, "server");
       // What those disconnects owe the registry lands now: offboarding exports and counts it next.
       await this.timers!.drain();
+      await this.otaReports?.drain();
     }
   }
 
@@ -273,6 +281,18 @@ export class TenantHub extends DurableObject<Env> {
     const result = runHealthCall(broker.health, call, Date.now()) as HealthCallResult[Op];
     this.timers!.reschedule();
     return result;
+  }
+
+  /** Firmware rollouts (FirmwareRollout Workflow): update notices and rollout events. */
+  async ota(tenantId: string, call: OtaCall): Promise<{ published: number }> {
+    const broker = this.init(TenantId.parse(tenantId));
+    return runOtaCall(broker, call);
+  }
+
+  /** Writes the OTA reports the hub holds now (tests; the writer also runs on its own). */
+  async drainOtaReports(tenantId: string): Promise<void> {
+    this.init(TenantId.parse(tenantId));
+    await this.otaReports!.drain();
   }
 
   /** Connected clients and counters, for the API and tests. */
@@ -316,6 +336,7 @@ export class TenantHub extends DurableObject<Env> {
     this.broker = null;
     this.timers = null;
     this.telemetry = null;
+    this.otaReports = null;
     this.tenantId = null;
     this.conns.clear();
     // Recreate the (empty) schema so later calls on this object see empty tables, not missing ones.

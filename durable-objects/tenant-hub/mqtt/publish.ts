@@ -163,6 +163,7 @@ export async function handlePublish(broker: Broker, conn: Connection, packet: Pu
   if (principal!.kind === "device") broker.effects.presence(principal!.deviceId, null);
   publishMessage(broker, message);
   if (principal!.kind === "device" && parsed?.kind === "device" && parsed.channel === "cmd/response") broker.commands.responded(parsed.device, parsed.commandId!, packet.payload);
+  if (principal!.kind === "device" && parsed?.kind === "device" && parsed.channel === "ota/status") broker.effects.otaReported(principal!.deviceId, packet.payload);
   // Telemetry is acknowledged once the queue has it; if the queue refuses it, a v5 client is
   // told to retry (0x80) and a v3.1.1 client is disconnected unacknowledged, so it redelivers.
   if (packet.qos === 0) return;
