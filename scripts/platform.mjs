@@ -1,11 +1,11 @@
 // Starts the whole platform locally (wrangler dev: workerd + miniflare simulators) and stops it.
 // Shared by `npm run dev` and the end-to-end test setup, so both run the platform the same way.
 import { spawn, spawnSync } from "node:child_process";
-import { webcrypto } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateOperatorToken, generateSigningKey } from "./deploy/keys.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -26,11 +26,7 @@ export function wranglerEnv(extra = {}) {
 
 /** Secrets for local runs: an ES256 signing key (so the JWKS endpoint has a key) and an operator token. */
 export async function generateSecrets() {
-  const pair = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
-  const jwk = await webcrypto.subtle.exportKey("jwk", pair.privateKey);
-  const kid = `dev-${Date.now().toString(36)}`;
-  const operator = Buffer.from(webcrypto.getRandomValues(new Uint8Array(24))).toString("base64url");
-  return { JWT_SIGNING_KEY: JSON.stringify({ ...jwk, kid }), OPERATOR_TOKEN: `op_${operator}` };
+  return { JWT_SIGNING_KEY: await generateSigningKey("dev"), OPERATOR_TOKEN: generateOperatorToken() };
 }
 
 /**

@@ -7,46 +7,23 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helper shared with scripts/dev.mjs
 import { ROOT, wranglerEnv } from "../../scripts/platform.mjs";
+import { BIN_DIR, removeAccounts, standInAccount, type AccountState } from "./deploy/stand-in-account";
 
 const run = promisify(execFile);
-const STAND_IN = join(ROOT, "test", "e2e", "deploy", "wrangler-stand-in.mjs");
-const BIN_DIR = join(ROOT, "node_modules", ".bin");
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(removeAccounts);
 
-type AccountState = { loggedIn: boolean; databases: { uuid: string; name: string }[]; queues: { name: string }[]; buckets: { name: string }[]; secrets: Record<string, string>; secretWrites?: string[]; migrations: string[]; deployments: { secrets: string[] }[]; calls: string[] };
-
-/** A Cloudflare account as the stand-in keeps it, and a directory for what the deploy writes. */
+/** An account, and `npm run deploy` for iot.example.com writing its files into the account's directory. */
 function account(initial: Partial<AccountState> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "skylark-deploy-script-"));
-  dirs.push(dir);
-  const bin = join(dir, "bin");
-  mkdirSync(bin);
-  writeFileSync(join(bin, "wrangler"), `#!/bin/sh\nexec node ${JSON.stringify(STAND_IN)} "$@"\n`);
-  chmodSync(join(bin, "wrangler"), 0o755);
-  const state = join(dir, "account");
-  mkdirSync(state);
-  writeFileSync(join(state, "state.json"), JSON.stringify(initial));
-  const files = { config: join(dir, "out", "wrangler.toml"), token: join(dir, "out", "operator-token") };
-  const read = (): AccountState => JSON.parse(readFileSync(join(state, "state.json"), "utf8"));
-  const deploy = async (...extra: string[]) => {
-    const callsBefore = (read().calls ?? []).length;
-    const args = [join(ROOT, "scripts", "deploy.mjs"), "--domain", "iot.example.com", "--out", files.config, "--operator-token-file", files.token, ...extra];
-    const env = { ...process.env, PATH: `${bin}:${BIN_DIR}:${process.env.PATH}`, WRANGLER_STAND_IN_STATE: state };
-    const result = await run(process.execPath, args, { cwd: ROOT, env, timeout: 60_000 }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
-    );
-    return { ...result, calls: (read().calls ?? []).slice(callsBefore) };
-  };
-  return { dir, files, read, deploy };
+  const acct = standInAccount(initial);
+  const files = { config: join(acct.dir, "out", "wrangler.toml"), token: join(acct.dir, "out", "operator-token") };
+  const deploy = (...extra: string[]) => acct.script("deploy.mjs", ["--domain", "iot.example.com", "--out", files.config, "--operator-token-file", files.token, ...extra]);
+  return { ...acct, files, deploy };
 }
 
 const wranglerTomlHash = () => createHash("sha256").update(readFileSync(join(ROOT, "wrangler.toml"))).digest("hex");
