@@ -70,7 +70,6 @@ export function deliver(broker: Broker, clientId: string, msg: HubMessage): void
     const { dropped } = broker.messages.enqueue(clientId, msg, limit, now);
     if (dropped) {
       broker.stats.dropped += dropped;
-      broker.sessions.addDropped(clientId, dropped);
       broker.limiter.hit("maxQueuedMessagesPerSession", clientId);
     }
     return;

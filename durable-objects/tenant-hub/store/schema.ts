@@ -17,8 +17,7 @@ const STATEMENTS = [
      expiry_interval INTEGER NOT NULL,
      conn_id TEXT,
      disconnected_at INTEGER,
-     next_packet_id INTEGER NOT NULL DEFAULT 1,
-     dropped INTEGER NOT NULL DEFAULT 0)`,
+     next_packet_id INTEGER NOT NULL DEFAULT 1)`,
   `CREATE TABLE IF NOT EXISTS subscriptions (
      client_id TEXT NOT NULL,
      filter TEXT NOT NULL,
@@ -57,6 +56,11 @@ const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS inbound_aliases (conn_id TEXT NOT NULL, alias INTEGER NOT NULL, topic TEXT NOT NULL, PRIMARY KEY (conn_id, alias))`,
 ];
 
+/**
+ * Statements are idempotent (`IF NOT EXISTS`); there is no versioned migration step. A hub created
+ * before the per-session `dropped` counter was removed keeps that column: nothing reads or writes it
+ * (every insert names its columns and it has a default), and the drops are in the hub's stats instead.
+ */
 export function migrate(sql: SqlStorage): void {
   runStatements(sql, [...STATEMENTS, ...COMMAND_STATEMENTS, ...HEALTH_STATEMENTS]);
 }

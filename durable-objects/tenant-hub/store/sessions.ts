@@ -138,14 +138,6 @@ export class SessionStore {
     return id;
   }
 
-  addDropped(clientId: string, count: number): void {
-    this.sql.exec("UPDATE sessions SET dropped = dropped + ? WHERE client_id = ?", count, clientId);
-  }
-
-  countConnected(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sessions WHERE conn_id IS NOT NULL").one().n;
-  }
-
   // ---- subscriptions ----
 
   allSubscriptions(): StoredSubscription[] {
