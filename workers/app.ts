@@ -38,6 +38,7 @@ import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { mqttRoutes } from "./routes/mqtt";
 import { telemetryRoutes } from "./routes/telemetry";
+import { telemetryTraceRoutes } from "./routes/telemetry-trace";
 import { tenantRoutes } from "./routes/tenant";
 import { adminUsageRoutes, usageRoutes } from "./routes/usage";
 
@@ -80,6 +81,8 @@ export function createApp() {
   app.route("/api/v1/exports", exportRoutes);
   app.route("/api/v1/branding", brandingRoutes);
   app.route("/api/v1/telemetry", telemetryRoutes);
+  // After the telemetry router, whose authentication and rate limit cover this path too.
+  app.route("/api/v1/telemetry", telemetryTraceRoutes);
   app.route("/api/v1/dashboards", dashboardRoutes);
   app.route("/api/v1/fleet", fleetRoutes);
   app.route("/api/v1/firmware", firmwareRoutes);

@@ -8,6 +8,7 @@ import { MAX_LATEST_DEVICES } from "../../domain/schemas/fleet";
 import { MAX_POINTS_PER_MESSAGE, SeriesMetric, TelemetryValue } from "../../domain/telemetry/points";
 import { MAX_QUERY_DEVICES, MAX_QUERY_METRICS } from "../../domain/telemetry/query";
 import { PAYLOAD_EXCERPT_CHARS, RejectionReason } from "../../domain/telemetry/rejections";
+import { ConsumerRun } from "./traces";
 
 const MsgId = z.string().min(1).max(64);
 
@@ -24,6 +25,8 @@ export type StoredPoint = z.infer<typeof StoredPoint>;
 export const IngestMessage = z.object({
   msgId: MsgId,
   receivedAt: z.number().int(),
+  /** The message's trace (traces.ts): the store adds the hops up to its own (stored or rejected). */
+  trace: z.object({ traceId: z.string().min(1).max(64), enqueuedAt: z.number().int(), consumedAt: z.number().int() }).optional(),
   outcome: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("points"), points: z.array(StoredPoint).max(MAX_POINTS_PER_MESSAGE) }),
     /** Attributes and events: nothing to keep here but the fact that the message was seen. */
@@ -49,6 +52,8 @@ export const IngestInput = z.object({
   messages: z.array(IngestMessage).max(1000),
   /** At most one per point of the call (a batch's messages may name many gateway children). */
   devices: z.array(DeviceScopeInput).max(MAX_POINTS_PER_MESSAGE * 1000).optional(),
+  /** What the consumer saw on this batch, for the tenant's status (traces.ts). */
+  consumerRun: ConsumerRun.optional(),
 });
 export type IngestInput = z.infer<typeof IngestInput>;
 /** `pending`: messages stored (now or by an earlier attempt) whose export is not confirmed yet. */

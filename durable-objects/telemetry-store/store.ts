@@ -37,6 +37,8 @@ import {
 } from "./rpc";
 import { migrate, readMeta, writeMeta } from "./schema";
 import { storedDevices, StoredDevicesInput } from "./stored-devices";
+import { ingestHops, lastConsumerRun, migrateTraces, ReadTraceInput, recordConsumerRun, recordHops, RecordHopsInput, readTrace, type ConsumerRun, type HopInput } from "./traces";
+import type { TraceHop } from "../../domain/telemetry/trace";
 import { createLogger, errorFields } from "../../domain/log";
 
 const log = createLogger({ component: "telemetry-store" });
@@ -59,6 +61,7 @@ export class TelemetryStore extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage.sql);
       migrateAlarms(ctx.storage.sql);
+      migrateTraces(ctx.storage.sql);
     });
   }
 
@@ -121,6 +124,8 @@ export class TelemetryStore extends DurableObject<Env> {
       const inserted: StoredPoint[] = [];
       const r = ingest(this.sql, i, inserted);
       this.alarms.evaluatePoints(tenant, inserted, new Map((i.devices ?? []).map((d) => [d.id, d])), now);
+      recordHops(this.sql, ingestHops(i.messages, now), now);
+      if (i.consumerRun) recordConsumerRun(this.sql, i.consumerRun);
       return r;
     });
     if (pendingEvents(this.sql, 1).length > 0) await this.flushAlarmEvents();
@@ -238,6 +243,25 @@ export class TelemetryStore extends DurableObject<Env> {
     return storedDevices(this.sql, StoredDevicesInput.parse(input));
   }
 
+  /** Hops recorded outside an ingest (a dead letter's), from the Worker. */
+  async recordTraceHops(tenantId: string, input: { hops: HopInput[] }): Promise<void> {
+    this.forTenant(tenantId, false);
+    const { hops } = RecordHopsInput.parse(input);
+    this.ctx.storage.transactionSync(() => recordHops(this.sql, hops, Date.now()));
+  }
+
+  /** Named so: `trace` is reserved on Workers entrypoints (trace handlers). */
+  async traceHops(tenantId: string, input: { traceId: string }): Promise<TraceHop[]> {
+    this.forTenant(tenantId, false);
+    return readTrace(this.sql, ReadTraceInput.parse(input).traceId);
+  }
+
+  /** The consumer's last run for this tenant, and the rejections of the last hour (the tenant's status). */
+  async pipelineStatus(tenantId: string, input: { since: number }): Promise<{ lastConsumerRun: ConsumerRun | null; rejectedSince: number }> {
+    this.forTenant(tenantId, false);
+    return { lastConsumerRun: lastConsumerRun(this.sql), rejectedSince: rejectedCountSince(this.sql, RejectedCountInput.parse(input).since) };
+  }
+
   /** Row counts per table, for offboarding's inventory and deletion certificate. */
   async counts(tenantId: string): Promise<Record<string, number>> {
     this.forTenant(tenantId, false);
@@ -253,6 +277,7 @@ export class TelemetryStore extends DurableObject<Env> {
     this.scheduledAt = null;
     migrate(this.sql);
     migrateAlarms(this.sql);
+    migrateTraces(this.sql);
     this.alarms = new AlarmEngine(this.sql);
   }
 

@@ -330,6 +330,11 @@ const cases: Record<string, Case> = {
     expect(msgIds).toContain(A.telemetry.rejectedMsgId);
     expect(msgIds).not.toContain(B.telemetry.rejectedMsgId);
   },
+  "GET /api/v1/telemetry/trace/:traceId": async () => {
+    // Each tenant's rejected message is traced under its message id, in its own hot store only.
+    expect((await expectOk(api("GET", `/api/v1/telemetry/trace/${A.telemetry.rejectedMsgId}`, { token: A.ownerToken }))).outcome).toBe("rejected");
+    await expectNotFound("GET", `/api/v1/telemetry/trace/${B.telemetry.rejectedMsgId}`);
+  },
   "GET /api/v1/telemetry/dead-letters": async () => {
     const all = ids(await expectOk(api("GET", "/api/v1/telemetry/dead-letters", { token: A.ownerToken })));
     expect(all).toContain(A.telemetry.deadLetterId);

@@ -7,16 +7,38 @@ import { openRegistry } from "../../domain/data/db";
 import { platformData, type PlatformData } from "../../domain/data/platform";
 import type { NewDeadLetter } from "../../domain/data/repos/dead-letters";
 import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
+import type { Tenant } from "../../domain/schemas/identity";
+import { telemetryStore, type TelemetryStoreClient } from "../telemetry/store-client";
 import { classifyBody, retryDelaySeconds } from "./messages";
 import { createLogger, errorFields } from "../../domain/log";
 
 const log = createLogger({ component: "telemetry-dlq" });
 
-export type DeadLetterDeps = { platform: PlatformData; data(tenantId: string): TenantData };
+export type DeadLetterDeps = {
+  platform: PlatformData;
+  data(tenantId: string): TenantData;
+  /** Where a dead-lettered message's trace gets its last hop (absent: not traced). */
+  traces?(tenant: Pick<Tenant, "id" | "region">): Pick<TelemetryStoreClient, "recordTraceHops">;
+};
 
 export function deadLetterDeps(env: Env): DeadLetterDeps {
   const db = openRegistry(env.REGISTRY);
-  return { platform: platformData(db), data: (tenantId) => forTenant(db, tenantId) };
+  return { platform: platformData(db), data: (tenantId) => forTenant(db, tenantId), traces: (tenant) => telemetryStore(env, tenant) };
+}
+
+/** The dead-lettered hop of each traced message; a trace that cannot be written is logged, the letter stays recorded. */
+async function traceDeadLetters(deps: DeadLetterDeps, tenant: Pick<Tenant, "id" | "region">, messages: Message<unknown>[]): Promise<void> {
+  const now = Date.now();
+  const hops = messages.flatMap((msg) => {
+    const body = classifyBody(msg.body);
+    return body.kind === "envelope" ? [{ traceId: body.envelope.traceId, hop: "dead_lettered" as const, at: now, detail: `after ${msg.attempts} attempts` }] : [];
+  });
+  if (hops.length === 0 || !deps.traces) return;
+  try {
+    await deps.traces(tenant).recordTraceHops(hops);
+  } catch (err) {
+    log.warn("dead-lettered hops not traced", { tenant: tenant.id, count: hops.length, ...errorFields(err) });
+  }
 }
 
 const MAX_BODY_CHARS = 256 * 1024;
@@ -60,6 +82,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: Dea
         } else {
           await deps.data(tenant).deadLetters.record(entries.map((e) => e.letter));
           recorded += entries.length;
+          await traceDeadLetters(deps, known, entries.map((e) => e.msg));
         }
         for (const e of entries) e.msg.ack();
       } catch (err) {

@@ -10,6 +10,8 @@ import type { Tenant } from "../../domain/schemas/identity";
 import type { Alarm, AlarmCounts, AlarmQuery, AlarmRule } from "../../domain/schemas/alarms";
 import type { AlarmAction } from "../../durable-objects/telemetry-store/alarms/records";
 import type { ExportRow, IngestInput, IngestResult, LatestResult, TailResult } from "../../durable-objects/telemetry-store/rpc";
+import type { ConsumerRun, HopInput } from "../../durable-objects/telemetry-store/traces";
+import type { TraceHop } from "../../domain/telemetry/trace";
 import { namespaceFor } from "../control-plane/residency";
 
 export type TelemetryStoreClient = {
@@ -37,6 +39,10 @@ export type TelemetryStoreClient = {
   getAlarm(id: string): Promise<Alarm | null>;
   acknowledgeAlarm(id: string, by: string): Promise<AlarmAction>;
   clearAlarm(id: string, by: string): Promise<AlarmAction>;
+  /** Message traces (durable-objects/telemetry-store/traces.ts) and the pipeline's state for the status API. */
+  trace(traceId: string): Promise<TraceHop[]>;
+  recordTraceHops(hops: HopInput[]): Promise<void>;
+  pipelineStatus(since: number): Promise<{ lastConsumerRun: ConsumerRun | null; rejectedSince: number }>;
 };
 
 export function telemetryStore(env: Env, tenant: Pick<Tenant, "id" | "region">): TelemetryStoreClient {
@@ -63,5 +69,8 @@ export function telemetryStore(env: Env, tenant: Pick<Tenant, "id" | "region">):
     getAlarm: (id) => stub.getAlarm(tenantId, { id }),
     acknowledgeAlarm: (id, by) => stub.acknowledgeAlarm(tenantId, { id, by }),
     clearAlarm: (id, by) => stub.clearAlarm(tenantId, { id, by }),
+    trace: (traceId) => stub.traceHops(tenantId, { traceId }),
+    recordTraceHops: (hops) => stub.recordTraceHops(tenantId, { hops }),
+    pipelineStatus: (since) => stub.pipelineStatus(tenantId, { since }),
   };
 }
