@@ -53,10 +53,10 @@ export function listDatabases(cli) {
   return parseJson(cli.must(["d1", "list", "--json"], { useConfig: false }).stdout, "wrangler d1 list --json").map((db) => ({ uuid: db.uuid, name: db.name }));
 }
 
-/** Queue names from `queues list`'s table (columns id, name, …), one page of it. */
-export function listQueues(cli) {
+/** Queue names from one page of `queues list`'s table (columns id, name, …). */
+function queuePage(cli, page) {
   const rows = cli
-    .must(["queues", "list"], { useConfig: false })
+    .must(["queues", "list", "--page", String(page)], { useConfig: false })
     .stdout.split("\n")
     .filter((line) => line.includes("│"))
     .map((line) => line.split("│").slice(1, -1).map((cell) => cell.trim()));
@@ -64,6 +64,17 @@ export function listQueues(cli) {
   if (header === -1) return [];
   const column = rows[header].indexOf("name");
   return rows.slice(header + 1).map((cells) => cells[column]).filter(Boolean);
+}
+
+/** Every queue name of the account: `queues list` answers a page at a time, read until one is empty. */
+export function listQueues(cli) {
+  const names = [];
+  for (let page = 1; page <= 1000; page++) {
+    const fresh = queuePage(cli, page).filter((name) => !names.includes(name));
+    if (fresh.length === 0) break;
+    names.push(...fresh);
+  }
+  return names;
 }
 
 /** Bucket names from `r2 bucket list`'s labelled values (name:, creation_date:). */

@@ -4,7 +4,7 @@
 // queues, R2 buckets, the Worker's secrets, applied migrations, deployments) in
 // $WRANGLER_STAND_IN_STATE/state.json, logs every call, and answers in wrangler 4's output formats:
 // JSON for `whoami --json`, `d1 list --json` and `secret list`, cli-table3's box table for
-// `queues list`, labelled values for `r2 bucket list`. Like Cloudflare, it refuses to deploy a
+// `queues list` (in pages of two), labelled values for `r2 bucket list`. Like Cloudflare, it refuses to deploy a
 // configuration whose D1 database, queues or buckets do not exist, or a Worker without its required secrets.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -86,7 +86,10 @@ if (args[0] === "whoami") {
   console.log(`✅ Successfully created DB '${name}' in region WEUR\nCreated your new D1 database.\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "${name}"\ndatabase_id = "${uuid}"`);
 } else if (command.startsWith("queues list")) {
   requireLogin();
-  console.log(table(state.queues.map((q) => ({ id: q.id, name: q.name, created_on: q.created_on, modified_on: q.created_on, producers: "0", consumers: "0" }))));
+  // Pages of two, so that a caller reading only the first page would miss a queue.
+  const page = Number(flag("--page") ?? 1);
+  const rows = state.queues.slice((page - 1) * 2, page * 2);
+  console.log(table(rows.map((q) => ({ id: q.id, name: q.name, created_on: q.created_on, modified_on: q.created_on, producers: "0", consumers: "0" }))));
 } else if (command.startsWith("queues create")) {
   requireLogin();
   const name = args[2];
