@@ -37,6 +37,7 @@ import { deviceHealthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
 import { mqttRoutes } from "./routes/mqtt";
+import { statusRoutes } from "./routes/status";
 import { telemetryRoutes } from "./routes/telemetry";
 import { telemetryTraceRoutes } from "./routes/telemetry-trace";
 import { tenantRoutes } from "./routes/tenant";
@@ -85,6 +86,7 @@ export function createApp() {
   app.route("/api/v1/telemetry", telemetryTraceRoutes);
   app.route("/api/v1/dashboards", dashboardRoutes);
   app.route("/api/v1/fleet", fleetRoutes);
+  app.route("/api/v1/status", statusRoutes);
   app.route("/api/v1/firmware", firmwareRoutes);
   app.route("/api/v1/ota", otaDownloadRoutes);
   app.route("/api/v1/alarm-rules", alarmRuleRoutes);

@@ -18,6 +18,10 @@ const toTenant = (r: TenantRow): Tenant => r;
 
 export function platformData(db: Db) {
   return {
+    /** The cheapest read that proves the registry answers and is migrated (health checks). */
+    async probe(): Promise<void> {
+      await db.select({ id: tenants.id }).from(tenants).limit(1).all();
+    },
     tenants: {
       async find(id: string): Promise<Tenant | null> {
         const row = await db.select().from(tenants).where(eq(tenants.id, id)).get();

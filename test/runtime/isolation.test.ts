@@ -330,6 +330,15 @@ const cases: Record<string, Case> = {
     expect(msgIds).toContain(A.telemetry.rejectedMsgId);
     expect(msgIds).not.toContain(B.telemetry.rejectedMsgId);
   },
+  "GET /api/v1/status": async () => {
+    // A's status counts A's own dead letters and rejections (B has one of each too).
+    const status = await expectOk(api("GET", "/api/v1/status", { token: A.ownerToken }));
+    const letters = await expectOk(api("GET", "/api/v1/telemetry/dead-letters?status=dead", { token: A.ownerToken }));
+    const rejected = await expectOk(api("GET", "/api/v1/telemetry/rejected", { token: A.ownerToken }));
+    expect(status.deadLetters.count).toBe(letters.items.length);
+    expect(status.rejectedLastHour).toBe(rejected.items.length);
+    expect(status.hub.reachable).toBe(true);
+  },
   "GET /api/v1/telemetry/trace/:traceId": async () => {
     // Each tenant's rejected message is traced under its message id, in its own hot store only.
     expect((await expectOk(api("GET", `/api/v1/telemetry/trace/${A.telemetry.rejectedMsgId}`, { token: A.ownerToken }))).outcome).toBe("rejected");

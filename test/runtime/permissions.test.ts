@@ -73,6 +73,7 @@ const ADMITTED_STATUS: Record<string, 200 | 201 | 202 | 204 | 400 | 404> = {
   "GET /api/v1/telemetry/rejected": 200,
   "GET /api/v1/telemetry/dead-letters": 200,
   "GET /api/v1/telemetry/trace/:traceId": 404,
+  "GET /api/v1/status": 200,
   "POST /api/v1/telemetry/dead-letters/:id/redrive": 400,
   "GET /api/v1/dashboards": 200,
   "POST /api/v1/dashboards": 400,

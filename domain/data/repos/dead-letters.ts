@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, count, desc, eq, lt, min } from "drizzle-orm";
 import { sortableId } from "../../ids";
 import { notFound } from "../../errors";
 import type { DeadLetter, DeadLetterQuery } from "../../telemetry/dead-letters";
@@ -33,6 +33,11 @@ export function deadLetterRepo(db: Db, tenantId: string) {
           .onConflictDoNothing({ target: [deadLetters.tenantId, deadLetters.queueMessageId] }),
       );
       await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+    },
+    /** Letters still dead (not re-driven), and when the oldest of them died (the tenant's status). */
+    async deadSummary(): Promise<{ count: number; oldestDeadAt: number | null }> {
+      const row = await db.select({ n: count(), oldest: min(deadLetters.deadAt) }).from(deadLetters).where(and(mine, eq(deadLetters.status, "dead"))).get();
+      return { count: row?.n ?? 0, oldestDeadAt: row?.oldest ?? null };
     },
     /** Newest first. */
     async list(q: DeadLetterQuery) {
