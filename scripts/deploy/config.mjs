@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DeployError } from "./wrangler-cli.mjs";
 
 const quoted = (value) => JSON.stringify(value);
+export const ROTATION_SECRETS = ["JWT_SIGNING_KEY_PREVIOUS", "OPERATOR_TOKEN_PREVIOUS"];
 const allMatches = (text, re) => [...text.matchAll(re)].map((m) => m[1]);
 
 /** What wrangler.toml asks Cloudflare for: the names deploy creates when they are missing. */
@@ -68,6 +69,9 @@ export function deployConfig({ root, toml, settings, databaseId }) {
   out = setVar(out, "DEV_MAIL_OUTBOX", "false");
   out = setVar(out, "ALARM_WEBHOOK_HTTP_HOSTS", "");
   out = setVar(out, "DURABLE_OBJECT_JURISDICTIONS", "enforce");
+  // Declared empty in wrangler.toml for wrangler dev's sake; deployed, they are secrets (npm run
+  // rotate-keys), and a var of the same name would take their place.
+  for (const name of ROTATION_SECRETS) out = replaceOnce(out, new RegExp(`^${name}\\s*=\\s*""\\n`, "m"), "", `empty variable ${name} in [vars]`);
   // The platform domain as a Custom Domain (Cloudflare creates its DNS record and certificate) and
   // the tenants' hosts {tenant}.{domain} as a route on the zone. Top-level keys go before the first table.
   const routes = [`  { pattern = ${quoted(settings.domain)}, custom_domain = true },`, `  { pattern = ${quoted(`*.${settings.domain}/*`)}, zone_name = ${quoted(settings.zone)} },`];

@@ -95,6 +95,8 @@ describe("npm run deploy", () => {
     expect(config).toMatch(/^CUSTOM_HOSTNAME_TARGET = "customers\.iot\.example\.com"$/m);
     expect(config).toMatch(/^DEV_MAIL_OUTBOX = "false"$/m);
     expect(config).toMatch(/^DURABLE_OBJECT_JURISDICTIONS = "enforce"$/m);
+    // The rotation secrets are secrets on Cloudflare: no empty var may take their place.
+    expect(config).not.toMatch(/^(JWT_SIGNING_KEY|OPERATOR_TOKEN)_PREVIOUS\s*=/m);
     expect(wranglerTomlHash()).toBe(committedToml);
 
     expect(r.stdout).toContain("*.iot.example.com");
@@ -132,6 +134,7 @@ describe("npm run deploy", () => {
     expect(output).toContain('env.PLATFORM_DOMAIN ("iot.example.com")');
     expect(output).toContain('env.DEV_MAIL_OUTBOX ("false")');
     expect(output).toContain("env.TELEMETRY_QUEUE (skylark-telemetry)");
+    expect(output).not.toContain("env.JWT_SIGNING_KEY_PREVIOUS");
     expect(existsSync(join(outdir, "index.js"))).toBe(true);
   });
 });

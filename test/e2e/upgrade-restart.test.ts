@@ -4,15 +4,20 @@
  * every WebSocket drops). Clients reconnect; persistent sessions (clean=false) come back with
  * sessionPresent, their QoS 1 subscriptions still routing without a new SUBSCRIBE, and QoS 1
  * messages queued for a subscriber that was away — before the restart and after it — are delivered
- * in order. This suite runs a platform of its own (own port, own persistent state), not the shared one.
+ * in order. A key rotation goes live the same way: `npm run rotate-keys` on the platform's secrets,
+ * then a restart; tokens signed by the old key keep working over HTTP and MQTT until the previous
+ * key is dropped. This suite runs a platform of its own (own port, own persistent state), not the
+ * shared one.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM helper shared with scripts/dev.mjs
-import { applyMigrations, generateSecrets, startPlatform, startPlatformOnFreePort, writeVarsFile } from "../../scripts/platform.mjs";
+import { applyMigrations, generateSecrets, readVarsFile, ROOT, startPlatform, startPlatformOnFreePort, writeVarsFile } from "../../scripts/platform.mjs";
 
 type Platform = { url: string; stop: () => Promise<void> };
 type Received = { topic: string; text: string; qos: number };
@@ -65,6 +70,12 @@ async function until(what: string, check: () => boolean, timeoutMs = 60_000) {
   }
 }
 
+/** Stops the platform and starts it again on the same port and state, as a deploy replaces a version. */
+async function restart() {
+  await platform.stop();
+  platform = await startPlatform({ port: Number(new URL(platform.url).port), persistTo: state, envFile, quiet: true });
+}
+
 const publish = (client: MqttClient, topic: string, text: string) => client.publishAsync(topic, text, { qos: 1 });
 
 describe("a platform restart under connected MQTT clients", () => {
@@ -107,5 +118,33 @@ describe("a platform restart under connected MQTT clients", () => {
       ["before the restart", 1],
       ["after the restart", 1],
     ]);
+  });
+
+  it("goes live with a rotated signing key and operator token: old tokens keep working until the previous ones are dropped", { timeout: 300_000 }, async () => {
+    const owner = await api("POST", "/api/v1/auth/signup", undefined, { email: "owner@rotation.example", password: "rotation rehearsal password", tenant: { id: "rotation", name: "Rotation rehearsal" } });
+    const oldToken: string = owner.token.token;
+    const oldOperator: string = readVarsFile(envFile).OPERATOR_TOKEN;
+    const status = async (path: string, token: string) => (await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const mqttLogin = (password: string) => watch("rotation", { clientId: `app-${Date.now()}`, username: "api", password, reconnectPeriod: 0 });
+    const rotateKeys = (...args: string[]) => promisify(execFile)(process.execPath, [join(ROOT, "scripts", "rotate-keys.mjs"), "--vars", envFile, ...args], { cwd: ROOT });
+
+    await rotateKeys();
+    await restart();
+    const rotated = readVarsFile(envFile);
+    const jwks = (await (await fetch(`${platform.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([JSON.parse(rotated.JWT_SIGNING_KEY).kid, JSON.parse(rotated.JWT_SIGNING_KEY_PREVIOUS).kid]);
+    expect(await status("/api/v1/devices", oldToken)).toBe(200);
+    (await mqttLogin(oldToken)).client.end(true);
+    expect(await status("/api/v1/admin/tenants", oldOperator)).toBe(200);
+    expect(await status("/api/v1/admin/tenants", rotated.OPERATOR_TOKEN)).toBe(200);
+
+    await rotateKeys("--drop-previous");
+    await restart();
+    expect(await status("/api/v1/devices", oldToken)).toBe(401);
+    await expect(mqttLogin(oldToken)).rejects.toThrow();
+    expect(await status("/api/v1/admin/tenants", oldOperator)).toBe(401);
+    const login = await api("POST", "/api/v1/auth/login", undefined, { email: "owner@rotation.example", password: "rotation rehearsal password" });
+    expect(await status("/api/v1/devices", login.token)).toBe(200);
+    (await mqttLogin(login.token)).client.end(true);
   });
 });
