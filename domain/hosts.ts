@@ -8,7 +8,7 @@ import { TenantId } from "./ids";
 import { tenantIdSkeleton } from "./tenant-look-alike";
 
 /** Names under the platform domain that are never tenant ids. */
-export const RESERVED_SUBDOMAINS = new Set(["www", "api", "app", "admin", "mqtt", "docs", "status", "static", "cdn", "mail", "platform", "skylark", "operator", "auth", "login", "t", "customers"]);
+const RESERVED_SUBDOMAINS = new Set(["www", "api", "app", "admin", "mqtt", "docs", "status", "static", "cdn", "mail", "platform", "skylark", "operator", "auth", "login", "t", "customers"]);
 
 export type HostKind = { kind: "platform" } | { kind: "tenant"; tenantId: string } | { kind: "custom"; hostname: string };
 
@@ -35,7 +35,7 @@ export function classifyHost(rawHostname: string, platformDomain: string): HostK
  * people's configuration requests), RFC 2606/6761 special names, and names that impersonate the
  * platform's own functions on a tenant host (`sso.`, `billing.`, `security.`).
  */
-export const RESERVED_TENANT_IDS: ReadonlySet<string> = new Set([
+const RESERVED_TENANT_IDS: ReadonlySet<string> = new Set([
   ...RESERVED_SUBDOMAINS,
   // Discovery names clients ask for by themselves.
   "autodiscover", "autoconfig", "wpad", "isatap", "mta-sts",

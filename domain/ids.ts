@@ -35,7 +35,7 @@ export function sortableId(now = Date.now()): string {
 }
 
 /** The 10-character time part of a sortable id. */
-export function sortableTimePrefix(now: number): string {
+function sortableTimePrefix(now: number): string {
   let time = "";
   let t = now;
   for (let i = 0; i < 10; i++) {

@@ -8,7 +8,7 @@
  * leak a password, a device secret or a telemetry payload into a log store.
  */
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** What a line may say about itself; anything else goes in free-form fields. */
 export interface LogContext {
@@ -32,7 +32,7 @@ export interface Logger {
 /** Field names that may hold a secret or a device's data; their values never reach a log. */
 const SENSITIVE_KEY = /password|passphrase|^pass$|secret|token|authori[sz]ation|cookie|payload|^body$|signature|private|^key$|apikey|jwk/i;
 const MAX_STRING = 500;
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 function scrub(value: unknown, depth: number): unknown {
   if (typeof value === "string") return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
@@ -56,7 +56,7 @@ export function errorFields(err: unknown, withStack = false): LogFields {
 }
 
 /** One log line as an object; exported for the tests that check the shape. */
-export function logEntry(level: LogLevel, msg: string, context: LogFields, fields: LogFields = {}): LogFields {
+function logEntry(level: LogLevel, msg: string, context: LogFields, fields: LogFields = {}): LogFields {
   const entry: LogFields = { level, msg, time: new Date().toISOString() };
   for (const [key, value] of [...Object.entries(context), ...Object.entries(fields)]) {
     if (value === undefined || key === "level" || key === "msg" || key === "time") continue;

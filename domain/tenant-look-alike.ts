@@ -30,7 +30,7 @@ export function tenantIdSkeleton(id: string): string {
 }
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping early above `max`. */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   // Three rows are enough: the transposition looks two rows back.
   let before = new Array<number>(b.length + 1).fill(0);
@@ -52,7 +52,7 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   return previous[b.length]!;
 }
 
-export const LOOK_ALIKE_MAX_EDITS = 1;
+const LOOK_ALIKE_MAX_EDITS = 1;
 
 /** True when `candidate` reads like `existing` (and is not the very same id: that one is simply taken). */
 export function isLookAlikeTenantId(existing: string, candidate: string): boolean {

@@ -31,7 +31,7 @@ export const INITIAL_STATE: RuleState = { active: false, breaches: 0, normals: 0
 
 export type Reading = { metric: string; ts: number; value: TelemetryValue; /** arrival time at the store */ at: number };
 
-export type Transition = { kind: "raise"; ts: number; value: TelemetryValue | null; details: Record<string, unknown> } | { kind: "clear"; ts: number };
+type Transition = { kind: "raise"; ts: number; value: TelemetryValue | null; details: Record<string, unknown> } | { kind: "clear"; ts: number };
 
 export type Evaluation = { state: RuleState; transition: Transition | null };
 

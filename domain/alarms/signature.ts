@@ -6,8 +6,8 @@
  */
 export const SIGNATURE_HEADER = "x-skylark-signature";
 export const TIMESTAMP_HEADER = "x-skylark-timestamp";
-export const SIGNATURE_VERSION = "v1";
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+const SIGNATURE_VERSION = "v1";
+const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const encoder = new TextEncoder();
 

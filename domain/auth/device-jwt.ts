@@ -8,13 +8,13 @@ import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK
 import { z } from "zod";
 
 /** ES256 (P-256) and EdDSA (Ed25519) only: small keys, fast to verify, no RSA padding choices. */
-export const DEVICE_KEY_ALGORITHMS = ["ES256", "EdDSA"] as const;
+const DEVICE_KEY_ALGORITHMS = ["ES256", "EdDSA"] as const;
 export type DeviceKeyAlgorithm = (typeof DEVICE_KEY_ALGORITHMS)[number];
 
 /** A token may live at most 24 h (`exp - iat`), bounding how long a stolen token is useful. */
-export const MAX_LIFETIME_SECONDS = 24 * 3600;
+const MAX_LIFETIME_SECONDS = 24 * 3600;
 /** Clock skew tolerated between a device and the platform. */
-export const CLOCK_SKEW_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 60;
 
 const Coordinate = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "32 bytes, base64url");
 /** Refuses a private key outright rather than silently dropping its private part. */

@@ -13,7 +13,7 @@ import { importJWK, type JWK } from "jose";
 import { buildSigningKey, SigningKeyError, type SigningKey } from "./signing-key";
 
 /** How the key settings reach the domain: the plain strings, whatever the runtime keeps them in. */
-export type KeySettings = { JWT_SIGNING_KEY: string; JWT_SIGNING_KEY_PREVIOUS?: string | undefined };
+type KeySettings = { JWT_SIGNING_KEY: string; JWT_SIGNING_KEY_PREVIOUS?: string | undefined };
 export type KeyMaterial = string | KeySettings;
 
 /** A key that only verifies: the previous key may be public. */

@@ -13,7 +13,7 @@ import { importJWK, type JWK } from "jose";
 
 export type SigningKey = { alg: "ES256" | "HS256"; kid: string; sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array; publicJwk?: JWK };
 
-export const MIN_HS256_SECRET_LENGTH = 32;
+const MIN_HS256_SECRET_LENGTH = 32;
 
 /** A signing key the platform refuses to use; the message names what is wrong, never the key. */
 export class SigningKeyError extends Error {

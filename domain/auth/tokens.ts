@@ -17,7 +17,7 @@ export { buildSigningKey, type KeyMaterial };
 
 const ISSUER = "skylark";
 const AUDIENCE = "skylark";
-export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+const ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const VENDED_TOKEN_TTL_SECONDS = 900;
 
 export const AccessClaims = z.object({

@@ -6,7 +6,7 @@
  * certificate we cannot walk is simply refused.
  */
 
-export type CertificateFacts = {
+type CertificateFacts = {
   /** Lowercase hex SHA-256 of the DER encoding, no separators. */
   fingerprint: string;
   /** Lowercase hex of the serial number's content octets. */
@@ -137,7 +137,7 @@ function timeValue(der: Uint8Array, t: Tlv | undefined): number {
 }
 
 /** PEM (one CERTIFICATE block) → DER bytes, or null. */
-export function pemToDer(pem: string): Uint8Array | null {
+function pemToDer(pem: string): Uint8Array | null {
   const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
   if (!m) return null;
   try {
@@ -148,7 +148,7 @@ export function pemToDer(pem: string): Uint8Array | null {
   }
 }
 
-export async function certificateFingerprint(der: Uint8Array): Promise<string> {
+async function certificateFingerprint(der: Uint8Array): Promise<string> {
   return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", der)));
 }
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-export const DeviceResponse = z.discriminatedUnion("status", [
+const DeviceResponse = z.discriminatedUnion("status", [
   z.object({ status: z.literal("ok"), result: z.unknown().optional() }),
   z.object({ status: z.literal("error"), error: z.unknown() }),
 ]);

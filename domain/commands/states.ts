@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-export const COMMAND_STATUSES = ["queued", "sent", "delivered", "succeeded", "failed", "expired", "canceled", "timed_out"] as const;
+const COMMAND_STATUSES = ["queued", "sent", "delivered", "succeeded", "failed", "expired", "canceled", "timed_out"] as const;
 export const CommandStatus = z.enum(COMMAND_STATUSES);
 export type CommandStatus = z.infer<typeof CommandStatus>;
 

@@ -20,8 +20,8 @@ export type UserRecord = typeof users.$inferSelect;
 const toUser = (r: UserRecord): User => ({ id: r.id, email: r.email, name: r.name, emailVerified: r.emailVerifiedAt !== null, createdAt: r.createdAt });
 
 /** Login and signup look at no more unverified accounts of one address than this (newest first). */
-export const MAX_UNVERIFIED_CANDIDATES = 5;
-export const EMAIL_VERIFICATION_TTL_MS = 24 * 3600 * 1000;
+const MAX_UNVERIFIED_CANDIDATES = 5;
+const EMAIL_VERIFICATION_TTL_MS = 24 * 3600 * 1000;
 
 export function accountData(db: Db) {
   const byId = async (id: string) => (await db.select().from(users).where(eq(users.id, id)).get()) ?? null;

@@ -4,8 +4,6 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { AppError } from "../errors";
 import { decodeCursor as positionOf, encodeCursor } from "../schemas/common";
 
-export { encodeCursor };
-
 export type Db = DrizzleD1Database;
 
 /** Wraps the registry database; callers pass the binding in, this module holds none. */

@@ -18,10 +18,10 @@ export type HealthSignals = {
   vitals: Vitals;
 };
 
-export type VitalBreach = { vital: string; value: number; min?: number; max?: number };
+type VitalBreach = { vital: string; value: number; min?: number; max?: number };
 export type HealthAssessment = { state: HealthState; reason: HealthReason; breaches: VitalBreach[]; nextCheckAt: number | null };
 
-export function vitalBreaches(vitals: Vitals, policy: ResolvedHealthPolicy): VitalBreach[] {
+function vitalBreaches(vitals: Vitals, policy: ResolvedHealthPolicy): VitalBreach[] {
   const out: VitalBreach[] = [];
   for (const [vital, bounds] of Object.entries(policy.vitals)) {
     const value = vitals[vital];

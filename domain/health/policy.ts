@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 export const VitalName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - (at most 64)");
-export const VitalBounds = z
+const VitalBounds = z
   .strictObject({ min: z.number().optional(), max: z.number().optional() })
   .refine((b) => b.min !== undefined || b.max !== undefined, "give min, max or both")
   .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, "min must not exceed max");

@@ -28,6 +28,3 @@ export type DisconnectCause = z.infer<typeof DisconnectCause>;
 /** Why a device is in its health state. */
 export const HealthReason = z.enum(["never_connected", "connected", "heartbeat_late", "vitals_out_of_bounds", "silent", ...DisconnectCause.options]);
 export type HealthReason = z.infer<typeof HealthReason>;
-
-/** Worst first: the order the fleet view lists devices in. */
-export const HEALTH_SEVERITY: Record<HealthState, number> = { offline: 0, degraded: 1, never_seen: 2, online: 3 };

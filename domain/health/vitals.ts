@@ -5,7 +5,7 @@
  */
 import { VitalName } from "./policy";
 
-export const MAX_VITALS = 32;
+const MAX_VITALS = 32;
 const MAX_HEARTBEAT_BYTES = 4096;
 
 export type Vitals = Record<string, number>;

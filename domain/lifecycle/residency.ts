@@ -8,7 +8,7 @@ import type { Tenant } from "../schemas/identity";
 export type Jurisdiction = "eu" | "fedramp";
 
 /** `default` places objects anywhere (near first use); `eu` and `fedramp` pin them inside that boundary. */
-export const JURISDICTION_OF_REGION: Record<Tenant["region"], Jurisdiction | null> = { default: null, eu: "eu", fedramp: "fedramp" };
+const JURISDICTION_OF_REGION: Record<Tenant["region"], Jurisdiction | null> = { default: null, eu: "eu", fedramp: "fedramp" };
 
 /**
  * `enforce` (production) creates objects in the jurisdiction; `record-only` keeps the region in

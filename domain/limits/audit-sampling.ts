@@ -9,9 +9,9 @@
  */
 import { z } from "zod";
 
-export const SAMPLES_PER_KIND = 5;
+const SAMPLES_PER_KIND = 5;
 /** Attacker-chosen strings (emails, key ids, addresses) are cut to this many characters. */
-export const MAX_SAMPLE_CHARS = 64;
+const MAX_SAMPLE_CHARS = 64;
 
 export const AuditSamplingPolicy = z.object({ individually: z.number().int().nonnegative(), windowMs: z.number().int().positive() });
 export type AuditSamplingPolicy = z.infer<typeof AuditSamplingPolicy>;
@@ -20,7 +20,7 @@ export const DEFAULT_AUDIT_SAMPLING: AuditSamplingPolicy = { individually: 5, wi
 export const AuditSample = z.object({ email: z.string().optional(), actorId: z.string().optional(), ip: z.string().optional() });
 export type AuditSample = z.infer<typeof AuditSample>;
 
-export type SamplingWindow = {
+type SamplingWindow = {
   action: string;
   outcome: string;
   start: number;

@@ -17,10 +17,10 @@
  */
 import { z } from "zod";
 
-export const AUTH_LIMITS = ["auth_ip", "auth_account", "auth_account_global"] as const;
-export type AuthLimit = (typeof AUTH_LIMITS)[number];
+const AUTH_LIMITS = ["auth_ip", "auth_account", "auth_account_global"] as const;
+type AuthLimit = (typeof AUTH_LIMITS)[number];
 
-export const AUTH_ENDPOINTS = ["login", "signup", "token", "accept", "verify_email"] as const;
+const AUTH_ENDPOINTS = ["login", "signup", "token", "accept", "verify_email"] as const;
 export type AuthEndpoint = (typeof AUTH_ENDPOINTS)[number];
 
 export type Refusal = { allowed: false; limit: AuthLimit; retryAfterMs: number; max?: number; windowMs?: number };

@@ -11,7 +11,7 @@
 import type { PlanLimits } from "../plans";
 
 /** Frames one MQTT message may take on the wire (MQTT.js: about 6 per PUBLISH), with a margin. */
-export const FRAMES_PER_MESSAGE = 8;
+const FRAMES_PER_MESSAGE = 8;
 /** The floor, for plans with tiny rates: keep-alives, subscriptions and acks need room too. */
 export const MIN_FRAMES_PER_SECOND = 2_000;
 

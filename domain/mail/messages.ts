@@ -3,7 +3,7 @@
  * building one needs nothing but the facts, so the wording lives in one place and is testable.
  */
 export const MAIL_KINDS = ["email_verification", "signup_known_address", "invitation"] as const;
-export type MailKind = (typeof MAIL_KINDS)[number];
+type MailKind = (typeof MAIL_KINDS)[number];
 
 export type MailMessage = { to: string; kind: MailKind; subject: string; text: string; link: string };
 

@@ -10,10 +10,9 @@
  *
  * `encodePacket` does the same as `encoder.encode` for one-off packets.
  */
-export { MqttDecoder, type MqttDecoderOptions } from "./decoder";
+export { MqttDecoder } from "./decoder";
 export { encodePacket, MqttEncoder } from "./encoder";
 export { MqttProtocolError } from "./errors";
-export { MAX_PACKET_SIZE, MAX_REMAINING_LENGTH } from "./fixed-header";
 export type * from "./packets";
 export {
   ConnectReturnCode,

@@ -225,10 +225,10 @@ export interface UnsubackPacket {
   properties?: AckProperties;
 }
 
-export interface PingreqPacket {
+interface PingreqPacket {
   type: "pingreq";
 }
-export interface PingrespPacket {
+interface PingrespPacket {
   type: "pingresp";
 }
 

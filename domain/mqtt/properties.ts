@@ -53,7 +53,7 @@ export const PropertyKind = {
 } as const;
 export type PropertyKind = (typeof PropertyKind)[keyof typeof PropertyKind];
 
-export type PropertyName = keyof AnyProperties;
+type PropertyName = keyof AnyProperties;
 
 export interface PropertyDescriptor {
   readonly id: number;

@@ -22,7 +22,7 @@ export type AlarmScope = z.infer<typeof AlarmScope>;
 
 export const ANOMALY_DEFAULTS = { zScore: 4, warmup: 100, alpha: 0.05 } as const;
 /** Longest silence a rule may wait for: a week. */
-export const MAX_SILENCE_SECONDS = 7 * 86_400;
+const MAX_SILENCE_SECONDS = 7 * 86_400;
 
 const Metric = SeriesMetric.describe("the telemetry metric the condition reads");
 
@@ -83,7 +83,7 @@ export type AlarmRule = z.infer<typeof AlarmRule>;
 /** A tenant's rules are all pushed to its hot store at once; this bounds that. */
 export const MAX_ALARM_RULES = 500;
 
-export const AlarmStatus = z.enum(["active", "cleared"]);
+const AlarmStatus = z.enum(["active", "cleared"]);
 export type AlarmStatus = z.infer<typeof AlarmStatus>;
 
 export const Alarm = z.object({
@@ -135,7 +135,7 @@ export const AlarmEvent = z.object({ id: z.string(), type: AlarmEventType, tenan
 export type AlarmEvent = z.infer<typeof AlarmEvent>;
 
 /** Webhook URLs are HTTPS; plain http only for hosts the platform allows (ALARM_WEBHOOK_HTTP_HOSTS, tests). */
-export const WebhookUrl = z
+const WebhookUrl = z
   .url()
   .max(2048)
   .refine((u) => /^https?:\/\//i.test(u), "must be an https:// URL");
@@ -164,7 +164,7 @@ export type WebhookTarget = z.infer<typeof WebhookTarget>;
 /** Returned once, on creation: the secret a receiver verifies signatures with. */
 export const CreatedWebhookTarget = z.object({ target: WebhookTarget, secret: z.string() });
 
-export const DeliveryStatus = z.enum(["pending", "delivered", "failed"]);
+const DeliveryStatus = z.enum(["pending", "delivered", "failed"]);
 export const WebhookDelivery = z.object({
   id: z.string(),
   targetId: z.string(),

@@ -62,7 +62,7 @@ export type CreateSensor = z.infer<typeof CreateSensor>;
 export const UpdateSensor = z.strictObject(SensorFields).partial();
 export type UpdateSensor = z.infer<typeof UpdateSensor>;
 
-export const MetricRule = z.strictObject({
+const MetricRule = z.strictObject({
   type: z.enum(["number", "boolean", "string"]).optional(),
   unit: z.string().max(32).optional(),
   min: z.number().optional(),

@@ -46,7 +46,7 @@ export const FleetCommand = CommandFields.extend({
 });
 export type FleetCommand = z.infer<typeof FleetCommand>;
 
-export const CommandTransition = z.object({
+const CommandTransition = z.object({
   status: CommandStatus,
   at: Timestamp,
   by: z.enum(["api", "puback", "response", "deadline"]).optional().describe("puback: the device's PUBACK; response: the device's answer arrived before its PUBACK"),

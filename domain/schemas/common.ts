@@ -30,7 +30,7 @@ export function decodeCursor(cursor: string): string | null {
   return text.startsWith(CURSOR_MARKER) && text.length > CURSOR_MARKER.length ? text.slice(CURSOR_MARKER.length) : null;
 }
 
-export const CURSOR_MESSAGE = "not a cursor from this list (use nextCursor as given)";
+const CURSOR_MESSAGE = "not a cursor from this list (use nextCursor as given)";
 export const ApiCursor = z
   .string()
   .max(200)

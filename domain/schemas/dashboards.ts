@@ -21,16 +21,16 @@ export const GRID_COLUMNS = 12;
 export const GRID_MAX_Y = 1_000;
 export const WIDGET_MAX_HEIGHT = 100;
 export const MAX_WIDGETS = 50;
-export const MAX_SERIES = 10;
-export const MAX_THRESHOLDS = 10;
+const MAX_SERIES = 10;
+const MAX_THRESHOLDS = 10;
 /** `GET /telemetry/rejected` pages at most 200 rows. */
-export const MAX_EVENTS = 200;
+const MAX_EVENTS = 200;
 
 const Name = z.string().trim().min(1).max(100);
 const Title = z.string().trim().min(1).max(100);
 const Description = z.string().max(1000);
 /** Widget ids are chosen by the editor (the UI), unique within one dashboard. */
-export const WidgetId = z.string().regex(RESOURCE_ID_PATTERN, "letters, digits and . _ : -, up to 64 characters");
+const WidgetId = z.string().regex(RESOURCE_ID_PATTERN, "letters, digits and . _ : -, up to 64 characters");
 const Unit = z.string().trim().max(32);
 const Decimals = z.number().int().min(0).max(6);
 const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour as #rrggbb");
@@ -39,7 +39,7 @@ const Tag = Tags.element;
 // ── Time ranges ──────────────────────────────────────────────────────────────────────────────
 
 export const RELATIVE_RANGES = { "15m": 15 * 60_000, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 } as const;
-export const RelativeRange = z.strictObject({ relative: z.enum(["15m", "1h", "24h", "7d"]) });
+const RelativeRange = z.strictObject({ relative: z.enum(["15m", "1h", "24h", "7d"]) });
 const Instant = z.iso.datetime({ offset: true, error: "an ISO 8601 instant with a time zone, e.g. 2026-01-31T08:00:00Z" });
 export const AbsoluteRange = z
   .strictObject({ from: Instant, to: Instant })
@@ -86,7 +86,7 @@ export const Thresholds = z
   });
 export type Thresholds = z.infer<typeof Thresholds>;
 
-export const SeriesRef = z.strictObject({ deviceId: DeviceId, metric: SeriesMetric, label: Title.optional() });
+const SeriesRef = z.strictObject({ deviceId: DeviceId, metric: SeriesMetric, label: Title.optional() });
 export type SeriesRef = z.infer<typeof SeriesRef>;
 
 /** `auto` lets the viewer pick a bucket for the range on screen (`resolveBucket`). */
@@ -104,7 +104,7 @@ export const TimeseriesWidget = z.strictObject({
 });
 
 /** The newest value of one metric (`GET /devices/:id/telemetry/latest`). */
-export const ValueWidget = z.strictObject({
+const ValueWidget = z.strictObject({
   type: z.literal("value"),
   ...Placement,
   deviceId: DeviceId,
@@ -114,7 +114,7 @@ export const ValueWidget = z.strictObject({
   thresholds: Thresholds.default([]),
 });
 
-export const GaugeWidget = z
+const GaugeWidget = z
   .strictObject({
     type: z.literal("gauge"),
     ...Placement,
@@ -135,7 +135,7 @@ export const GaugeWidget = z
   });
 
 /** Devices with a location (`Device.location`) as markers. */
-export const MapWidget = z.strictObject({
+const MapWidget = z.strictObject({
   type: z.literal("map"),
   ...Placement,
   /** Replaces the dashboard's filter for this widget. */
@@ -144,7 +144,7 @@ export const MapWidget = z.strictObject({
 
 export const TABLE_COLUMNS = ["status", "lastSeen"] as const;
 /** One row per device: its name, the chosen columns, then the chosen metrics' latest values (`"all"`: every metric the device reports). */
-export const TableWidget = z.strictObject({
+const TableWidget = z.strictObject({
   type: z.literal("table"),
   ...Placement,
   filter: DeviceFilter.optional(),
@@ -159,7 +159,7 @@ export const TableWidget = z.strictObject({
 });
 
 /** Device events, or the rejected-messages log (`GET /telemetry/rejected`), newest first. */
-export const EventsWidget = z.strictObject({
+const EventsWidget = z.strictObject({
   type: z.literal("events"),
   ...Placement,
   source: z.enum(["events", "rejected"]),
@@ -170,7 +170,7 @@ export const EventsWidget = z.strictObject({
 export const WIDGET_TYPES = ["timeseries", "value", "gauge", "map", "table", "events"] as const;
 export const Widget = z.discriminatedUnion("type", [TimeseriesWidget, ValueWidget, GaugeWidget, MapWidget, TableWidget, EventsWidget]);
 export type Widget = z.infer<typeof Widget>;
-export type WidgetInput = z.input<typeof Widget>;
+type WidgetInput = z.input<typeof Widget>;
 export type WidgetType = Widget["type"];
 
 // ── The dashboard document ───────────────────────────────────────────────────────────────────
@@ -252,7 +252,7 @@ function v0ToV1(input: unknown): unknown {
 const UPGRADES: Record<number, (doc: unknown) => unknown> = { 0: v0ToV1 };
 
 /** A document's schema version: its `schemaVersion`, or 0 for the v0 `{name, layout}` shape. */
-export function schemaVersionOf(doc: unknown): number | null {
+function schemaVersionOf(doc: unknown): number | null {
   if (typeof doc !== "object" || doc === null) return null;
   const v = (doc as { schemaVersion?: unknown }).schemaVersion;
   if (typeof v === "number") return v;

@@ -6,7 +6,7 @@ import { Timestamp } from "./common";
 /** A device holds at most this many active credentials (keys and certificates together), so a new one can be rolled in before the old one goes. */
 export const MAX_ACTIVE_DEVICE_CREDENTIALS = 2;
 
-export const DeviceCredentialType = z.enum(["jwk", "certificate"]);
+const DeviceCredentialType = z.enum(["jwk", "certificate"]);
 
 const CredentialId = z.string().min(1).max(64);
 const Replaces = CredentialId.optional().describe("rotation: an active credential of this device that the hub revokes once the device connects with the new one");

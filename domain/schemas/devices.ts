@@ -82,5 +82,5 @@ export const DeviceListQuery = PageQuery.extend({
 export type DeviceListQuery = z.infer<typeof DeviceListQuery>;
 
 /** MQTT connection details; `password` is the device secret, shown only once. */
-export const DeviceCredentials = z.object({ clientId: z.string(), username: z.string(), password: z.string() });
+const DeviceCredentials = z.object({ clientId: z.string(), username: z.string(), password: z.string() });
 export const DeviceWithCredentials = z.object({ device: Device, credentials: DeviceCredentials });

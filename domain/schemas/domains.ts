@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DnsRecord } from "../domains/verification";
 import { Timestamp } from "./common";
 
-export const DomainStatus = z.enum(["pending", "active", "failed"]);
+const DomainStatus = z.enum(["pending", "active", "failed"]);
 
 export const Domain = z.object({
   hostname: z.string(),

@@ -10,12 +10,12 @@ import { Ed25519PublicKey, Ed25519Signature } from "../ota/signature";
 import { Tags, Timestamp } from "./common";
 
 /** Semantic version 2.0.0: MAJOR.MINOR.PATCH with optional pre-release and build. */
-export const SemVer = z
+const SemVer = z
   .string()
   .max(64)
   .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/, "a semantic version such as 1.4.2 or 2.0.0-rc.1");
 
-export const FirmwareStatus = z.enum(["pending_upload", "ready", "deprecated"]);
+const FirmwareStatus = z.enum(["pending_upload", "ready", "deprecated"]);
 export type FirmwareStatus = z.infer<typeof FirmwareStatus>;
 
 export const Firmware = z.object({

@@ -26,7 +26,7 @@ export const FleetSummary = z.object({
 });
 export type FleetSummary = z.infer<typeof FleetSummary>;
 
-export const LatestValue = z.object({ ts: z.number(), value: TelemetryValue });
+const LatestValue = z.object({ ts: z.number(), value: TelemetryValue });
 export const DeviceLatest = z.object({ device: DeviceId, values: z.record(z.string(), LatestValue) });
 export type DeviceLatest = z.infer<typeof DeviceLatest>;
 export const LatestValues = z.object({ items: z.array(DeviceLatest).describe("one entry per requested device of this tenant, in the order asked; unknown devices are absent") });

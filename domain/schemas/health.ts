@@ -8,14 +8,14 @@ import { DisconnectCause, HealthReason, HealthState } from "../health/states";
 import { DeviceId, ResourceId } from "../ids";
 import { Timestamp } from "./common";
 
-export { DisconnectCause, HealthReason, HealthState };
-export { HealthPolicy, VitalBounds } from "../health/policy";
+export { HealthReason, HealthState };
+export { HealthPolicy } from "../health/policy";
 
 const Seq = z.number().int().describe("the device's connection sequence number: 1 for its first connection, +1 for each after");
 
-export const VitalBreach = z.object({ vital: z.string(), value: z.number(), min: z.number().optional(), max: z.number().optional() });
+const VitalBreach = z.object({ vital: z.string(), value: z.number(), min: z.number().optional(), max: z.number().optional() });
 
-export const ResolvedHealthPolicy = z.object({
+const ResolvedHealthPolicy = z.object({
   heartbeatIntervalSeconds: z.number().int().nullable(),
   inactivityTimeoutSeconds: z.number().int(),
   vitals: z.record(z.string(), z.object({ min: z.number().optional(), max: z.number().optional() })),
@@ -47,7 +47,7 @@ export const HealthEvent = z.object({ deviceId: DeviceId, state: HealthState, re
 export type HealthEvent = z.infer<typeof HealthEvent>;
 export const healthTopic = (tenantId: string, deviceId: string) => `t/${tenantId}/health/${deviceId}`;
 
-export const ConnectivityEventType = z.enum(["connected", "disconnected", "health_changed"]);
+const ConnectivityEventType = z.enum(["connected", "disconnected", "health_changed"]);
 export const ConnectivityEvent = z.object({
   id: z.number().int(),
   deviceId: DeviceId,
@@ -69,7 +69,7 @@ export type ConnectivityPage = z.infer<typeof ConnectivityPage>;
 export const HealthCounts = z.object({ online: z.number().int(), degraded: z.number().int(), offline: z.number().int(), never_seen: z.number().int(), total: z.number().int() });
 export type HealthCounts = z.infer<typeof HealthCounts>;
 
-export const UnhealthyDevice = z.object({ id: DeviceId, name: z.string(), profileId: ResourceId.nullable(), tags: z.array(z.string()), health: HealthState, reason: HealthReason.nullable(), since: Timestamp.nullable() });
+const UnhealthyDevice = z.object({ id: DeviceId, name: z.string(), profileId: ResourceId.nullable(), tags: z.array(z.string()), health: HealthState, reason: HealthReason.nullable(), since: Timestamp.nullable() });
 export const FleetHealth = z.object({
   counts: HealthCounts.describe("enabled devices by health"),
   disabled: z.number().int().describe("disabled devices (not in the counts: they cannot connect)"),

@@ -43,7 +43,7 @@ function unpackRawRows(rows: z.infer<typeof RawRow>[], from: number, to: number)
 }
 
 /** Groups rows (ordered by device, metric, time) into series, keeping `limit` points each. */
-export function groupRows(rows: Row[], limit: number): SeriesResult {
+function groupRows(rows: Row[], limit: number): SeriesResult {
   const byKey = new Map<string, Series>();
   for (const r of rows) {
     const key = `${r.device}\u0000${r.metric}`;

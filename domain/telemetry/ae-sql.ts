@@ -12,11 +12,11 @@ import { MAX_FUTURE_SKEW_MS } from "./points";
 import { BUCKET_MS, coveredRange, SeriesQuery, type Aggregate } from "./query";
 
 /** The dataset named in wrangler.toml (`analytics_engine_datasets`). */
-export const AE_DATASET = "skylark_telemetry";
+const AE_DATASET = "skylark_telemetry";
 const DATASET_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const SAFE_LITERAL = /^[A-Za-z0-9._:\/-]+$/;
 /** Upper bound on rows one query returns, whatever the per-series limit asks. */
-export const MAX_AE_ROWS = 100_000;
+const MAX_AE_ROWS = 100_000;
 
 export class AeQueryError extends Error {
   override readonly name = "AeQueryError";

@@ -10,7 +10,7 @@
  */
 import { AE_LIMITS, type AeChunk, type AeDataPoint } from "./ae-layout";
 
-export { AE_LIMITS, packPoints, type AeChunk, type AeDataPoint } from "./ae-layout";
+export { AE_LIMITS, packPoints, type AeDataPoint } from "./ae-layout";
 
 /** The part of the Analytics Engine binding the writer uses. */
 export interface AnalyticsSink {
@@ -31,7 +31,7 @@ export interface AnalyticsWriter {
   write(chunks: readonly AeChunk[]): void;
 }
 
-export class BudgetedAnalyticsWriter implements AnalyticsWriter {
+class BudgetedAnalyticsWriter implements AnalyticsWriter {
   #free: number;
   #reserved = 0;
   constructor(

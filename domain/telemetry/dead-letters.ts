@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { PageQuery, Timestamp } from "../schemas/common";
 
-export const DeadLetterStatus = z.enum(["dead", "redriven"]);
-export const DeadLetterKind = z.enum(["envelope", "ae-spill", "malformed"]);
+const DeadLetterStatus = z.enum(["dead", "redriven"]);
+const DeadLetterKind = z.enum(["envelope", "ae-spill", "malformed"]);
 export const DeadLetter = z.object({
   id: z.string(),
   kind: DeadLetterKind,

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { DeviceId, TenantId } from "../ids";
 
 /** A metric a device reports (`temp`, `battery.level`). Same alphabet as profile metric names. */
-export const METRIC_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+const METRIC_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const MetricName = z.string().regex(METRIC_NAME_PATTERN, "letters, digits and _ . : -, up to 64 characters");
 
 /**
@@ -15,7 +15,7 @@ export const MetricName = z.string().regex(METRIC_NAME_PATTERN, "letters, digits
  * `{asset}/{sensor}` (`truck-1/temp-1`). The `/` cannot occur in a device metric, so the two
  * kinds never collide.
  */
-export const SERIES_METRIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}\/[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$|^[A-Za-z0-9_.:-]{1,64}$/;
+const SERIES_METRIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}\/[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$|^[A-Za-z0-9_.:-]{1,64}$/;
 export const SeriesMetric = z.string().regex(SERIES_METRIC_PATTERN, "a metric name, or {asset}/{sensor}");
 
 export const sensorMetric = (asset: string, sensor: string) => `${asset}/${sensor}`;

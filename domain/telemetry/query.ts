@@ -51,14 +51,14 @@ export const SeriesQuery = z
   .refine((q) => q.from < q.to, { message: "from must be before to", path: ["from"] });
 export type SeriesQuery = z.infer<typeof SeriesQuery>;
 
-export const SeriesPoint = z.object({ ts: z.number(), value: TelemetryValue });
+const SeriesPoint = z.object({ ts: z.number(), value: TelemetryValue });
 export type SeriesPoint = z.infer<typeof SeriesPoint>;
 export const Series = z.object({ device: z.string(), metric: z.string(), points: z.array(SeriesPoint), truncated: z.boolean() });
 export type Series = z.infer<typeof Series>;
 export const SeriesResult = z.object({ series: z.array(Series) });
 export type SeriesResult = z.infer<typeof SeriesResult>;
 
-export type BackendName = "hot-store" | "analytics-engine";
+type BackendName = "hot-store" | "analytics-engine";
 
 export interface TelemetryBackend {
   readonly name: BackendName;

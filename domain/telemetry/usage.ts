@@ -20,7 +20,7 @@ export const USAGE_GAUGES = { devicesRegistered: "devices_registered", hotStoreB
 const REJECTED_PREFIX = "rejected.";
 /** Written by the limit enforcement (domain/limits/names.ts): `limit_hits.{limit}`. */
 const LIMIT_HITS_PREFIX = "limit_hits.";
-export const rejectedCounter = (reason: RejectionReason) => `${REJECTED_PREFIX}${reason}`;
+const rejectedCounter = (reason: RejectionReason) => `${REJECTED_PREFIX}${reason}`;
 
 export const UsageMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month as YYYY-MM");
 

@@ -17,7 +17,7 @@ export interface TopicLimits {
   readonly maxLevels?: number;
 }
 
-export const DEFAULT_TOPIC_LIMITS = { maxBytes: 256, maxLevels: 16 } as const satisfies Required<TopicLimits>;
+const DEFAULT_TOPIC_LIMITS = { maxBytes: 256, maxLevels: 16 } as const satisfies Required<TopicLimits>;
 
 /** Only what the spec itself demands: for callers that want spec validity, not platform policy. */
 export const SPEC_TOPIC_LIMITS = {

@@ -56,13 +56,11 @@ export const DEVICE_UPLINK_CHANNELS: ReadonlySet<DeviceChannel> = new Set<Device
   "ota/status",
   "events",
 ]);
-/** Channels addressed to a device. */
-export const DEVICE_DOWNLINK_CHANNELS: ReadonlySet<DeviceChannel> = new Set<DeviceChannel>(["attributes/set", "cmd", "ota"]);
 
-export const GATEWAY_CHANNELS = ["telemetry", "attributes"] as const;
+const GATEWAY_CHANNELS = ["telemetry", "attributes"] as const;
 export type GatewayChannel = (typeof GATEWAY_CHANNELS)[number];
 
-export type DeviceTopic = {
+type DeviceTopic = {
   kind: "device";
   tenant: string;
   device: string;
@@ -70,12 +68,12 @@ export type DeviceTopic = {
   /** Present exactly for the `cmd` and `cmd/response` channels. */
   commandId?: string;
 };
-export type GatewayTopic = { kind: "gateway"; tenant: string; gateway: string; channel: GatewayChannel };
-export type SensorTopic = { kind: "sensor"; tenant: string; asset: string; sensor: string };
+type GatewayTopic = { kind: "gateway"; tenant: string; gateway: string; channel: GatewayChannel };
+type SensorTopic = { kind: "sensor"; tenant: string; asset: string; sensor: string };
 /** `$SYS/t/{tenant}/stats` (no `metric`) or `$SYS/t/{tenant}/stats/{metric}`. */
-export type TenantStatsTopic = { kind: "sys"; tenant: string; metric?: string };
+type TenantStatsTopic = { kind: "sys"; tenant: string; metric?: string };
 /** Any other topic in the tenant's `t/` or `tenants/` tree (free-form application topics). */
-export type OtherTenantTopic = { kind: "other"; tenant: string; root: typeof TENANT_ROOT | typeof ASSET_ROOT };
+type OtherTenantTopic = { kind: "other"; tenant: string; root: typeof TENANT_ROOT | typeof ASSET_ROOT };
 
 export type SkylarkTopic = DeviceTopic | GatewayTopic | SensorTopic | TenantStatsTopic | OtherTenantTopic;
 /** Topics that carry everything needed to rebuild them. */

@@ -8,7 +8,7 @@
 
 import { DEVICE_ID_PATTERN, RESOURCE_ID_PATTERN, TENANT_ID_PATTERN } from "../ids";
 
-export { DEVICE_ID_PATTERN, RESOURCE_ID_PATTERN, TENANT_ID_PATTERN };
+export { DEVICE_ID_PATTERN, TENANT_ID_PATTERN };
 
 export function isTenantId(value: string): boolean {
   return TENANT_ID_PATTERN.test(value);

@@ -6,7 +6,7 @@
  * caller re-arms the alarm soon when a run stopped early.
  */
 const DAY_MS = 86_400_000;
-export const HOURLY_ROLLUP_RETENTION_DAYS = 400;
+const HOURLY_ROLLUP_RETENTION_DAYS = 400;
 const SERIES_PER_RUN = 500;
 const LEDGER_ROWS_PER_RUN = 20_000;
 

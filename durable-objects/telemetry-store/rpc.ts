@@ -46,7 +46,7 @@ export const IngestMessage = z.object({
 export type IngestMessage = z.infer<typeof IngestMessage>;
 
 /** A device's profile and tags, which decide the alarm rules that watch its readings. */
-export const DeviceScopeInput = z.object({ id: DeviceId, profileId: z.string().max(64).nullable(), tags: z.array(z.string().max(64)).max(32) });
+const DeviceScopeInput = z.object({ id: DeviceId, profileId: z.string().max(64).nullable(), tags: z.array(z.string().max(64)).max(32) });
 export const IngestInput = z.object({
   retentionDays: z.number().int().min(1).max(3650),
   messages: z.array(IngestMessage).max(1000),
@@ -68,7 +68,7 @@ export const LatestInput = z.object({ device: DeviceId, metrics: Metrics });
 /** Latest values of several devices in one call (the console's device table and value cards). */
 export const LatestManyInput = z.object({ devices: z.array(DeviceId).min(1).max(MAX_LATEST_DEVICES), metrics: Metrics });
 export const RejectedCountInput = z.object({ since: z.number().int() });
-export const LatestValue = z.object({ ts: z.number(), value: TelemetryValue });
+const LatestValue = z.object({ ts: z.number(), value: TelemetryValue });
 export type LatestResult = { device: string; values: Record<string, z.infer<typeof LatestValue>> };
 
 export const SeriesListInput = z.object({ devices: Devices, metrics: Metrics });
@@ -85,7 +85,7 @@ export const ExportPageInput = z.object({
 export type ExportRow = { id: number; device: string; metric: string; ts: number; value: number | boolean | string; unit: string | null; msgId: string; seq: number };
 
 export const TailInput = z.object({ devices: Devices, metrics: Metrics, afterId: z.number().int().nonnegative().nullable(), limit: z.number().int().min(1).max(1000) });
-export type TailRow = { id: number; device: string; metric: string; ts: number; value: number | boolean | string };
+type TailRow = { id: number; device: string; metric: string; ts: number; value: number | boolean | string };
 export type TailResult = { rows: TailRow[]; lastId: number };
 
 export const RejectedListInput = z.object({

@@ -9,7 +9,7 @@
 import { check, DEFAULT_MQTT_COOLDOWN, emptyCooldown, penalize, type CooldownCheck, type CooldownState, type MqttCooldownPolicy } from "../../domain/limits/mqtt-cooldown";
 
 /** How long a client from a penalized address must behave before the hub pardons the address at the edge. */
-export const PARDON_AFTER_MS = 60_000;
+const PARDON_AFTER_MS = 60_000;
 
 /** Failed authentications from one address, within the window, after which the address is reported (`MQTT_AUTH_FAILURES_PER_MINUTE`). */
 export const AUTH_FAILURES_REPORTED_AFTER = 10;

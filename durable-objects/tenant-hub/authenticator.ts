@@ -24,7 +24,7 @@ const utf8 = new TextDecoder();
 
 type CachedDevice = { record: DeviceAuthRecord | null; mountpointTemplate: string | null; profileHealth: HealthPolicy | null; at: number };
 
-export const APPLICATION_USERNAME = "api";
+const APPLICATION_USERNAME = "api";
 
 type ApplicationAuth = Extract<Authority, { ok: true }> | Extract<AuthOutcome, { ok: false }>;
 

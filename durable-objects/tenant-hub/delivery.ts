@@ -90,7 +90,7 @@ export function deliver(broker: Broker, clientId: string, msg: HubMessage): void
 }
 
 /** Encodes a hub message for one client: unmounted topic, remaining expiry, topic alias. */
-export function sendPublish(broker: Broker, conn: Connection, msg: HubMessage, packetId: number | undefined, dup: boolean): boolean {
+function sendPublish(broker: Broker, conn: Connection, msg: HubMessage, packetId: number | undefined, dup: boolean): boolean {
   const now = broker.effects.now();
   if (isExpired(msg, now)) return false;
   const topic = unmountTopic(conn.state.mountpoint, msg.topic);

@@ -4,12 +4,12 @@
  * it binds the object to its tenant id and carries the month's message count, which the
  * registry's usage table already holds.
  */
-export const EXCLUDED_HUB_TABLES = ["meta"] as const;
+const EXCLUDED_HUB_TABLES = ["meta"] as const;
 const PAGE_ROWS = 1000;
 /** Queued messages can be large; a page stops early so one RPC answer stays a few MiB. */
 const PAGE_BYTES = 4 * 1024 * 1024;
 
-export type HubExportRow = Record<string, string | number | null>;
+type HubExportRow = Record<string, string | number | null>;
 export type HubExportPage = { rows: HubExportRow[]; next: number | null };
 
 function base64(bytes: Uint8Array): string {

@@ -16,7 +16,7 @@ export type PublishVerdict = { ok: true; points: number } | { ok: false; limit: 
 
 /** Refusals in a row (within this window) after which a client counts as abusive and is disconnected. */
 const ABUSE_WINDOW_MS = 10_000;
-export const ABUSE_THRESHOLD = 100;
+const ABUSE_THRESHOLD = 100;
 
 /**
  * Fair shedding: once the tenant's bucket is below this share of its capacity, a client sending

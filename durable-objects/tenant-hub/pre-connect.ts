@@ -12,7 +12,7 @@
 import { AppError, toProblem } from "../../domain/errors";
 import type { Connection } from "./connection";
 
-export const PRE_CONNECT = {
+const PRE_CONNECT = {
   /** How long a socket may take from the upgrade to a complete CONNECT, like the keep-alive machinery's 1.5× for connected clients. */
   deadlineMs: 10_000,
   /** Sockets per hub that may wait for their CONNECT at once; the next upgrade is refused (503). */

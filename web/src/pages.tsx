@@ -29,7 +29,7 @@ import { Usage } from "./admin/Usage";
 import { can } from "./roles";
 
 /** What every page is given: who is signed in, and the workspace as GET /tenant describes it. */
-export type PageProps = {
+type PageProps = {
   role: Role;
   session: Session;
   view: TenantView | null;
@@ -47,7 +47,7 @@ export type PageDef = {
   render: (props: PageProps) => ComponentChildren;
 };
 
-export const PAGES: PageDef[] = [
+const PAGES: PageDef[] = [
   { path: "/overview", label: "Overview", render: ({ view, role, session }) => <Overview key={session.tenant} view={view} role={role} /> },
   {
     path: "/devices",

@@ -8,7 +8,7 @@ import type { DnsRecord } from "../../domain/domains/verification";
 import { AppError } from "../../domain/errors";
 import type { ControlPlaneConfig } from "./config";
 
-export type ProviderHostname = { id: string; status: string; sslStatus: string; errors: string[]; records: DnsRecord[] };
+type ProviderHostname = { id: string; status: string; sslStatus: string; errors: string[]; records: DnsRecord[] };
 
 export interface CustomHostnameProvider {
   readonly kind: "cloudflare" | "local";

@@ -30,5 +30,5 @@ export class HostDirectoryCache {
   }
 }
 
-export const HOST_CACHE_TTL_MS = 10_000;
+const HOST_CACHE_TTL_MS = 10_000;
 export const hostDirectory = new HostDirectoryCache(HOST_CACHE_TTL_MS);

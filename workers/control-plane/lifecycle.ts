@@ -11,7 +11,7 @@ function isDuplicate(err: unknown): boolean {
 }
 
 /** Creates the instance, or returns the existing one with the same id. */
-export async function startOnce(env: Env, id: string, params: LifecycleParams): Promise<WorkflowInstance> {
+async function startOnce(env: Env, id: string, params: LifecycleParams): Promise<WorkflowInstance> {
   try {
     return await env.TENANT_LIFECYCLE.create({ id, params });
   } catch (err) {

@@ -24,7 +24,7 @@ import { RELAY_OVER_BUDGET_CLOSE_CODE, type RelayFrameBudget } from "../../domai
 import { TokenBucket } from "../../domain/limits/rate";
 
 /** A relayed batch is sent once it holds this much, without waiting for the end of the turn. */
-export const RELAY_FLUSH_BYTES = 64 * 1024;
+const RELAY_FLUSH_BYTES = 64 * 1024;
 
 /** Close codes a peer may not send (RFC 6455 §7.4.1): a vanished peer is reported as "going away". */
 const UNSENDABLE = new Set([1005, 1006, 1015]);

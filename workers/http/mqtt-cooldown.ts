@@ -19,7 +19,7 @@ import { problemResponse } from "./problem";
 import { errorFields } from "../../domain/log";
 import { requestLog } from "./log";
 
-export const MQTT_COOLDOWN_LIMIT = "mqtt_abuse_cooldown";
+const MQTT_COOLDOWN_LIMIT = "mqtt_abuse_cooldown";
 
 /** A bounded map of refusals (key → until, ms since epoch); past the bound the oldest entry goes first. */
 export class RefusalCache {

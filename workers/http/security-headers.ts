@@ -15,8 +15,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env";
 
-export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-export const HSTS_VALUE = "max-age=31536000";
+const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const HSTS_VALUE = "max-age=31536000";
 
 const BASELINE: ReadonlyArray<readonly [string, string]> = [
   ["content-security-policy", API_CONTENT_SECURITY_POLICY],

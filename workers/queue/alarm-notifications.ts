@@ -23,10 +23,10 @@ const log = createLogger({ component: "alarm-notifications" });
 
 export const ALARM_EVENTS_QUEUE_NAME = "skylark-alarm-events";
 /** The first attempt and the queue's 8 retries (wrangler.toml `max_retries`). */
-export const MAX_DELIVERY_ATTEMPTS = 9;
+const MAX_DELIVERY_ATTEMPTS = 9;
 const DELIVERY_TIMEOUT_MS = 10_000;
 
-export const deliveryBackoffSeconds = (attempts: number) => Math.min(900, 5 * 2 ** Math.max(0, attempts - 1));
+const deliveryBackoffSeconds = (attempts: number) => Math.min(900, 5 * 2 ** Math.max(0, attempts - 1));
 
 const DeliveryMessage = z.object({ kind: z.literal("delivery"), tenant: z.string(), deliveryId: z.string(), targetId: z.string(), event: AlarmEvent });
 type DeliveryMessage = z.infer<typeof DeliveryMessage>;
@@ -52,7 +52,7 @@ export function alarmNotificationDeps(env: Env): AlarmNotificationDeps {
   };
 }
 
-export const alarmTopic = (tenant: string, device: string) => `t/${tenant}/alarms/${device}`;
+const alarmTopic = (tenant: string, device: string) => `t/${tenant}/alarms/${device}`;
 
 type Targets = Awaited<ReturnType<TenantData["alarmWebhooks"]["enabledWithSecrets"]>>;
 /** What a batch reads once per tenant (a burst of alarms from one tenant makes one lookup, not one per event). */

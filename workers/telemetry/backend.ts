@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
 /** Optional configuration, not declared in wrangler.toml: `wrangler secret put AE_API_TOKEN`. */
 type AnalyticsEngineEnv = { AE_ACCOUNT_ID?: string; AE_API_TOKEN?: string };
 
-export function analyticsEngineConfig(env: Env): AeApiConfig | null {
+function analyticsEngineConfig(env: Env): AeApiConfig | null {
   const e = env as Env & AnalyticsEngineEnv;
   const parsed = AeApiConfig.safeParse({ accountId: e.AE_ACCOUNT_ID, apiToken: e.AE_API_TOKEN });
   return parsed.success ? parsed.data : null;

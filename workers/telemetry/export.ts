@@ -8,24 +8,24 @@ import type { TelemetryStoreClient } from "./store-client";
 const PAGE = 2000;
 const encoder = new TextEncoder();
 
-export const CSV_HEADER = "device,metric,ts,time,value,unit\r\n";
+const CSV_HEADER = "device,metric,ts,time,value,unit\r\n";
 
 /**
  * One CSV field (RFC 4180 quoting). Text a spreadsheet would run as a formula (leading = + - @,
  * tab or CR) gets a leading apostrophe: exported device data must not execute on opening.
  */
-export function csvField(value: string | number | boolean | null): string {
+function csvField(value: string | number | boolean | null): string {
   if (value === null) return "";
   if (typeof value !== "string") return String(value);
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export function csvLine(r: ExportRow): string {
+function csvLine(r: ExportRow): string {
   return `${[csvField(r.device), csvField(r.metric), r.ts, new Date(r.ts).toISOString(), csvField(r.value), csvField(r.unit)].join(",")}\r\n`;
 }
 
-export const ndjsonLine = (r: ExportRow) => `${JSON.stringify({ device: r.device, metric: r.metric, ts: r.ts, value: r.value, unit: r.unit, msgId: r.msgId, seq: r.seq })}\n`;
+const ndjsonLine = (r: ExportRow) => `${JSON.stringify({ device: r.device, metric: r.metric, ts: r.ts, value: r.value, unit: r.unit, msgId: r.msgId, seq: r.seq })}\n`;
 
 export function exportStream(
   store: TelemetryStoreClient,

@@ -12,15 +12,15 @@ import { Aggregate, Bucket, MAX_POINTS_PER_SERIES, MAX_QUERY_DEVICES, MAX_QUERY_
 
 const HOUR_MS = 3_600_000;
 
-export const commaList = <T extends z.ZodType<string, string>>(item: T, max: number, maxChars = 4000) =>
+const commaList = <T extends z.ZodType<string, string>>(item: T, max: number, maxChars = 4000) =>
   z
     .string()
     .max(maxChars)
     .transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
     .pipe(z.array(item).min(1).max(max));
 
-export const DeviceList = commaList(DeviceId, MAX_QUERY_DEVICES).describe("device ids, comma-separated");
-export const MetricList = commaList(SeriesMetric, MAX_QUERY_METRICS).describe("metric names, comma-separated; all of the devices' metrics when absent");
+const DeviceList = commaList(DeviceId, MAX_QUERY_DEVICES).describe("device ids, comma-separated");
+const MetricList = commaList(SeriesMetric, MAX_QUERY_METRICS).describe("metric names, comma-separated; all of the devices' metrics when absent");
 
 /** Milliseconds since the epoch, or an ISO 8601 date-time (the rule every query's times follow). */
 export const TimeParam = QueryTime;

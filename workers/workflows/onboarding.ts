@@ -22,7 +22,7 @@ import { LIFECYCLE_STEP } from "./step-config";
 export const ONBOARDING_STEPS = ["write tenant", "owner", "default device profile", "starter dashboard", "apply plan limits", "custom domain", "register metering", "activate"] as const;
 type StepName = (typeof ONBOARDING_STEPS)[number];
 
-export const DEFAULT_PROFILE_ID = "default";
+const DEFAULT_PROFILE_ID = "default";
 
 /** Runs a step's effect and swallows the "it is already there" answer of a repeated insert. */
 async function ignoringDuplicates(effect: () => Promise<unknown>): Promise<"created" | "existed"> {

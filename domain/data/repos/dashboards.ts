@@ -8,14 +8,14 @@ import { dashboards } from "../schema";
 
 type Row = typeof dashboards.$inferSelect;
 
-export const STARTER_DASHBOARD_ID = "overview";
+const STARTER_DASHBOARD_ID = "overview";
 
 /**
  * What onboarding gives every tenant. It runs before the tenant has devices, so nothing here
  * names one: the fleet with each device's latest readings, the map of located devices and the
  * rejected-messages log fill in as devices are registered and report.
  */
-export const STARTER_DASHBOARD: DashboardDocumentInput = {
+const STARTER_DASHBOARD: DashboardDocumentInput = {
   schemaVersion: 1,
   name: "Overview",
   description: "Every device with its status and latest readings, where the located ones are, and the messages the platform rejected.",
@@ -29,7 +29,7 @@ export const STARTER_DASHBOARD: DashboardDocumentInput = {
 };
 
 /** A write named a version that is no longer the current one. */
-export const staleDashboard = (current: number) =>
+const staleDashboard = (current: number) =>
   new AppError("precondition_failed", `the dashboard was changed by someone else since you loaded it (version ${current} is current)`, { currentVersion: current });
 
 function toDashboard(row: Row): Dashboard {

@@ -12,7 +12,7 @@ type Row = typeof deviceCredentials.$inferSelect;
 /** What the hub needs to check a device's key or certificate. */
 export type DeviceCredentialRecord = { id: string; deviceId: string; type: "jwk" | "certificate"; jwk: DevicePublicJwk | null; active: boolean; notBefore: number | null; notAfter: number | null; replacesId: string | null };
 
-export function toDeviceCredential(row: Row): DeviceCredential {
+function toDeviceCredential(row: Row): DeviceCredential {
   return {
     id: row.id,
     deviceId: row.deviceId,

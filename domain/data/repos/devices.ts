@@ -8,7 +8,7 @@ import { hasCertificateExpiringBefore } from "./device-credentials";
 
 type Row = typeof devices.$inferSelect;
 
-export function toDevice(row: Row): Device {
+function toDevice(row: Row): Device {
   return {
     id: row.id,
     name: row.name,
@@ -46,7 +46,7 @@ export type FleetDeviceCounts = {
 export type DeviceTelemetryFacts = { id: string; type: "device" | "gateway"; parentId: string | null; disabled: boolean; profileId: string | null; tags: string[] };
 
 /** D1 binds at most 100 parameters per statement; id lists are queried in chunks below that. */
-export const ID_CHUNK = 90;
+const ID_CHUNK = 90;
 export const chunks = <T>(items: T[], size = ID_CHUNK): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** What the MQTT hub needs to authenticate and authorize a device. */

@@ -70,7 +70,7 @@ const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({
   createdAt: r.createdAt,
 });
 
-export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export function invitationRepo(db: Db, tenantId: string) {
   const mine = eq(invitations.tenantId, tenantId);

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { usage } from "../schema";
 
-export const monthOf = (ts: number) => new Date(ts).toISOString().slice(0, 7);
+const monthOf = (ts: number) => new Date(ts).toISOString().slice(0, 7);
 
 export function usageRepo(db: Db, tenantId: string) {
   const upsert = (period: string, metric: string, value: number, now: number, mode: "add" | "set") =>

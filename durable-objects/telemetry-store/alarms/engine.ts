@@ -139,4 +139,3 @@ export class AlarmEngine {
   }
 }
 
-export { SYSTEM as SYSTEM_ACTOR };

@@ -14,7 +14,7 @@ import type { CommandRecord } from "./store";
 const encoder = new TextEncoder();
 
 /** What the device reads: the id (also in the topic), what to do, and until when it is valid. */
-export function commandPayload(c: CommandRecord): Uint8Array {
+function commandPayload(c: CommandRecord): Uint8Array {
   return encoder.encode(JSON.stringify({ id: c.id, method: c.method, params: c.params ?? null, responseRequired: c.responseRequired, expiresAt: c.expiresAt }));
 }
 

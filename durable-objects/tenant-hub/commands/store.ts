@@ -5,7 +5,7 @@ import { DEFAULT_MAX_IN_FLIGHT } from "../../../domain/commands/deadlines";
 import { isFinal, OPEN_STATUSES, type CommandStatus, type Transition } from "../../../domain/commands/states";
 import type { Command } from "../../../domain/schemas/commands";
 
-export type EarlyResponse = ResponseOutcome & { at: number };
+type EarlyResponse = ResponseOutcome & { at: number };
 
 export type CommandRecord = {
   seq: number;

@@ -227,4 +227,3 @@ export class HealthMonitor {
 }
 
 const UNASSESSED: HealthAssessment = { state: "never_seen", reason: "never_connected", breaches: [], nextCheckAt: null };
-export { NO_INPUTS };

@@ -6,7 +6,7 @@ import type { QoS } from "../../../domain/mqtt";
 import { decodeProperties, encodeProperties, type HubMessage } from "../message";
 
 /** Queued payload bytes one offline session may hold (besides the plan's message count). */
-export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 export type OutboundState = "queued" | "sent" | "released";
 

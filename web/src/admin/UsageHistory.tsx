@@ -10,7 +10,7 @@ import { ErrorText } from "./common";
 const MONTHS = 6;
 
 /** `YYYY-MM` of the `n` months ending with `month`, oldest first. */
-export function monthsEnding(month: string, n: number): string[] {
+function monthsEnding(month: string, n: number): string[] {
   const [y, m] = month.split("-").map(Number) as [number, number];
   return Array.from({ length: n }, (_, i) => new Date(Date.UTC(y, m - 1 - (n - 1 - i), 1)).toISOString().slice(0, 7));
 }

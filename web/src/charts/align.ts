@@ -4,7 +4,7 @@
  * timestamps (a missing reading is `null`, bridged by the line). Kept apart from the component so
  * the merging can be measured and tested without a browser.
  */
-export type ChartPoint = { ts: number; value: number };
+type ChartPoint = { ts: number; value: number };
 export type ChartSeries = { label: string; unit?: string; points: ChartPoint[] };
 export type AlignedColumns = [number[], ...(number | null)[][]];
 

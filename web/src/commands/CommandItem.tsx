@@ -5,7 +5,7 @@ const at = (ms: number) => new Date(ms).toLocaleString();
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 /** Still able to change: queued, sent, or delivered and waiting for a two-way answer. */
-export const isOpen = (c: Pick<Command, "status" | "responseRequired">) => c.status === "queued" || c.status === "sent" || (c.status === "delivered" && c.responseRequired);
+const isOpen = (c: Pick<Command, "status" | "responseRequired">) => c.status === "queued" || c.status === "sent" || (c.status === "delivered" && c.responseRequired);
 
 const EVIDENCE: Record<string, string> = { api: "by the API", puback: "the device's PUBACK", response: "the device's answer", deadline: "deadline passed" };
 

@@ -10,7 +10,7 @@ import { Field, FormError } from "./Field";
 
 /** Reads `#token=…` once per page load and strips it from the URL. */
 let fragmentToken: string | null | undefined;
-export function linkToken(): string | null {
+function linkToken(): string | null {
   if (fragmentToken === undefined) {
     fragmentToken = new URLSearchParams(location.hash.slice(1)).get("token");
     if (location.hash) history.replaceState(null, "", location.pathname + location.search);

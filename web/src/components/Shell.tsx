@@ -4,7 +4,7 @@ import type { Role } from "../../../domain/roles";
 import type { Brand } from "../branding";
 import { linkHandler } from "../router";
 
-export type NavItem = { path: string; label: string };
+type NavItem = { path: string; label: string };
 export type Workspace = { id: string; name: string; role: string };
 
 type Props = {

@@ -13,7 +13,7 @@ import { TimeseriesView } from "./widgets/TimeseriesView";
 import { GaugeView, ValueView } from "./widgets/ValueView";
 
 /** Height of one grid row in pixels (a widget of h rows is h × this, plus the gaps). */
-export const ROW_PX = 64;
+const ROW_PX = 64;
 const GAP_PX = 12;
 const HEADER_PX = 44;
 

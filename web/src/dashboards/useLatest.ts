@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { subscribeTelemetry } from "../live";
 import { telemetryApi } from "./api";
 
-export type Latest = { ts: number; value: number | string | boolean };
+type Latest = { ts: number; value: number | string | boolean };
 /** device → metric → newest value. */
 export type LatestTable = Record<string, Record<string, Latest>>;
 

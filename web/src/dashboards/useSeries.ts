@@ -13,7 +13,7 @@ import { subscribeTelemetry, type Gap } from "../live";
 import { dropBefore, insertPoints, replaceWindow, type TimedValue } from "../live/merge";
 import { telemetryApi, type SeriesAnswer } from "./api";
 
-export type SeriesWanted = { deviceId: string; metric: string };
+type SeriesWanted = { deviceId: string; metric: string };
 export type SeriesData = Record<string, TimedValue[]>;
 
 export const seriesKey = (device: string, metric: string) => `${device}\u0000${metric}`;

@@ -6,7 +6,7 @@ import { STATE_LABEL } from "../health/words";
 
 /** The URL parameters the list understands: the API's filters, plus page size and cursor. */
 export const FILTER_KEYS = ["q", "status", "health", "kind", "type", "firmware", "tag", "profile", "parent"] as const;
-export type FilterKey = (typeof FILTER_KEYS)[number];
+type FilterKey = (typeof FILTER_KEYS)[number];
 export type FilterValues = Partial<Record<FilterKey, string>>;
 
 type Props = { values: FilterValues; profiles: DeviceProfile[]; onApply: (values: FilterValues) => void };

@@ -16,7 +16,7 @@ import { connectPacket, disconnectPacket, PacketReader, pingPacket, pubackPacket
 
 export type LiveStatus = "idle" | "connecting" | "live" | "reconnecting";
 export type Gap = { from: number; to: number };
-export type MessageHandler = (topic: string, payload: Uint8Array, receivedAt: number) => void;
+type MessageHandler = (topic: string, payload: Uint8Array, receivedAt: number) => void;
 
 const KEEP_ALIVE_S = 30;
 const PING_EVERY_MS = 10_000;
@@ -30,7 +30,7 @@ const BACKOFF_MAX_MS = 30_000;
 const GAP_MARGIN_MS = 5_000;
 
 /** MQTT wildcard matching (`+` one level, `#` the rest). */
-export function topicMatches(filter: string, topic: string): boolean {
+function topicMatches(filter: string, topic: string): boolean {
   const f = filter.split("/");
   const t = topic.split("/");
   for (let i = 0; i < f.length; i++) {

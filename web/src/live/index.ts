@@ -138,11 +138,6 @@ export function subscribeStats(onStats: (s: HubStats) => void): () => void {
   });
 }
 
-/** Every gap the connection reports after a reconnect. */
-export function onLiveGap(listener: (gap: Gap) => void): () => void {
-  return liveConnection().onGap(listener);
-}
-
 /** The connection's state, for a "live" / "reconnecting…" badge. */
 export function useLiveStatus(): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>(() => liveConnection().status);

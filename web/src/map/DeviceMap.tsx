@@ -9,7 +9,7 @@ import { linkHandler } from "../router";
 import { degreeLabel, fitProjection, graticuleStep, ticks } from "./projection";
 import "./map.css";
 
-export type MapDevice = { id: string; name?: string | null; lat: number; lon: number; status?: string };
+type MapDevice = { id: string; name?: string | null; lat: number; lon: number; status?: string };
 
 type Props = { devices: MapDevice[]; height?: number; title: string };
 

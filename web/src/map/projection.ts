@@ -4,7 +4,7 @@
  */
 
 export type LatLon = { lat: number; lon: number };
-export type Bounds = { south: number; north: number; west: number; east: number };
+type Bounds = { south: number; north: number; west: number; east: number };
 export type Projection = {
   bounds: Bounds;
   /** Screen x, y (in the map's viewBox units) of a point. */

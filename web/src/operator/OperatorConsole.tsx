@@ -11,7 +11,7 @@ import { TenantDetail } from "./TenantDetail";
 import { TenantsTable } from "./TenantsTable";
 import "./operator.css";
 
-export const OPERATOR_PATH = "/operator";
+const OPERATOR_PATH = "/operator";
 export const isOperatorPath = (path: string) => path === OPERATOR_PATH || path.startsWith(`${OPERATOR_PATH}/`);
 const TENANT_PREFIX = `${OPERATOR_PATH}/tenants/`;
 

@@ -8,7 +8,7 @@ import type { RejectedMessage } from "../../../domain/telemetry/rejections";
 import { query, request } from "../api";
 
 /** The map reads at most this many devices (pages of 200); the summary says how many have a location. */
-export const MAP_DEVICE_CAP = 1000;
+const MAP_DEVICE_CAP = 1000;
 const PAGE = 200;
 
 export type LocatedDevice = { id: string; name: string; lat: number; lon: number; status: string };

@@ -6,7 +6,7 @@ export type Issues = Map<string, string>;
 
 type RowProps = { label: string; path: string; issues: Issues; children: (a: { id: string; "aria-invalid"?: "true"; "aria-describedby"?: string }) => ComponentChildren; class?: string };
 
-export function Row({ label, path, issues, children, class: cls }: RowProps) {
+function Row({ label, path, issues, children, class: cls }: RowProps) {
   const id = `ed-${useId()}`;
   const message = issues.get(path);
   return (

@@ -8,7 +8,7 @@ import { GRID_COLUMNS, GRID_MAX_Y, WIDGET_MAX_HEIGHT, type Widget, type WidgetTy
 type Rect = { x: number; y: number; w: number; h: number };
 const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
-export const DEFAULT_SIZE: Record<WidgetType, { w: number; h: number }> = {
+const DEFAULT_SIZE: Record<WidgetType, { w: number; h: number }> = {
   timeseries: { w: 6, h: 4 },
   value: { w: 3, h: 2 },
   gauge: { w: 3, h: 3 },
@@ -18,20 +18,20 @@ export const DEFAULT_SIZE: Record<WidgetType, { w: number; h: number }> = {
 };
 
 /** Whether `rect` fits on the grid without covering any widget but `self`. */
-export function fits(widgets: Widget[], rect: Rect, self?: string): boolean {
+function fits(widgets: Widget[], rect: Rect, self?: string): boolean {
   if (rect.x < 0 || rect.y < 0 || rect.w < 1 || rect.h < 1 || rect.x + rect.w > GRID_COLUMNS || rect.y > GRID_MAX_Y || rect.h > WIDGET_MAX_HEIGHT) return false;
   return widgets.every((o) => o.id === self || !overlaps(o, rect));
 }
 
 /** The first free spot (top to bottom, left to right) for a w × h widget. */
-export function freeSpot(widgets: Widget[], w: number, h: number): { x: number; y: number } {
+function freeSpot(widgets: Widget[], w: number, h: number): { x: number; y: number } {
   const bottom = Math.max(0, ...widgets.map((o) => o.y + o.h));
   for (let y = 0; y <= bottom; y++) for (let x = 0; x + w <= GRID_COLUMNS; x++) if (fits(widgets, { x, y, w, h })) return { x, y };
   return { x: 0, y: bottom };
 }
 
 /** A widget id not yet used on the dashboard: `{type}-{n}`. */
-export function freshId(widgets: Widget[], type: WidgetType): string {
+function freshId(widgets: Widget[], type: WidgetType): string {
   const used = new Set(widgets.map((w) => w.id));
   for (let n = 1; ; n++) if (!used.has(`${type}-${n}`)) return `${type}-${n}`;
 }
