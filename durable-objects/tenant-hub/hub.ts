@@ -298,7 +298,16 @@ export class TenantHub extends DurableObject<Env> {
   /** Connected clients and counters, for the API and tests. */
   async stats(tenantId: string) {
     const broker = this.init(TenantId.parse(tenantId));
-    return { connectedClients: broker.connections.size, preConnect: broker.preConnect.stats, ...broker.stats, retained: broker.retained.count(), telemetryPending: this.telemetry!.pending, telemetrySent: this.telemetry!.sent };
+    return {
+      connectedClients: broker.connections.size,
+      preConnect: broker.preConnect.stats,
+      ...broker.stats,
+      retained: broker.retained.count(),
+      telemetryPending: this.telemetry!.pending,
+      telemetrySent: this.telemetry!.sent,
+      // Since the hub woke, by limit: the operator's metrics turn two samples into a rate.
+      limitHits: Object.fromEntries(broker.limiter.totals) as Record<string, number>,
+    };
   }
 
   // ---- control plane (offboarding) ----
