@@ -40,7 +40,7 @@ if (flags.only !== undefined && !(flags.only in PAIRS)) {
 const chosen = flags.only ? [flags.only] : Object.keys(PAIRS);
 const LATER = "Tokens signed by the previous key stay valid until they expire (access tokens: 1 h). Remove the previous values with --drop-previous after that, and do not rotate again before.";
 
-function rotateLocally() {
+function openVarsFile() {
   const path = resolve(flags.vars);
   if (!existsSync(path)) throw new DeployError(`${path} does not exist: run npm run dev once to create it`);
   const vars = readVarsFile(path);
@@ -48,7 +48,7 @@ function rotateLocally() {
 }
 
 async function local() {
-  const { vars, save, path } = rotateLocally();
+  const { vars, save, path } = openVarsFile();
   for (const which of chosen) {
     const [current, previous] = PAIRS[which];
     if (flags["drop-previous"]) {
