@@ -10,44 +10,51 @@
 /** The source with comments removed and string contents blanked, keeping `${…}` expressions as code. */
 export function codeOnly(source: string): string {
   let out = "";
-  const templateDepths: number[] = []; // brace depth of each open `${` inside a template literal
+  // Brace depth of each open `${` inside a template literal: its `}` returns to the template.
+  const templateDepths: number[] = [];
   let mode: "code" | "single" | "double" | "template" | "line" | "block" = "code";
+  const blank = (c: string) => (c === "\n" ? c : " ");
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
-    const next = source[i + 1];
-    switch (mode) {
-      case "code":
-        if (c === "/" && next === "/") (mode = "line"), (out += " ");
-        else if (c === "/" && next === "*") (mode = "block"), (out += " ");
-        else if (c === "'") (mode = "single"), (out += c);
-        else if (c === '"') (mode = "double"), (out += c);
-        else if (c === "`") (mode = "template"), (out += c);
-        else if (c === "{" && templateDepths.length) templateDepths[templateDepths.length - 1]!++, (out += c);
-        else if (c === "}" && templateDepths.length && templateDepths[templateDepths.length - 1] === 0) templateDepths.pop(), (mode = "template"), (out += c);
-        else if (c === "}" && templateDepths.length) templateDepths[templateDepths.length - 1]!--, (out += c);
-        else out += c;
-        break;
-      case "single":
-      case "double":
-        if (c === "\\") (out += "  "), i++;
-        else if ((mode === "single" && c === "'") || (mode === "double" && c === '"')) (mode = "code"), (out += c);
-        else out += c === "\n" ? c : " ";
-        break;
-      case "template":
-        if (c === "\\") (out += "  "), i++;
-        else if (c === "`") (mode = "code"), (out += c);
-        else if (c === "$" && next === "{") templateDepths.push(0), (mode = "code"), (out += "${"), i++;
-        else out += c === "\n" ? c : " ";
-        break;
-      case "line":
-        if (c === "\n") (mode = "code"), (out += c);
-        else out += " ";
-        break;
-      case "block":
-        if (c === "*" && next === "/") (mode = "code"), (out += "  "), i++;
-        else out += c === "\n" ? c : " ";
-        break;
-    }
+    const two = source.slice(i, i + 2);
+    const depth = templateDepths.length - 1;
+    if (mode === "code") {
+      if (two === "//" || two === "/*") {
+        mode = two === "//" ? "line" : "block";
+        out += "  ";
+        i++;
+        continue;
+      }
+      if (c === "'") mode = "single";
+      else if (c === '"') mode = "double";
+      else if (c === "`") mode = "template";
+      else if (c === "{" && depth >= 0) templateDepths[depth]!++;
+      else if (c === "}" && depth >= 0 && templateDepths[depth] === 0) {
+        templateDepths.pop();
+        mode = "template";
+      } else if (c === "}" && depth >= 0) templateDepths[depth]!--;
+      out += c;
+    } else if (mode === "line" || mode === "block") {
+      if (mode === "block" && two === "*/") {
+        mode = "code";
+        out += "  ";
+        i++;
+      } else {
+        if (c === "\n" && mode === "line") mode = "code";
+        out += blank(c);
+      }
+    } else if (c === "\\") {
+      out += "  ";
+      i++;
+    } else if ((mode === "single" && c === "'") || (mode === "double" && c === '"') || (mode === "template" && c === "`")) {
+      mode = "code";
+      out += c;
+    } else if (mode === "template" && two === "${") {
+      templateDepths.push(0);
+      mode = "code";
+      out += two;
+      i++;
+    } else out += blank(c);
   }
   return out;
 }
@@ -114,10 +121,7 @@ function declarations(code: string): Declaration[] {
 function tenantPins(code: string) {
   const decls = declarations(code);
   // The declaration a name at `pos` refers to: the nearest earlier one whose scope holds `pos` (a later one for hoisted functions).
-  const resolve = (name: string, pos: number) =>
-    decls
-      .filter((d) => d.name === name && d.scope[0] <= pos && pos < d.scope[1])
-      .sort((a, b) => Number(a.at > pos) - Number(b.at > pos) || (a.at > pos ? a.at - b.at : b.at - a.at))[0];
+  const resolve = (name: string, pos: number) => decls.filter((d) => d.name === name && d.scope[0] <= pos && pos < d.scope[1]).sort((a, b) => Number(a.at > pos) - Number(b.at > pos) || (a.at > pos ? a.at - b.at : b.at - a.at))[0];
   const pinned = new Set<Declaration>();
   const derives = (text: string, textAt: number) =>
     [...text.matchAll(/(?<![.\w$])([A-Za-z_$][\w$]*)/g)].some((m) => {
@@ -125,9 +129,9 @@ function tenantPins(code: string) {
       const d = resolve(m[1]!, textAt + m.index);
       return d !== undefined && pinned.has(d);
     });
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const d of decls) if (!pinned.has(d) && derives(d.text, d.textAt)) pinned.add(d), (grew = true);
+    for (const d of decls) if (!pinned.has(d) && derives(d.text, d.textAt)) (pinned.add(d), (grew = true));
   }
   return derives;
 }
@@ -146,7 +150,15 @@ export function unpinnedQueries(source: string): Offence[] {
   const offences: Offence[] = [];
   for (const m of code.matchAll(QUERY)) {
     const query = expressionFrom(code, m.index);
-    const report = (why: string) => offences.push({ line: code.slice(0, m.index).split("\n").length, query: source.slice(m.index, m.index + query.length).replace(/\s+/g, " ").slice(0, 160), why });
+    const report = (why: string) =>
+      offences.push({
+        line: code.slice(0, m.index).split("\n").length,
+        query: source
+          .slice(m.index, m.index + query.length)
+          .replace(/\s+/g, " ")
+          .slice(0, 160),
+        why,
+      });
     const pinnedArgs = (call: string) => {
       const calls = [...query.matchAll(new RegExp(`\\.\\s*${call}\\s*\\(`, "g"))];
       return calls.map((c) => {
