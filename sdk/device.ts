@@ -2,7 +2,8 @@
  * Connecting a device to Skylark with MQTT.js over the framed WebSocket stream: one frame per
  * packet (or per burst of packets written in the same turn) instead of MQTT.js's several.
  */
-import { MqttClient, type IClientOptions } from "mqtt";
+// The default import: MQTT.js's browser build exports only that (the whole API as one object).
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { framedWebSocketStream, type FramedStreamOptions, type WebSocketLike } from "./framed-websocket";
 
 /** A WebSocket constructor of the standard shape (the browser's, Node 22's global, or `ws`). */
@@ -38,7 +39,7 @@ export function connectDevice(options: DeviceOptions): MqttClient {
   const protocolVersion = options.protocolVersion ?? 5;
   const frameOptions = options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {};
   const build = () => framedWebSocketStream(new WebSocketClass(url, ["mqtt"]), frameOptions);
-  return new MqttClient(build, {
+  return new mqtt.MqttClient(build, {
     protocol: url.startsWith("wss") ? "wss" : "ws",
     protocolId: "MQTT",
     protocolVersion,
