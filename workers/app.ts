@@ -12,6 +12,7 @@ import { onError, onNotFound } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
 import { refuseQueryWhereNoneIsTaken } from "./http/validate";
+import { adminMetricsRoutes } from "./routes/admin-metrics";
 import { adminTenantRoutes } from "./routes/admin-tenants";
 import { alarmRuleRoutes } from "./routes/alarm-rules";
 import { alarmWebhookRoutes } from "./routes/alarm-webhooks";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/api/v1/api-keys", apiKeyRoutes);
   app.route("/api/v1/audit", auditRoutes);
   app.route("/api/v1/admin/tenants", adminTenantRoutes);
+  app.route("/api/v1/admin/metrics", adminMetricsRoutes);
   app.route("/api/v1/domains", domainRoutes);
   app.route("/api/v1/exports", exportRoutes);
   app.route("/api/v1/branding", brandingRoutes);
