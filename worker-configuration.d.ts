@@ -35,6 +35,7 @@ interface __BaseEnv_Env {
 	AUTH_AUDIT_SAMPLER: DurableObjectNamespace<import("./workers/index").AuthAuditSampler>;
 	MQTT_COOLDOWN: DurableObjectNamespace<import("./workers/index").MqttCooldown>;
 	TENANT_LIFECYCLE: Workflow<Parameters<import("./workers/index").TenantLifecycle['run']>[0]['payload']>;
+	FIRMWARE_ROLLOUT: Workflow<Parameters<import("./workers/index").FirmwareRollout['run']>[0]['payload']>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {

@@ -24,6 +24,8 @@ export const PlanLimits = z.object({
   maxArtifactBytes: z.number().int().positive(),
   /** All of a tenant's firmware artifacts together. */
   maxFirmwareStorageBytes: z.number().int().nonnegative(),
+  /** Firmware rollouts running or paused at once. */
+  maxActiveRollouts: z.number().int().nonnegative(),
 });
 export type PlanLimits = z.infer<typeof PlanLimits>;
 export const LimitOverrides = PlanLimits.partial().strict();
@@ -46,6 +48,7 @@ export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
     monthlyMessageQuota: 10_000_000,
     maxArtifactBytes: 64 * 1024 * 1024,
     maxFirmwareStorageBytes: 1024 * 1024 * 1024,
+    maxActiveRollouts: 2,
   },
   professional: {
     maxDevices: 5_000,
@@ -63,6 +66,7 @@ export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
     monthlyMessageQuota: 500_000_000,
     maxArtifactBytes: 512 * 1024 * 1024,
     maxFirmwareStorageBytes: 20 * 1024 * 1024 * 1024,
+    maxActiveRollouts: 10,
   },
   enterprise: {
     maxDevices: 100_000,
@@ -80,6 +84,7 @@ export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
     monthlyMessageQuota: 10_000_000_000,
     maxArtifactBytes: 512 * 1024 * 1024,
     maxFirmwareStorageBytes: 200 * 1024 * 1024 * 1024,
+    maxActiveRollouts: 50,
   },
 };
 

@@ -34,6 +34,7 @@ import { exportRoutes } from "./routes/exports";
 import { firmwareRoutes } from "./routes/firmware";
 import { fleetRoutes } from "./routes/fleet";
 import { otaDownloadRoutes } from "./routes/ota-download";
+import { rolloutRoutes } from "./routes/rollouts";
 import { deviceHealthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { memberRoutes } from "./routes/members";
@@ -91,6 +92,7 @@ export function createApp() {
   app.route("/api/v1/status", statusRoutes);
   app.route("/api/v1/firmware", firmwareRoutes);
   app.route("/api/v1/ota", otaDownloadRoutes);
+  app.route("/api/v1/rollouts", rolloutRoutes);
   app.route("/api/v1/alarm-rules", alarmRuleRoutes);
   app.route("/api/v1/alarms", alarmRoutes);
   app.route("/api/v1/alarm-webhooks", alarmWebhookRoutes);

@@ -12,6 +12,7 @@ export { MqttCooldown } from "../durable-objects/mqtt-cooldown/cooldown";
 export { TenantHub } from "../durable-objects/tenant-hub/hub";
 export { TelemetryStore } from "../durable-objects/telemetry-store/store";
 export { TenantLifecycle } from "./workflows/tenant-lifecycle";
+export { FirmwareRollout } from "./workflows/firmware-rollout";
 
 export default {
   fetch: app.fetch,

@@ -432,6 +432,8 @@ export const rollouts = sqliteTable(
     waves: integer("waves").notNull(),
     pausedReason: json<Record<string, unknown>>("paused_reason"),
     gates: json<Record<string, unknown>[]>("gates").notNull(),
+    /** Finished and failed updates when a person last resumed it: the failure rate counts only what came after. */
+    acknowledged: json<{ executed: number; failed: number }>("acknowledged"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -17,13 +17,22 @@ export const RolloutTarget = z.union([
 ]);
 export type RolloutTarget = z.infer<typeof RolloutTarget>;
 
+/** Letters, digits, `_` and `-`: a rollout id also names its Workflow instance. */
+export const RolloutId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "letters, digits, _ and -, up to 64 characters");
+
 export const CreateRollout = z.strictObject({
-  id: ResourceId.optional().describe("default: generated"),
+  id: RolloutId.optional().describe("default: generated"),
   firmwareId: ResourceId,
   target: RolloutTarget,
   strategy: RolloutStrategy,
 });
 export type CreateRollout = z.infer<typeof CreateRollout>;
+
+/** What creating a rollout answers: the rollout and the target's devices it left out, and why. */
+export const CreatedRollout = z.object({
+  rollout: z.lazy(() => Rollout),
+  skipped: z.object({ unfit: z.array(DeviceId).describe("the artifact is not built for them (profile, hardware tags, delta base)"), current: z.array(DeviceId).describe("already run this version") }),
+});
 
 export const RolloutStatus = z.enum(["running", "paused", "completed", "canceled"]);
 export type RolloutStatus = z.infer<typeof RolloutStatus>;

@@ -156,11 +156,13 @@ export const firmwareRoutes = tenantRouter()
   )
   .delete(
     "/:id",
-    doc({ summary: "Delete a firmware artifact", description: "Its metadata and its bytes.", tags, ok: { status: 204, description: "Deleted" }, errors: [404] }),
+    doc({ summary: "Delete a firmware artifact", description: "Its metadata and its bytes. 409 while a running or paused rollout installs it.", tags, ok: { status: 204, description: "Deleted" }, errors: [404, 409] }),
     requireRole("ADMIN"),
     validate("param", IdParam),
     async (c) => {
       const { id } = c.req.valid("param");
+      const rollout = await c.get("data").rollouts.usingFirmware(id);
+      if (rollout) throw new AppError("conflict", `rollout '${rollout}' is installing firmware '${id}'; finish or cancel it first`);
       const key = await c.get("data").firmware.delete(id);
       await c.env.FIRMWARE.delete(key);
       await audit(c, { action: "firmware.delete", targetType: "firmware", targetId: id, outcome: "success" });

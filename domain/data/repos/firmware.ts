@@ -23,6 +23,12 @@ export function firmwareRepo(db: Db, tenantId: string) {
       return toFirmware(row);
     },
 
+    /** The artifact of a version (a version names one artifact per tenant), or null. */
+    async byVersion(version: string): Promise<Firmware | null> {
+      const row = await db.select().from(firmware).where(and(mine, eq(firmware.version, version))).get();
+      return row ? toFirmware(row) : null;
+    },
+
     /** The artifact with where its bytes are (for the upload and download paths only). */
     async stored(id: string): Promise<Firmware & { objectKey: string }> {
       const row = await db.select().from(firmware).where(byId(id)).get();

@@ -68,24 +68,21 @@ export function rolloutRepo(db: Db, tenantId: string) {
 
   return {
     /** The rollout and every execution, in one batch: a rollout never exists without its devices. */
-    async create(input: NewRollout, executions: NewExecution[], now = Date.now()): Promise<Row> {
-      const insertRollout = db
-        .insert(rollouts)
-        .values({ tenantId, ...input, status: "running", wave: 0, gates: [], createdAt: now, updatedAt: now })
-        .returning();
-      const inserts = [];
+    async create(input: NewRollout, executions: NewExecution[], now = Date.now()): Promise<void> {
+      // One D1 batch (atomic); the executions ride in one JSON parameter per chunk (D1 binds at most 100 per statement).
+      const statements = [db.insert(rollouts).values({ tenantId, ...input, status: "running", wave: 0, gates: [], createdAt: now, updatedAt: now })];
       for (let i = 0; i < executions.length; i += INSERT_CHUNK) {
         const rows = JSON.stringify(executions.slice(i, i + INSERT_CHUNK).map((e) => [e.deviceId, e.wave, e.position, e.fromVersion]));
-        inserts.push(
-          db.run(sql`INSERT INTO rollout_executions (tenant_id, rollout_id, device_id, wave, position, state, attempt, from_version, history, updated_at)
-            SELECT ${tenantId}, ${input.id}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), 'pending', 0, json_extract(value, '$[3]'),
-                   json_array(json_object('state', 'pending', 'at', ${now}, 'attempt', 0)), ${now}
-            FROM json_each(${rows})`),
+        statements.push(
+          db.insert(rolloutExecutions).select(
+            sql`SELECT ${tenantId}, ${input.id}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), 'pending', 0, json_extract(value, '$[3]'), NULL, NULL, NULL,
+                       json_array(json_object('state', 'pending', 'at', ${now}, 'attempt', 0)), ${now}
+                FROM json_each(${rows})`,
+          ) as never,
         );
       }
       try {
-        const [created] = await db.batch([insertRollout, ...inserts]);
-        return created[0]!;
+        await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError("already_exists", `rollout '${input.id}' already exists`);
         throw err;
@@ -130,12 +127,12 @@ export function rolloutRepo(db: Db, tenantId: string) {
      * Changes the status only from one of `from` (the conditional update decides when the API
      * and the Workflow race); null when the rollout was not in one of them.
      */
-    async transition(id: string, from: RolloutStatus[], to: RolloutStatus, extra: { pausedReason?: PausedReason | null; now?: number } = {}): Promise<Row | null> {
+    async transition(id: string, from: RolloutStatus[], to: RolloutStatus, extra: { pausedReason?: PausedReason | null; acknowledged?: { executed: number; failed: number }; now?: number } = {}): Promise<Row | null> {
       const now = extra.now ?? Date.now();
       const finished = to === "completed" || to === "canceled";
       const row = await db
         .update(rollouts)
-        .set({ status: to, updatedAt: now, ...(extra.pausedReason !== undefined ? { pausedReason: extra.pausedReason } : {}), ...(finished ? { finishedAt: now } : {}) })
+        .set({ status: to, updatedAt: now, ...(extra.pausedReason !== undefined ? { pausedReason: extra.pausedReason } : {}), ...(extra.acknowledged ? { acknowledged: extra.acknowledged } : {}), ...(finished ? { finishedAt: now } : {}) })
         .where(and(byId(id), inArray(rollouts.status, from)))
         .returning()
         .get();
