@@ -23,11 +23,6 @@ export function apiKeyRepo(db: Db, tenantId: string) {
       const rows = await db.select().from(apiKeys).where(afterCursor(apiKeys.id, q.cursor, mine)).orderBy(apiKeys.id).limit(q.limit + 1).all();
       return toPage(rows, q.limit, (r) => r.id, toApiKey);
     },
-    async get(id: string): Promise<ApiKey> {
-      const row = await db.select().from(apiKeys).where(byId(id)).get();
-      if (!row) throw notFound("API key");
-      return toApiKey(row);
-    },
     /** The full record including the secret hash, for authentication only. */
     async record(id: string): Promise<ApiKeyRecord | null> {
       return (await db.select().from(apiKeys).where(byId(id)).get()) ?? null;

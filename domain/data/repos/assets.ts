@@ -86,10 +86,6 @@ export function sensorRepo(db: Db, tenantId: string) {
       if (!row) throw notFound("sensor");
       return toSensor(row);
     },
-    async find(assetId: string, id: string): Promise<Sensor | null> {
-      const row = await db.select().from(sensors).where(byId(assetId, id)).get();
-      return row ? toSensor(row) : null;
-    },
     /** Every sensor of the given assets (for checking readings on the asset/sensor topic form). */
     async ofAssets(assetIds: string[]): Promise<Sensor[]> {
       const out: Sensor[] = [];

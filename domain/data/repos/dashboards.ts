@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError, notFound } from "../../errors";
 import { sortableId } from "../../ids";
 import type { PageQuery } from "../../schemas/common";
@@ -63,13 +63,6 @@ export function dashboardRepo(db: Db, tenantId: string) {
       const now = Date.now();
       const document = DashboardDocument.parse(STARTER_DASHBOARD);
       await db.insert(dashboards).values({ tenantId, id: STARTER_DASHBOARD_ID, name: document.name, document, createdAt: now, updatedAt: now }).onConflictDoNothing();
-    },
-    async count(): Promise<number> {
-      return (await db.select({ n: count() }).from(dashboards).where(mine).get())?.n ?? 0;
-    },
-    async find(id: string): Promise<Dashboard | null> {
-      const row = await db.select().from(dashboards).where(byId(id)).get();
-      return row ? toDashboard(row) : null;
     },
     async get(id: string): Promise<Dashboard> {
       const row = await db.select().from(dashboards).where(byId(id)).get();

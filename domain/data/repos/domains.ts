@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors";
 import type { DnsRecord } from "../../domains/verification";
 import type { PageQuery } from "../../schemas/common";
@@ -20,9 +20,6 @@ export function domainRepo(db: Db, tenantId: string) {
     async find(hostname: string): Promise<DomainRecord | null> {
       const row = await db.select().from(domains).where(byName(hostname)).get();
       return row ? toRecord(row) : null;
-    },
-    async count(): Promise<number> {
-      return (await db.select({ n: count() }).from(domains).where(mine).get())?.n ?? 0;
     },
     async create(input: { hostname: string; verificationToken: string; providerId: string | null; providerRecords: DnsRecord[] }): Promise<DomainRecord> {
       const now = Date.now();
