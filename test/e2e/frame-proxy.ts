@@ -8,15 +8,15 @@ import { WebSocket, WebSocketServer, type RawData } from "ws";
 export type FrameProxy = {
   /** The proxy's origin, e.g. `ws://127.0.0.1:40123`; paths are passed through. */
   readonly origin: string;
-  /** Frames clients sent (towards the platform) and received, since the last `reset`. */
-  readonly counts: { up: number; down: number };
+  /** Frames clients sent (towards the platform) and received, and the largest sent, since the last `reset`. */
+  readonly counts: { up: number; down: number; largestUp: number };
   reset(): void;
   close(): Promise<void>;
 };
 
 /** Starts a proxy to `upstream` (an origin such as `ws://127.0.0.1:8787`) on a free local port. */
 export async function startFrameProxy(upstream: string): Promise<FrameProxy> {
-  const counts = { up: 0, down: 0 };
+  const counts = { up: 0, down: 0, largestUp: 0 };
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: (protocols) => [...protocols][0] ?? false });
   server.on("connection", (client, request) => {
     const protocols = String(request.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim()).filter(Boolean);
@@ -24,6 +24,7 @@ export async function startFrameProxy(upstream: string): Promise<FrameProxy> {
     const early: RawData[] = [];
     client.on("message", (data, isBinary) => {
       counts.up++;
+      counts.largestUp = Math.max(counts.largestUp, frameBytes(data));
       if (target.readyState === WebSocket.OPEN) target.send(data, { binary: isBinary });
       else early.push(data);
     });
@@ -49,6 +50,7 @@ export async function startFrameProxy(upstream: string): Promise<FrameProxy> {
     reset() {
       counts.up = 0;
       counts.down = 0;
+      counts.largestUp = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -56,4 +58,8 @@ export async function startFrameProxy(upstream: string): Promise<FrameProxy> {
         server.close(() => resolve());
       }),
   };
+}
+
+function frameBytes(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
 }

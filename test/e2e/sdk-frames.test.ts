@@ -7,9 +7,9 @@ import mqtt, { type MqttClient } from "mqtt";
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectDevice } from "../../sdk";
-import { platformUrl } from "./client";
+import { http, operatorToken, platformUrl } from "./client";
 import { startFrameProxy, type FrameProxy } from "./frame-proxy";
-import { appOpts, Client, closeClients, newTenant, registerDevice, VERSIONS, vName, type Device, type Tenant } from "./mqtt-helpers";
+import { appOpts, Client, closeClients, newTenant, registerDevice, rest, VERSIONS, vName, type Device, type Tenant } from "./mqtt-helpers";
 
 let tenant: Tenant;
 let device: Device;
@@ -18,6 +18,8 @@ const clients: MqttClient[] = [];
 
 beforeAll(async () => {
   tenant = await newTenant("sdk");
+  // The starter plan allows a device 10 messages/s; these tests publish bursts of 20.
+  await rest.ok(http("PATCH", `/api/v1/admin/tenants/${tenant.id}`, { token: operatorToken(), body: { limits: { messagesPerSecondPerDevice: 1000, messagesPerSecond: 1000 } } }));
   device = await registerDevice(tenant, "sdk-dev");
   proxy = await startFrameProxy(platformUrl().replace(/^http/, "ws"));
 });
@@ -29,9 +31,9 @@ afterAll(() => proxy?.close());
 
 const telemetry = () => `t/${tenant.id}/devices/${device.id}/telemetry`;
 
-function sdkDevice(protocolVersion: 4 | 5 = 5, origin = proxy.origin): MqttClient {
+function sdkDevice(protocolVersion: 4 | 5 = 5, origin = proxy.origin, maxFrameBytes?: number): MqttClient {
   // Node 20 has no global WebSocket: the ws package has the standard shape.
-  const client = connectDevice({ url: origin, tenant: tenant.id, deviceId: device.id, secret: device.password, protocolVersion, WebSocket: WebSocket as never, mqtt: { reconnectPeriod: 0 } });
+  const client = connectDevice({ url: origin, tenant: tenant.id, deviceId: device.id, secret: device.password, protocolVersion, WebSocket: WebSocket as never, mqtt: { reconnectPeriod: 0 }, ...(maxFrameBytes ? { maxFrameBytes } : {}) });
   clients.push(client);
   return client;
 }
@@ -74,6 +76,21 @@ describe("device SDK frames", () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => sdk.publishAsync(telemetry(), JSON.stringify({ temp: i }), { qos: 1 })));
     expect(proxy.counts.up).toBeGreaterThan(0);
     expect(proxy.counts.up).toBeLessThan(20);
+  });
+
+  it("keeps each frame within maxFrameBytes, splitting a burst (packets may straddle frames), and the hub reads them all", async () => {
+    const app = await Client.open(tenant.id, appOpts(tenant.token, 5));
+    await app.sub(telemetry());
+    const sdk = sdkDevice(5, proxy.origin, 16 * 1024);
+    await connected(sdk);
+    proxy.reset();
+    const readings = Array.from({ length: 10 }, (_, i) => JSON.stringify({ note: `${i}`.padEnd(10 * 1024, "x") }));
+    await Promise.all(readings.map((r) => sdk.publishAsync(telemetry(), r, { qos: 1 })));
+    expect(proxy.counts.largestUp).toBeLessThanOrEqual(16 * 1024);
+    expect(proxy.counts.up).toBeGreaterThanOrEqual(7);
+    expect(proxy.counts.up).toBeLessThan(20);
+    const got = await app.take(10, (m) => m.text.startsWith('{"note"'));
+    expect(got.map((m) => m.text)).toEqual(readings);
   });
 
   for (const version of VERSIONS) {
