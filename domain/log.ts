@@ -32,7 +32,8 @@ export interface Logger {
 /** Field names that may hold a secret or a device's data; their values never reach a log. */
 const SENSITIVE_KEY = /password|passphrase|^pass$|secret|token|authori[sz]ation|cookie|payload|^body$|signature|private|^key$|apikey|jwk/i;
 const MAX_STRING = 500;
-const REDACTED = "[redacted]";
+/** What a sensitive field's value becomes (the log tests look for it). */
+export const REDACTED = "[redacted]";
 
 function scrub(value: unknown, depth: number): unknown {
   if (typeof value === "string") return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
@@ -55,7 +56,7 @@ export function errorFields(err: unknown, withStack = false): LogFields {
   return withStack && err.stack ? { error: errorText(err), stack: err.stack.slice(0, 2_000) } : { error: errorText(err) };
 }
 
-/** One log line as an object; exported for the tests that check the shape. */
+/** One log line as an object: the context, then the call's fields, each scrubbed. */
 function logEntry(level: LogLevel, msg: string, context: LogFields, fields: LogFields = {}): LogFields {
   const entry: LogFields = { level, msg, time: new Date().toISOString() };
   for (const [key, value] of [...Object.entries(context), ...Object.entries(fields)]) {
