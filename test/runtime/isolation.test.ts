@@ -34,6 +34,7 @@ async function snapshotB() {
   await bCommands();
   await bConnected();
   await bFirmware();
+  await bRollout();
   const alarms = await bAlarms();
   return {
     tenant: await expectOk(api("GET", "/api/v1/tenant", { token })),
@@ -61,6 +62,9 @@ async function snapshotB() {
     firmware: await expectOk(api("GET", "/api/v1/firmware", { token })),
     firmwareStorage: await expectOk(api("GET", "/api/v1/firmware/storage", { token })),
     firmwareSigning: await expectOk(api("GET", "/api/v1/firmware/signing", { token })),
+    rollouts: await expectOk(api("GET", "/api/v1/rollouts", { token })),
+    rollout: await expectOk(api("GET", "/api/v1/rollouts/ro-b-only", { token })),
+    rolloutDevices: await expectOk(api("GET", "/api/v1/rollouts/ro-b-only/devices", { token })),
     firmwareBytes: [...new Uint8Array(await (await env.FIRMWARE.get(`tenants/${B.tenantId}/firmware/fw-b-only`))!.arrayBuffer())],
     health: await expectOk(api("GET", `/api/v1/devices/${B.only.device}/health`, { token })),
     connectivity: await expectOk(api("GET", "/api/v1/devices/dev-1/connectivity", { token })),
@@ -127,6 +131,16 @@ const bFirmware = () =>
       const res = await exports.default.fetch(`http://localhost/api/v1/firmware/${id}/artifact`, { method: "PUT", headers: { authorization: `Bearer ${B.ownerToken}` }, body: new Uint8Array([66, 66, 66]) });
       expect(res.status).toBe(200);
     }
+  })());
+
+/** A rollout only B has (started and canceled once, before the first snapshot), to its dev-1 (A has a dev-1 too). */
+let bRolloutOnce: Promise<void> | undefined;
+const bRollout = () =>
+  (bRolloutOnce ??= (async () => {
+    await bFirmware();
+    const strategy = { kind: "phases", phases: [{ percent: 100, waitMinutes: 0 }], updateTimeoutMinutes: 60 };
+    await expectOk(api("POST", "/api/v1/rollouts", { token: B.ownerToken, body: { id: "ro-b-only", firmwareId: "fw-b-only", target: { devices: ["dev-1"] }, strategy } }), 201);
+    await expectOk(api("POST", "/api/v1/rollouts/ro-b-only/cancel", { token: B.ownerToken }));
   })());
 
 /** A dashboard only B has (created once, before the first snapshot), naming B's device. */
@@ -469,6 +483,32 @@ const cases: Record<string, Case> = {
   },
   "POST /api/v1/firmware/:id/deprecate": () => expectNotFound("POST", "/api/v1/firmware/fw-b-only/deprecate"),
   "DELETE /api/v1/firmware/:id": () => expectNotFound("DELETE", "/api/v1/firmware/fw-b-only"),
+
+  // Rollouts: B's is invisible and untouchable; A cannot install B's firmware or reach B's devices.
+  "GET /api/v1/rollouts": async () => {
+    expect((await expectOk(api("GET", "/api/v1/rollouts?limit=200", { token: A.ownerToken }))).items.map((r: { id: string }) => r.id)).not.toContain("ro-b-only");
+  },
+  "POST /api/v1/rollouts": async () => {
+    const strategy = { kind: "phases", phases: [{ percent: 100, waitMinutes: 0 }] };
+    await expectNotFound("POST", "/api/v1/rollouts", { firmwareId: "fw-b-only", target: { all: true }, strategy });
+    await expectOk(api("POST", "/api/v1/firmware", { token: A.ownerToken, body: { id: "fw-a-rollout", title: "A's", version: "9.0.0" } }), 201);
+    const res = await exports.default.fetch("http://localhost/api/v1/firmware/fw-a-rollout/artifact", { method: "PUT", headers: { authorization: `Bearer ${A.ownerToken}` }, body: new Uint8Array([65]) });
+    expect(res.status).toBe(200);
+    const foreign = await api("POST", "/api/v1/rollouts", { token: A.ownerToken, body: { firmwareId: "fw-a-rollout", target: { devices: ["dev-1", B.only.device] }, strategy } });
+    expect([foreign.status, foreign.body.detail]).toEqual([400, expect.stringContaining(B.only.device)]);
+    // By tag, only A's devices are ever targeted (both tenants tag devices `shared-tag`).
+    const byTag = await expectOk(api("POST", "/api/v1/rollouts", { token: A.ownerToken, body: { id: "ro-a", firmwareId: "fw-a-rollout", target: { tags: ["shared-tag"] }, strategy } }), 201);
+    const targeted = (await expectOk(api("GET", "/api/v1/rollouts/ro-a/devices", { token: A.ownerToken }))).items.map((e: { deviceId: string }) => e.deviceId);
+    expect(targeted.sort()).toEqual(["dev-1", A.only.device].sort());
+    expect(byTag.rollout.devices).toBe(2);
+    await expectOk(api("POST", "/api/v1/rollouts/ro-a/cancel", { token: A.ownerToken }));
+  },
+  "GET /api/v1/rollouts/:id": () => expectNotFound("GET", "/api/v1/rollouts/ro-b-only"),
+  "GET /api/v1/rollouts/:id/devices": () => expectNotFound("GET", "/api/v1/rollouts/ro-b-only/devices"),
+  "POST /api/v1/rollouts/:id/pause": () => expectNotFound("POST", "/api/v1/rollouts/ro-b-only/pause"),
+  "POST /api/v1/rollouts/:id/resume": () => expectNotFound("POST", "/api/v1/rollouts/ro-b-only/resume", { acknowledgeFailures: true }),
+  "POST /api/v1/rollouts/:id/cancel": () => expectNotFound("POST", "/api/v1/rollouts/ro-b-only/cancel"),
+  "POST /api/v1/rollouts/:id/rollback": () => expectNotFound("POST", "/api/v1/rollouts/ro-b-only/rollback", {}),
   "GET /api/v1/devices/:id/command-settings": () => expectNotFound("GET", `/api/v1/devices/${B.only.device}/command-settings`),
   "PUT /api/v1/devices/:id/command-settings": async () => {
     await expectNotFound("PUT", `/api/v1/devices/${B.only.device}/command-settings`, { maxInFlight: 5 });

@@ -121,6 +121,14 @@ const ADMITTED_STATUS: Record<string, 200 | 201 | 202 | 204 | 400 | 404> = {
   "DELETE /api/v1/firmware/:id": 404,
   "DELETE /api/v1/alarm-rules/:id": 404,
   "DELETE /api/v1/alarm-webhooks/:id": 404,
+  "GET /api/v1/rollouts": 200,
+  "POST /api/v1/rollouts": 400,
+  "GET /api/v1/rollouts/:id": 404,
+  "GET /api/v1/rollouts/:id/devices": 404,
+  "POST /api/v1/rollouts/:id/pause": 404,
+  "POST /api/v1/rollouts/:id/resume": 404,
+  "POST /api/v1/rollouts/:id/cancel": 404,
+  "POST /api/v1/rollouts/:id/rollback": 404,
 };
 
 /** The problem code that goes with each expected error status. */
@@ -184,6 +192,8 @@ describe("permission matrix", () => {
     for (const [method, path] of [["GET", "/api/v1/dashboards"], ["GET", "/api/v1/dashboards/:id"], ["GET", "/api/v1/dashboards/:id/export"]]) expect(min(method!, path!)).toBe("VIEWER");
     for (const path of ["/api/v1/firmware", "/api/v1/firmware/:id", "/api/v1/firmware/storage", "/api/v1/firmware/signing"]) expect(min("GET", path)).toBe("MEMBER");
     for (const [method, path] of [["POST", "/api/v1/firmware"], ["PUT", "/api/v1/firmware/:id/artifact"], ["POST", "/api/v1/firmware/:id/deprecate"], ["DELETE", "/api/v1/firmware/:id"], ["PUT", "/api/v1/firmware/signing"], ["POST", "/api/v1/firmware/:id/download-urls"]]) expect(min(method!, path!)).toBe("ADMIN");
+    for (const path of ["/api/v1/rollouts", "/api/v1/rollouts/:id", "/api/v1/rollouts/:id/devices"]) expect(min("GET", path)).toBe("MEMBER");
+    for (const path of ["/api/v1/rollouts", "/api/v1/rollouts/:id/pause", "/api/v1/rollouts/:id/resume", "/api/v1/rollouts/:id/cancel", "/api/v1/rollouts/:id/rollback"]) expect(min("POST", path)).toBe("ADMIN");
     for (const path of ["/api/v1/fleet/summary", "/api/v1/fleet/health", "/api/v1/telemetry/latest", "/api/v1/devices/:id/health", "/api/v1/devices/:id/connectivity"]) expect(min("GET", path)).toBe("VIEWER");
     // Commands: VIEWER reads them, MEMBER sends and cancels.
     for (const path of ["/api/v1/devices/:id/commands", "/api/v1/devices/:id/commands/:commandId", "/api/v1/devices/:id/command-settings"]) expect(min("GET", path)).toBe("VIEWER");
