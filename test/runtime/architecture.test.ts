@@ -75,7 +75,9 @@ describe("architecture", () => {
     expect(whys("return db.select().from(things).where(eq(things.id, id)).get();")).toEqual([".where(…) does not derive from tenantId"]);
     expect(whys("return db.select().from(things).all();")).toEqual(["no .where(…)"]);
     expect(whys("return db.update(things).set({ name }).where(eq(things.tenantId, things.tenantId));")).toEqual([".where(…) does not derive from tenantId"]);
-    expect(whys("return db.insert(things).values({ id, name });")).toEqual([".values(…) does not carry tenantId"]);
+    expect(whys("return db.insert(things).values({ id, name });")).toEqual(["inserted rows do not carry tenantId"]);
+    expect(whys("return db.insert(things).select(sql`SELECT ${tenantId}, id FROM others`);")).toEqual([]);
+    expect(whys("return db.insert(things).select(sql`SELECT tenant_id, id FROM others`);")).toEqual(["inserted rows do not carry tenantId"]);
     expect(whys("return db.run(sql`DELETE FROM things WHERE id = ${id}`); // tenantId")).toEqual(["raw SQL does not bind tenantId"]);
     // A local name that shadows a pinned one is judged by its own declaration.
     expect(whys("const f = () => { const mine = eq(things.id, id); return db.delete(things).where(mine); };")).toEqual([".where(…) does not derive from tenantId"]);

@@ -177,8 +177,9 @@ export function unpinnedQueries(source: string): Offence[] {
         break;
       }
       case "insert": {
-        const values = pinnedArgs("values");
-        if (values.length === 0 || !values.every(Boolean)) report(".values(…) does not carry tenantId");
+        // `insert(t).values(…)` or `insert(t).select(…)` (rows from a query): what is inserted must carry the tenant.
+        const rows = [...pinnedArgs("values"), ...pinnedArgs("select")];
+        if (rows.length === 0 || !rows.every(Boolean)) report("inserted rows do not carry tenantId");
         break;
       }
       default:
