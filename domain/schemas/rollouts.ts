@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { DeviceId, ResourceId } from "../ids";
 import { EXECUTION_STATES, ExecutionState, RolloutStrategy } from "../ota/rollout";
-import { Tags, Timestamp } from "./common";
+import { ApiCursor, Tags, Timestamp } from "./common";
 
 /** Exactly one way of choosing devices; every one is resolved inside the caller's tenant. */
 export const RolloutTarget = z.union([
@@ -105,14 +105,14 @@ export type RolloutExecution = z.infer<typeof RolloutExecution>;
 
 export const RolloutListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: ApiCursor.optional(),
   status: RolloutStatus.optional(),
 });
 export type RolloutListQuery = z.infer<typeof RolloutListQuery>;
 
 export const RolloutDevicesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: ApiCursor.optional(),
   state: ExecutionState.optional(),
   wave: z.coerce.number().int().min(0).max(10_000).optional(),
 });
