@@ -15,6 +15,9 @@ import { Overview } from "./overview/Overview";
 import { DashboardList } from "./dashboards/DashboardList";
 import { DashboardView } from "./dashboards/DashboardView";
 import { FleetCommandPage } from "./commands/FleetCommandPage";
+import { FirmwarePage } from "./firmware/FirmwarePage";
+import { RolloutDetail } from "./rollouts/RolloutDetail";
+import { RolloutsPage } from "./rollouts/RolloutsPage";
 import { AlarmsPage } from "./alarms/AlarmsPage";
 import { AlarmRulesPage } from "./alarms/AlarmRulesPage";
 import { ApiKeys } from "./admin/ApiKeys";
@@ -64,6 +67,15 @@ const PAGES: PageDef[] = [
       params[0] ? <DashboardView key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <DashboardList key={session.tenant} role={role} />,
   },
   { path: "/commands", label: "Fleet commands", minRole: "MEMBER", render: ({ session }) => <FleetCommandPage key={session.tenant} /> },
+  // Over-the-air updates: the firmware and rollouts APIs answer MEMBERs and up; ADMINs act.
+  { path: "/firmware", label: "Firmware", minRole: "MEMBER", render: ({ role, session }) => <FirmwarePage key={session.tenant} role={role} /> },
+  {
+    path: "/rollouts",
+    label: "Rollouts",
+    minRole: "MEMBER",
+    render: ({ role, session, params }) =>
+      params[0] ? <RolloutDetail key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <RolloutsPage key={session.tenant} role={role} />,
+  },
   { path: "/alarms", label: "Alarms", render: ({ role, session }) => <AlarmsPage key={session.tenant} role={role} /> },
   // The rules API (and its webhook targets) answers ADMINs only.
   { path: "/alarm-rules", label: "Alarm rules", minRole: "ADMIN", render: ({ session }) => <AlarmRulesPage key={session.tenant} /> },
