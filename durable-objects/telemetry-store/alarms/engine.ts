@@ -52,10 +52,6 @@ export class AlarmEngine {
     return true;
   }
 
-  ruleCount(): number {
-    return this.loaded().length;
-  }
-
   /** Evaluates the inserted points; `scopes` says each device's profile and tags. */
   evaluatePoints(tenant: string, points: StoredPoint[], scopes: Map<string, DeviceScope>, now: number): void {
     const rules = this.loaded().filter((r) => r.enabled);
