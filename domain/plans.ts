@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const PLANS = ["starter", "professional", "enterprise"] as const;
+const PLANS = ["starter", "professional", "enterprise"] as const;
 export const Plan = z.enum(PLANS);
 export type Plan = z.infer<typeof Plan>;
 

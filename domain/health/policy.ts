@@ -10,7 +10,7 @@ const VitalBounds = z
   .strictObject({ min: z.number().optional(), max: z.number().optional() })
   .refine((b) => b.min !== undefined || b.max !== undefined, "give min, max or both")
   .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, "min must not exceed max");
-export type VitalBounds = z.infer<typeof VitalBounds>;
+type VitalBounds = z.infer<typeof VitalBounds>;
 
 export const HealthPolicy = z.strictObject({
   heartbeatIntervalSeconds: z
