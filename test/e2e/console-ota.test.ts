@@ -5,8 +5,10 @@
  * (a bad number is named by the shared schema and nothing is sent), watches it complete wave by
  * wave on its page, and rolls it back. The devices are real MQTT.js clients that take the notice on
  * `…/ota`, download the image, check its SHA-256 and report each state on `…/ota/status`. A MEMBER
- * reads both pages without a single action; a VIEWER is offered neither. Nothing may be refused by
- * the CSP.
+ * reads both pages without a single action; a VIEWER is offered neither. A rollout whose updates
+ * fail pauses itself: its page says why with the figures and resumes only once the failures are
+ * acknowledged; a person pauses a running rollout, resumes it and cancels it. Nothing may be
+ * refused by the CSP.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -33,7 +35,7 @@ const asMember = (t: Tenant, role: "VIEWER" | "MEMBER" | "ADMIN") => member({ te
  * checks the SHA-256 and reports downloading → downloaded → verified → installing → succeeded with
  * the version it then runs (failed, naming the digest, if the bytes are not the announced ones).
  */
-async function updatingDevice(t: Tenant, d: Device) {
+async function updatingDevice(t: Tenant, d: Device, behaviour: "succeed" | "fail" | "silent" = "succeed") {
   const client = await Client.open(t.id, deviceOpts(d, 5));
   const status = `t/${t.id}/devices/${d.id}/ota/status`;
   const seen = new Set<string>();
@@ -42,7 +44,7 @@ async function updatingDevice(t: Tenant, d: Device) {
     if (topic !== `t/${t.id}/devices/${d.id}/ota` || payload.length === 0) return;
     const notice = JSON.parse(payload.toString("utf8")) as OtaNotice;
     const key = `${notice.rolloutId}/${notice.attempt}`;
-    if (seen.has(key)) return;
+    if (seen.has(key) || behaviour === "silent") return;
     seen.add(key);
     void (async () => {
       const report = (body: Record<string, unknown>) => client.pub(status, JSON.stringify({ rolloutId: notice.rolloutId, ...body }));
@@ -53,6 +55,7 @@ async function updatingDevice(t: Tenant, d: Device) {
       await report({ state: "downloaded", progress: 100 });
       await report({ state: "verified" });
       await report({ state: "installing" });
+      if (behaviour === "fail") return report({ state: "failed", error: "flash write error" });
       versions.push(notice.version);
       await report({ state: "succeeded", version: notice.version });
     })();
@@ -191,5 +194,68 @@ describe("console OTA", () => {
     expect(await viewerView.page.locator('nav.sidenav a[href="/devices"]').count()).toBe(1);
     expect(await viewerView.page.locator('nav.sidenav a[href="/firmware"], nav.sidenav a[href="/rollouts"]').count()).toBe(0);
     await viewerView.page.close();
+  });
+
+  it("a rollout that paused itself shows why with the figures and resumes only acknowledged; a person pauses, resumes and cancels", { timeout: 180_000 }, async () => {
+    const t = await newTenant("ui-ota-gate");
+    await rest.ok(http("POST", "/api/v1/firmware", { token: t.token, body: { id: "fw-2", title: "Thermo", version: "2.0.0" } }), 201);
+    const put = await fetch(new URL("/api/v1/firmware/fw-2/artifact", platformUrl()), { method: "PUT", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/octet-stream" }, body: image(5, 10_000) });
+    expect(put.status).toBe(200);
+    const failing = [await registerDevice(t, "bad-1", { firmwareVersion: "1.0.0" }), await registerDevice(t, "bad-2", { firmwareVersion: "1.0.0" })];
+    for (const d of failing) await updatingDevice(t, d, "fail");
+    const quiet = await registerDevice(t, "quiet-1", { firmwareVersion: "1.0.0" });
+    await updatingDevice(t, quiet, "silent");
+    const strategy = (timeout: number) => ({
+      kind: "phases",
+      phases: [{ percent: 50, waitMinutes: 0 }, { percent: 100, waitMinutes: 0 }],
+      updateTimeoutMinutes: timeout,
+      retries: 0,
+      gate: { soakMinutes: 0, abortThresholdPercent: 10, minExecuted: 1, minCohort: 1 },
+    });
+    await rest.ok(http("POST", "/api/v1/rollouts", { token: t.token, body: { id: "shaky", firmwareId: "fw-2", target: { devices: failing.map((d) => d.id) }, strategy: strategy(1) } }), 201);
+
+    const { page, blocked } = await openPage(browser());
+    await logIn(page, t.id, t.email, t.password);
+    await page.click('nav.sidenav a[href="/rollouts"]');
+    await page.click('#rollout-rows tr[data-rollout="shaky"] a');
+    await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("paused");
+    const why = await page.textContent("#paused-reason");
+    expect(why).toContain("The rollout paused itself");
+    expect(why).toContain("failed updates: 100 % of the updated devices (limit 10 %)");
+    expect(why).toContain("1 of 1 finished updates failed after wave 1.");
+    expect(await page.locator('#gates-table tbody tr[data-verdict="pause"]').count()).toBe(1);
+    await expect.poll(() => page.locator('#rollout-device-rows tr[data-state="failed"]').count()).toBe(1);
+    await page.click('#rollout-device-rows tr[data-state="failed"] button.expand');
+    expect(await page.textContent(".history-row")).toContain("flash write error");
+    await page.locator("#rollout-view").screenshot({ path: join(SCREENSHOTS, "console-rollout-paused.png") });
+    // Resuming needs the acknowledgement.
+    expect(await page.isDisabled("#resume-rollout")).toBe(true);
+    await page.check("#acknowledge-failures");
+    await page.click("#resume-rollout");
+    await expect.poll(async () => (await http("GET", "/api/v1/audit?action=rollout.resumed", { token: t.token })).body.items.length).toBe(1);
+    // Its second wave fails too; whatever it is doing now, cancel ends it.
+    await page.click("#cancel-rollout");
+    await page.click('#rollout-actions .confirm button.danger');
+    await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("canceled");
+    expect(await page.locator("#rollout-actions button").count()).toBe(0);
+
+    // A person pauses a running rollout whose device says nothing, resumes it without an acknowledgement, and cancels it.
+    await rest.ok(http("POST", "/api/v1/rollouts", { token: t.token, body: { id: "slow", firmwareId: "fw-2", target: { devices: [quiet.id] }, strategy: strategy(10) } }), 201);
+    await page.click("#rollout-view a[href='/rollouts']");
+    await page.click('#rollout-rows tr[data-rollout="slow"] a');
+    await page.waitForSelector("#pause-rollout");
+    await page.click("#pause-rollout");
+    await page.click('#rollout-actions .confirm button.danger');
+    await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("paused");
+    expect(await page.textContent("#paused-reason")).toContain("Paused by user:");
+    expect(await page.locator("#acknowledge-failures").count()).toBe(0);
+    await page.click("#resume-rollout");
+    await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("running");
+    await page.click("#cancel-rollout");
+    await page.click('#rollout-actions .confirm button.danger');
+    await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("canceled");
+    await expect.poll(() => page.locator('#rollout-device-rows tr[data-device="quiet-1"]').getAttribute("data-state")).toBe("canceled");
+    expect(blocked).toEqual([]);
+    await page.close();
   });
 });
