@@ -9,7 +9,6 @@ const DeviceResponse = z.discriminatedUnion("status", [
   z.object({ status: z.literal("ok"), result: z.unknown().optional() }),
   z.object({ status: z.literal("error"), error: z.unknown() }),
 ]);
-type DeviceResponse = z.infer<typeof DeviceResponse>;
 
 /** The outcome a response payload gives its command. */
 export type ResponseOutcome = { status: "succeeded"; result: unknown } | { status: "failed"; error: unknown };

@@ -84,7 +84,6 @@ export type AlarmRule = z.infer<typeof AlarmRule>;
 export const MAX_ALARM_RULES = 500;
 
 const AlarmStatus = z.enum(["active", "cleared"]);
-type AlarmStatus = z.infer<typeof AlarmStatus>;
 
 export const Alarm = z.object({
   id: z.string(),

@@ -87,7 +87,6 @@ export const Thresholds = z
 export type Thresholds = z.infer<typeof Thresholds>;
 
 const SeriesRef = z.strictObject({ deviceId: DeviceId, metric: SeriesMetric, label: Title.optional() });
-type SeriesRef = z.infer<typeof SeriesRef>;
 
 /** `auto` lets the viewer pick a bucket for the range on screen (`resolveBucket`). */
 export const WidgetBucket = z.enum([...BUCKETS, "auto"]);

@@ -16,7 +16,6 @@ const SemVer = z
   .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/, "a semantic version such as 1.4.2 or 2.0.0-rc.1");
 
 const FirmwareStatus = z.enum(["pending_upload", "ready", "deprecated"]);
-type FirmwareStatus = z.infer<typeof FirmwareStatus>;
 
 export const Firmware = z.object({
   id: ResourceId,

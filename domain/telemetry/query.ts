@@ -52,7 +52,6 @@ export const SeriesQuery = z
 export type SeriesQuery = z.infer<typeof SeriesQuery>;
 
 const SeriesPoint = z.object({ ts: z.number(), value: TelemetryValue });
-type SeriesPoint = z.infer<typeof SeriesPoint>;
 export const Series = z.object({ device: z.string(), metric: z.string(), points: z.array(SeriesPoint), truncated: z.boolean() });
 export type Series = z.infer<typeof Series>;
 export const SeriesResult = z.object({ series: z.array(Series) });
