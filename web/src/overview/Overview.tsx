@@ -14,6 +14,7 @@ import { DeviceMap } from "../map/DeviceMap";
 import { overviewApi, type LocatedDevice } from "./api";
 import { HealthCard } from "./HealthCard";
 import { LiveFigures } from "./LiveFigures";
+import { PlatformStatusCard } from "./PlatformStatusCard";
 import { LimitHits, RecentRejected } from "./RecentProblems";
 import { StatusCards } from "./StatusCards";
 import { WorkspaceCards } from "./WorkspaceCards";
@@ -98,6 +99,7 @@ export function Overview({ view, role }: { view: TenantView | null; role: Role }
           <StatusCards devices={summary.devices} />
           {health && <HealthCard health={health} />}
           <LiveFigures live={live} liveState={liveState} apiConnectedClients={summary.connectedClients} />
+          <PlatformStatusCard refreshKey={tick} />
           <section class="overview-map" aria-labelledby="map-heading">
             <h2 id="map-heading">Where the devices are</h2>
             {located ? <DeviceMap devices={located.devices} title={mapTitle(summary, located)} /> : <p role="status">Loading the map…</p>}

@@ -3,6 +3,7 @@ import type { Page } from "../../../domain/schemas/common";
 import type { Device } from "../../../domain/schemas/devices";
 import type { FleetSummary } from "../../../domain/schemas/fleet";
 import type { FleetHealth } from "../../../domain/schemas/health";
+import type { TenantStatus } from "../../../domain/schemas/status";
 import type { AuditEntry } from "../../../domain/schemas/identity";
 import type { RejectedMessage } from "../../../domain/telemetry/rejections";
 import { query, request } from "../api";
@@ -15,6 +16,8 @@ export type LocatedDevice = { id: string; name: string; lat: number; lon: number
 
 export const overviewApi = {
   summary: () => request<FleetSummary>("GET", "/fleet/summary"),
+  /** The tenant's platform status: hub, telemetry pipeline lag, dead letters, rejections. */
+  status: () => request<TenantStatus>("GET", "/status"),
   /** Devices by health state, per profile, and the `worst` unhealthiest. */
   health: (worst = 10) => request<FleetHealth>("GET", `/fleet/health${query({ worst })}`),
   rejected: (limit: number) => request<Page<RejectedMessage>>("GET", `/telemetry/rejected${query({ limit })}`),
