@@ -133,6 +133,23 @@ describe("a staged rollout", () => {
   });
 });
 
+describe("an exponential rollout", () => {
+  it("notifies at its rate — one device in the first tick at 30 a minute — and speeds up as devices succeed", async () => {
+    const ids = ["x-1", "x-2", "x-3", "x-4", "x-5", "x-6"];
+    const { t } = await workspace(ids.map((id) => [id, "succeed"]), "fleet-x");
+    const created = await start(t, { id: "ramp", firmwareId: "fw-110", target: { tags: ["fleet-x"] }, strategy: { kind: "exponential", baseDevicesPerMinute: 30, incrementFactor: 2, incrementAfterSuccesses: 2, updateTimeoutMinutes: 0.2, retries: 0, gate: { soakMinutes: 0, minExecuted: 10 } } });
+    expect(created.rollout.waves).toBe(1);
+    const done = await until(() => rollout(t, "ramp"), (r) => r.status === "completed", "completed", 30_000);
+    expect(done.counts.succeeded).toBe(6);
+    // Each tick notifies its batch with one timestamp: the first batch is one device (30/min × a 1.2 s tick).
+    const notifiedAt = (await executions(t, "ramp")).map((e) => e.history.find((h: any) => h.state === "notified").at as number);
+    const batches = [...new Set(notifiedAt)].sort((a, b) => a - b).map((at) => notifiedAt.filter((x) => x === at).length);
+    expect(batches[0]).toBe(1);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+  });
+});
+
 describe("starting a rollout", () => {
   it("says exactly what is wrong with a request, and never reaches another workspace's devices", async () => {
     const { t } = await workspace([["e-1", "silent"]], "fleet-e");
