@@ -7,8 +7,8 @@
  * `…/ota`, download the image, check its SHA-256 and report each state on `…/ota/status`. A MEMBER
  * reads both pages without a single action; a VIEWER is offered neither. A rollout whose updates
  * fail pauses itself: its page says why with the figures and resumes only once the failures are
- * acknowledged; a person pauses a running rollout, resumes it and cancels it. Nothing may be
- * refused by the CSP.
+ * acknowledged; a person pauses a running rollout, resumes it and cancels it, and what the API does
+ * to it meanwhile reaches the page over the live connection. Nothing may be refused by the CSP.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -251,6 +251,12 @@ describe("console OTA", () => {
     expect(await page.locator("#acknowledge-failures").count()).toBe(0);
     await page.click("#resume-rollout");
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("running");
+    // Changes made elsewhere reach the page through the live connection: a paused rollout is not
+    // polled, so only the platform's retained rollout event can show that the API resumed it.
+    await rest.ok(http("POST", "/api/v1/rollouts/slow/pause", { token: t.token }));
+    await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("paused");
+    await rest.ok(http("POST", "/api/v1/rollouts/slow/resume", { token: t.token, body: {} }));
+    await expect.poll(() => page.getAttribute("#rollout-view", "data-status"), { timeout: 10_000 }).toBe("running");
     await page.click("#cancel-rollout");
     await page.click('#rollout-actions .confirm button.danger');
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("canceled");

@@ -1,6 +1,7 @@
 /**
  * One rollout (`/rollouts/{id}`): its status, why it paused in words with the gate's figures, a
- * bar per wave, the gate decisions and the devices. Re-read every few seconds while it runs.
+ * bar per wave, the gate decisions and the devices. Re-read when the platform publishes a change
+ * of it on the live connection, and every few seconds while it runs in case that connection is down.
  * An ADMIN also gets pause, resume, cancel and roll back.
  */
 import type { Role } from "../../../domain/roles";
@@ -14,6 +15,7 @@ import { ProgressBar } from "./ProgressBar";
 import { RolloutActions } from "./RolloutActions";
 import { RolloutDevices } from "./RolloutDevices";
 import { usePolling } from "./usePolling";
+import { useRolloutEvents } from "./useRolloutEvents";
 import { pausedWords, rolloutHref, statusWords, strategyWords, targetWords } from "./words";
 import "./rollouts.css";
 
@@ -50,6 +52,7 @@ export function RolloutDetail({ id, role }: { id: string; role: Role }) {
     }
   };
   useEffect(() => void load(), [id]);
+  useRolloutEvents(id, () => void load());
   usePolling(load, rollout?.status === "running");
 
   const back = (

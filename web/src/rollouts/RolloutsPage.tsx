@@ -1,6 +1,7 @@
 /**
  * Rollouts (`/rollouts`, MEMBER and up): each rollout with its status and a bar of its devices'
- * states, filterable by status, refreshed every few seconds while one runs. An ADMIN starts a new
+ * states, filterable by status, re-read when the platform publishes a rollout change (and every
+ * few seconds while one runs). An ADMIN starts a new
  * one here; what the start left out (`skipped`) is shown with a link to the new rollout.
  */
 import type { Role } from "../../../domain/roles";
@@ -13,6 +14,7 @@ import { NewRolloutForm } from "./NewRolloutForm";
 import { ProgressBar } from "./ProgressBar";
 import { rolloutHref, statusWords, strategyWords, targetWords } from "./words";
 import { usePolling } from "./usePolling";
+import { useRolloutEvents } from "./useRolloutEvents";
 import "./rollouts.css";
 
 const STATUSES: RolloutStatus[] = ["running", "paused", "completed", "canceled"];
@@ -58,6 +60,7 @@ export function RolloutsPage({ role }: { role: Role }) {
     }
   };
   useEffect(() => void load(), [status]);
+  useRolloutEvents(null, () => void load());
   usePolling(load, items?.some((r) => r.status === "running") ?? false);
 
   return (
