@@ -265,7 +265,7 @@ export class TelemetryStore extends DurableObject<Env> {
   /** Row counts per table, for offboarding's inventory and deletion certificate. */
   async counts(tenantId: string): Promise<Record<string, number>> {
     this.forTenant(tenantId, false);
-    const tables = ["points", "rollup_1m", "rollup_1h", "latest", "ledger", "rejected", "alarms", "alarm_rules", "alarm_state", "alarm_outbox"];
+    const tables = ["points", "rollup_1m", "rollup_1h", "latest", "ledger", "rejected", "alarms", "alarm_rules", "alarm_state", "alarm_outbox", "trace_hops"];
     return Object.fromEntries(tables.map((t) => [t, this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${t}`).one().n]));
   }
 
