@@ -5,7 +5,9 @@
  * (a bad number is named by the shared schema and nothing is sent), watches it complete wave by
  * wave on its page, and rolls it back. The devices are real MQTT.js clients that take the notice on
  * `…/ota`, download the image, check its SHA-256 and report each state on `…/ota/status`. A MEMBER
- * reads both pages without a single action; a VIEWER is offered neither. A rollout whose updates
+ * reads both pages without a single action; a VIEWER is offered neither. An upload past the
+ * plan's artifact size shows the API's 413 and uploads again to the same registration; a tenant
+ * requiring signatures names the missing one. A rollout whose updates
  * fail pauses itself: its page says why with the figures and resumes only once the failures are
  * acknowledged; a person pauses a running rollout, resumes it and cancels it, and what the API does
  * to it meanwhile reaches the page over the live connection. Nothing may be refused by the CSP.
@@ -16,7 +18,7 @@ import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { OtaNotice } from "../../domain/schemas/rollouts";
 import { logIn, member, openPage, SCREENSHOTS, useBrowser } from "./browser";
-import { http, platformUrl } from "./client";
+import { http, operatorToken, platformUrl } from "./client";
 import { Client, closeClients, deviceOpts, newTenant, registerDevice, rest, type Device, type Tenant } from "./mqtt-helpers";
 
 const browser = useBrowser();
@@ -196,7 +198,7 @@ describe("console OTA", () => {
     await viewerView.page.close();
   });
 
-  it("a rollout that paused itself shows why with the figures and resumes only acknowledged; a person pauses, resumes and cancels", { timeout: 180_000 }, async () => {
+  it("firmware errors in words (413 then upload again, a required signature); a rollout that paused itself shows why with the figures and resumes only acknowledged; a person pauses, resumes and cancels", { timeout: 180_000 }, async () => {
     const t = await newTenant("ui-ota-gate");
     await rest.ok(http("POST", "/api/v1/firmware", { token: t.token, body: { id: "fw-2", title: "Thermo", version: "2.0.0" } }), 201);
     const put = await fetch(new URL("/api/v1/firmware/fw-2/artifact", platformUrl()), { method: "PUT", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/octet-stream" }, body: image(5, 10_000) });
@@ -216,6 +218,34 @@ describe("console OTA", () => {
 
     const { page, blocked } = await openPage(browser());
     await logIn(page, t.id, t.email, t.password);
+
+    // Firmware errors in the API's words: bytes past the artifact limit (413) keep the registration
+    // and the form uploads again to it; a tenant that requires signatures names the field.
+    await rest.ok(http("PATCH", `/api/v1/admin/tenants/${t.id}`, { token: operatorToken(), body: { limits: { maxArtifactBytes: 4096 } } }));
+    await page.click('nav.sidenav a[href="/firmware"]');
+    await page.waitForSelector("#firmware-upload");
+    await page.fill("#firmware-upload input[name=title]", "Tiny");
+    await page.fill("#firmware-upload input[name=version]", "3.0.0");
+    await page.setInputFiles("#firmware-upload input[name=file]", { name: "big.bin", mimeType: "application/octet-stream", buffer: image(2, 8192) });
+    await page.click("#firmware-submit");
+    await expect.poll(() => page.textContent("#firmware-upload-error")).toContain("at most 4096 bytes");
+    expect(await page.textContent("#firmware-retry")).toContain("Version 3.0.0 is registered");
+    expect(await page.textContent("#firmware-submit")).toBe("Upload again");
+    await page.setInputFiles("#firmware-upload input[name=file]", { name: "small.bin", mimeType: "application/octet-stream", buffer: image(2, 2048) });
+    await page.click("#firmware-submit");
+    await page.waitForSelector("#firmware-uploaded");
+    await expect.poll(() => rowOf(page, "3.0.0").getAttribute("data-status")).toBe("ready");
+    await page.check("#require-signed");
+    await page.click("#signing-submit");
+    await expect.poll(async () => (await http("GET", "/api/v1/firmware/signing", { token: t.token })).body.requireSigned).toBe(true);
+    await page.fill("#firmware-upload input[name=title]", "Unsigned");
+    await page.fill("#firmware-upload input[name=version]", "3.0.1");
+    await page.setInputFiles("#firmware-upload input[name=file]", { name: "small.bin", mimeType: "application/octet-stream", buffer: image(4, 2048) });
+    await page.click("#firmware-submit");
+    await expect.poll(() => page.getAttribute("#firmware-upload input[name=signature]", "aria-invalid")).toBe("true");
+    expect(await page.textContent("#firmware-upload-error")).toContain("signature");
+    expect(await rowOf(page, "3.0.1").count()).toBe(0);
+
     await page.click('nav.sidenav a[href="/rollouts"]');
     await page.click('#rollout-rows tr[data-rollout="shaky"] a');
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("paused");
