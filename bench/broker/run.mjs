@@ -47,10 +47,20 @@ const proxy = await proxyModule.startFrameProxy(wsOrigin);
 const frames = [];
 for (const kind of KINDS) {
   const row = { client: kind };
-  for (const qos of [0, 1]) row[`QoS ${qos} frames/PUBLISH`] = await framesPerPublish({ kind, url: `${proxy.origin}/t/${tenantId}/mqtt`, auth: app(), qos, proxy, sdk, topic: `t/${tenantId}/bench/frames` });
+  for (const qos of [0, 1]) {
+    const label = `QoS ${qos} frames/PUBLISH`;
+    row[label] = await bounded(framesPerPublish({ kind, url: `${proxy.origin}/t/${tenantId}/mqtt`, auth: app(), qos, proxy, sdk, topic: `t/${tenantId}/bench/frames` }), `${kind} ${label}`).catch((err) => (notes.push(err.message), null));
+  }
   frames.push(row);
 }
 await proxy.close();
+
+/** A scenario that stalls (wrangler dev reloads the Worker when files in the tree change, dropping its sockets) is noted, not waited for. */
+function bounded(promise, what, ms = 120_000) {
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 const results = [];
 async function matrix(broker, url, cpuPid, kinds, authFor) {
@@ -58,7 +68,7 @@ async function matrix(broker, url, cpuPid, kinds, authFor) {
     for (const [label, qos, subscribers] of [["QoS 0 1→1", 0, 1], ["QoS 1 1→1", 1, 1], ["QoS 0 1→10", 0, 10]]) {
       const topic = broker === "skylark" ? `t/${tenantId}/bench/${kind}/${qos}/${subscribers}` : `bench/${kind}/${qos}/${subscribers}`;
       try {
-        const r = await closedLoop({ kind, url, publisherAuth: authFor(), subscriberAuth: () => authFor(), qos, subscribers, seconds: SECONDS, topic, sdk, cpuPid });
+        const r = await bounded(closedLoop({ kind, url, publisherAuth: authFor(), subscriberAuth: () => authFor(), qos, subscribers, seconds: SECONDS, topic, sdk, cpuPid }), `${broker} ${kind} ${label}`);
         results.push({ broker, client: kind, workload: label, ...r });
       } catch (err) {
         notes.push(`${broker} ${kind} ${label} failed: ${err.message}`);
