@@ -7,9 +7,8 @@
  * `…/ota`, download the image, check its SHA-256 and report each state on `…/ota/status`. A MEMBER
  * reads both pages without a single action; a VIEWER is offered neither. An upload past the
  * plan's artifact size shows the API's 413 and uploads again to the same registration; a tenant
- * requiring signatures names the missing one. A rollout whose updates
- * fail pauses itself: its page says why with the figures and resumes only once the failures are
- * acknowledged; a person pauses a running rollout, resumes it and cancels it, and what the API does
+ * requiring signatures names the missing one. A rollout whose updates fail pauses itself: its
+ * page says why with the figures and resumes only once the failures are acknowledged; a person pauses a running rollout, resumes it and cancels it, and what the API does
  * to it meanwhile reaches the page over the live connection. Nothing may be refused by the CSP.
  */
 import { createHash } from "node:crypto";
@@ -186,6 +185,10 @@ describe("console OTA", () => {
     await mp.click('#rollout-rows tr[data-rollout="spring"] a');
     await mp.waitForSelector("#rollout-device-rows tr");
     expect(await mp.locator("#rollout-actions").count()).toBe(0);
+    // On a phone, in the dark scheme: nothing wider than the screen.
+    await mp.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => mp.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await mp.screenshot({ path: join(SCREENSHOTS, "console-rollout-phone-dark.png"), fullPage: true });
     expect(memberView.blocked).toEqual([]);
     await mp.close();
 
