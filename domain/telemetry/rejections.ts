@@ -64,6 +64,8 @@ export const RejectedMessage = z.object({
   topic: z.string(),
   /** The start of the payload, so the sender can recognise the message. */
   payloadExcerpt: z.string(),
+  /** The message's trace (GET /api/v1/telemetry/trace/{traceId}); null for entries logged before traces. */
+  traceId: z.string().nullable(),
 });
 export type RejectedMessage = z.infer<typeof RejectedMessage>;
 

@@ -110,8 +110,8 @@ export function ingest(sql: SqlStorage, input: IngestInput, inserted: StoredPoin
     if (m.outcome.kind === "rejected") {
       const o = m.outcome;
       sql.exec(
-        "INSERT INTO rejected (msg_id, received_at, reason, detail, device, publisher, topic, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msg_id) DO NOTHING",
-        m.msgId, m.receivedAt, o.reason, o.detail, o.device, o.publisher ?? null, o.topic, o.payloadExcerpt,
+        "INSERT INTO rejected (msg_id, received_at, reason, detail, device, publisher, topic, excerpt, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msg_id) DO NOTHING",
+        m.msgId, m.receivedAt, o.reason, o.detail, o.device, o.publisher ?? null, o.topic, o.payloadExcerpt, m.trace?.traceId ?? null,
       );
       rejected++;
     }

@@ -132,12 +132,12 @@ export function rejectedLog(sql: SqlStorage, q: z.infer<typeof RejectedListInput
   // A device finds the messages about it and the messages it published (a gateway's for its children).
   if (q.device) where.push("(device = ? OR publisher = ?)"), args.push(q.device, q.device);
   const rows = sql
-    .exec<{ id: number; msg_id: string; received_at: number; reason: string; detail: string; device: string | null; publisher: string | null; topic: string; excerpt: string }>(
-      `SELECT id, msg_id, received_at, reason, detail, device, publisher, topic, excerpt FROM rejected${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
+    .exec<{ id: number; msg_id: string; received_at: number; reason: string; detail: string; device: string | null; publisher: string | null; topic: string; excerpt: string; trace_id: string | null }>(
+      `SELECT id, msg_id, received_at, reason, detail, device, publisher, topic, excerpt, trace_id FROM rejected${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
       ...args, q.limit + 1,
     )
     .toArray();
-  const items = rows.slice(0, q.limit).map((r) => ({ msgId: r.msg_id, receivedAt: r.received_at, reason: r.reason as RejectionReason, detail: r.detail, device: r.device, publisher: r.publisher, topic: r.topic, payloadExcerpt: r.excerpt }));
+  const items = rows.slice(0, q.limit).map((r) => ({ msgId: r.msg_id, receivedAt: r.received_at, reason: r.reason as RejectionReason, detail: r.detail, device: r.device, publisher: r.publisher, topic: r.topic, payloadExcerpt: r.excerpt, traceId: r.trace_id }));
   const last = rows[q.limit - 1];
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(String(last.id)) : null };
 }

@@ -44,6 +44,8 @@ export function migrate(sql: SqlStorage): void {
   // Stores created before the log named the publishing client get the column (older rows: null).
   const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('rejected')").toArray();
   if (!columns.some((c) => c.name === "publisher")) sql.exec("ALTER TABLE rejected ADD COLUMN publisher TEXT");
+  // And the message's trace id (traces.ts; older rows: null).
+  if (!columns.some((c) => c.name === "trace_id")) sql.exec("ALTER TABLE rejected ADD COLUMN trace_id TEXT");
 }
 
 

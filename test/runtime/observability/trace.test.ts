@@ -56,12 +56,15 @@ describe("message traces", () => {
     publish(3, 1000);
     expect((await v5.next("puback")).reasonCode).toBe(0);
     const deadline = Date.now() + 10_000;
-    let msgIds: string[] = [];
-    while (msgIds.length < 2 && Date.now() < deadline) {
-      msgIds = (await expectOk(api("GET", "/api/v1/telemetry/rejected", { token: t.ownerToken }))).items.map((i: { msgId: string }) => i.msgId);
-      if (msgIds.length < 2) await new Promise((r) => setTimeout(r, 100));
+    let logged: { msgId: string; traceId: string | null }[] = [];
+    while (logged.length < 2 && Date.now() < deadline) {
+      logged = (await expectOk(api("GET", "/api/v1/telemetry/rejected", { token: t.ownerToken }))).items;
+      if (logged.length < 2) await new Promise((r) => setTimeout(r, 100));
     }
+    const msgIds = logged.map((i) => i.msgId);
     expect(msgIds).toHaveLength(2);
+    // The rejected-messages log names each message's trace: the publisher's, or the message id.
+    expect(logged.map((i) => (i.traceId === i.msgId ? "own" : i.traceId)).sort()).toEqual(["own", "trace-bad-1"]);
     // The tagged message is traced under its trace-id only; the untagged one under its message id.
     const byMsgId = await Promise.all(msgIds.map((id) => api("GET", `/api/v1/telemetry/trace/${id}`, { token: t.ownerToken })));
     expect(byMsgId.map((r) => r.status).sort()).toEqual([200, 404]);
