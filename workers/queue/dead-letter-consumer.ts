@@ -34,6 +34,7 @@ async function traceDeadLetters(deps: DeadLetterDeps, tenant: Pick<Tenant, "id" 
     return body.kind === "envelope" ? [{ traceId: body.envelope.traceId, hop: "dead_lettered" as const, at: now, detail: `after ${msg.attempts} attempts` }] : [];
   });
   if (hops.length === 0 || !deps.traces) return;
+  log.warn("messages dead-lettered", { tenant: tenant.id, count: hops.length, traceIds: hops.slice(0, 10).map((h) => h.traceId) });
   try {
     await deps.traces(tenant).recordTraceHops(hops);
   } catch (err) {

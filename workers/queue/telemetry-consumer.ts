@@ -77,7 +77,9 @@ export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: Consu
         summary.tenants[tenant] = await processTenantBatch(tenant, entries.map((e) => e.item), deps);
         for (const e of entries) e.msg.ack();
       } catch (err) {
-        logError("tenant batch failed; retried", { tenant, messages: entries.length }, err);
+        // The first traces of the batch: each can be followed to where it finally went (GET /api/v1/telemetry/trace/:traceId).
+        const traceIds = entries.slice(0, 10).flatMap((e) => (e.item.body.kind === "envelope" ? [e.item.body.envelope.traceId] : []));
+        logError("tenant batch failed; retried", { tenant, messages: entries.length, traceIds }, err);
         summary.failedTenants.push(tenant);
         for (const e of entries) e.msg.retry({ delaySeconds: retryDelaySeconds(e.msg.attempts) });
       }
