@@ -161,7 +161,7 @@ describe("console OTA", () => {
 
     // Roll back: asked in place, then the new rollout's page, which completes with the devices on 1.0.0.
     await page.click("#rollback-rollout");
-    await page.click('#rollout-actions .confirm button.danger');
+    await page.click("#rollout-actions .confirm button.danger");
     await page.waitForSelector("#rollout-view a[href='/rollouts/spring']");
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("completed");
     expect(await page.textContent("#rollout-title")).not.toContain("spring");
@@ -212,7 +212,10 @@ describe("console OTA", () => {
     await updatingDevice(t, quiet, "silent");
     const strategy = (timeout: number) => ({
       kind: "phases",
-      phases: [{ percent: 50, waitMinutes: 0 }, { percent: 100, waitMinutes: 0 }],
+      phases: [
+        { percent: 50, waitMinutes: 0 },
+        { percent: 100, waitMinutes: 0 },
+      ],
       updateTimeoutMinutes: timeout,
       retries: 0,
       gate: { soakMinutes: 0, abortThresholdPercent: 10, minExecuted: 1, minCohort: 1 },
@@ -268,7 +271,7 @@ describe("console OTA", () => {
     await expect.poll(async () => (await http("GET", "/api/v1/audit?action=rollout.resumed", { token: t.token })).body.items.length).toBe(1);
     // Its second wave fails too; whatever it is doing now, cancel ends it.
     await page.click("#cancel-rollout");
-    await page.click('#rollout-actions .confirm button.danger');
+    await page.click("#rollout-actions .confirm button.danger");
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("canceled");
     expect(await page.locator("#rollout-actions button").count()).toBe(0);
 
@@ -278,7 +281,7 @@ describe("console OTA", () => {
     await page.click('#rollout-rows tr[data-rollout="slow"] a');
     await page.waitForSelector("#pause-rollout");
     await page.click("#pause-rollout");
-    await page.click('#rollout-actions .confirm button.danger');
+    await page.click("#rollout-actions .confirm button.danger");
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("paused");
     expect(await page.textContent("#paused-reason")).toContain("Paused by user:");
     expect(await page.locator("#acknowledge-failures").count()).toBe(0);
@@ -291,7 +294,7 @@ describe("console OTA", () => {
     await rest.ok(http("POST", "/api/v1/rollouts/slow/resume", { token: t.token, body: {} }));
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status"), { timeout: 10_000 }).toBe("running");
     await page.click("#cancel-rollout");
-    await page.click('#rollout-actions .confirm button.danger');
+    await page.click("#rollout-actions .confirm button.danger");
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("canceled");
     await expect.poll(() => page.locator('#rollout-device-rows tr[data-device="quiet-1"]').getAttribute("data-state")).toBe("canceled");
     expect(blocked).toEqual([]);

@@ -27,8 +27,8 @@ function StorageCard({ storage }: { storage: Storage }) {
     <section class="card" aria-labelledby="fw-storage-title" id="firmware-storage">
       <h2 id="fw-storage-title">Storage</h2>
       <p>
-        <span id="storage-used">{bytes(storage.storedBytes)}</span> of {bytes(storage.maxFirmwareStorageBytes)} used by {storage.artifacts} artifact{storage.artifacts === 1 ? "" : "s"}; one artifact may
-        be up to {bytes(storage.maxArtifactBytes)}.
+        <span id="storage-used">{bytes(storage.storedBytes)}</span> of {bytes(storage.maxFirmwareStorageBytes)} used by {storage.artifacts} artifact{storage.artifacts === 1 ? "" : "s"}; one artifact may be up to{" "}
+        {bytes(storage.maxArtifactBytes)}.
       </p>
       <progress max={100} value={share} aria-label="Firmware storage used">
         {share.toFixed(0)} %

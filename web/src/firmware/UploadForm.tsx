@@ -72,8 +72,7 @@ export function UploadForm({ onUploaded }: { onUploaded: (fw: Firmware) => void 
       </Field>
       {registered && (
         <p class="notice firmware-retry" id="firmware-retry">
-          Version {registered.firmware.version} is registered as <code>{registered.firmware.id}</code> but its bytes did not arrive. Choose the file and upload again, or delete the registration from
-          the list.
+          Version {registered.firmware.version} is registered as <code>{registered.firmware.id}</code> but its bytes did not arrive. Choose the file and upload again, or delete the registration from the list.
         </p>
       )}
       {progress !== null && (

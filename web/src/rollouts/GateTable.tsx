@@ -11,7 +11,12 @@ const INSUFFICIENT: Record<GateRecord["insufficient"][number], string> = {
 const share = (n: number, of: number) => (of > 0 ? pct((n / of) * 100) : "—");
 
 export function GateTable({ gates }: { gates: GateRecord[] }) {
-  if (gates.length === 0) return <p class="muted" id="gates-empty">No gate decision yet: the gate judges after each wave.</p>;
+  if (gates.length === 0)
+    return (
+      <p class="muted" id="gates-empty">
+        No gate decision yet: the gate judges after each wave.
+      </p>
+    );
   return (
     <div class="table-wrap">
       <table id="gates-table">

@@ -55,7 +55,10 @@ export function NewRolloutForm({ onStarted, onCancel }: { onStarted: (c: Created
   const [kind, setKind] = useState<"phases" | "exponential">("phases");
   const [phases, setPhases] = useState<PhaseDraft[]>(PRESETS[0]!.phases.map((p) => ({ ...p })));
   useEffect(() => {
-    readyFirmware().then((p) => setFirmware(p.items), () => setFirmware([]));
+    readyFirmware().then(
+      (p) => setFirmware(p.items),
+      () => setFirmware([]),
+    );
   }, []);
   const { error, apiError, busy, onSubmit } = useFormSubmit(async (_form, text) => {
     const body: RolloutInput = { firmwareId: text("firmwareId"), target: targetOf(targetKind, text("target")), strategy: strategyOf(kind, phases, text) };

@@ -7,9 +7,33 @@ import { useId } from "preact/hooks";
 export type PhaseDraft = { percent: string; waitMinutes: string };
 
 export const PRESETS: { name: string; label: string; phases: PhaseDraft[] }[] = [
-  { name: "canary", label: "Canary 5 % → 25 % → 100 %", phases: [{ percent: "5", waitMinutes: "30" }, { percent: "25", waitMinutes: "60" }, { percent: "100", waitMinutes: "0" }] },
-  { name: "cautious", label: "Cautious 1 % → 10 % → 50 % → 100 %", phases: [{ percent: "1", waitMinutes: "60" }, { percent: "10", waitMinutes: "120" }, { percent: "50", waitMinutes: "240" }, { percent: "100", waitMinutes: "0" }] },
-  { name: "halves", label: "Halves 50 % → 100 %", phases: [{ percent: "50", waitMinutes: "15" }, { percent: "100", waitMinutes: "0" }] },
+  {
+    name: "canary",
+    label: "Canary 5 % → 25 % → 100 %",
+    phases: [
+      { percent: "5", waitMinutes: "30" },
+      { percent: "25", waitMinutes: "60" },
+      { percent: "100", waitMinutes: "0" },
+    ],
+  },
+  {
+    name: "cautious",
+    label: "Cautious 1 % → 10 % → 50 % → 100 %",
+    phases: [
+      { percent: "1", waitMinutes: "60" },
+      { percent: "10", waitMinutes: "120" },
+      { percent: "50", waitMinutes: "240" },
+      { percent: "100", waitMinutes: "0" },
+    ],
+  },
+  {
+    name: "halves",
+    label: "Halves 50 % → 100 %",
+    phases: [
+      { percent: "50", waitMinutes: "15" },
+      { percent: "100", waitMinutes: "0" },
+    ],
+  },
   { name: "all", label: "All at once", phases: [{ percent: "100", waitMinutes: "0" }] },
 ];
 

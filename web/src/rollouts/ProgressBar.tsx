@@ -11,9 +11,7 @@ export function ProgressBar({ counts, devices, label }: { counts: Partial<Record
   return (
     <div class="rollout-progress">
       <div class="bar" role="img" aria-label={`${label}: ${words || "no devices"}`}>
-        {segments.map((s) =>
-          s.n > 0 && devices > 0 ? <span key={s.key} class={`seg seg-${s.key}`} data-segment={s.key} style={{ width: `${(s.n / devices) * 100}%` }} /> : null,
-        )}
+        {segments.map((s) => (s.n > 0 && devices > 0 ? <span key={s.key} class={`seg seg-${s.key}`} data-segment={s.key} style={{ width: `${(s.n / devices) * 100}%` }} /> : null))}
       </div>
       <small class="muted bar-words">{words || "no devices"}</small>
     </div>

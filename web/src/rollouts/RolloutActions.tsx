@@ -26,13 +26,14 @@ export function RolloutActions({ rollout, onChanged }: { rollout: Rollout; onCha
   const updated = rollout.counts.succeeded ?? 0;
   return (
     <div class="rollout-actions" id="rollout-actions">
-      {rollout.status === "running" && <ConfirmAction id="pause-rollout" label="Pause" question="Pause? No new device is notified; devices updating now finish." onConfirm={() => act(async () => onChanged(await rolloutsApi.pause(rollout.id)))} />}
+      {rollout.status === "running" && (
+        <ConfirmAction id="pause-rollout" label="Pause" question="Pause? No new device is notified; devices updating now finish." onConfirm={() => act(async () => onChanged(await rolloutsApi.pause(rollout.id)))} />
+      )}
       {rollout.status === "paused" && (
         <div class="resume-box">
           {selfPaused && (
             <label class="acknowledge">
-              <input type="checkbox" id="acknowledge-failures" checked={acknowledged} onChange={(e) => setAcknowledged((e.currentTarget as HTMLInputElement).checked)} />I have looked at the figures above; resume
-              despite them
+              <input type="checkbox" id="acknowledge-failures" checked={acknowledged} onChange={(e) => setAcknowledged((e.currentTarget as HTMLInputElement).checked)} />I have looked at the figures above; resume despite them
             </label>
           )}
           <button type="button" id="resume-rollout" disabled={selfPaused && !acknowledged} onClick={() => act(async () => onChanged(await rolloutsApi.resume(rollout.id, selfPaused && acknowledged)))}>
@@ -40,7 +41,15 @@ export function RolloutActions({ rollout, onChanged }: { rollout: Rollout; onCha
           </button>
         </div>
       )}
-      {unfinished && <ConfirmAction id="cancel-rollout" label="Cancel rollout" question="Cancel? Devices not finished are canceled and their notices withdrawn." confirmLabel="Cancel rollout" onConfirm={() => act(async () => onChanged(await rolloutsApi.cancel(rollout.id)))} />}
+      {unfinished && (
+        <ConfirmAction
+          id="cancel-rollout"
+          label="Cancel rollout"
+          question="Cancel? Devices not finished are canceled and their notices withdrawn."
+          confirmLabel="Cancel rollout"
+          onConfirm={() => act(async () => onChanged(await rolloutsApi.cancel(rollout.id)))}
+        />
+      )}
       {rollout.kind === "update" && updated > 0 && (
         <ConfirmAction
           id="rollback-rollout"

@@ -36,7 +36,11 @@ function Started({ created }: { created: Created }) {
       ) : (
         <ul id="skipped">
           {skipped.unfit.length > 0 && <li>Left out, the artifact is not built for them: {skipped.unfit.join(", ")}</li>}
-          {skipped.current.length > 0 && <li>Left out, they already run {rollout.version}: {skipped.current.join(", ")}</li>}
+          {skipped.current.length > 0 && (
+            <li>
+              Left out, they already run {rollout.version}: {skipped.current.join(", ")}
+            </li>
+          )}
         </ul>
       )}
     </div>

@@ -17,10 +17,11 @@ export function useRolloutEvents(rolloutId: string | null, onChange: () => void)
     const conn = liveConnection();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const schedule = () => {
-      if (timer === undefined) timer = setTimeout(() => {
-        timer = undefined;
-        latest.current();
-      }, SETTLE_MS);
+      if (timer === undefined)
+        timer = setTimeout(() => {
+          timer = undefined;
+          latest.current();
+        }, SETTLE_MS);
     };
     const stops = [
       conn.subscribe(`rollouts/${rolloutId ?? "+"}`, (_topic, payload) => {
