@@ -1,6 +1,6 @@
 /**
- * A source-level check that every query of a tenant-scoped repository derives its condition (or, for
- * an insert, its values) from the repository's `tenantId` parameter.
+ * A source-level check that every query of a tenant-scoped repository restricts its rows to the
+ * repository's `tenantId` parameter: its where condition, its inserted rows or its raw SQL.
  *
  * It reads TypeScript as text, not as an AST, because the architecture suite runs inside workerd,
  * where the compiler is not at hand; the text is good enough for the one shape repositories share:
@@ -8,7 +8,7 @@
  */
 
 /** The source with comments removed and string contents blanked, keeping `${…}` expressions as code. */
-export function codeOnly(source: string): string {
+function codeOnly(source: string): string {
   let out = "";
   // Brace depth of each open `${` inside a template literal: its `}` returns to the template.
   const templateDepths: number[] = [];
