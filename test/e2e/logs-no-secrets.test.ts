@@ -81,7 +81,9 @@ describe("logs", () => {
     await client.publishAsync(topic, JSON.stringify({ values: { temp: 21.5, note: marker } }), { qos: 1, properties: { userProperties: { "trace-id": "logs-ok" } } });
     await client.publishAsync(topic, JSON.stringify({ values: { temp: 999, note: marker } }), { qos: 1, properties: { userProperties: { "trace-id": "logs-bad" } } });
     // A device with a wrong secret is refused; the attempt is logged by what refuses it, never with the secret.
-    const refused = await mqtt.connectAsync(`ws://${new URL(platform.url).host}/t/${DEMO.tenant.id}/mqtt`, { clientId: "therm-1x", username: "therm-1", password: `${secret}-x`, protocolVersion: 5, reconnectPeriod: 0 }).catch((err: Error) => err);
+    const refused = await mqtt
+      .connectAsync(`ws://${new URL(platform.url).host}/t/${DEMO.tenant.id}/mqtt`, { clientId: "therm-1x", username: "therm-1", password: `${secret}-x`, protocolVersion: 5, reconnectPeriod: 0 })
+      .catch((err: Error) => err);
     expect(refused).toBeInstanceOf(Error);
 
     for (const traceId of ["logs-ok", "logs-bad"]) {

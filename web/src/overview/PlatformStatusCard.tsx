@@ -67,7 +67,13 @@ export function PlatformStatusCard({ refreshKey }: { refreshKey: number }) {
                 : `Last run ${relative(Date.parse(status.queue.lastConsumerRun))}: ${status.queue.lastRunMessages} ${status.queue.lastRunMessages === 1 ? "message" : "messages"}, queue lag ${lagWords(status.queue.lastRunLagMs ?? 0)}`}
             </Row>
             <Row term="Rejected (last hour)" id="platform-status-rejected">
-              {status.rejectedLastHour === null ? "Unknown" : <a href="/rejected" onClick={linkHandler("/rejected")}>{status.rejectedLastHour}</a>}
+              {status.rejectedLastHour === null ? (
+                "Unknown"
+              ) : (
+                <a href="/rejected" onClick={linkHandler("/rejected")}>
+                  {status.rejectedLastHour}
+                </a>
+              )}
             </Row>
             <Row term="Dead letters" id="platform-status-dead-letters">
               <a href="/dead-letters" onClick={linkHandler("/dead-letters")}>
