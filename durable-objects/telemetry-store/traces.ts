@@ -71,6 +71,8 @@ export function lastConsumerRun(sql: SqlStorage): ConsumerRun | null {
   return parsed.success ? parsed.data : null;
 }
 
+const pointsWord = (n: number) => `${n} ${n === 1 ? "point" : "points"}`;
+
 /** The hops an ingest call records: those the message brings, and its end here at `now`. */
 export function ingestHops(messages: readonly IngestMessage[], now: number): HopInput[] {
   const hops: HopInput[] = [];
@@ -78,7 +80,7 @@ export function ingestHops(messages: readonly IngestMessage[], now: number): Hop
     if (!m.trace) continue;
     const traceId = m.trace.traceId;
     const end: HopInput =
-      m.outcome.kind === "rejected" ? { traceId, hop: "rejected", at: now, detail: m.outcome.reason } : { traceId, hop: "stored", at: now, detail: m.outcome.kind === "points" ? `${m.outcome.points.length} points` : null };
+      m.outcome.kind === "rejected" ? { traceId, hop: "rejected", at: now, detail: m.outcome.reason } : { traceId, hop: "stored", at: now, detail: m.outcome.kind === "points" ? pointsWord(m.outcome.points.length) : null };
     hops.push({ traceId, hop: "accepted", at: m.receivedAt }, { traceId, hop: "enqueued", at: m.trace.enqueuedAt }, { traceId, hop: "consumed", at: m.trace.consumedAt }, end);
   }
   return hops;

@@ -46,7 +46,7 @@ describe("message traces", () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(stored.hops[3]!.sinceAcceptedMs).toBe(storedAt - accepted);
     expect(stored.hops[3]!.sincePreviousMs).toBe(storedAt - consumed);
-    expect(stored.hops[3]!.detail).toBe("1 points");
+    expect(stored.hops[3]!.detail).toBe("1 point");
 
     const rejected = await traceOf(t.ownerToken, "trace-bad-1", "rejected");
     expect(rejected.hops.map((h) => h.hop)).toEqual(["accepted", "enqueued", "consumed", "rejected"]);
