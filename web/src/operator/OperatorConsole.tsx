@@ -8,6 +8,7 @@ import { Field, FormError } from "../components/Field";
 import { linkHandler, navigate, usePath } from "../router";
 import { isSignedIn, onOperatorChange, operatorApi, signOut } from "./api";
 import { TenantDetail } from "./TenantDetail";
+import { TenantMetrics } from "./TenantMetrics";
 import { TenantsTable } from "./TenantsTable";
 import "./operator.css";
 
@@ -60,7 +61,16 @@ export function OperatorConsole() {
         )}
       </header>
       <main id="main" class={`operator-main${signedIn ? "" : " centered"}`} tabIndex={-1}>
-        {!signedIn ? <OperatorSignIn notice={notice} onSignedIn={() => setNotice(null)} /> : tenantId ? <TenantDetail key={tenantId} id={tenantId} /> : <TenantsTable />}
+        {!signedIn ? (
+          <OperatorSignIn notice={notice} onSignedIn={() => setNotice(null)} />
+        ) : tenantId ? (
+          <TenantDetail key={tenantId} id={tenantId} />
+        ) : (
+          <>
+            <TenantsTable />
+            <TenantMetrics />
+          </>
+        )}
       </main>
     </>
   );

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { AdminCreateTenant, AdminUpdateTenant, OffboardTenant, type Tenant } from "../../../domain/schemas/identity";
 import { OperatorReason, type DeletionCertificateList, type OffboardStarted, type TenantLifecycle, type TenantSummary } from "../../../domain/schemas/operator";
+import type { OperatorMetrics, OperatorMetricsQuery } from "../../../domain/schemas/operator-metrics";
 import { ApiError, check, query, request } from "../api";
 
 let operatorToken: string | null = null;
@@ -52,4 +53,6 @@ export const operatorApi = {
   offboard: (id: string, body: z.input<typeof OffboardTenant>) => call<z.infer<typeof OffboardStarted>>("POST", `/tenants/${encodeURIComponent(id)}/offboard`, check(OffboardTenant, body)),
   lifecycle: (id: string) => call<TenantLifecycle>("GET", `/tenants/${encodeURIComponent(id)}/lifecycle`),
   certificates: (id: string) => call<DeletionCertificateList>("GET", `/tenants/${encodeURIComponent(id)}/deletion-certificates`),
+  /** Live metrics of the first 100 active tenants (by id), noisiest first; takes about a second (the hubs are sampled twice). */
+  metrics: (q: { sort: OperatorMetricsQuery["sort"] }) => call<OperatorMetrics>("GET", `/metrics${query({ sort: q.sort, limit: 100 })}`),
 };
