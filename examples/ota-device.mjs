@@ -168,6 +168,8 @@ export async function runDevice(opts) {
       if (have === notice.size) return file;
       const headers = have > 0 && etag ? { range: `bytes=${have}-`, "if-range": etag } : {};
       const abort = new AbortController();
+      // A stalled link must not hold the update forever: give up on this request, resume with the next.
+      const stalled = setTimeout(() => abort.abort(new Error("no progress for 30 s")), 30_000);
       try {
         const res = await fetch(url, { headers, signal: abort.signal });
         handle.requests.push({ range: headers.range ?? null, status: res.status });
@@ -180,6 +182,7 @@ export async function runDevice(opts) {
           for await (const chunk of res.body) {
             await out.write(chunk);
             written += chunk.length;
+            stalled.refresh();
             const step = Math.floor((written / notice.size) * 4);
             if (step > lastStep && written < notice.size) {
               lastStep = step;
@@ -191,9 +194,11 @@ export async function runDevice(opts) {
             }
           }
         } finally {
+          clearTimeout(stalled);
           await out.close();
         }
       } catch (err) {
+        clearTimeout(stalled);
         if (err.fatal || attempt >= 20) throw err;
         log(`${opts.deviceId}: download interrupted (${err.message}); resuming`);
         await sleep(Math.min(5_000, 200 * attempt));
@@ -234,8 +239,9 @@ export async function runDevice(opts) {
     connect();
   }
 
+  /** Goes offline and stays offline; reports already published are delivered first. */
   function disconnect() {
-    return new Promise((resolve) => (client ? client.end(true, {}, resolve) : resolve()));
+    return new Promise((resolve) => (client ? client.end(false, {}, resolve) : resolve()));
   }
 
   async function stop() {

@@ -126,7 +126,7 @@ describe("a staged rollout to 200 devices", () => {
   it("updates 5 % → 25 % → 100 % with per-wave counts, and a rollback returns every device to 1.0.0", { timeout: 150_000 }, async () => {
     const f = await fleet(platformUrl(), { count: 200 });
     await startAll(f, [...f.secrets.keys()]);
-    await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "spring", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([5, 25, 100]) });
+    await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "spring", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([5, 25, 100], { updateTimeoutMinutes: 1 }, { soakMinutes: 0.1 }) });
     const done = await until("all 200 updated", () => rollout(f, "spring"), (r) => r.status !== "running", 90_000);
     expect(done.status).toBe("completed");
     expect(done.waveCounts.map((w: any) => [w.devices, w.counts.succeeded])).toEqual([[10, 10], [40, 40], [150, 150]]);
@@ -188,7 +188,7 @@ describe("devices that are away, cut off or handed a bad image", () => {
     await start(f, cut, { publicKey: trusted, cutAfterBytes: 300_000 });
     await start(f, corrupt, { publicKey: trusted, corrupt: true });
     await start(f, forged, { publicKey: b64(stranger.publicKey.subarray(-32)) });
-    await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "edge", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([100], { updateTimeoutMinutes: 0.3 }, { abortThresholdPercent: 100 }) });
+    await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "edge", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([100], { updateTimeoutMinutes: 0.5 }, { abortThresholdPercent: 100 }) });
 
     // The late device comes online after its notice went out: the retained notice is waiting.
     await until("late device notified", () => executions(f, "edge", "&state=notified"), (e) => e.some((x) => x.deviceId === late));
@@ -231,7 +231,7 @@ describe("a rollout through a platform restart", () => {
     applyMigrations({ persistTo: state });
     platform = (await startPlatformOnFreePort({ persistTo: state, envFile, quiet: true })) as Platform;
     const f = await fleet(platform.url, { count: 20, operator: secrets.OPERATOR_TOKEN });
-    await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "steady", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([50, 100]) });
+    await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "steady", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([50, 100], { updateTimeoutMinutes: 2 }) });
     const [first, second] = [await executions(f, "steady", "&wave=0"), await executions(f, "steady", "&wave=1")].map((w) => w.map((e) => e.deviceId));
     // The second wave's devices are off until after the restart, so the restart lands inside that wave.
     await startAll(f, first!);
