@@ -272,9 +272,9 @@ async function main() {
     stateDir: values["state-dir"] ?? env.STATE_DIR,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   };
-  const missing = ["tenant", "deviceId", "secret"].filter((k) => !opts[k]);
+  const missing = [["tenant", "--tenant or SKYLARK_TENANT"], ["deviceId", "--device or DEVICE_ID"], ["secret", "--secret or DEVICE_SECRET"]].filter(([k]) => !opts[k]).map(([, how]) => how);
   if (missing.length > 0) {
-    console.error(`missing: ${missing.join(", ")} (see the usage at the top of examples/ota-device.mjs)`);
+    console.error(`missing: ${missing.join("; ")} (see the usage at the top of examples/ota-device.mjs)`);
     process.exit(2);
   }
   const device = await runDevice(opts);
