@@ -9,7 +9,7 @@
 // Because finished devices leave, the health gate's offline comparison is switched off
 // (marginPercent 100); the failure-rate gate stays on.
 //
-// OTA_BENCH_DEVICES (5000), OTA_BENCH_CONNECTIONS (400), OTA_BENCH_IMAGE_BYTES (65536).
+// OTA_BENCH_DEVICES (5000), OTA_BENCH_CONNECTIONS (200), OTA_BENCH_IMAGE_BYTES (65536).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ import { api, platform, sleep, tenant } from "./platform-client.mjs";
 import { measureCpu } from "./process-cpu.mjs";
 
 const DEVICES = Number(process.env.OTA_BENCH_DEVICES ?? 5000);
-const CONNECTIONS = Number(process.env.OTA_BENCH_CONNECTIONS ?? 400);
+const CONNECTIONS = Number(process.env.OTA_BENCH_CONNECTIONS ?? 200);
 const IMAGE_BYTES = Number(process.env.OTA_BENCH_IMAGE_BYTES ?? 65_536);
 const PHASES = [1, 10, 50, 100];
 /** No change in the rollout for this long ends the run as stalled (its figures so far are printed). */

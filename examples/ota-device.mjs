@@ -128,7 +128,7 @@ export async function runDevice(opts) {
 
   function connect() {
     // clean: a device needs no session; its one subscription brings the retained notice back.
-    client = mqtt.connect(wsUrl, { clientId: opts.deviceId, username: opts.deviceId, password: opts.secret, protocolVersion: 4, clean: true, reconnectPeriod: opts.reconnectPeriod ?? 1000, connectTimeout: 15_000, keepalive: 60 });
+    client = mqtt.connect(wsUrl, { clientId: opts.deviceId, username: opts.deviceId, password: opts.secret, protocolVersion: 4, clean: true, reconnectPeriod: opts.reconnectPeriod ?? 1000, connectTimeout: 30_000, keepalive: 60 });
     client.on("connect", async () => {
       // First thing after a reboot into a new image: confirm it, with the version now running.
       if (state.installed) {
@@ -241,7 +241,7 @@ export async function runDevice(opts) {
 
   /** Goes offline and stays offline; reports already published are delivered first. */
   function disconnect() {
-    return new Promise((resolve) => (client ? client.end(false, {}, resolve) : resolve()));
+    return new Promise((resolve) => (client ? client.end(!client.connected, {}, resolve) : resolve()));
   }
 
   async function stop() {
@@ -252,7 +252,8 @@ export async function runDevice(opts) {
   connect();
   await new Promise((resolve, reject) => {
     client.once("connect", resolve);
-    client.once("error", reject);
+    // The first connection fails (refused, no CONNACK in time): give up here rather than retry unseen.
+    client.once("error", (err) => void disconnect().then(() => reject(err)));
   });
   return handle;
 }
