@@ -6,7 +6,8 @@
 // a device connects once the platform has notified it (its notice is retained, so connecting
 // late is what a device that was connected all along would see), downloads, verifies, installs,
 // reboots, confirms, and disconnects. At most OTA_BENCH_CONNECTIONS devices are connected at once.
-// Because finished devices leave, the health gate's offline comparison is switched off
+// The rollout's maxConcurrent is that same number, so the platform never notifies more devices
+// than the simulation hosts (a notified device that is not connected would time out). Because finished devices leave, the health gate's offline comparison is switched off
 // (marginPercent 100); the failure-rate gate stays on.
 //
 // OTA_BENCH_DEVICES (5000), OTA_BENCH_CONNECTIONS (200), OTA_BENCH_IMAGE_BYTES (65536).
@@ -49,17 +50,20 @@ try {
   const cpu = measureCpu(p.pid);
   const clientCpu = process.cpuUsage();
   const started = Date.now();
-  const strategy = { kind: "phases", phases: PHASES.map((percent) => ({ percent, waitMinutes: 0 })), maxConcurrent: 1000, updateTimeoutMinutes: 1, retries: 1, gate: { soakMinutes: 0, marginPercent: 100, abortThresholdPercent: 5, minExecuted: 20, minCohort: 5 } };
+  const strategy = { kind: "phases", phases: PHASES.map((percent) => ({ percent, waitMinutes: 0 })), maxConcurrent: CONNECTIONS, updateTimeoutMinutes: 1, retries: 1, gate: { soakMinutes: 0, marginPercent: 100, abortThresholdPercent: 5, minExecuted: 20, minCohort: 5 } };
   await call("POST", "/api/v1/rollouts", { token, body: { id: "bench", firmwareId: "fw-110", target: { all: true }, strategy } });
 
   const launched = new Set();
+  const active = new Set();
   let connected = 0;
   let finished = 0;
   const launch = async (id) => {
     connected++;
     try {
       const device = await runDevice({ url: p.url, tenant: tenantId, deviceId: id, secret: secrets.get(id), version: "1.0.0", stateDir });
+      active.add(device);
       await device.done("bench");
+      active.delete(device);
       // Reports are flushed before the connection closes (a graceful disconnect).
       await device.stop();
       finished++;
@@ -113,6 +117,8 @@ try {
   const wall = Date.now() - started;
   const cpuPercent = cpu.stop();
   const client = process.cpuUsage(clientCpu);
+  // A paused or stalled run leaves devices mid-update; they stop before the platform does.
+  await Promise.all([...active].map((d) => d.stop()));
 
   console.log(`\nrollout to ${DEVICES} devices (${IMAGE_BYTES} B image, phases ${PHASES.join(" → ")} %, at most ${CONNECTIONS} devices connected at once): ${r.status} in ${seconds(wall)} s`);
   console.log(`counts: ${JSON.stringify(Object.fromEntries(Object.entries(r.counts).filter(([, n]) => n > 0)))}`);
