@@ -85,6 +85,17 @@ export function rolloutExecutionRepo(db: Db, tenantId: string) {
       return rows.map((r) => r.deviceId);
     },
 
+    /** Executions of devices deleted since the rollout began end as `canceled` (nothing is sent to a device that is gone). */
+    async cancelDeleted(rolloutId: string, now = Date.now()): Promise<number> {
+      const rows = await db.all<{ deviceId: string }>(sql`
+        UPDATE rollout_executions SET state = 'canceled', updated_at = ${now}, error = 'the device was deleted',
+          history = json_insert(history, '$[#]', json_object('state', 'canceled', 'at', ${now}, 'attempt', attempt, 'error', 'the device was deleted'))
+        WHERE tenant_id = ${tenantId} AND rollout_id = ${rolloutId} AND state NOT IN (SELECT value FROM json_each(${TERMINAL}))
+          AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.tenant_id = rollout_executions.tenant_id AND d.id = rollout_executions.device_id)
+        RETURNING device_id AS deviceId`);
+      return rows.length;
+    },
+
     /** Cancels every execution not final yet; answers the devices that had a notice. */
     async cancelRemaining(rolloutId: string, now = Date.now()): Promise<string[]> {
       const rows = await db.all<{ deviceId: string; attempt: number }>(sql`

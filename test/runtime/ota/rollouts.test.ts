@@ -164,7 +164,7 @@ describe("starting a rollout", () => {
     const deprecated = await api("POST", "/api/v1/rollouts", { token: t.ownerToken, body: { firmwareId: "fw-100", target: { all: true }, strategy: strategy() } });
     expect([deprecated.status, deprecated.body.detail]).toEqual([409, expect.stringContaining("deprecated")]);
 
-    await start(t, { id: "mine", firmwareId: "fw-110", target: { all: true }, strategy: strategy({ updateTimeoutMinutes: 60 }) });
+    await start(t, { id: "mine", firmwareId: "fw-110", target: { all: true }, strategy: strategy({ updateTimeoutMinutes: 0.5 }) });
     const busy = await api("POST", "/api/v1/rollouts", { token: t.ownerToken, body: { firmwareId: "fw-110", target: { devices: ["e-1"] }, strategy: strategy() } });
     expect([busy.status, busy.body.detail]).toEqual([409, expect.stringContaining("e-1 (mine)")]);
     expect((await api("GET", "/api/v1/rollouts/mine", { token: other.ownerToken })).status).toBe(404);
@@ -172,8 +172,13 @@ describe("starting a rollout", () => {
     const paused = await expectOk(api("POST", "/api/v1/rollouts/mine/pause", { token: t.ownerToken }));
     expect(paused.pausedReason).toMatchObject({ by: expect.stringMatching(/^user:/) });
     expect((await expectOk(api("POST", "/api/v1/rollouts/mine/resume", { token: t.ownerToken, body: {} }))).status).toBe("running");
-    const list = await expectOk(api("GET", "/api/v1/rollouts?status=running", { token: t.ownerToken }));
+    // A device deleted mid-rollout ends as canceled, and the rollout finishes without it.
+    await expectOk(api("DELETE", "/api/v1/devices/e-1", { token: t.ownerToken }), 204);
+    const gone = await until(() => rollout(t, "mine"), (r) => r.status === "completed", "completed without the deleted device");
+    expect(gone.counts.canceled).toBe(1);
+    expect((await executions(t, "mine"))[0]).toMatchObject({ deviceId: "e-1", state: "canceled", error: "the device was deleted" });
+    const list = await expectOk(api("GET", "/api/v1/rollouts?status=completed", { token: t.ownerToken }));
     expect(list.items.map((r: any) => r.id)).toEqual(["mine"]);
-    await expectOk(api("POST", "/api/v1/rollouts/mine/cancel", { token: t.ownerToken }));
+    expect((await api("POST", "/api/v1/rollouts/mine/cancel", { token: t.ownerToken })).status).toBe(409);
   });
 });

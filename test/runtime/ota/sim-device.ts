@@ -49,6 +49,8 @@ export class SimDevice {
       try {
         packet = await this.client.next("publish", 60_000);
       } catch {
+        // A closed connection (the device was deleted, or stopped) ends the loop; a quiet minute does not.
+        if (this.client?.closed !== false) break;
         continue;
       }
       if (packet.payload.byteLength === 0) continue;
