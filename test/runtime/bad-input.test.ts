@@ -77,7 +77,11 @@ describe("bad input on every route", () => {
     const routes = apiRoutes().filter((r) => r.path.includes("/:"));
     for (const route of routes) {
       for (const id of BAD_IDS) {
-        const r = await api(route.method, concretePath(route.path, id), { token: tokenFor(authScopeOf(route)), ...(["POST", "PATCH"].includes(route.method) ? { body: {} } : {}) });
+        const path = concretePath(route.path, id);
+        // `..` is resolved by the client before sending: `/rollouts/../devices` is a request for
+        // `/devices`, another route altogether, so it says nothing about this one.
+        if (new URL(path, "http://x").pathname !== path && apiRoutes().some((other) => other.method === route.method && new RegExp(`^${other.path.replace(/:[A-Za-z0-9_]+/g, "[^/]+")}$`).test(new URL(path, "http://x").pathname))) continue;
+        const r = await api(route.method, path, { token: tokenFor(authScopeOf(route)), ...(["POST", "PATCH"].includes(route.method) ? { body: {} } : {}) });
         expectProblem(r, `${route.method} ${route.path} with id ${id}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       }
     }
