@@ -548,7 +548,7 @@ export const alarmWebhookDeliveries = sqliteTable(
     id: text("id").notNull(),
     targetId: text("target_id").notNull(),
     eventId: text("event_id").notNull(),
-    eventType: text("event_type", { enum: ["raised", "cleared", "acknowledged"] }).notNull(),
+    eventType: text("event_type", { enum: ["raised", "cleared", "acknowledged", "rollout_paused"] }).notNull(),
     alarmId: text("alarm_id").notNull(),
     status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),

@@ -131,6 +131,9 @@ export type AlarmCounts = z.infer<typeof AlarmCounts>;
 export const AlarmEventType = z.enum(["raised", "cleared", "acknowledged"]);
 export type AlarmEventType = z.infer<typeof AlarmEventType>;
 export const AlarmEvent = z.object({ id: z.string(), type: AlarmEventType, tenant: z.string(), at: Timestamp, alarm: Alarm });
+/** What webhook targets receive: alarm events, and a firmware rollout that paused itself (sent as a major event). */
+export const WebhookEventType = z.enum([...AlarmEventType.options, "rollout_paused"]);
+export type WebhookEventType = z.infer<typeof WebhookEventType>;
 export type AlarmEvent = z.infer<typeof AlarmEvent>;
 
 /** Webhook URLs are HTTPS; plain http only for hosts the platform allows (ALARM_WEBHOOK_HTTP_HOSTS, tests). */
@@ -168,8 +171,8 @@ export const WebhookDelivery = z.object({
   id: z.string(),
   targetId: z.string(),
   eventId: z.string(),
-  eventType: AlarmEventType,
-  alarmId: z.string(),
+  eventType: WebhookEventType,
+  alarmId: z.string().describe("the alarm; for a rollout event, the rollout"),
   status: DeliveryStatus,
   attempts: z.number().int(),
   lastStatusCode: z.number().int().nullable(),

@@ -142,4 +142,14 @@ export type OtaNotice = z.infer<typeof OtaNotice>;
 export const RolloutEvent = z.object({ rolloutId: ResourceId, status: RolloutStatus, wave: z.number().int(), waves: z.number().int(), counts: StateCounts, pausedReason: PausedReason.nullable(), at: Timestamp });
 export type RolloutEvent = z.infer<typeof RolloutEvent>;
 
+/** A rollout that paused itself, as webhook targets receive it (on the alarm events queue). */
+export const RolloutWebhookEvent = z.object({
+  id: z.string(),
+  type: z.literal("rollout_paused"),
+  tenant: z.string(),
+  at: Timestamp,
+  rollout: z.object({ id: ResourceId, firmwareId: ResourceId, version: z.string(), status: RolloutStatus, wave: z.number().int(), waves: z.number().int(), pausedReason: PausedReason }),
+});
+export type RolloutWebhookEvent = z.infer<typeof RolloutWebhookEvent>;
+
 export const emptyCounts = (): StateCounts => Object.fromEntries(EXECUTION_STATES.map((s) => [s, 0])) as StateCounts;

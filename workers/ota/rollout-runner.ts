@@ -13,7 +13,7 @@ import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
 import { judgeWave } from "../../domain/ota/gate";
 import { exponentialRate, RolloutStrategy } from "../../domain/ota/rollout";
 import type { Tenant } from "../../domain/schemas/identity";
-import type { GateRecord, OtaNotice, PausedReason, RolloutEvent } from "../../domain/schemas/rollouts";
+import type { GateRecord, OtaNotice, PausedReason, RolloutEvent, RolloutWebhookEvent } from "../../domain/schemas/rollouts";
 import { hubFor } from "../control-plane/residency";
 import { telemetryStore } from "../telemetry/store-client";
 
@@ -51,6 +51,11 @@ export async function pauseRollout(ctx: RolloutContext, reason: PausedReason, ac
   if (!paused) return false;
   await ctx.data.audit.record({ ...actor, action: "rollout.paused", targetType: "rollout", targetId: ctx.rolloutId, outcome: "success", details: { message: reason.message, ...(reason.gate ? { findings: reason.gate.findings } : {}) } });
   await publishRolloutEvent(ctx);
+  // A rollout that paused itself wants a person: the tenant's webhook targets hear of it.
+  if (reason.by === "gate") {
+    const p = paused;
+    await ctx.env.ALARM_EVENTS.send({ id: `rollout-${p.id}-${reason.at}`, type: "rollout_paused", tenant: ctx.tenant.id, at: reason.at, rollout: { id: p.id, firmwareId: p.firmwareId, version: p.version, status: "paused", wave: p.wave, waves: p.waves, pausedReason: reason } } satisfies RolloutWebhookEvent);
+  }
   return true;
 }
 

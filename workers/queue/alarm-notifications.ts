@@ -5,6 +5,9 @@
  *    published on `t/{tenant}/alarms/{device}` for application clients, logged as a pending
  *    delivery for each enabled webhook target severe enough for it, and fanned out as one
  *    delivery message per target (re-sending an event finds the rows it already made);
+ *  - a rollout that paused itself (workers/ota/rollout-runner.ts): logged and fanned out like a
+ *    major alarm event to the targets that take major events (its status is already on
+ *    `t/{tenant}/rollouts/{id}`);
  *  - a delivery: one signed POST to one target. A 2xx marks it delivered; anything else is logged
  *    and retried through the queue with backoff (5 s, 10 s, 20 s … ≤ 15 min) until the last
  *    attempt, which marks it failed.
@@ -15,6 +18,7 @@ import { openRegistry } from "../../domain/data/db";
 import { platformData, type PlatformData } from "../../domain/data/platform";
 import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
 import { AlarmEvent, atLeastSeverity } from "../../domain/schemas/alarms";
+import { RolloutWebhookEvent } from "../../domain/schemas/rollouts";
 import type { Tenant } from "../../domain/schemas/identity";
 import { hubFor } from "../control-plane/residency";
 import { createLogger, errorFields } from "../../domain/log";
@@ -28,7 +32,7 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 
 const deliveryBackoffSeconds = (attempts: number) => Math.min(900, 5 * 2 ** Math.max(0, attempts - 1));
 
-const DeliveryMessage = z.object({ kind: z.literal("delivery"), tenant: z.string(), deliveryId: z.string(), targetId: z.string(), event: AlarmEvent });
+const DeliveryMessage = z.object({ kind: z.literal("delivery"), tenant: z.string(), deliveryId: z.string(), targetId: z.string(), event: z.union([AlarmEvent, RolloutWebhookEvent]) });
 type DeliveryMessage = z.infer<typeof DeliveryMessage>;
 
 export type AlarmNotificationDeps = {
@@ -83,6 +87,15 @@ async function fanOut(event: AlarmEvent, deps: AlarmNotificationDeps, cache: Bat
   await data.alarmWebhooks.recordPending(event.id, event.type, event.alarm.id, targets.map((t) => t.id));
   const messages = targets.map((t): { body: DeliveryMessage } => ({ body: { kind: "delivery", tenant: tenant.id, deliveryId: `${event.id}@${t.id}`, targetId: t.id, event } }));
   await deps.queue.sendBatch(messages);
+}
+
+async function fanOutRollout(event: RolloutWebhookEvent, deps: AlarmNotificationDeps, cache: BatchCache): Promise<void> {
+  const { tenant, targets: all } = await tenantFacts(cache, event.tenant, deps);
+  if (!tenant || tenant.status === "deleted" || tenant.status === "offboarding") return;
+  const targets = all.filter((t) => atLeastSeverity("major", t.minSeverity));
+  if (targets.length === 0) return;
+  await deps.data(tenant.id).alarmWebhooks.recordPending(event.id, event.type, event.rollout.id, targets.map((t) => t.id));
+  await deps.queue.sendBatch(targets.map((t): { body: DeliveryMessage } => ({ body: { kind: "delivery", tenant: tenant.id, deliveryId: `${event.id}@${t.id}`, targetId: t.id, event } })));
 }
 
 type Attempt = { ok: true; status: number } | { ok: false; status: number | null; error: string };
@@ -142,6 +155,13 @@ export async function consumeAlarmEvents(batch: MessageBatch<unknown>, deps: Ala
           summary.retried++;
           msg.retry({ delaySeconds: retryIn });
         }
+        continue;
+      }
+      const rollout = RolloutWebhookEvent.safeParse(msg.body);
+      if (rollout.success) {
+        await fanOutRollout(rollout.data, deps, cache);
+        summary.events++;
+        msg.ack();
         continue;
       }
       const event = AlarmEvent.safeParse(msg.body);

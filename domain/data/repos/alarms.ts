@@ -5,7 +5,7 @@ import { randomBase32, sortableId } from "../../ids";
 import {
   AlarmRule,
   MAX_ALARM_RULES,
-  type AlarmEventType,
+  type WebhookEventType,
   type CreateAlarmRule,
   type CreateWebhookTarget,
   type UpdateAlarmRule,
@@ -115,7 +115,7 @@ export function alarmWebhookRepo(db: Db, tenantId: string) {
       return { items, nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.createdAt) : null };
     },
     /** One pending row per (event, target); a re-sent event keeps the existing rows. */
-    async recordPending(eventId: string, eventType: AlarmEventType, alarmId: string, targetIds: string[]): Promise<void> {
+    async recordPending(eventId: string, eventType: WebhookEventType, alarmId: string, targetIds: string[]): Promise<void> {
       if (targetIds.length === 0) return;
       const now = Date.now();
       await db

@@ -3,13 +3,28 @@
  * retained notices and simulated devices that download, verify and report over real MQTT.
  */
 import { exports } from "cloudflare:workers";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { SIGNATURE_HEADER } from "../../../domain/alarms/signature";
 import { api, createDevice, expectOk, signup, type TenantFixture } from "../helpers";
 import { SimDevice, type Behaviour } from "./sim-device";
 
 const image = (seed: number) => Uint8Array.from({ length: 50_000 }, (_, i) => (i * seed + 3) % 251);
 const sims: SimDevice[] = [];
 afterAll(() => sims.forEach((s) => s.stop()));
+afterEach(() => vi.restoreAllMocks());
+
+/** A webhook receiver at https://hooks.test: outbound fetches to it are answered 200 here. */
+function receiver() {
+  const received: { headers: Headers; body: any }[] = [];
+  const original = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    if (!request.url.startsWith("https://hooks.test/")) return original(input, init);
+    received.push({ headers: request.headers, body: await request.json() });
+    return new Response(null, { status: 200 });
+  });
+  return received;
+}
 
 async function workspace(devices: [string, Behaviour][], tag: string): Promise<{ t: TenantFixture; sims: Map<string, SimDevice> }> {
   const t = await signup();
@@ -83,6 +98,8 @@ describe("a staged rollout", () => {
   it("pauses itself before the next wave when updates fail; resuming needs an acknowledgement; cancel ends it", async () => {
     const ids = ["b-1", "b-2", "b-3", "b-4", "b-5", "b-6"];
     const { t } = await workspace(ids.map((id) => [id, "fail"]), "fleet-b");
+    const received = receiver();
+    const hook = await expectOk(api("POST", "/api/v1/alarm-webhooks", { token: t.ownerToken, body: { name: "ops", url: "https://hooks.test/rollouts", minSeverity: "major" } }), 201);
     await start(t, { id: "doomed", firmwareId: "fw-110", target: { devices: ids }, strategy: strategy() });
     const paused = await until(() => rollout(t, "doomed"), (r) => r.status === "paused", "paused");
     expect(paused.pausedReason).toMatchObject({ by: "gate", message: expect.stringContaining("finished updates failed") });
@@ -90,6 +107,13 @@ describe("a staged rollout", () => {
     expect(paused.pausedReason.gate.findings[0].updatedPercent).toBeGreaterThan(10);
     // The second wave was never notified.
     expect(paused.waveCounts[1].counts.pending).toBe(3);
+    // The tenant's webhook target hears of it, signed, and the delivery log says so.
+    await until(async () => received.length, (n) => n > 0, "webhook");
+    expect(received[0]!.body).toMatchObject({ type: "rollout_paused", tenant: t.tenantId, rollout: { id: "doomed", status: "paused", pausedReason: { by: "gate" } } });
+    expect(received[0]!.headers.get("x-skylark-event")).toBe("rollout_paused");
+    expect(received[0]!.headers.get(SIGNATURE_HEADER)).toBeTruthy();
+    const deliveries = await until(async () => (await expectOk(api("GET", `/api/v1/alarm-webhooks/${hook.target.id}/deliveries`, { token: t.ownerToken }))).items, (d: any[]) => d[0]?.status === "delivered", "delivery logged");
+    expect(deliveries[0]).toMatchObject({ eventType: "rollout_paused", alarmId: "doomed", status: "delivered" });
     const refused = await api("POST", "/api/v1/rollouts/doomed/resume", { token: t.ownerToken, body: {} });
     expect([refused.status, refused.body.detail]).toEqual([409, expect.stringContaining("acknowledgeFailures")]);
     const deleting = await api("DELETE", "/api/v1/firmware/fw-110", { token: t.ownerToken });
