@@ -57,7 +57,7 @@ const start = (t: TenantFixture, body: Record<string, unknown>) => expectOk(api(
 const rollout = (t: TenantFixture, id: string) => expectOk(api("GET", `/api/v1/rollouts/${id}`, { token: t.ownerToken }));
 const executions = async (t: TenantFixture, id: string, q = "") => (await expectOk(api("GET", `/api/v1/rollouts/${id}/devices${q}`, { token: t.ownerToken }))).items as any[];
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();
@@ -67,7 +67,7 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
   }
 }
 
-describe("a staged rollout", () => {
+describe("a staged rollout", { timeout: 120_000 }, () => {
   it("updates every device wave by wave, records the new versions, and rolls back to the old image", async () => {
     const ids = ["a-1", "a-2", "a-3", "a-4", "a-5", "a-6"];
     const { t } = await workspace(ids.map((id) => [id, "succeed"]), "fleet-a");
@@ -147,7 +147,7 @@ describe("a staged rollout", () => {
   it("times a silent device out after its retries and never counts an old image as success", async () => {
     const { t } = await workspace([["d-silent", "silent"], ["d-old", "boot_old_image"], ["d-ok", "succeed"]], "fleet-d");
     await start(t, { id: "careful", firmwareId: "fw-110", target: { tags: ["fleet-d"] }, strategy: strategy({ phases: [{ percent: 100, waitMinutes: 0 }], updateTimeoutMinutes: 0.05, retries: 1 }, { minExecuted: 10 }) });
-    const done = await until(() => rollout(t, "careful"), (r) => r.status === "completed", "completed", 30_000);
+    const done = await until(() => rollout(t, "careful"), (r) => r.status === "completed", "completed", 60_000);
     expect(done.counts).toMatchObject({ succeeded: 1, timed_out: 1, rolled_back: 1 });
     const byId = Object.fromEntries((await executions(t, "careful")).map((e) => [e.deviceId, e]));
     expect(byId["d-silent"]).toMatchObject({ state: "timed_out", attempt: 2 });
@@ -157,13 +157,13 @@ describe("a staged rollout", () => {
   });
 });
 
-describe("an exponential rollout", () => {
+describe("an exponential rollout", { timeout: 120_000 }, () => {
   it("notifies at its rate — one device in the first tick at 30 a minute — and speeds up as devices succeed", async () => {
     const ids = ["x-1", "x-2", "x-3", "x-4", "x-5", "x-6"];
     const { t } = await workspace(ids.map((id) => [id, "succeed"]), "fleet-x");
     const created = await start(t, { id: "ramp", firmwareId: "fw-110", target: { tags: ["fleet-x"] }, strategy: { kind: "exponential", baseDevicesPerMinute: 30, incrementFactor: 2, incrementAfterSuccesses: 2, updateTimeoutMinutes: 0.2, retries: 0, gate: { soakMinutes: 0, minExecuted: 10 } } });
     expect(created.rollout.waves).toBe(1);
-    const done = await until(() => rollout(t, "ramp"), (r) => r.status === "completed", "completed", 30_000);
+    const done = await until(() => rollout(t, "ramp"), (r) => r.status === "completed", "completed", 60_000);
     expect(done.counts.succeeded).toBe(6);
     // Each tick notifies its batch with one timestamp: the first batch is one device (30/min × a 1.2 s tick).
     const notifiedAt = (await executions(t, "ramp")).map((e) => e.history.find((h: any) => h.state === "notified").at as number);
@@ -174,7 +174,7 @@ describe("an exponential rollout", () => {
   });
 });
 
-describe("starting a rollout", () => {
+describe("starting a rollout", { timeout: 120_000 }, () => {
   it("says exactly what is wrong with a request, and never reaches another workspace's devices", async () => {
     const { t } = await workspace([["e-1", "silent"]], "fleet-e");
     const other = await signup();
