@@ -11,12 +11,35 @@ import { RolloutStrategy } from "../../domain/ota/rollout";
 import { effectiveLimits } from "../../domain/plans";
 import type { CreateRollout, PausedReason, RolloutTarget } from "../../domain/schemas/rollouts";
 import { ROLLOUT_NUDGE } from "../workflows/firmware-rollout";
-import { cancelRollout, pauseRollout, publishRolloutEvent, type RolloutActor, type RolloutContext } from "./rollout-runner";
+import { cancelRollout, pauseRollout, publishRolloutEvent, tickIntervalMs, type RolloutActor, type RolloutContext } from "./rollout-runner";
 
 /** A rollout's Workflow instance: `_` never occurs in a tenant id, so the name is unique. */
 export const rolloutInstanceId = (tenantId: string, rolloutId: string) => `${tenantId}_${rolloutId}`;
 
 const list = (ids: string[]) => `${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ` and ${ids.length - 10} more` : ""}`;
+
+/** When this isolate last nudged each rollout: a stalled rollout read often is nudged once a minute. */
+const lastNudge = new Map<string, number>();
+
+/**
+ * A running rollout whose Workflow has not looked at it for two ticks, its longest soak and half a
+ * minute is stalled: locally, wrangler dev keeps Workflow sleeps in memory, so after a restart an
+ * instance sleeps until an event reaches it. Reading the rollout wakes it; on Cloudflare, where
+ * sleeps are durable, this does not happen.
+ */
+export function nudgeIfStalled(ctx: RolloutContext, row: { status: string; updatedAt: number; strategy: unknown }, now = Date.now()): Promise<void> | null {
+  if (row.status !== "running") return null;
+  const parsed = RolloutStrategy.safeParse(row.strategy);
+  if (!parsed.success) return null;
+  const s = parsed.data;
+  const longestSoakMs = Math.max(s.gate.soakMinutes, ...(s.kind === "phases" ? s.phases.map((p) => p.waitMinutes) : [0])) * 60_000;
+  if (now - row.updatedAt < 2 * tickIntervalMs(s) + longestSoakMs + 30_000) return null;
+  const key = `${ctx.tenant.id}/${ctx.rolloutId}`;
+  if (now - (lastNudge.get(key) ?? 0) < 60_000) return null;
+  if (lastNudge.size > 1_000) lastNudge.clear();
+  lastNudge.set(key, now);
+  return nudge(ctx);
+}
 
 async function nudge(ctx: RolloutContext): Promise<void> {
   try {

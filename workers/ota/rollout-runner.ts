@@ -117,6 +117,7 @@ export async function tick(ctx: RolloutContext, wave: number): Promise<TickResul
   const row = await ctx.data.rollouts.row(ctx.rolloutId);
   if (row.status !== "running") return { status: row.status, waveDone: false, notified: 0, timedOut: 0 };
   const strategy = RolloutStrategy.parse(row.strategy);
+  await ctx.data.rollouts.touch(ctx.rolloutId);
   await ctx.data.rolloutExecutions.cancelDeleted(ctx.rolloutId);
   const timedOut = await ctx.data.rolloutExecutions.expire(ctx.rolloutId);
   await withdraw(ctx, timedOut);

@@ -10,7 +10,7 @@ import { requireRole } from "../http/auth";
 import { doc } from "../http/doc";
 import { tenantRouter } from "../http/tenant-router";
 import { validate } from "../http/validate";
-import { cancel, pauseByPerson, resume, rollBack, startRollout } from "../ota/rollout-control";
+import { cancel, nudgeIfStalled, pauseByPerson, resume, rollBack, startRollout } from "../ota/rollout-control";
 
 const tags = ["rollouts"];
 const IdParam = z.object({ id: RolloutId });
@@ -38,9 +38,12 @@ export const rolloutRoutes = tenantRouter()
       return c.json(created, 201);
     },
   )
-  .get("/:id", doc({ summary: "Get a rollout", description: "Counts per state and per wave, and every health-gate decision with its figures.", tags, ok: { schema: Rollout }, errors: [404] }), requireRole("MEMBER"), validate("param", IdParam), async (c) =>
-    c.json(await c.get("data").rollouts.get(c.req.valid("param").id)),
-  )
+  .get("/:id", doc({ summary: "Get a rollout", description: "Counts per state and per wave, and every health-gate decision with its figures.", tags, ok: { schema: Rollout }, errors: [404] }), requireRole("MEMBER"), validate("param", IdParam), async (c) => {
+    const rollout = await c.get("data").rollouts.get(c.req.valid("param").id);
+    const waking = nudgeIfStalled({ env: c.env, tenant: c.get("tenant"), data: c.get("data"), rolloutId: rollout.id }, rollout);
+    if (waking) c.executionCtx.waitUntil(waking);
+    return c.json(rollout);
+  })
   .get(
     "/:id/devices",
     doc({ summary: "A rollout's devices", description: "Each device's execution: state, attempt, progress, error and every transition with its time. Filter by `state` or `wave`.", tags, ok: { schema: page(RolloutExecution) }, errors: [400, 404] }),

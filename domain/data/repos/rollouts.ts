@@ -139,6 +139,11 @@ export function rolloutRepo(db: Db, tenantId: string) {
       return row ?? null;
     },
 
+    /** A running rollout's Workflow looked at it (every tick): a row not touched for a while is a stalled instance. */
+    async touch(id: string, now = Date.now()): Promise<void> {
+      await db.update(rollouts).set({ updatedAt: now }).where(and(byId(id), eq(rollouts.status, "running")));
+    },
+
     async setWave(id: string, wave: number): Promise<void> {
       await db.update(rollouts).set({ wave, updatedAt: Date.now() }).where(byId(id));
     },
