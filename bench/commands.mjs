@@ -34,12 +34,14 @@ async function connectDevice(base, tenantId, d) {
 
 async function inParallel(items, limit, work) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i], i);
+      }
+    }),
+  );
 }
 
 const p = await platform();
@@ -118,7 +120,32 @@ try {
     } while (cursor);
   });
 
-  console.log(JSON.stringify({ devices: DEVICES, commands: total, createDevicesMs: createMs, queueMs, queuedPerSecond: Math.round(total / (queueMs / 1000)), reconnectAllMs: connectedMs, connectRetries, firstReconnectToLastCommandMs: deliverMs, deliveredPerSecond: Math.round(got / (deliverMs / 1000)), perDeviceDrainMs: (() => { const x = [...drainMs].sort((a, b) => a - b); return { p50: percentile(x, 50), p95: percentile(x, 95), max: x.at(-1) }; })(), received: got, lost, duplicated, devicesReordered: reordered, deliveredPerApi: delivered }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        devices: DEVICES,
+        commands: total,
+        createDevicesMs: createMs,
+        queueMs,
+        queuedPerSecond: Math.round(total / (queueMs / 1000)),
+        reconnectAllMs: connectedMs,
+        connectRetries,
+        firstReconnectToLastCommandMs: deliverMs,
+        deliveredPerSecond: Math.round(got / (deliverMs / 1000)),
+        perDeviceDrainMs: (() => {
+          const x = [...drainMs].sort((a, b) => a - b);
+          return { p50: percentile(x, 50), p95: percentile(x, 95), max: x.at(-1) };
+        })(),
+        received: got,
+        lost,
+        duplicated,
+        devicesReordered: reordered,
+        deliveredPerApi: delivered,
+      },
+      null,
+      2,
+    ),
+  );
   if (lost || duplicated || reordered || delivered !== total) process.exitCode = 1;
 } finally {
   for (const c of clients) c.end(true);

@@ -17,7 +17,13 @@ async function heap(port) {
   for (const t of targets) {
     const ws = new WebSocket(t.webSocketDebuggerUrl);
     await new Promise((r, j) => (ws.once("open", r), ws.once("error", j)));
-    const res = await new Promise((r) => { ws.on("message", (d) => { const m = JSON.parse(d); if (m.id === 1) r(m.result); }); ws.send(JSON.stringify({ id: 1, method: "Runtime.getHeapUsage" })); });
+    const res = await new Promise((r) => {
+      ws.on("message", (d) => {
+        const m = JSON.parse(d);
+        if (m.id === 1) r(m.result);
+      });
+      ws.send(JSON.stringify({ id: 1, method: "Runtime.getHeapUsage" }));
+    });
     ws.close();
     out.push(`${t.title?.slice(0, 20)}: used ${Math.round(res.usedSize / 1e6)} MB of ${Math.round(res.totalSize / 1e6)} MB`);
   }
@@ -49,8 +55,14 @@ function rss() {
 function attempt(headers) {
   return new Promise((resolve) => {
     const ws = new WebSocket(wsUrl, "mqtt", { headers });
-    ws.on("open", () => { ws.close(); resolve(101); });
-    ws.on("unexpected-response", (_req, res) => { res.resume(); resolve(res.statusCode); });
+    ws.on("open", () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on("unexpected-response", (_req, res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
     ws.on("error", () => resolve(0));
   });
 }
@@ -79,7 +91,10 @@ for (let i = 0; i < 10; i++) {
       const body = Buffer.from([0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0xc2, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x78, 0x00, 0x01, 0x78, 0x00, 0x03, 0x62, 0x61, 0x64]);
       ws.send(Buffer.concat([Buffer.from([0x10, body.length]), body]));
     });
-    ws.on("message", () => { ws.close(); resolve(); });
+    ws.on("message", () => {
+      ws.close();
+      resolve();
+    });
     ws.on("close", resolve);
     ws.on("error", resolve);
   });

@@ -25,7 +25,7 @@ function connect(client) {
         client.ready = p.reasonCode === 0;
         resolve();
       }
-      if (p.cmd === "puback") (p.reasonCode >= 0x80 ? counts.refused++ : counts.accepted++);
+      if (p.cmd === "puback") p.reasonCode >= 0x80 ? counts.refused++ : counts.accepted++;
       if (p.cmd === "disconnect") counts.disconnected++;
     });
     ws.on("message", (data) => parser.parse(data));

@@ -281,7 +281,10 @@ try {
   const quietSeries = { a: series("quiet device, tenant A"), b: series("quiet device, tenant B") };
   const loops = [restProbe(probes.healthz, `${p.url}/healthz`, {}, running), restProbe(probes.devices, `${p.url}/api/v1/devices?limit=10`, { authorization: `Bearer ${aToken}` }, running)];
   const quietClients = [];
-  for (const [key, q] of [["a", quiet[0]], ["b", quiet[1]]]) {
+  for (const [key, q] of [
+    ["a", quiet[0]],
+    ["b", quiet[1]],
+  ]) {
     const topic = `t/${q.tenant}/devices/${q.id}/telemetry`;
     const sub = await connect(q.tenant, { clientId: `watch-${q.id}`, username: "api", password: q.token });
     await sub.subscribeAsync(topic, { qos: 1 });
@@ -292,7 +295,10 @@ try {
   // A watcher counts what the hub accepted from the flooders (it routes accepted messages only), per phase.
   const accepted = {};
   const watcher = await connect(a, { clientId: "watch-flooders", username: "api", password: aToken });
-  await watcher.subscribeAsync(PHASES.map((ph) => `t/${a}/devices/${ph.device.id}/telemetry`), { qos: 0 });
+  await watcher.subscribeAsync(
+    PHASES.map((ph) => `t/${a}/devices/${ph.device.id}/telemetry`),
+    { qos: 0 },
+  );
   watcher.on("message", (_t, payload) => {
     const phase = JSON.parse(payload.toString()).values.x;
     accepted[phase] = (accepted[phase] ?? 0) + 1;
@@ -343,7 +349,18 @@ try {
     const phaseCpu = measureCpu(p.pid);
     const from = at();
     log(`phase ${ph.index}: ${ph.name}, ${CLIENT} client, rate ${RATE}, ${FLOOD_MS / 1000} s, from ${ph.address}`);
-    const argv = [`client=${CLIENT}`, `version=${ph.version}`, `qos=${ph.qos}`, `rate=${RATE}`, `duration=${FLOOD_MS}`, `linger=${LINGER_MS}`, `reconnect=${RECONNECT}`, `address=${ph.address}`, `payload={"values":{"x":${ph.index}}}`, `connackTimeout=${Math.min(10_000, FLOOD_MS)}`];
+    const argv = [
+      `client=${CLIENT}`,
+      `version=${ph.version}`,
+      `qos=${ph.qos}`,
+      `rate=${RATE}`,
+      `duration=${FLOOD_MS}`,
+      `linger=${LINGER_MS}`,
+      `reconnect=${RECONNECT}`,
+      `address=${ph.address}`,
+      `payload={"values":{"x":${ph.index}}}`,
+      `connackTimeout=${Math.min(10_000, FLOOD_MS)}`,
+    ];
     const report = await new Promise((resolve, reject) => {
       floodChild = spawn(process.execPath, [new URL("./flood-client.mjs", import.meta.url).pathname, p.url, a, `${ph.device.id}:${ph.device.secret}`, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
@@ -359,7 +376,9 @@ try {
     });
     const to = at();
     phases.push({ ...ph, from, to, platformCpuPercent: phaseCpu.stop(), report });
-    log(`  offered ${report.offered}, written ~${report.written}, pubacks ${JSON.stringify(report.pubacks)}, disconnects ${JSON.stringify(report.disconnects)}, closed by hub ${report.closedByHub}, upgrades refused ${JSON.stringify(report.upgradesRefused)}`);
+    log(
+      `  offered ${report.offered}, written ~${report.written}, pubacks ${JSON.stringify(report.pubacks)}, disconnects ${JSON.stringify(report.disconnects)}, closed by hub ${report.closedByHub}, upgrades refused ${JSON.stringify(report.upgradesRefused)}`,
+    );
   }
   const floodTo = at();
   const floodCpuPercent = floodCpu.stop();
@@ -382,7 +401,12 @@ try {
     for (const [k, s] of Object.entries(allSeries)) recovery[k] = recoveredAfter(s, floodTo, thresholds[k]);
     const allBack = Object.values(recovery).every((x) => x !== null);
     if ((allBack && memAfter !== null) || since >= RECOVERY_TIMEOUT_MS || aborted) break;
-    if (since % 10_000 < 1000) log(`after the flood: ${Math.round(since / 1000)} s, back to normal: ${Object.entries(recovery).map(([k, v]) => `${k} ${v === null ? "no" : "yes"}`).join(", ")}; workerd ${workerdMemory(p.pid)?.sumMb} MB`);
+    if (since % 10_000 < 1000)
+      log(
+        `after the flood: ${Math.round(since / 1000)} s, back to normal: ${Object.entries(recovery)
+          .map(([k, v]) => `${k} ${v === null ? "no" : "yes"}`)
+          .join(", ")}; workerd ${workerdMemory(p.pid)?.sumMb} MB`,
+      );
   }
   const watchTo = at();
   const ticksAtWatchEnd = ticksByProcess(p.pid);
@@ -465,7 +489,13 @@ try {
     })),
     memoryMb: { before: memBefore, peak: memPeak, peakAtSecondsAfterFloodStart: memPeakAt === null ? null : round((memPeakAt - floodFrom) / 1000, 1), afterFlood: memAfter, afterSeconds: AFTER_MS / 1000, end: memEnd },
     platformCpuPercent: { baseline: baselineCpu, duringFlood: floodCpuPercent, afterFlood: afterCpuPercent, afterFloodBy10s: [...cpuAfterBy10s].map((xs) => (xs ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null)) },
-    hubCpuPerRefusedMessageUs: { duringFlood: perMessageUs(floodCpuSeconds), includingAftermath: perMessageUs(extraCpuSeconds), refusedOrDropped, cpuSecondsDuringFlood: round(floodCpuSeconds, 2), extraCpuSecondsIncludingAftermath: round(extraCpuSeconds, 2) },
+    hubCpuPerRefusedMessageUs: {
+      duringFlood: perMessageUs(floodCpuSeconds),
+      includingAftermath: perMessageUs(extraCpuSeconds),
+      refusedOrDropped,
+      cpuSecondsDuringFlood: round(floodCpuSeconds, 2),
+      extraCpuSecondsIncludingAftermath: round(extraCpuSeconds, 2),
+    },
     /** The same CPU per WebSocket frame the flooders sent (MQTT.js sends several frames per packet). */
     hubCpuPerFrameUs: { duringFlood: perFrameUs(floodCpuSeconds), includingAftermath: perFrameUs(extraCpuSeconds), frames },
     /** Which of the platform's processes did the work, from the flood's start to the end of the watch (the largest workerd runs the Worker and its Durable Objects). */
@@ -478,15 +508,26 @@ try {
 
   // ---- the table ----
   const cell = (v, w) => String(v ?? "–").padStart(w);
-  const codes = (o) => Object.entries(o ?? {}).map(([k, v]) => `${k}×${v}`).join(" ") || "–";
+  const codes = (o) =>
+    Object.entries(o ?? {})
+      .map(([k, v]) => `${k}×${v}`)
+      .join(" ") || "–";
   const secs = (msv) => (msv === null ? `not within ${round((watchTo - floodTo) / 1000)} s` : `${round(msv / 1000, 1)} s`);
   const out = [];
-  out.push(`Flood benchmark: ${phases.length} phase(s) × ${FLOOD_MS / 1000} s, ${CLIENT} client, rate ${RATE}, reconnect ${RECONNECT === "1" ? "at once" : "off"}; starter tenants. ${machine.cpus} CPUs, load ${machine.loadAverageAtStart.join(" ")} at start and ${machine.loadAverageAtEnd.join(" ")} at the end of the watch, ${machine.otherWorkerdProcessesAtStart ?? "?"} other workerd processes; ${pinning}.${aborted ? ` ABORTED: ${aborted}.` : ""}`);
+  out.push(
+    `Flood benchmark: ${phases.length} phase(s) × ${FLOOD_MS / 1000} s, ${CLIENT} client, rate ${RATE}, reconnect ${RECONNECT === "1" ? "at once" : "off"}; starter tenants. ${machine.cpus} CPUs, load ${machine.loadAverageAtStart.join(" ")} at start and ${machine.loadAverageAtEnd.join(" ")} at the end of the watch, ${machine.otherWorkerdProcessesAtStart ?? "?"} other workerd processes; ${pinning}.${aborted ? ` ABORTED: ${aborted}.` : ""}`,
+  );
   out.push("");
-  out.push(`${"phase".padEnd(12)}${cell("offered", 10)}${cell("frames", 10)}${cell("written~", 10)}${cell("accepted", 9)}${cell("refused/dropped", 16)}${cell("conns", 6)}${cell("hub closed", 11)}${cell("platform CPU", 13)}  PUBACKs / DISCONNECTs / upgrades refused / close after DISCONNECT (ms)`);
+  out.push(
+    `${"phase".padEnd(12)}${cell("offered", 10)}${cell("frames", 10)}${cell("written~", 10)}${cell("accepted", 9)}${cell("refused/dropped", 16)}${cell("conns", 6)}${cell("hub closed", 11)}${cell("platform CPU", 13)}  PUBACKs / DISCONNECTs / upgrades refused / close after DISCONNECT (ms)`,
+  );
   for (const ph of result.phases) {
-    const cad = [ph.closeAfterDisconnectMs.length ? `${Math.min(...ph.closeAfterDisconnectMs)}–${Math.max(...ph.closeAfterDisconnectMs)}` : "–", ph.leftOpenAfterDisconnect ? `(${ph.leftOpenAfterDisconnect} left open after DISCONNECT)` : ""].join(" ").trim();
-    out.push(`${ph.phase.padEnd(12)}${cell(ph.offered, 10)}${cell(ph.frames, 10)}${cell(ph.written, 10)}${cell(ph.acceptedByHub, 9)}${cell(ph.refusedOrDropped, 16)}${cell(ph.connections, 6)}${cell(ph.closedByHub, 11)}${cell(`${ph.platformCpuPercent ?? "–"} %`, 13)}  ${codes(ph.pubacks)} / ${codes(ph.disconnects)} / ${codes(ph.upgradesRefused)} / ${cad}`);
+    const cad = [ph.closeAfterDisconnectMs.length ? `${Math.min(...ph.closeAfterDisconnectMs)}–${Math.max(...ph.closeAfterDisconnectMs)}` : "–", ph.leftOpenAfterDisconnect ? `(${ph.leftOpenAfterDisconnect} left open after DISCONNECT)` : ""]
+      .join(" ")
+      .trim();
+    out.push(
+      `${ph.phase.padEnd(12)}${cell(ph.offered, 10)}${cell(ph.frames, 10)}${cell(ph.written, 10)}${cell(ph.acceptedByHub, 9)}${cell(ph.refusedOrDropped, 16)}${cell(ph.connections, 6)}${cell(ph.closedByHub, 11)}${cell(`${ph.platformCpuPercent ?? "–"} %`, 13)}  ${codes(ph.pubacks)} / ${codes(ph.disconnects)} / ${codes(ph.upgradesRefused)} / ${cad}`,
+    );
   }
   out.push("");
   const m = result.memoryMb;
@@ -494,16 +535,20 @@ try {
   out.push(`workerd RSS, MB sum (largest): before ${mem(m.before)}, peak ${mem(m.peak)} at ${m.peakAtSecondsAfterFloodStart ?? "–"} s, ${AFTER_MS / 1000} s after the flood ${mem(m.afterFlood)}, at the end ${mem(m.end)}`);
   const c = result.platformCpuPercent;
   out.push(`platform CPU, % of one core: baseline ${c.baseline ?? "–"}, during the flood ${c.duringFlood ?? "–"}, after it ${c.afterFlood ?? "–"} (over ${result.watchedAfterSeconds} s); after it per 10 s: ${c.afterFloodBy10s.join(" ")}`);
-  out.push(`  by process, flood start → end of watch: ${result.cpuSecondsByProcess.map((x) => `${x.name} ${x.pid} (${x.rssMbAtEnd} MB, ${x.threads} threads) ${x.cpuSeconds} CPU-s (user ${x.userSeconds}, system ${x.systemSeconds})`).join(", ")}`);
+  out.push(
+    `  by process, flood start → end of watch: ${result.cpuSecondsByProcess.map((x) => `${x.name} ${x.pid} (${x.rssMbAtEnd} MB, ${x.threads} threads) ${x.cpuSeconds} CPU-s (user ${x.userSeconds}, system ${x.systemSeconds})`).join(", ")}`,
+  );
   const h = result.hubCpuPerRefusedMessageUs;
-  out.push(`hub CPU per refused/dropped message: ${h.duringFlood ?? "–"} µs during the flood (${h.cpuSecondsDuringFlood} CPU-s ÷ ${h.refusedOrDropped}), ${h.includingAftermath ?? "–"} µs including the aftermath (${h.extraCpuSecondsIncludingAftermath} CPU-s above baseline); per WebSocket frame ${result.hubCpuPerFrameUs.duringFlood ?? "–"} / ${result.hubCpuPerFrameUs.includingAftermath ?? "–"} µs (${frames} frames); usage limitHits Δ ${JSON.stringify(result.usageLimitHitsDelta)}`);
+  out.push(
+    `hub CPU per refused/dropped message: ${h.duringFlood ?? "–"} µs during the flood (${h.cpuSecondsDuringFlood} CPU-s ÷ ${h.refusedOrDropped}), ${h.includingAftermath ?? "–"} µs including the aftermath (${h.extraCpuSecondsIncludingAftermath} CPU-s above baseline); per WebSocket frame ${result.hubCpuPerFrameUs.duringFlood ?? "–"} / ${result.hubCpuPerFrameUs.includingAftermath ?? "–"} µs (${frames} frames); usage limitHits Δ ${JSON.stringify(result.usageLimitHitsDelta)}`,
+  );
   out.push("");
   out.push(`${"series".padEnd(32)}${cell("baseline p50/p99", 18)}${cell("flood p50/p99", 16)}${cell("after p50/p99", 16)}${cell("max wait", 10)}${cell("not ok", 8)}  back to normal (< threshold)`);
   for (const s of Object.values(result.series)) {
     const pp = (x) => `${x.p50 ?? "–"}/${x.p99 ?? "–"}`;
     out.push(`${s.name.padEnd(32)}${cell(pp(s.baseline), 18)}${cell(pp(s.during), 16)}${cell(pp(s.after), 16)}${cell(s.maxWaitMs, 10)}${cell(s.notOk, 8)}  ${secs(s.recoveredAfterMs)} (< ${s.thresholdMs} ms)`);
   }
-  out.push("(ms; \"not ok\": probes that failed, quiet messages never delivered, counted from the flood's start)");
+  out.push('(ms; "not ok": probes that failed, quiet messages never delivered, counted from the flood\'s start)');
   if (profile) out.push("", profile);
   console.log(out.join("\n"));
   console.log(JSON.stringify(result));

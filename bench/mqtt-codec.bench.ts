@@ -77,10 +77,7 @@ function main(): void {
   }
   const chunks = chunksOf(stream);
   const bufferChunks = chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-  console.log(
-    `${PACKETS.toLocaleString("en-US")} v5 PUBLISH packets of ${ours.length} bytes, ` +
-      `${chunks.length} chunks of ${CHUNK_SIZE} bytes, Node ${process.versions.node}, median of ${ROUNDS} rounds\n`,
-  );
+  console.log(`${PACKETS.toLocaleString("en-US")} v5 PUBLISH packets of ${ours.length} bytes, ` + `${chunks.length} chunks of ${CHUNK_SIZE} bytes, Node ${process.versions.node}, median of ${ROUNDS} rounds\n`);
 
   const decodeOurs = measure("decode  skylark MqttDecoder", () => {
     const decoder = new MqttDecoder({ maxPacketSize: 1 << 20, protocolLevel: 5 });

@@ -121,7 +121,11 @@ try {
       platformCpuPercent: cpu.length ? Math.round(cpu.reduce((a, b) => a + b, 0) / cpu.length) : null,
     };
   };
-  const p99 = (phase) => percentile([...phase.latencies].sort((x, y) => x - y), 99);
+  const p99 = (phase) =>
+    percentile(
+      [...phase.latencies].sort((x, y) => x - y),
+      99,
+    );
   const change = (before, after) => Math.round(((after - before) / before) * 1000) / 10;
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   const quiet = summary(rounds.map((r) => r.quiet));

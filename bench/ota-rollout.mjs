@@ -33,7 +33,10 @@ const seconds = (ms) => (ms / 1000).toFixed(1);
 try {
   const tenantId = `ota-bench-${Date.now().toString(36)}`;
   const token = await tenant(call, tenantId, p.operatorToken, { plan: "enterprise" });
-  for (const [id, version, seed] of [["fw-100", "1.0.0", 7], ["fw-110", "1.1.0", 13]]) {
+  for (const [id, version, seed] of [
+    ["fw-100", "1.0.0", 7],
+    ["fw-110", "1.1.0", 13],
+  ]) {
     await call("POST", "/api/v1/firmware", { token, body: { id, title: `image ${version}`, version } });
     const res = await fetch(`${p.url}/api/v1/firmware/${id}/artifact`, { method: "PUT", headers: { authorization: `Bearer ${token}` }, body: Uint8Array.from({ length: IMAGE_BYTES }, (_, i) => (i * seed + 3) % 251) });
     if (!res.ok) throw new Error(`upload ${id}: ${res.status} ${await res.text()}`);
@@ -50,7 +53,14 @@ try {
   const cpu = measureCpu(p.pid);
   const clientCpu = process.cpuUsage();
   const started = Date.now();
-  const strategy = { kind: "phases", phases: PHASES.map((percent) => ({ percent, waitMinutes: 0 })), maxConcurrent: CONNECTIONS, updateTimeoutMinutes: 1, retries: 1, gate: { soakMinutes: 0, marginPercent: 100, abortThresholdPercent: 5, minExecuted: 20, minCohort: 5 } };
+  const strategy = {
+    kind: "phases",
+    phases: PHASES.map((percent) => ({ percent, waitMinutes: 0 })),
+    maxConcurrent: CONNECTIONS,
+    updateTimeoutMinutes: 1,
+    retries: 1,
+    gate: { soakMinutes: 0, marginPercent: 100, abortThresholdPercent: 5, minExecuted: 20, minCohort: 5 },
+  };
   await call("POST", "/api/v1/rollouts", { token, body: { id: "bench", firmwareId: "fw-110", target: { all: true }, strategy } });
 
   const launched = new Set();
@@ -122,7 +132,11 @@ try {
 
   console.log(`\nrollout to ${DEVICES} devices (${IMAGE_BYTES} B image, phases ${PHASES.join(" → ")} %, at most ${CONNECTIONS} devices connected at once): ${r.status} in ${seconds(wall)} s`);
   console.log(`counts: ${JSON.stringify(Object.fromEntries(Object.entries(r.counts).filter(([, n]) => n > 0)))}`);
-  waves.forEach((w, i) => console.log(`wave ${i + 1} (${PHASES[i]} %, ${w.devices} devices): started at +${w.start === null ? "-" : seconds(w.start - started)} s, done at +${w.done === null ? "-" : seconds(w.done - started)} s, took ${w.start !== null && w.done !== null ? seconds(w.done - w.start) : "-"} s`));
+  waves.forEach((w, i) =>
+    console.log(
+      `wave ${i + 1} (${PHASES[i]} %, ${w.devices} devices): started at +${w.start === null ? "-" : seconds(w.start - started)} s, done at +${w.done === null ? "-" : seconds(w.done - started)} s, took ${w.start !== null && w.done !== null ? seconds(w.done - w.start) : "-"} s`,
+    ),
+  );
   if (cpuPercent !== null) console.log(`platform CPU (workerd + wrangler tree): ${cpuPercent} % of one core on average, ${seconds((cpuPercent * wall) / 100)} CPU-s`);
   console.log(`simulated devices' CPU (this process): ${seconds((client.user + client.system) / 1000)} CPU-s; devices that finished here: ${finished}`);
 } finally {

@@ -13,7 +13,17 @@ export async function platform({ logLevel } = {}) {
   writeVarsFile(join(dir, "secrets.env"), secrets);
   applyMigrations({ persistTo: join(dir, "state") });
   const p = await startPlatformOnFreePort({ persistTo: join(dir, "state"), envFile: join(dir, "secrets.env"), quiet: true, ...(logLevel ? { logLevel } : {}) });
-  return { url: p.url, pid: p.pid, inspectorPort: p.inspectorPort, operatorToken: secrets.OPERATOR_TOKEN, output: p.output, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: p.url,
+    pid: p.pid,
+    inspectorPort: p.inspectorPort,
+    operatorToken: secrets.OPERATOR_TOKEN,
+    output: p.output,
+    stop: async () => {
+      await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function api(base) {

@@ -34,7 +34,7 @@ await new Promise((resolve, reject) => {
   let output = "";
   const ready = (d) => {
     output += String(d);
-    if (/Ready on/.test(output)) clearTimeout(timer), resolve();
+    if (/Ready on/.test(output)) (clearTimeout(timer), resolve());
   };
   wrangler.stdout.on("data", ready);
   wrangler.stderr.on("data", ready);

@@ -164,7 +164,10 @@ export async function runDevice(opts) {
     let etag = null;
     let lastStep = -1;
     for (let attempt = 1; ; attempt++) {
-      const have = await stat(file).then((s) => s.size, () => 0);
+      const have = await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
       if (have === notice.size) return file;
       const headers = have > 0 && etag ? { range: `bytes=${have}-`, "if-range": etag } : {};
       const abort = new AbortController();
@@ -273,7 +276,13 @@ async function main() {
     stateDir: values["state-dir"] ?? env.STATE_DIR,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   };
-  const missing = [["tenant", "--tenant or SKYLARK_TENANT"], ["deviceId", "--device or DEVICE_ID"], ["secret", "--secret or DEVICE_SECRET"]].filter(([k]) => !opts[k]).map(([, how]) => how);
+  const missing = [
+    ["tenant", "--tenant or SKYLARK_TENANT"],
+    ["deviceId", "--device or DEVICE_ID"],
+    ["secret", "--secret or DEVICE_SECRET"],
+  ]
+    .filter(([k]) => !opts[k])
+    .map(([, how]) => how);
   if (missing.length > 0) {
     console.error(`missing: ${missing.join("; ")} (see the usage at the top of examples/ota-device.mjs)`);
     process.exit(2);

@@ -47,7 +47,8 @@ async function main() {
   step("Checking the Cloudflare login (wrangler whoami)…");
   const me = whoami(account);
   if (!me) throw new DeployError("wrangler is not logged in to Cloudflare (wrangler whoami failed). Run `npx wrangler login`, or set CLOUDFLARE_API_TOKEN, then run npm run deploy again. Nothing was created.");
-  if (me.accounts.length > 1 && !process.env.CLOUDFLARE_ACCOUNT_ID) throw new DeployError(`you can reach ${me.accounts.length} accounts (${me.accounts.map((a) => a.name).join(", ")}): set CLOUDFLARE_ACCOUNT_ID to the one to deploy to. Nothing was created.`);
+  if (me.accounts.length > 1 && !process.env.CLOUDFLARE_ACCOUNT_ID)
+    throw new DeployError(`you can reach ${me.accounts.length} accounts (${me.accounts.map((a) => a.name).join(", ")}): set CLOUDFLARE_ACCOUNT_ID to the one to deploy to. Nothing was created.`);
   step(`Logged in as ${me.email ?? "an API token"} (${me.accounts.map((a) => a.name).join(", ") || "account from CLOUDFLARE_ACCOUNT_ID"}).`);
 
   let database = listDatabases(account).find((db) => db.name === wanted.database);

@@ -42,7 +42,13 @@ export function writeVarsFile(path, vars, { forTests = false } = {}) {
   if (forTests) vars = { ...vars, ...TEST_PLATFORM_VARS };
   // Single quotes: dotenv keeps such values literally (the JWK is JSON full of double quotes).
   for (const v of Object.values(vars)) if (String(v).includes("'")) throw new Error("values must not contain single quotes");
-  writeFileSync(path, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n", { mode: 0o600 });
+  writeFileSync(
+    path,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join("\n") + "\n",
+    { mode: 0o600 },
+  );
 }
 
 export function readVarsFile(path) {

@@ -79,7 +79,8 @@ async function livePublicKey() {
     throw new DeployError(`could not read the live JWKS at ${url} (${err.message}); nothing was changed`);
   }
   const key = jwks?.keys?.[0];
-  if (!key || key.kty !== "EC" || typeof key.kid !== "string") throw new DeployError(`the JWKS at ${url} publishes no ES256 key: an HS256 secret cannot be read back from Cloudflare, so it cannot be kept as the previous key. Nothing was changed.`);
+  if (!key || key.kty !== "EC" || typeof key.kid !== "string")
+    throw new DeployError(`the JWKS at ${url} publishes no ES256 key: an HS256 secret cannot be read back from Cloudflare, so it cannot be kept as the previous key. Nothing was changed.`);
   return JSON.stringify(key);
 }
 

@@ -28,21 +28,37 @@ const READINGS_PER_MESSAGE = 20;
 
 const CONDITIONS = (metric: string, i: number): AlarmRule["condition"] => {
   switch (i % 7) {
-    case 0: return { type: "above", metric, value: 1e9 };
-    case 1: return { type: "below", metric, value: -1e9 };
-    case 2: return { type: "range", metric, min: -1e9, max: 1e9, when: "outside" };
-    case 3: return { type: "equals", metric, value: -1 };
-    case 4: return { type: "changed", metric };
-    case 5: return { type: "anomaly", metric, zScore: 4, warmup: 100, alpha: 0.05 };
-    default: return { type: "silence", afterSeconds: 600 };
+    case 0:
+      return { type: "above", metric, value: 1e9 };
+    case 1:
+      return { type: "below", metric, value: -1e9 };
+    case 2:
+      return { type: "range", metric, min: -1e9, max: 1e9, when: "outside" };
+    case 3:
+      return { type: "equals", metric, value: -1 };
+    case 4:
+      return { type: "changed", metric };
+    case 5:
+      return { type: "anomaly", metric, zScore: 4, warmup: 100, alpha: 0.05 };
+    default:
+      return { type: "silence", afterSeconds: 600 };
   }
 };
 
 function rules(metricOf: (i: number) => string, profileId = "bench"): AlarmRule[] {
   const now = Date.now();
   return Array.from({ length: 20 }, (_, i) => ({
-    id: `r${i}`, name: `rule ${i}`, scope: { kind: "profile", profileId }, condition: CONDITIONS(metricOf(i), i),
-    severity: "major", raiseAfter: 3, clearAfter: 3, durationSeconds: 0, enabled: true, createdAt: now, updatedAt: now,
+    id: `r${i}`,
+    name: `rule ${i}`,
+    scope: { kind: "profile", profileId },
+    condition: CONDITIONS(metricOf(i), i),
+    severity: "major",
+    raiseAfter: 3,
+    clearAfter: 3,
+    durationSeconds: 0,
+    enabled: true,
+    createdAt: now,
+    updatedAt: now,
   }));
 }
 
@@ -97,6 +113,9 @@ it("measures alarm evaluation per reading", async () => {
   };
   const rows = setups.map(([label]) => onOne(label));
   console.log(`\nalarm evaluation on the hot store: ${BATCHES} batches × ${MESSAGES_PER_BATCH} messages × ${READINGS_PER_MESSAGE} readings = ${readings} readings per run, median of ${ROUNDS}`);
-  for (const r of rows) console.log(`  ${r.label.padEnd(30)} ${String(r.ms).padStart(6)} ms  ${String(r.pointsPerSecond).padStart(8)} readings/s  ${r.label === "no rules" ? "" : `+${r.usPerReading.toFixed(2)} µs/reading, ${(r.ratio * 100).toFixed(0)} % of the rule-free rate`}`);
+  for (const r of rows)
+    console.log(
+      `  ${r.label.padEnd(30)} ${String(r.ms).padStart(6)} ms  ${String(r.pointsPerSecond).padStart(8)} readings/s  ${r.label === "no rules" ? "" : `+${r.usPerReading.toFixed(2)} µs/reading, ${(r.ratio * 100).toFixed(0)} % of the rule-free rate`}`,
+    );
   expect(rows.every((r) => r.ms > 0)).toBe(true);
 });

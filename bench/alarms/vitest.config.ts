@@ -9,7 +9,15 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: { JWT_SIGNING_KEY: "bench-signing-secret-not-for-production-0123456789", OPERATOR_TOKEN: "bench-operator-token", DURABLE_OBJECT_JURISDICTIONS: "record-only", BENCH_BATCHES: process.env.BATCHES ?? "10", BENCH_ROUNDS: process.env.ROUNDS ?? "5" } },
+      miniflare: {
+        bindings: {
+          JWT_SIGNING_KEY: "bench-signing-secret-not-for-production-0123456789",
+          OPERATOR_TOKEN: "bench-operator-token",
+          DURABLE_OBJECT_JURISDICTIONS: "record-only",
+          BENCH_BATCHES: process.env.BATCHES ?? "10",
+          BENCH_ROUNDS: process.env.ROUNDS ?? "5",
+        },
+      },
     }),
   ],
   test: { include: ["bench/alarms/*.bench-run.ts"], testTimeout: 600_000, reporters: ["default"] },

@@ -83,7 +83,7 @@ class RawClient {
       for (const fn of this.listeners) fn(p.payload);
     }
     const waiter = this.waiters.get(p.cmd);
-    if (waiter) this.waiters.delete(p.cmd), waiter(p);
+    if (waiter) (this.waiters.delete(p.cmd), waiter(p));
   }
 
   id() {
@@ -92,7 +92,7 @@ class RawClient {
   }
 
   publish(topic, payload, qos) {
-    if (qos === 0) return void this.send({ cmd: "publish", topic, payload, qos: 0, retain: false, dup: false }), Promise.resolve();
+    if (qos === 0) return (void this.send({ cmd: "publish", topic, payload, qos: 0, retain: false, dup: false }), Promise.resolve());
     const messageId = this.id();
     const acked = new Promise((resolve) => this.acks.set(messageId, resolve));
     this.send({ cmd: "publish", topic, payload, qos, messageId, retain: false, dup: false });

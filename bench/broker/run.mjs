@@ -29,7 +29,16 @@ const { sdk, proxy: proxyModule } = await loadTypeScriptHelpers();
 // ---- the floor ----
 const floorRun = spawnSync(NODE22, [join(ROOT, "bench/ws-frame-cost.mjs")], { env: { ...process.env, FRAMES: "20000", PORT: String(await freePort()) }, encoding: "utf8", timeout: 600_000 });
 const floorLine = floorRun.stdout.split("\n").find((l) => l.includes("'hibernation'"));
-const floorUs = floorLine ? Number(floorLine.split("│").map((c) => c.trim()).filter(Boolean).at(-1)?.replace(/'/g, "")) : NaN;
+const floorUs = floorLine
+  ? Number(
+      floorLine
+        .split("│")
+        .map((c) => c.trim())
+        .filter(Boolean)
+        .at(-1)
+        ?.replace(/'/g, ""),
+    )
+  : NaN;
 const floorFramesPerSecond = Number.isFinite(floorUs) ? Math.round(1e6 / floorUs) : null;
 if (!floorFramesPerSecond) notes.push(`echo floor not measured: ${floorRun.stderr.slice(-300)}`);
 
@@ -65,7 +74,11 @@ function bounded(promise, what, ms = 120_000) {
 const results = [];
 async function matrix(broker, url, cpuPid, kinds, authFor) {
   for (const kind of kinds) {
-    for (const [label, qos, subscribers] of [["QoS 0 1→1", 0, 1], ["QoS 1 1→1", 1, 1], ["QoS 0 1→10", 0, 10]]) {
+    for (const [label, qos, subscribers] of [
+      ["QoS 0 1→1", 0, 1],
+      ["QoS 1 1→1", 1, 1],
+      ["QoS 0 1→10", 0, 10],
+    ]) {
       const topic = broker === "skylark" ? `t/${tenantId}/bench/${kind}/${qos}/${subscribers}` : `bench/${kind}/${qos}/${subscribers}`;
       try {
         const r = await bounded(closedLoop({ kind, url, publisherAuth: authFor(), subscriberAuth: () => authFor(), qos, subscribers, seconds: SECONDS, topic, sdk, cpuPid }), `${broker} ${kind} ${label}`);

@@ -92,7 +92,7 @@ export async function closedLoop({ kind, url, publisherAuth, subscriberAuth, qos
     "p50 ms": round(percentile(latencies, 50)),
     "p99 ms": round(percentile(latencies, 99)),
     "broker CPU %": cpuPercent,
-    "broker CPU µs/delivery": cpuPercent === null || perSecond === 0 ? null : Math.round((cpuPercent / 100) * 1e6 / perSecond),
+    "broker CPU µs/delivery": cpuPercent === null || perSecond === 0 ? null : Math.round(((cpuPercent / 100) * 1e6) / perSecond),
     "clients CPU %": clientCpuPercent,
     ...(failures ? { failures } : {}),
   };

@@ -48,7 +48,7 @@ function readTlv(der: Uint8Array, at: number, limit = der.length): Tlv {
 /** The children of a constructed TLV. */
 function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = parent.contentStart; at < parent.end; ) {
+  for (let at = parent.contentStart; at < parent.end;) {
     const t = readTlv(der, at, parent.end);
     out.push(t);
     at = t.end;

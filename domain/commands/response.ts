@@ -5,10 +5,7 @@
  */
 import { z } from "zod";
 
-const DeviceResponse = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("ok"), result: z.unknown().optional() }),
-  z.object({ status: z.literal("error"), error: z.unknown() }),
-]);
+const DeviceResponse = z.discriminatedUnion("status", [z.object({ status: z.literal("ok"), result: z.unknown().optional() }), z.object({ status: z.literal("error"), error: z.unknown() })]);
 
 /** The outcome a response payload gives its command. */
 export type ResponseOutcome = { status: "succeeded"; result: unknown } | { status: "failed"; error: unknown };

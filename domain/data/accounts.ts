@@ -34,7 +34,11 @@ export function accountData(db: Db) {
     for (const m of theirs) {
       const current = mine.get(m.tenantId);
       if (!current) await db.insert(memberships).values({ tenantId: m.tenantId, userId: toId, role: m.role, createdAt: m.createdAt, updatedAt: now });
-      else if (!roleAtLeast(current, m.role)) await db.update(memberships).set({ role: m.role, updatedAt: now }).where(and(eq(memberships.tenantId, m.tenantId), eq(memberships.userId, toId)));
+      else if (!roleAtLeast(current, m.role))
+        await db
+          .update(memberships)
+          .set({ role: m.role, updatedAt: now })
+          .where(and(eq(memberships.tenantId, m.tenantId), eq(memberships.userId, toId)));
     }
     // Cascades to the folded account's memberships and verification tokens.
     await db.delete(users).where(eq(users.id, fromId));
@@ -49,22 +53,44 @@ export function accountData(db: Db) {
     find: byId,
     toUser,
     async findVerified(email: string): Promise<UserRecord | null> {
-      return (await db.select().from(users).where(and(eq(users.email, email), isNotNull(users.emailVerifiedAt))).get()) ?? null;
+      return (
+        (await db
+          .select()
+          .from(users)
+          .where(and(eq(users.email, email), isNotNull(users.emailVerifiedAt)))
+          .get()) ?? null
+      );
     },
     async findUnverified(email: string): Promise<UserRecord[]> {
-      return db.select().from(users).where(and(eq(users.email, email), isNull(users.emailVerifiedAt))).orderBy(desc(users.createdAt)).limit(MAX_UNVERIFIED_CANDIDATES).all();
+      return db
+        .select()
+        .from(users)
+        .where(and(eq(users.email, email), isNull(users.emailVerifiedAt)))
+        .orderBy(desc(users.createdAt))
+        .limit(MAX_UNVERIFIED_CANDIDATES)
+        .all();
     },
     async create(input: { id: string; email: string; name: string; passwordHash: string; verified?: boolean }): Promise<UserRecord> {
       const now = Date.now();
       const { verified, ...row } = input;
-      return db.insert(users).values({ ...row, emailVerifiedAt: verified ? now : null, createdAt: now, updatedAt: now }).returning().get();
+      return db
+        .insert(users)
+        .values({ ...row, emailVerifiedAt: verified ? now : null, createdAt: now, updatedAt: now })
+        .returning()
+        .get();
     },
     async setLastTenant(userId: string, tenantId: string): Promise<void> {
       await db.update(users).set({ lastTenantId: tenantId }).where(eq(users.id, userId));
     },
     /** The tenants ("workspaces") a user belongs to, with the role in each, oldest membership first. */
     async workspaces(userId: string): Promise<{ tenant: Tenant; role: Role }[]> {
-      const rows = await db.select({ tenant: tenants, role: memberships.role }).from(memberships).innerJoin(tenants, eq(tenants.id, memberships.tenantId)).where(eq(memberships.userId, userId)).orderBy(asc(memberships.createdAt), asc(tenants.id)).all();
+      const rows = await db
+        .select({ tenant: tenants, role: memberships.role })
+        .from(memberships)
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+        .where(eq(memberships.userId, userId))
+        .orderBy(asc(memberships.createdAt), asc(tenants.id))
+        .all();
       return rows.map((r) => ({ tenant: r.tenant, role: r.role }));
     },
     /**
@@ -77,12 +103,22 @@ export function accountData(db: Db) {
       if (!user) throw notFound("user");
       let keeper = await this.findVerified(user.email);
       if (!keeper) {
-        keeper = (await db.update(users).set({ emailVerifiedAt: Date.now(), updatedAt: Date.now() }).where(and(eq(users.id, user.id), isNull(users.emailVerifiedAt))).returning().get()) ?? null;
+        keeper =
+          (await db
+            .update(users)
+            .set({ emailVerifiedAt: Date.now(), updatedAt: Date.now() })
+            .where(and(eq(users.id, user.id), isNull(users.emailVerifiedAt)))
+            .returning()
+            .get()) ?? null;
         // Lost a race with another proof of the same address: that one is the keeper.
         keeper ??= await this.findVerified(user.email);
         if (!keeper) throw notFound("user");
       }
-      const others = await db.select({ id: users.id }).from(users).where(and(eq(users.email, user.email), isNull(users.emailVerifiedAt), ne(users.id, keeper.id))).all();
+      const others = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.email, user.email), isNull(users.emailVerifiedAt), ne(users.id, keeper.id)))
+        .all();
       for (const o of others) await fold(o.id, keeper.id);
       return keeper;
     },
@@ -93,11 +129,22 @@ export function accountData(db: Db) {
         await db.insert(emailVerifications).values({ ...input, expiresAt: now + EMAIL_VERIFICATION_TTL_MS, createdAt: now });
       },
       async open(id: string) {
-        return (await db.select().from(emailVerifications).where(and(eq(emailVerifications.id, id), isNull(emailVerifications.usedAt))).get()) ?? null;
+        return (
+          (await db
+            .select()
+            .from(emailVerifications)
+            .where(and(eq(emailVerifications.id, id), isNull(emailVerifications.usedAt)))
+            .get()) ?? null
+        );
       },
       /** Marks a token used; false when it was used concurrently (single use). */
       async use(id: string): Promise<boolean> {
-        const rows = await db.update(emailVerifications).set({ usedAt: Date.now() }).where(and(eq(emailVerifications.id, id), isNull(emailVerifications.usedAt))).returning({ id: emailVerifications.id }).all();
+        const rows = await db
+          .update(emailVerifications)
+          .set({ usedAt: Date.now() })
+          .where(and(eq(emailVerifications.id, id), isNull(emailVerifications.usedAt)))
+          .returning({ id: emailVerifications.id })
+          .all();
         return rows.length > 0;
       },
     },

@@ -33,11 +33,11 @@ export function toPage<R, T>(rows: R[], limit: number, idOf: (row: R) => string,
 
 /** D1 reports constraint failures as errors whose message names the constraint. */
 export function isUniqueViolation(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ""} ${((err as { cause?: Error })?.cause?.message) ?? ""}`;
+  const text = `${(err as Error)?.message ?? ""} ${(err as { cause?: Error })?.cause?.message ?? ""}`;
   return /UNIQUE constraint failed|PRIMARY KEY/i.test(text);
 }
 
 export function isForeignKeyViolation(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ""} ${((err as { cause?: Error })?.cause?.message) ?? ""}`;
+  const text = `${(err as Error)?.message ?? ""} ${(err as { cause?: Error })?.cause?.message ?? ""}`;
   return /FOREIGN KEY constraint failed/i.test(text);
 }

@@ -15,7 +15,13 @@ export function devOutboxData(db: Db) {
       const where: SQL[] = [];
       if (q.to) where.push(eq(devOutbox.to, q.to));
       if (q.kind) where.push(eq(devOutbox.kind, q.kind));
-      return db.select().from(devOutbox).where(and(...where)).orderBy(desc(devOutbox.id)).limit(q.limit).all();
+      return db
+        .select()
+        .from(devOutbox)
+        .where(and(...where))
+        .orderBy(desc(devOutbox.id))
+        .limit(q.limit)
+        .all();
     },
   };
 }

@@ -42,7 +42,14 @@ export function lifecycleData(db: Db) {
     },
     /** Moves a tenant from one of `from` to `to`; null when it is in none of them (someone else moved it). */
     async transition(id: string, from: Status[], to: Status, now = Date.now()): Promise<Tenant | null> {
-      return (await db.update(tenants).set({ status: to, updatedAt: now }).where(and(eq(tenants.id, id), inArray(tenants.status, from))).returning().get()) ?? null;
+      return (
+        (await db
+          .update(tenants)
+          .set({ status: to, updatedAt: now })
+          .where(and(eq(tenants.id, id), inArray(tenants.status, from)))
+          .returning()
+          .get()) ?? null
+      );
     },
     /** The tombstone: id, plan, region and dates stay; the name, branding and limit overrides are tenant data and go. */
     async tombstone(id: string, now = Date.now()): Promise<Tenant | null> {
@@ -51,7 +58,11 @@ export function lifecycleData(db: Db) {
 
     /** The tenant a hostname routes to: only active custom domains count. */
     async tenantForHostname(hostname: string): Promise<string | null> {
-      const row = await db.select({ tenantId: domains.tenantId }).from(domains).where(and(eq(domains.hostname, hostname), eq(domains.status, "active"))).get();
+      const row = await db
+        .select({ tenantId: domains.tenantId })
+        .from(domains)
+        .where(and(eq(domains.hostname, hostname), eq(domains.status, "active")))
+        .get();
       return row?.tenantId ?? null;
     },
 

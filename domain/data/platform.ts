@@ -33,11 +33,14 @@ export function platformData(db: Db) {
         return t;
       },
       async list(q: PageQuery & { status?: Tenant["status"]; q?: string }) {
-        const where = and(
-          q.status ? eq(tenants.status, q.status) : undefined,
-          q.q ? or(like(tenants.id, `%${q.q}%`), like(tenants.name, `%${q.q}%`)) : undefined,
-        );
-        const rows = await db.select().from(tenants).where(afterCursor(tenants.id, q.cursor, where)).orderBy(tenants.id).limit(q.limit + 1).all();
+        const where = and(q.status ? eq(tenants.status, q.status) : undefined, q.q ? or(like(tenants.id, `%${q.q}%`), like(tenants.name, `%${q.q}%`)) : undefined);
+        const rows = await db
+          .select()
+          .from(tenants)
+          .where(afterCursor(tenants.id, q.cursor, where))
+          .orderBy(tenants.id)
+          .limit(q.limit + 1)
+          .all();
         return toPage(rows, q.limit, (r) => r.id, toTenant);
       },
       /**
@@ -45,13 +48,23 @@ export function platformData(db: Db) {
        * (`displayNameKey`): the candidates a new id must not look like.
        */
       async withDisplayName(nameKey: string): Promise<Pick<Tenant, "id" | "name">[]> {
-        return db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(and(sql`lower(trim(${tenants.name})) = ${nameKey}`, ne(tenants.status, "deleted"))).limit(500).all();
+        return db
+          .select({ id: tenants.id, name: tenants.name })
+          .from(tenants)
+          .where(and(sql`lower(trim(${tenants.name})) = ${nameKey}`, ne(tenants.status, "deleted")))
+          .limit(500)
+          .all();
       },
       async deviceCounts(ids: string[]): Promise<Record<string, number>> {
         // D1 binds at most 100 parameters per statement: count in chunks.
         const out: Record<string, number> = {};
         for (let i = 0; i < ids.length; i += 90) {
-          const rows = await db.select({ tenantId: devices.tenantId, n: count() }).from(devices).where(inArray(devices.tenantId, ids.slice(i, i + 90))).groupBy(devices.tenantId).all();
+          const rows = await db
+            .select({ tenantId: devices.tenantId, n: count() })
+            .from(devices)
+            .where(inArray(devices.tenantId, ids.slice(i, i + 90)))
+            .groupBy(devices.tenantId)
+            .all();
           for (const r of rows) out[r.tenantId] = r.n;
         }
         return out;
@@ -60,13 +73,22 @@ export function platformData(db: Db) {
       async usageFor(ids: string[], period: string): Promise<Record<string, Record<string, number>>> {
         const out: Record<string, Record<string, number>> = {};
         for (const part of chunks(ids)) {
-          const rows = await db.select().from(usage).where(and(inArray(usage.tenantId, part), eq(usage.period, period))).all();
+          const rows = await db
+            .select()
+            .from(usage)
+            .where(and(inArray(usage.tenantId, part), eq(usage.period, period)))
+            .all();
           for (const r of rows) (out[r.tenantId] ??= {})[r.metric] = r.value;
         }
         return out;
       },
       async update(id: string, patch: Partial<Pick<TenantRow, "name" | "plan" | "status" | "limits" | "branding">>): Promise<Tenant> {
-        const row = await db.update(tenants).set({ ...patch, updatedAt: Date.now() }).where(eq(tenants.id, id)).returning().get();
+        const row = await db
+          .update(tenants)
+          .set({ ...patch, updatedAt: Date.now() })
+          .where(eq(tenants.id, id))
+          .returning()
+          .get();
         if (!row) throw notFound("tenant");
         return toTenant(row);
       },

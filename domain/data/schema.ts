@@ -12,7 +12,10 @@ import type { HealthPolicy } from "../health/policy";
 
 const createdAt = () => integer("created_at", { mode: "number" }).notNull();
 const updatedAt = () => integer("updated_at", { mode: "number" }).notNull();
-const tenantRef = () => text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" });
+const tenantRef = () =>
+  text("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
 const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
 
 export const tenants = sqliteTable("tenants", {
@@ -20,10 +23,16 @@ export const tenants = sqliteTable("tenants", {
   name: text("name").notNull(),
   status: text("status", { enum: ["provisioning", "active", "suspended", "offboarding", "deleted"] }).notNull(),
   plan: text("plan", { enum: ["starter", "professional", "enterprise"] }).notNull(),
-  region: text("region", { enum: ["default", "eu", "fedramp"] }).notNull().default("default"),
+  region: text("region", { enum: ["default", "eu", "fedramp"] })
+    .notNull()
+    .default("default"),
   /** Per-tenant overrides of the plan's limits, set by the platform operator. */
-  limits: json<Record<string, number>>("limits").notNull().default(sql`'{}'`),
-  branding: json<Record<string, string>>("branding").notNull().default(sql`'{}'`),
+  limits: json<Record<string, number>>("limits")
+    .notNull()
+    .default(sql`'{}'`),
+  branding: json<Record<string, string>>("branding")
+    .notNull()
+    .default(sql`'{}'`),
   /** Set when offboarding finished; the row stays as a tombstone so the id is not reused too soon. */
   deletedAt: integer("deleted_at"),
   createdAt: createdAt(),
@@ -50,7 +59,12 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("users_email").on(t.email), uniqueIndex("users_verified_email").on(t.email).where(sql`email_verified_at is not null`)],
+  (t) => [
+    index("users_email").on(t.email),
+    uniqueIndex("users_verified_email")
+      .on(t.email)
+      .where(sql`email_verified_at is not null`),
+  ],
 );
 
 /** Single-use tokens mailed to an address to prove it (the token itself is only in the mail). */
@@ -58,7 +72,9 @@ export const emailVerifications = sqliteTable(
   "email_verifications",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
     tokenHash: text("token_hash").notNull(),
     expiresAt: integer("expires_at").notNull(),
@@ -87,7 +103,9 @@ export const memberships = sqliteTable(
   "memberships",
   {
     tenantId: tenantRef(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["VIEWER", "MEMBER", "ADMIN", "OWNER"] }).notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -142,7 +160,9 @@ export const deviceProfiles = sqliteTable(
     /** EMQX-style topic mountpoint for this profile's devices, e.g. `t/${tenant}/`. */
     mountpoint: text("mountpoint"),
     /** Allowed telemetry metrics; empty means any metric is accepted. */
-    metrics: json<Record<string, TelemetryMetricRule>>("metrics").notNull().default(sql`'{}'`),
+    metrics: json<Record<string, TelemetryMetricRule>>("metrics")
+      .notNull()
+      .default(sql`'{}'`),
     isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
     /** Fleet health expectations of its devices (heartbeat interval, inactivity timeout, vital bounds). */
     health: json<HealthPolicy>("health"),
@@ -166,11 +186,15 @@ export const devices = sqliteTable(
     profileId: text("profile_id"),
     lat: real("lat"),
     lon: real("lon"),
-    tags: json<string[]>("tags").notNull().default(sql`'[]'`),
+    tags: json<string[]>("tags")
+      .notNull()
+      .default(sql`'[]'`),
     firmwareVersion: text("firmware_version"),
     hardwareRevision: text("hardware_revision"),
     /** Connectivity: provisioned (never connected), online, offline. */
-    status: text("status", { enum: ["provisioned", "online", "offline"] }).notNull().default("provisioned"),
+    status: text("status", { enum: ["provisioned", "online", "offline"] })
+      .notNull()
+      .default("provisioned"),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     lastSeenAt: integer("last_seen_at"),
     /**
@@ -178,7 +202,9 @@ export const devices = sqliteTable(
      * API filter and count). `health_seq` is the connection sequence number the state belongs
      * to: an older connection's report never overwrites a newer one's.
      */
-    health: text("health", { enum: ["online", "degraded", "offline", "never_seen"] }).notNull().default("never_seen"),
+    health: text("health", { enum: ["online", "degraded", "offline", "never_seen"] })
+      .notNull()
+      .default("never_seen"),
     healthReason: text("health_reason"),
     healthSince: integer("health_since"),
     healthSeq: integer("health_seq").notNull().default(0),
@@ -186,8 +212,12 @@ export const devices = sqliteTable(
     healthPolicy: json<HealthPolicy>("health_policy"),
     secretHash: text("secret_hash").notNull(),
     credentialsRotatedAt: integer("credentials_rotated_at").notNull(),
-    clientAttributes: json<Record<string, unknown>>("client_attributes").notNull().default(sql`'{}'`),
-    sharedAttributes: json<Record<string, unknown>>("shared_attributes").notNull().default(sql`'{}'`),
+    clientAttributes: json<Record<string, unknown>>("client_attributes")
+      .notNull()
+      .default(sql`'{}'`),
+    sharedAttributes: json<Record<string, unknown>>("shared_attributes")
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -235,7 +265,9 @@ export const deviceCredentials = sqliteTable(
     foreignKey({ columns: [t.tenantId, t.deviceId], foreignColumns: [devices.tenantId, devices.id] }).onDelete("cascade"),
     index("device_credentials_device").on(t.tenantId, t.deviceId),
     // A certificate or key is active on at most one device of a tenant: the hub finds the device by it.
-    uniqueIndex("device_credentials_active_fingerprint").on(t.tenantId, t.fingerprint).where(sql`status = 'active'`),
+    uniqueIndex("device_credentials_active_fingerprint")
+      .on(t.tenantId, t.fingerprint)
+      .where(sql`status = 'active'`),
     index("device_credentials_expiry").on(t.tenantId, t.notAfter),
   ],
 );
@@ -250,7 +282,9 @@ export const assets = sqliteTable(
     description: text("description").notNull().default(""),
     lat: real("lat"),
     lon: real("lon"),
-    attributes: json<Record<string, unknown>>("attributes").notNull().default(sql`'{}'`),
+    attributes: json<Record<string, unknown>>("attributes")
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -273,10 +307,7 @@ export const sensors = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.assetId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.assetId], foreignColumns: [assets.tenantId, assets.id] }).onDelete("cascade"),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.assetId, t.id] }), foreignKey({ columns: [t.tenantId, t.assetId], foreignColumns: [assets.tenantId, assets.id] }).onDelete("cascade")],
 );
 
 export const domains = sqliteTable(
@@ -288,7 +319,9 @@ export const domains = sqliteTable(
     verificationToken: text("verification_token").notNull(),
     providerId: text("provider_id"),
     /** DNS records Cloudflare for SaaS asks for (ownership / certificate validation), as it returned them. */
-    providerRecords: json<{ type: "CNAME" | "TXT"; name: string; value: string; purpose: "routing" | "ownership" | "certificate" }[]>("provider_records").notNull().default(sql`'[]'`),
+    providerRecords: json<{ type: "CNAME" | "TXT"; name: string; value: string; purpose: "routing" | "ownership" | "certificate" }[]>("provider_records")
+      .notNull()
+      .default(sql`'[]'`),
     failureReason: text("failure_reason"),
     verifiedAt: integer("verified_at"),
     createdAt: createdAt(),
@@ -297,7 +330,9 @@ export const domains = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.hostname] }),
     // A hostname serves at most one tenant once it is active.
-    uniqueIndex("domains_active_hostname").on(t.hostname).where(sql`status = 'active'`),
+    uniqueIndex("domains_active_hostname")
+      .on(t.hostname)
+      .where(sql`status = 'active'`),
   ],
 );
 
@@ -315,7 +350,9 @@ export const auditLog = sqliteTable(
     outcome: text("outcome", { enum: ["success", "denied", "failure"] }).notNull(),
     requestId: text("request_id"),
     ip: text("ip"),
-    details: json<Record<string, unknown>>("details").notNull().default(sql`'{}'`),
+    details: json<Record<string, unknown>>("details")
+      .notNull()
+      .default(sql`'{}'`),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("audit_log_ts").on(t.tenantId, t.ts)],
 );
@@ -353,7 +390,9 @@ export const deadLetters = sqliteTable(
     attempts: integer("attempts").notNull(),
     /** The queue body as JSON, exactly as it was enqueued. */
     body: text("body").notNull(),
-    status: text("status", { enum: ["dead", "redriven"] }).notNull().default("dead"),
+    status: text("status", { enum: ["dead", "redriven"] })
+      .notNull()
+      .default("dead"),
     deadAt: integer("dead_at").notNull(),
     redrivenAt: integer("redriven_at"),
   },
@@ -464,11 +503,7 @@ export const rolloutExecutions = sqliteTable(
     history: json<{ state: string; at: number; attempt: number; error?: string }[]>("history").notNull(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.rolloutId, t.deviceId] }),
-    index("rollout_executions_state").on(t.tenantId, t.rolloutId, t.state),
-    index("rollout_executions_device").on(t.tenantId, t.deviceId),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.rolloutId, t.deviceId] }), index("rollout_executions_state").on(t.tenantId, t.rolloutId, t.state), index("rollout_executions_device").on(t.tenantId, t.deviceId)],
 );
 
 /** A tenant's firmware signing: the Ed25519 public key artifacts are verified with, and whether unsigned ones are refused. */

@@ -18,11 +18,7 @@ export type DnsRecord = z.infer<typeof DnsRecord>;
 
 /** The records for a hostname: our CNAME and challenge, then whatever Cloudflare for SaaS asked for. */
 export function requiredDnsRecords(hostname: string, target: string, token: string, providerRecords: DnsRecord[]): DnsRecord[] {
-  return [
-    { type: "CNAME", name: hostname, value: target, purpose: "routing" },
-    { type: "TXT", name: challengeName(hostname), value: token, purpose: "ownership" },
-    ...providerRecords,
-  ];
+  return [{ type: "CNAME", name: hostname, value: target, purpose: "routing" }, { type: "TXT", name: challengeName(hostname), value: token, purpose: "ownership" }, ...providerRecords];
 }
 
 export type DnsAnswers = { cname: string[]; txt: string[] };

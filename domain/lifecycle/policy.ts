@@ -13,5 +13,4 @@ export const ONBOARDING_WAIT_MS = 25_000;
 /** Analytics Engine keeps rows for its fixed retention and offers no delete; certificates say so. */
 export const ANALYTICS_ENGINE_RETENTION_DAYS = 90;
 
-export const isIdReusable = (tenant: { status: string; deletedAt: number | null }, now = Date.now()) =>
-  tenant.status === "deleted" && tenant.deletedAt !== null && now - tenant.deletedAt > TENANT_ID_RETENTION_DAYS * 86_400_000;
+export const isIdReusable = (tenant: { status: string; deletedAt: number | null }, now = Date.now()) => tenant.status === "deleted" && tenant.deletedAt !== null && now - tenant.deletedAt > TENANT_ID_RETENTION_DAYS * 86_400_000;

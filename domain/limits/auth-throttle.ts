@@ -172,5 +172,8 @@ export function addressBucket(raw: string | undefined | null): string {
   const right = ip.includes("::") && tail ? tail.split(":") : [];
   const groups = ip.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
   if (groups.length < 4 || groups.some((g) => !/^[0-9a-f.]{0,15}$/.test(g))) return "unknown";
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

@@ -64,7 +64,11 @@ export const DEFAULT_MQTT_COOLDOWN: MqttCooldownPolicy = {
 
 /** `base` from `MQTT_ABUSE_COOLDOWN_BASE_SECONDS` (fractions allowed); a missing or invalid value means the default. */
 export function cooldownPolicyWithBase(baseSeconds: unknown, policy: MqttCooldownPolicy = DEFAULT_MQTT_COOLDOWN): MqttCooldownPolicy {
-  const seconds = z.coerce.number().positive().max(policy.capMs / 1000).safeParse(baseSeconds);
+  const seconds = z.coerce
+    .number()
+    .positive()
+    .max(policy.capMs / 1000)
+    .safeParse(baseSeconds);
   if (!seconds.success) return policy;
   return { ...policy, baseMs: Math.max(1, Math.round(seconds.data * 1000)) };
 }

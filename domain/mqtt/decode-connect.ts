@@ -1,15 +1,6 @@
 import type { ByteReader } from "./byte-reader";
 import { malformed, MqttProtocolError, protocolError } from "./errors";
-import type {
-  ConnackPacket,
-  ConnackProperties,
-  ConnectPacket,
-  ConnectProperties,
-  ProtocolLevel,
-  QoS,
-  Will,
-  WillProperties,
-} from "./packets";
+import type { ConnackPacket, ConnackProperties, ConnectPacket, ConnectProperties, ProtocolLevel, QoS, Will, WillProperties } from "./packets";
 import { readProperties } from "./property-reader";
 import { PropertyContext } from "./properties";
 import { CONNACK_REASON_CODES, ReasonCode } from "./reason-codes";

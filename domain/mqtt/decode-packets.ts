@@ -21,16 +21,7 @@ import type {
 } from "./packets";
 import { readProperties } from "./property-reader";
 import { PropertyContext } from "./properties";
-import {
-  AUTH_REASON_CODES,
-  DISCONNECT_REASON_CODES,
-  PUBACK_REASON_CODES,
-  PUBREL_REASON_CODES,
-  ReasonCode,
-  SUBACK_REASON_CODES,
-  UNSUBACK_REASON_CODES,
-  V3_SUBACK_RETURN_CODES,
-} from "./reason-codes";
+import { AUTH_REASON_CODES, DISCONNECT_REASON_CODES, PUBACK_REASON_CODES, PUBREL_REASON_CODES, ReasonCode, SUBACK_REASON_CODES, UNSUBACK_REASON_CODES, V3_SUBACK_RETURN_CODES } from "./reason-codes";
 import { hasWildcard } from "./utf8";
 
 /** PUBLISH (§3.3). DUP, QoS and RETAIN come from the fixed header, already checked. */
@@ -38,8 +29,7 @@ export function decodePublish(reader: ByteReader, flags: number, protocolLevel: 
   const qos = ((flags >> 1) & 0b11) as QoS;
   const topic = reader.string();
   const packetId = qos > 0 ? reader.nonZeroPacketId() : 0; // v5 [MQTT-2.2.1-3], 3.1.1 [MQTT-2.3.1-1]
-  const properties =
-    protocolLevel === 5 ? (readProperties(reader, PropertyContext.publish) as PublishProperties | undefined) : undefined;
+  const properties = protocolLevel === 5 ? (readProperties(reader, PropertyContext.publish) as PublishProperties | undefined) : undefined;
   if (topic.length === 0) {
     // v5 lets a Topic Alias stand in for the name (§3.3.2.3.4); 3.1.1 never allows it [MQTT-4.7.3-1].
     if (properties?.topicAlias === undefined) throw protocolError("empty topic name");
@@ -145,8 +135,7 @@ export function decodeSuback(reader: ByteReader, protocolLevel: ProtocolLevel): 
 /** UNSUBSCRIBE (§3.10). */
 export function decodeUnsubscribe(reader: ByteReader, protocolLevel: ProtocolLevel): UnsubscribePacket {
   const packetId = reader.nonZeroPacketId(); // v5 [MQTT-2.2.1-3], 3.1.1 [MQTT-2.3.1-1]
-  const properties =
-    protocolLevel === 5 ? (readProperties(reader, PropertyContext.unsubscribe) as UnsubscribeProperties | undefined) : undefined;
+  const properties = protocolLevel === 5 ? (readProperties(reader, PropertyContext.unsubscribe) as UnsubscribeProperties | undefined) : undefined;
   const topicFilters: string[] = [];
   while (reader.remaining > 0) topicFilters.push(reader.string()); // [MQTT-3.10.3-1]
   if (topicFilters.length === 0) throw protocolError("UNSUBSCRIBE without topic filters"); // [MQTT-3.10.3-2]

@@ -1,15 +1,6 @@
 import { ByteReader } from "./byte-reader";
 import { decodeConnack, decodeConnect } from "./decode-connect";
-import {
-  decodeAck,
-  decodeAuth,
-  decodeDisconnect,
-  decodePublish,
-  decodeSuback,
-  decodeSubscribe,
-  decodeUnsuback,
-  decodeUnsubscribe,
-} from "./decode-packets";
+import { decodeAck, decodeAuth, decodeDisconnect, decodePublish, decodeSuback, decodeSubscribe, decodeUnsuback, decodeUnsubscribe } from "./decode-packets";
 import { malformed, MqttProtocolError, protocolError } from "./errors";
 import { MAX_PACKET_SIZE, REQUIRED_FLAGS } from "./fixed-header";
 import type { MqttPacket, ProtocolLevel } from "./packets";
@@ -181,10 +172,7 @@ export class MqttDecoder {
         if (byte === 0 && i > start + 1) throw malformed("remaining length not minimally encoded"); // [MQTT-1.5.5-1]
         const headerLength = i + 1 - start;
         if (headerLength + remainingLength > this.maxPacketSize) {
-          throw new MqttProtocolError(
-            ReasonCode.PacketTooLarge,
-            `packet of ${headerLength + remainingLength} bytes exceeds ${this.maxPacketSize}`,
-          );
+          throw new MqttProtocolError(ReasonCode.PacketTooLarge, `packet of ${headerLength + remainingLength} bytes exceeds ${this.maxPacketSize}`);
         }
         this.#firstByte = firstByte;
         this.#remainingLength = remainingLength;

@@ -1,29 +1,9 @@
 import { ByteWriter, stringSize } from "./byte-writer";
 import { encodeConnack, encodeConnect } from "./encode-connect";
-import type {
-  AckProperties,
-  AuthPacket,
-  DisconnectPacket,
-  MqttPacket,
-  ProtocolLevel,
-  PublishPacket,
-  SubackPacket,
-  SubscribePacket,
-  UnsubackPacket,
-  UnsubscribePacket,
-} from "./packets";
+import type { AckProperties, AuthPacket, DisconnectPacket, MqttPacket, ProtocolLevel, PublishPacket, SubackPacket, SubscribePacket, UnsubackPacket, UnsubscribePacket } from "./packets";
 import { propertiesBlockSize, propertiesSize, writeProperties } from "./property-writer";
 import { PropertyContext } from "./properties";
-import {
-  AUTH_REASON_CODES,
-  DISCONNECT_REASON_CODES,
-  PUBACK_REASON_CODES,
-  PUBREL_REASON_CODES,
-  SUBACK_REASON_CODES,
-  requireReasonCode,
-  UNSUBACK_REASON_CODES,
-  V3_SUBACK_RETURN_CODES,
-} from "./reason-codes";
+import { AUTH_REASON_CODES, DISCONNECT_REASON_CODES, PUBACK_REASON_CODES, PUBREL_REASON_CODES, SUBACK_REASON_CODES, requireReasonCode, UNSUBACK_REASON_CODES, V3_SUBACK_RETURN_CODES } from "./reason-codes";
 import { Slab, useSlab } from "./slab";
 import { hasWildcard } from "./utf8";
 
@@ -117,12 +97,7 @@ function encodePublish(packet: PublishPacket, protocolLevel: ProtocolLevel): Uin
  * PUBACK, PUBREC, PUBREL, PUBCOMP (§3.4–§3.7). In v5 the shortest valid form is used: the
  * properties are left off when empty, and the reason code too when it is Success as well.
  */
-function encodeAck(
-  firstByte: number,
-  allowedReasons: ReadonlySet<number>,
-  { packetId, reasonCode, properties }: { packetId: number; reasonCode?: number; properties?: AckProperties },
-  protocolLevel: ProtocolLevel,
-): Uint8Array {
+function encodeAck(firstByte: number, allowedReasons: ReadonlySet<number>, { packetId, reasonCode, properties }: { packetId: number; reasonCode?: number; properties?: AckProperties }, protocolLevel: ProtocolLevel): Uint8Array {
   if (protocolLevel === 4) {
     const writer = ByteWriter.forPacket(firstByte, 2);
     writer.u16(packetId);
@@ -226,12 +201,7 @@ function encodeAuth(packet: AuthPacket, protocolLevel: ProtocolLevel): Uint8Arra
   return encodeReasonAndProperties(0xf0, reasonCode, packet.properties, PropertyContext.auth);
 }
 
-function encodeReasonAndProperties(
-  firstByte: number,
-  reasonCode: number,
-  properties: DisconnectPacket["properties"] | AuthPacket["properties"],
-  context: PropertyContext,
-): Uint8Array {
+function encodeReasonAndProperties(firstByte: number, reasonCode: number, properties: DisconnectPacket["properties"] | AuthPacket["properties"], context: PropertyContext): Uint8Array {
   const propertiesContent = propertiesSize(properties, context);
   const remainingLength = propertiesContent > 0 ? 1 + propertiesBlockSize(propertiesContent) : reasonCode !== 0 ? 1 : 0;
   const writer = ByteWriter.forPacket(firstByte, remainingLength);

@@ -14,11 +14,4 @@ export { MqttDecoder } from "./decoder";
 export { encodePacket, MqttEncoder } from "./encoder";
 export { MqttProtocolError } from "./errors";
 export type * from "./packets";
-export {
-  ConnectReturnCode,
-  isFailure,
-  ReasonCode,
-  SubackReturnCode,
-  v3ConnackReturnCode,
-  v3SubackReturnCode,
-} from "./reason-codes";
+export { ConnectReturnCode, isFailure, ReasonCode, SubackReturnCode, v3ConnackReturnCode, v3SubackReturnCode } from "./reason-codes";

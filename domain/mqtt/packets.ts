@@ -109,13 +109,7 @@ export interface AuthProperties {
 }
 
 /** Every property name, for code that handles properties generically. */
-export type AnyProperties = ConnectProperties &
-  WillProperties &
-  ConnackProperties &
-  PublishProperties &
-  SubscribeProperties &
-  DisconnectProperties &
-  AuthProperties;
+export type AnyProperties = ConnectProperties & WillProperties & ConnackProperties & PublishProperties & SubscribeProperties & DisconnectProperties & AuthProperties;
 
 // ---- packets ----
 

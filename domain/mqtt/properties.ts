@@ -121,11 +121,6 @@ export const PROPERTY_BY_ID: ReadonlyArray<PropertyDescriptor | undefined> = (()
 export const PROPERTIES_BY_NAME: ReadonlyMap<PropertyContext, ReadonlyMap<string, PropertyDescriptor>> = new Map(
   Object.values(PropertyContext).map((context) => [
     context,
-    new Map(
-      DESCRIPTORS.filter((d) => d.contexts & context).map((d) => [
-        d.id === SUBSCRIPTION_IDENTIFIER_ID && context === PropertyContext.publish ? "subscriptionIdentifiers" : d.name,
-        d,
-      ]),
-    ),
+    new Map(DESCRIPTORS.filter((d) => d.contexts & context).map((d) => [d.id === SUBSCRIPTION_IDENTIFIER_ID && context === PropertyContext.publish ? "subscriptionIdentifiers" : d.name, d])),
   ]),
 );

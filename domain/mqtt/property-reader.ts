@@ -1,14 +1,7 @@
 import type { ByteReader } from "./byte-reader";
 import { malformed, MqttProtocolError, protocolError } from "./errors";
 import type { AnyProperties, UserProperties } from "./packets";
-import {
-  PROPERTY_BY_ID,
-  PROPERTY_CONTEXT_NAMES,
-  PropertyContext,
-  PropertyKind,
-  SUBSCRIPTION_IDENTIFIER_ID,
-  USER_PROPERTY_ID,
-} from "./properties";
+import { PROPERTY_BY_ID, PROPERTY_CONTEXT_NAMES, PropertyContext, PropertyKind, SUBSCRIPTION_IDENTIFIER_ID, USER_PROPERTY_ID } from "./properties";
 import { ReasonCode } from "./reason-codes";
 
 type MutableProperties = { -readonly [K in keyof AnyProperties]: AnyProperties[K] };

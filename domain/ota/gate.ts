@@ -30,7 +30,11 @@ export function judgeWave(updated: CohortHealth, control: CohortHealth, outcomes
   if (updated.devices < gate.minCohort) insufficient.push("updated_cohort");
   if (control.devices < gate.minCohort) insufficient.push("control_cohort");
   if (updated.devices >= gate.minCohort && control.devices >= gate.minCohort) {
-    for (const [measure, key] of [["offline_share", "offline"], ["degraded_share", "degraded"], ["alarmed_share", "alarmed"]] as const) {
+    for (const [measure, key] of [
+      ["offline_share", "offline"],
+      ["degraded_share", "degraded"],
+      ["alarmed_share", "alarmed"],
+    ] as const) {
       const u = pct(updated[key], updated.devices);
       const c = pct(control[key], control.devices);
       const limit = Math.round((c + gate.marginPercent) * 100) / 100;

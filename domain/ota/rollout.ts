@@ -9,11 +9,20 @@ import { z } from "zod";
 export const Phase = z.strictObject({
   percent: z.number().min(0.01).max(100).describe("share of the target devices updated once this phase is done (cumulative)"),
   // Minutes may be fractions (0.05 is 3 s): short soaks make a rollout testable end to end.
-  waitMinutes: z.number().min(0).max(7 * 24 * 60).describe("soak time after the phase before the next one starts (fractions allowed)"),
+  waitMinutes: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .describe("soak time after the phase before the next one starts (fractions allowed)"),
 });
 
 export const HealthGate = z.strictObject({
-  soakMinutes: z.number().min(0).max(7 * 24 * 60).default(30).describe("how long after a wave the updated devices are compared with the rest"),
+  soakMinutes: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(30)
+    .describe("how long after a wave the updated devices are compared with the rest"),
   marginPercent: z.number().min(0).max(100).default(5).describe("how many percentage points worse the updated cohort may be (offline share, degraded share, devices with active alarms)"),
   abortThresholdPercent: z.number().min(0).max(100).default(10).describe("failed updates among those executed above which the rollout pauses"),
   minExecuted: z.number().int().min(1).max(100_000).default(5).describe("no decision on the failure rate before this many updates ended"),
@@ -23,7 +32,12 @@ export type HealthGate = z.infer<typeof HealthGate>;
 
 const Common = {
   maxConcurrent: z.number().int().min(1).max(10_000).default(100),
-  updateTimeoutMinutes: z.number().min(0.05).max(7 * 24 * 60).default(60).describe("per device: no final state reported within this time is timed_out (fractions allowed)"),
+  updateTimeoutMinutes: z
+    .number()
+    .min(0.05)
+    .max(7 * 24 * 60)
+    .default(60)
+    .describe("per device: no final state reported within this time is timed_out (fractions allowed)"),
   retries: z.number().int().min(0).max(10).default(1),
   gate: HealthGate.default(HealthGate.parse({})),
 };

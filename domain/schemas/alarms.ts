@@ -116,7 +116,10 @@ export const AlarmQuery = z.object({
   device: DeviceId.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   // Alarm ids sort by time, and the cursor is the last one of the previous page.
-  cursor: z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/, "not a cursor from this list (use nextCursor as given)").optional(),
+  cursor: z
+    .string()
+    .regex(/^[0-9a-hjkmnp-tv-z]{26}$/, "not a cursor from this list (use nextCursor as given)")
+    .optional(),
 });
 export type AlarmQuery = z.infer<typeof AlarmQuery>;
 

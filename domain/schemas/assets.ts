@@ -25,13 +25,15 @@ export const CreateAsset = z.strictObject({
   attributes: Attributes.default({}),
 });
 export type CreateAsset = z.infer<typeof CreateAsset>;
-export const UpdateAsset = z.strictObject({
-  name: DisplayName,
-  type: AssetType,
-  description: z.string().max(1000),
-  location: Location.nullable(),
-  attributes: Attributes,
-}).partial();
+export const UpdateAsset = z
+  .strictObject({
+    name: DisplayName,
+    type: AssetType,
+    description: z.string().max(1000),
+    location: Location.nullable(),
+    attributes: Attributes,
+  })
+  .partial();
 export type UpdateAsset = z.infer<typeof UpdateAsset>;
 export const AssetListQuery = PageQuery.extend({ type: z.string().max(64).optional(), q: z.string().trim().min(1).max(100).optional() });
 export type AssetListQuery = z.infer<typeof AssetListQuery>;
@@ -57,7 +59,15 @@ const SensorFields = {
   min: z.number().nullable(),
   max: z.number().nullable(),
 };
-export const CreateSensor = z.strictObject({ id: ResourceId, ...SensorFields, name: DisplayName.optional(), unit: SensorFields.unit.default(""), deviceId: DeviceId.nullable().optional(), min: z.number().nullable().optional(), max: z.number().nullable().optional() });
+export const CreateSensor = z.strictObject({
+  id: ResourceId,
+  ...SensorFields,
+  name: DisplayName.optional(),
+  unit: SensorFields.unit.default(""),
+  deviceId: DeviceId.nullable().optional(),
+  min: z.number().nullable().optional(),
+  max: z.number().nullable().optional(),
+});
 export type CreateSensor = z.infer<typeof CreateSensor>;
 export const UpdateSensor = z.strictObject(SensorFields).partial();
 export type UpdateSensor = z.infer<typeof UpdateSensor>;
@@ -68,7 +78,11 @@ const MetricRule = z.strictObject({
   min: z.number().optional(),
   max: z.number().optional(),
 });
-export const Mountpoint = z.string().max(128).regex(/^[^#+\u0000]*$/, "no wildcards or NUL").describe("topic prefix, e.g. t/${tenant}/");
+export const Mountpoint = z
+  .string()
+  .max(128)
+  .regex(/^[^#+\u0000]*$/, "no wildcards or NUL")
+  .describe("topic prefix, e.g. t/${tenant}/");
 
 export const DeviceProfile = z.object({
   id: ResourceId,
@@ -93,12 +107,14 @@ export const CreateDeviceProfile = z.strictObject({
   health: HealthPolicy.nullable().optional(),
 });
 export type CreateDeviceProfile = z.infer<typeof CreateDeviceProfile>;
-export const UpdateDeviceProfile = z.strictObject({
-  name: DisplayName,
-  description: z.string().max(1000),
-  mountpoint: Mountpoint.nullable(),
-  metrics: z.record(MetricName, MetricRule),
-  isDefault: z.boolean(),
-  health: HealthPolicy.nullable(),
-}).partial();
+export const UpdateDeviceProfile = z
+  .strictObject({
+    name: DisplayName,
+    description: z.string().max(1000),
+    mountpoint: Mountpoint.nullable(),
+    metrics: z.record(MetricName, MetricRule),
+    isDefault: z.boolean(),
+    health: HealthPolicy.nullable(),
+  })
+  .partial();
 export type UpdateDeviceProfile = z.infer<typeof UpdateDeviceProfile>;

@@ -74,7 +74,13 @@ export const Command = z.object({
 export type Command = z.infer<typeof Command>;
 
 /** A device's commands page by sequence number: the cursor is the last one of the previous page. */
-export const CommandListQuery = PageQuery.extend({ status: CommandStatus.optional(), cursor: z.string().regex(/^[1-9]\d{0,15}$/, "not a cursor from this list (use nextCursor as given)").optional() });
+export const CommandListQuery = PageQuery.extend({
+  status: CommandStatus.optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, "not a cursor from this list (use nextCursor as given)")
+    .optional(),
+});
 export type CommandListQuery = z.infer<typeof CommandListQuery>;
 
 export const CommandPage = z.object({ items: z.array(Command), nextCursor: z.string().nullable() });

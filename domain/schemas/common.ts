@@ -15,7 +15,10 @@ export const Attributes = z.record(z.string().max(128), z.unknown());
 const CURSOR_MARKER = "c:";
 
 export function encodeCursor(position: string): string {
-  return btoa(CURSOR_MARKER + position).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return btoa(CURSOR_MARKER + position)
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
 }
 
 /** The position a cursor holds, or null when it is not a cursor this API gave. */

@@ -41,9 +41,7 @@ const Tag = Tags.element;
 export const RELATIVE_RANGES = { "15m": 15 * 60_000, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 } as const;
 const RelativeRange = z.strictObject({ relative: z.enum(["15m", "1h", "24h", "7d"]) });
 const Instant = z.iso.datetime({ offset: true, error: "an ISO 8601 instant with a time zone, e.g. 2026-01-31T08:00:00Z" });
-export const AbsoluteRange = z
-  .strictObject({ from: Instant, to: Instant })
-  .refine(({ from, to }) => !(Date.parse(from) >= Date.parse(to)), { message: "from must be before to", path: ["from"] });
+export const AbsoluteRange = z.strictObject({ from: Instant, to: Instant }).refine(({ from, to }) => !(Date.parse(from) >= Date.parse(to)), { message: "from must be before to", path: ["from"] });
 export const TimeRange = z.union([RelativeRange, AbsoluteRange], { error: 'a time range is {"relative": "15m"|"1h"|"24h"|"7d"} or {"from", "to"} (ISO 8601 instants)' });
 export type TimeRange = z.infer<typeof TimeRange>;
 
@@ -56,10 +54,12 @@ export function resolveTimeRange(range: TimeRange, now = Date.now()): { from: nu
 // ── Devices ──────────────────────────────────────────────────────────────────────────────────
 
 /** Which devices a widget shows: the listed ids and/or the devices with the tag (both: devices matching both). Empty: every device. */
-export const DeviceFilter = z.strictObject({
-  deviceIds: z.array(DeviceId).min(1).max(MAX_QUERY_DEVICES).optional(),
-  tag: Tag.optional(),
-}).superRefine((f, ctx) => flagDuplicates(f.deviceIds ?? [], (d) => d, ctx, ["deviceIds"], "listed twice"));
+export const DeviceFilter = z
+  .strictObject({
+    deviceIds: z.array(DeviceId).min(1).max(MAX_QUERY_DEVICES).optional(),
+    tag: Tag.optional(),
+  })
+  .superRefine((f, ctx) => flagDuplicates(f.deviceIds ?? [], (d) => d, ctx, ["deviceIds"], "listed twice"));
 export type DeviceFilter = z.infer<typeof DeviceFilter>;
 
 // ── Widgets ──────────────────────────────────────────────────────────────────────────────────
@@ -68,7 +68,11 @@ export type DeviceFilter = z.infer<typeof DeviceFilter>;
 const Placement = {
   id: WidgetId,
   title: Title.optional(),
-  x: z.number().int().min(0).max(GRID_COLUMNS - 1),
+  x: z
+    .number()
+    .int()
+    .min(0)
+    .max(GRID_COLUMNS - 1),
   y: z.number().int().min(0).max(GRID_MAX_Y),
   w: z.number().int().min(1).max(GRID_COLUMNS),
   h: z.number().int().min(1).max(WIDGET_MAX_HEIGHT),
@@ -95,7 +99,11 @@ export type WidgetBucket = z.infer<typeof WidgetBucket>;
 export const TimeseriesWidget = z.strictObject({
   type: z.literal("timeseries"),
   ...Placement,
-  series: z.array(SeriesRef).min(1).max(MAX_SERIES).superRefine((s, ctx) => flagDuplicates(s, (r) => `${r.deviceId} ${r.metric}`, ctx, [], "the same device and metric twice")),
+  series: z
+    .array(SeriesRef)
+    .min(1)
+    .max(MAX_SERIES)
+    .superRefine((s, ctx) => flagDuplicates(s, (r) => `${r.deviceId} ${r.metric}`, ctx, [], "the same device and metric twice")),
   bucket: WidgetBucket.default("auto"),
   aggregate: Aggregate.default("avg"),
   /** Overrides the dashboard's range for this widget. */
@@ -153,7 +161,16 @@ const TableWidget = z.strictObject({
     .default([...TABLE_COLUMNS])
     .superRefine((cols, ctx) => flagDuplicates(cols, (c) => c, ctx, [], "listed twice")),
   metrics: z
-    .union([z.literal("all"), z.array(SeriesMetric).max(MAX_QUERY_METRICS).superRefine((m, ctx) => flagDuplicates(m, (x) => x, ctx, [], "listed twice"))], { error: 'a list of metric names, or "all"' })
+    .union(
+      [
+        z.literal("all"),
+        z
+          .array(SeriesMetric)
+          .max(MAX_QUERY_METRICS)
+          .superRefine((m, ctx) => flagDuplicates(m, (x) => x, ctx, [], "listed twice")),
+      ],
+      { error: 'a list of metric names, or "all"' },
+    )
     .default([]),
 });
 

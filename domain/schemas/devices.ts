@@ -52,19 +52,21 @@ export const CreateDevice = z.strictObject({
 });
 export type CreateDevice = z.infer<typeof CreateDevice>;
 
-export const UpdateDevice = z.strictObject({
-  name: DisplayName,
-  kind: DeviceKind,
-  parentId: DeviceId.nullable(),
-  profileId: ResourceId.nullable(),
-  location: Location.nullable(),
-  tags: Tags,
-  firmwareVersion: Version.nullable(),
-  hardwareRevision: Version.nullable(),
-  disabled: z.boolean(),
-  sharedAttributes: Attributes,
-  healthPolicy: HealthPolicy.nullable(),
-}).partial();
+export const UpdateDevice = z
+  .strictObject({
+    name: DisplayName,
+    kind: DeviceKind,
+    parentId: DeviceId.nullable(),
+    profileId: ResourceId.nullable(),
+    location: Location.nullable(),
+    tags: Tags,
+    firmwareVersion: Version.nullable(),
+    hardwareRevision: Version.nullable(),
+    disabled: z.boolean(),
+    sharedAttributes: Attributes,
+    healthPolicy: HealthPolicy.nullable(),
+  })
+  .partial();
 export type UpdateDevice = z.infer<typeof UpdateDevice>;
 
 export const DeviceListQuery = PageQuery.extend({

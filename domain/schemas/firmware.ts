@@ -63,7 +63,13 @@ export const FirmwareStorage = z.object({ artifacts: z.number().int(), storedByt
 
 export const DownloadUrlRequest = z.strictObject({
   deviceId: DeviceId,
-  ttlSeconds: z.number().int().min(60).max(7 * 86_400).default(3600).describe("how long the link works (default an hour)"),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3600)
+    .describe("how long the link works (default an hour)"),
 });
 export const DownloadUrl = z.object({
   url: z.string().describe("path on this host; the token in it is the credential"),

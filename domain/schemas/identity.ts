@@ -10,9 +10,18 @@ export const TenantStatus = z.enum(["provisioning", "active", "suspended", "offb
 export const Region = z.enum(["default", "eu", "fedramp"]);
 export const Branding = z.strictObject({
   displayName: z.string().max(120).optional(),
-  logoUrl: z.url({ protocol: /^https$/ }).max(500).optional(),
-  primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
-  accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  logoUrl: z
+    .url({ protocol: /^https$/ })
+    .max(500)
+    .optional(),
+  primaryColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
+  accentColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
 });
 
 export const Tenant = z.object({
@@ -72,7 +81,17 @@ export const Invitation = z.object({ id: z.string(), email: z.string(), role: Ro
 export type Invitation = z.infer<typeof Invitation>;
 export const CreateInvitation = z.strictObject({ email: Email, role: Role.default("MEMBER") });
 
-export const ApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), role: Role, mountpoint: z.string().nullable(), createdBy: z.string(), expiresAt: Timestamp.nullable(), lastUsedAt: Timestamp.nullable(), createdAt: Timestamp });
+export const ApiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  role: Role,
+  mountpoint: z.string().nullable(),
+  createdBy: z.string(),
+  expiresAt: Timestamp.nullable(),
+  lastUsedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+});
 export type ApiKey = z.infer<typeof ApiKey>;
 export const CreateApiKey = z.strictObject({
   name: DisplayName,

@@ -78,7 +78,9 @@ export function analyticsEngineBackend(options: AeApiConfig & { tenant: string; 
           throw err;
         }
       }
-      const rows = Response(BucketRow).parse(json).data.map((r) => ({ device: r.device, metric: r.metric, ts: r.bucket, value: r.value }));
+      const rows = Response(BucketRow)
+        .parse(json)
+        .data.map((r) => ({ device: r.device, metric: r.metric, ts: r.bucket, value: r.value }));
       return groupRows(rows, q.limit);
     },
   };

@@ -22,11 +22,7 @@ export interface RegistryView {
   sensor(asset: string, sensor: string): SensorFacts | null;
 }
 
-export type Outcome =
-  | { kind: "points"; points: TelemetryPoint[] }
-  | { kind: "attributes"; updates: { device: string; attributes: Record<string, unknown> }[] }
-  | { kind: "event"; device: string }
-  | Rejection;
+export type Outcome = { kind: "points"; points: TelemetryPoint[] } | { kind: "attributes"; updates: { device: string; attributes: Record<string, unknown> }[] } | { kind: "event"; device: string } | Rejection;
 
 /** The device ids and sensors a parsed message needs from the registry. */
 export function registryNeeds(envelope: TelemetryEnvelope, parsed: ParsedMessage): { devices: string[]; sensors: [string, string][] } {

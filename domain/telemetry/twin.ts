@@ -9,10 +9,7 @@ import { Attributes } from "../schemas/common";
 const MAX_DESIRED_BYTES = 32 * 1024;
 
 /** A desired-attributes document (PUT) or merge patch (PATCH, RFC 7396: null removes a key). */
-export const DesiredAttributes = Attributes.refine((a) => Object.keys(a).length <= 200, "at most 200 attributes").refine(
-  (a) => JSON.stringify(a).length <= MAX_DESIRED_BYTES,
-  `desired attributes are limited to ${MAX_DESIRED_BYTES} bytes`,
-);
+export const DesiredAttributes = Attributes.refine((a) => Object.keys(a).length <= 200, "at most 200 attributes").refine((a) => JSON.stringify(a).length <= MAX_DESIRED_BYTES, `desired attributes are limited to ${MAX_DESIRED_BYTES} bytes`);
 
 export const DeviceTwin = z.object({
   device: z.string(),

@@ -65,7 +65,11 @@ export type UsageReport = z.infer<typeof UsageReport>;
 export function usageReport(tenant: string, month: string, stored: Record<string, number>): UsageReport {
   const rejectedByReason = Object.fromEntries(REJECTION_REASONS.filter((r) => stored[rejectedCounter(r)]).map((r) => [r, stored[rejectedCounter(r)]!]));
   const get = (metric: string) => stored[metric] ?? 0;
-  const limitHits = Object.fromEntries(Object.entries(stored).filter(([m]) => m.startsWith(LIMIT_HITS_PREFIX)).map(([m, v]) => [m.slice(LIMIT_HITS_PREFIX.length), v]));
+  const limitHits = Object.fromEntries(
+    Object.entries(stored)
+      .filter(([m]) => m.startsWith(LIMIT_HITS_PREFIX))
+      .map(([m, v]) => [m.slice(LIMIT_HITS_PREFIX.length), v]),
+  );
   return {
     tenant,
     month,

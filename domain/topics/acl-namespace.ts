@@ -9,9 +9,7 @@ import { ASSET_ROOT, STATS_LEVEL, SYS_ROOT, TENANT_ROOT } from "./scheme";
 
 export type NamespaceRoot = typeof TENANT_ROOT | typeof ASSET_ROOT | "sys";
 
-export type NamespaceCheck =
-  | { ok: true; root: NamespaceRoot }
-  | { ok: false; reason: Extract<AclDenyReason, "outside_tenant_namespace" | "foreign_tenant" | "wildcard_too_broad"> };
+export type NamespaceCheck = { ok: true; root: NamespaceRoot } | { ok: false; reason: Extract<AclDenyReason, "outside_tenant_namespace" | "foreign_tenant" | "wildcard_too_broad"> };
 
 function isWildcard(level: string): boolean {
   return level === "+" || level === "#";

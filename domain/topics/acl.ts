@@ -48,7 +48,5 @@ export function canSubscribe(principal: Principal, filter: string): AclDecision 
   const levels = parseSubscription(filter).filter.split("/");
   const namespace = checkNamespace(levels, principal.tenant);
   if (!namespace.ok) return deny(namespace.reason);
-  return principal.kind === "device"
-    ? deviceSubscribe(principal, levels, namespace.root)
-    : applicationSubscribe(principal);
+  return principal.kind === "device" ? deviceSubscribe(principal, levels, namespace.root) : applicationSubscribe(principal);
 }

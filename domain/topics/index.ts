@@ -19,14 +19,7 @@ export {
   type SkylarkTopic,
   type StructuredSkylarkTopic,
 } from "./scheme";
-export {
-  expandMountpoint,
-  mountFilter,
-  mountTopic,
-  TENANT_MOUNTPOINT_TEMPLATE,
-  unmountTopic,
-  validateMountpoint,
-} from "./mountpoint";
+export { expandMountpoint, mountFilter, mountTopic, TENANT_MOUNTPOINT_TEMPLATE, unmountTopic, validateMountpoint } from "./mountpoint";
 export { Principal } from "./principal";
 export { type AclDecision } from "./acl-decision";
 export { canPublish, canSubscribe } from "./acl";

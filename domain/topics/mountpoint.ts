@@ -51,14 +51,7 @@ export function mountFilter(mountpoint: string, filter: string): string {
   return filter.slice(0, inner) + mountTopic(mountpoint, filter.slice(inner));
 }
 
-export type MountpointRejection =
-  | "invalid_tenant"
-  | "escapes_tenant"
-  | "missing_trailing_slash"
-  | "unknown_placeholder"
-  | "unterminated_placeholder"
-  | "empty_placeholder_value"
-  | TopicRejection;
+export type MountpointRejection = "invalid_tenant" | "escapes_tenant" | "missing_trailing_slash" | "unknown_placeholder" | "unterminated_placeholder" | "empty_placeholder_value" | TopicRejection;
 
 export type MountpointCheck = { ok: true } | { ok: false; reason: MountpointRejection };
 export type MountpointExpansion = { ok: true; mountpoint: string } | { ok: false; reason: MountpointRejection };

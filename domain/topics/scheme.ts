@@ -34,28 +34,11 @@ export const ASSET_ROOT = "tenants";
 export const SYS_ROOT = "$SYS";
 export const STATS_LEVEL = "stats";
 
-export const DEVICE_CHANNELS = [
-  "telemetry",
-  "heartbeat",
-  "attributes",
-  "attributes/set",
-  "cmd",
-  "cmd/response",
-  "ota",
-  "ota/status",
-  "events",
-] as const;
+export const DEVICE_CHANNELS = ["telemetry", "heartbeat", "attributes", "attributes/set", "cmd", "cmd/response", "ota", "ota/status", "events"] as const;
 export type DeviceChannel = (typeof DEVICE_CHANNELS)[number];
 
 /** Channels a device publishes on. */
-export const DEVICE_UPLINK_CHANNELS: ReadonlySet<DeviceChannel> = new Set<DeviceChannel>([
-  "telemetry",
-  "heartbeat",
-  "attributes",
-  "cmd/response",
-  "ota/status",
-  "events",
-]);
+export const DEVICE_UPLINK_CHANNELS: ReadonlySet<DeviceChannel> = new Set<DeviceChannel>(["telemetry", "heartbeat", "attributes", "cmd/response", "ota/status", "events"]);
 
 const GATEWAY_CHANNELS = ["telemetry", "attributes"] as const;
 export type GatewayChannel = (typeof GATEWAY_CHANNELS)[number];
@@ -143,16 +126,7 @@ function parseAssetTree(levels: readonly string[]): SkylarkTopic | null {
   const tenant = levels[1];
   if (tenant === undefined || !isTenantId(tenant)) return null;
   const [, , assets, asset, sensors, sensor, telemetry] = levels;
-  if (
-    levels.length === 7 &&
-    assets === "assets" &&
-    sensors === "sensors" &&
-    telemetry === "telemetry" &&
-    asset !== undefined &&
-    isResourceId(asset) &&
-    sensor !== undefined &&
-    isResourceId(sensor)
-  ) {
+  if (levels.length === 7 && assets === "assets" && sensors === "sensors" && telemetry === "telemetry" && asset !== undefined && isResourceId(asset) && sensor !== undefined && isResourceId(sensor)) {
     return { kind: "sensor", tenant, asset, sensor };
   }
   return { kind: "other", tenant, root: ASSET_ROOT };

@@ -10,17 +10,7 @@ import { SHARE_PREFIX } from "./shared-subscription";
 
 /** Stable, machine-readable reasons a topic name or filter is rejected. */
 export type TopicRejection =
-  | "empty"
-  | "wildcard"
-  | "nul"
-  | "control_char"
-  | "invalid_utf16"
-  | "too_long"
-  | "too_many_levels"
-  | "misplaced_multi_level_wildcard"
-  | "misplaced_single_level_wildcard"
-  | "invalid_share_name"
-  | "missing_share_filter";
+  "empty" | "wildcard" | "nul" | "control_char" | "invalid_utf16" | "too_long" | "too_many_levels" | "misplaced_multi_level_wildcard" | "misplaced_single_level_wildcard" | "invalid_share_name" | "missing_share_filter";
 
 export type TopicValidation = { ok: true } | { ok: false; reason: TopicRejection };
 

@@ -9,18 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import {
-  check,
-  cooldownExpiresAt,
-  cooldownPolicyWithBase,
-  emptyCooldown,
-  MqttAbuseReason,
-  MqttCooldownPolicy,
-  pardon,
-  penalize,
-  type CooldownCheck,
-  type CooldownState,
-} from "../../domain/limits/mqtt-cooldown";
+import { check, cooldownExpiresAt, cooldownPolicyWithBase, emptyCooldown, MqttAbuseReason, MqttCooldownPolicy, pardon, penalize, type CooldownCheck, type CooldownState } from "../../domain/limits/mqtt-cooldown";
 import { createLogger } from "../../domain/log";
 
 const log = createLogger({ component: "mqtt-cooldown" });

@@ -38,7 +38,15 @@ function upsertRollups(sql: SqlStorage, table: string, cells: Iterable<Cell>) {
          v_min = min(v_min, excluded.v_min), v_max = max(v_max, excluded.v_max), v_sum = v_sum + excluded.v_sum, n = n + excluded.n,
          v_last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.v_last ELSE v_last END,
          last_ts = max(last_ts, excluded.last_ts)`,
-      c.device, c.metric, c.bucket, c.min, c.max, c.sum, c.n, c.last, c.lastTs,
+      c.device,
+      c.metric,
+      c.bucket,
+      c.min,
+      c.max,
+      c.sum,
+      c.n,
+      c.last,
+      c.lastTs,
     );
   }
 }
@@ -49,7 +57,12 @@ function upsertLatest(sql: SqlStorage, latest: Iterable<Latest>) {
       `INSERT INTO latest (device, metric, ts, num, str, kind) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (device, metric) DO UPDATE SET ts = excluded.ts, num = excluded.num, str = excluded.str, kind = excluded.kind
        WHERE excluded.ts >= latest.ts`,
-      l.device, l.metric, l.ts, l.num, l.str, l.kind,
+      l.device,
+      l.metric,
+      l.ts,
+      l.num,
+      l.str,
+      l.kind,
     );
   }
 }
@@ -81,7 +94,8 @@ function insertPoints(sql: SqlStorage, msgId: string, points: StoredPoint[], min
     `INSERT INTO points (device, metric, ts, num, str, kind, unit, msg_id, seq)
      SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, ?, r.value ->> 7
      FROM json_each(?) AS r ORDER BY r.key`,
-    msgId, JSON.stringify(rows),
+    msgId,
+    JSON.stringify(rows),
   );
   return rows.length;
 }
@@ -111,7 +125,15 @@ export function ingest(sql: SqlStorage, input: IngestInput, inserted: StoredPoin
       const o = m.outcome;
       sql.exec(
         "INSERT INTO rejected (msg_id, received_at, reason, detail, device, publisher, topic, excerpt, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msg_id) DO NOTHING",
-        m.msgId, m.receivedAt, o.reason, o.detail, o.device, o.publisher ?? null, o.topic, o.payloadExcerpt, m.trace?.traceId ?? null,
+        m.msgId,
+        m.receivedAt,
+        o.reason,
+        o.detail,
+        o.device,
+        o.publisher ?? null,
+        o.topic,
+        o.payloadExcerpt,
+        m.trace?.traceId ?? null,
       );
       rejected++;
     }

@@ -24,9 +24,7 @@ export function seriesOf(sql: SqlStorage, devices: string[], metrics: string[]):
 }
 
 function rawSeries(sql: SqlStorage, s: { device: string; metric: string }, q: SeriesQuery): Series {
-  const rows = sql
-    .exec<ValueRow & { ts: number }>("SELECT ts, num, str, kind FROM points WHERE device = ? AND metric = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?", s.device, s.metric, q.from, q.to, q.limit + 1)
-    .toArray();
+  const rows = sql.exec<ValueRow & { ts: number }>("SELECT ts, num, str, kind FROM points WHERE device = ? AND metric = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?", s.device, s.metric, q.from, q.to, q.limit + 1).toArray();
   return { ...s, points: rows.slice(0, q.limit).map((r) => ({ ts: r.ts, value: valueOf(r) })), truncated: rows.length > q.limit };
 }
 
@@ -91,7 +89,12 @@ export function exportPage(sql: SqlStorage, q: z.infer<typeof ExportPageInput>):
   const rows = sql
     .exec<ValueRow & { id: number; ts: number; unit: string | null; msg_id: string; seq: number }>(
       `SELECT id, ts, num, str, kind, unit, msg_id, seq FROM points WHERE device = ? AND metric = ? AND ts >= ? AND ts < ?${after} ORDER BY ts, id LIMIT ?`,
-      q.device, q.metric, q.from, q.to, ...args, q.limit,
+      q.device,
+      q.metric,
+      q.from,
+      q.to,
+      ...args,
+      q.limit,
     )
     .toArray()
     .map((r) => ({ id: r.id, device: q.device, metric: q.metric, ts: r.ts, value: valueOf(r), unit: r.unit, msgId: r.msg_id, seq: r.seq }));
@@ -111,7 +114,11 @@ export function tail(sql: SqlStorage, q: z.infer<typeof TailInput>): TailResult 
   const rows = sql
     .exec<ValueRow & { id: number; device: string; metric: string; ts: number }>(
       `SELECT id, device, metric, ts, num, str, kind FROM points WHERE id > ? AND id <= ? AND device IN (${placeholders(q.devices.length)})${metricFilter} ORDER BY id LIMIT ?`,
-      q.afterId, scanned, ...q.devices, ...q.metrics, q.limit,
+      q.afterId,
+      scanned,
+      ...q.devices,
+      ...q.metrics,
+      q.limit,
     )
     .toArray()
     .map((r) => ({ id: r.id, device: r.device, metric: r.metric, ts: r.ts, value: valueOf(r) }));
@@ -119,25 +126,27 @@ export function tail(sql: SqlStorage, q: z.infer<typeof TailInput>): TailResult 
   return { rows, lastId: rows.length === q.limit ? rows[rows.length - 1]!.id : scanned };
 }
 
-
 export function rejectedLog(sql: SqlStorage, q: z.infer<typeof RejectedListInput>): { items: RejectedMessage[]; nextCursor: string | null } {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (q.cursor) {
     // The route checked the cursor (ApiCursor); a position that is no id matches nothing rather than everything.
     const before = Number(decodeCursor(q.cursor));
-    where.push("id < ?"), args.push(Number.isSafeInteger(before) ? before : 0);
+    (where.push("id < ?"), args.push(Number.isSafeInteger(before) ? before : 0));
   }
-  if (q.reason) where.push("reason = ?"), args.push(q.reason);
+  if (q.reason) (where.push("reason = ?"), args.push(q.reason));
   // A device finds the messages about it and the messages it published (a gateway's for its children).
-  if (q.device) where.push("(device = ? OR publisher = ?)"), args.push(q.device, q.device);
+  if (q.device) (where.push("(device = ? OR publisher = ?)"), args.push(q.device, q.device));
   const rows = sql
     .exec<{ id: number; msg_id: string; received_at: number; reason: string; detail: string; device: string | null; publisher: string | null; topic: string; excerpt: string; trace_id: string | null }>(
       `SELECT id, msg_id, received_at, reason, detail, device, publisher, topic, excerpt, trace_id FROM rejected${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
-      ...args, q.limit + 1,
+      ...args,
+      q.limit + 1,
     )
     .toArray();
-  const items = rows.slice(0, q.limit).map((r) => ({ msgId: r.msg_id, receivedAt: r.received_at, reason: r.reason as RejectionReason, detail: r.detail, device: r.device, publisher: r.publisher, topic: r.topic, payloadExcerpt: r.excerpt, traceId: r.trace_id }));
+  const items = rows
+    .slice(0, q.limit)
+    .map((r) => ({ msgId: r.msg_id, receivedAt: r.received_at, reason: r.reason as RejectionReason, detail: r.detail, device: r.device, publisher: r.publisher, topic: r.topic, payloadExcerpt: r.excerpt, traceId: r.trace_id }));
   const last = rows[q.limit - 1];
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(String(last.id)) : null };
 }

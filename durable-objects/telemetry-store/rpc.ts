@@ -51,7 +51,10 @@ export const IngestInput = z.object({
   retentionDays: z.number().int().min(1).max(3650),
   messages: z.array(IngestMessage).max(1000),
   /** At most one per point of the call (a batch's messages may name many gateway children). */
-  devices: z.array(DeviceScopeInput).max(MAX_POINTS_PER_MESSAGE * 1000).optional(),
+  devices: z
+    .array(DeviceScopeInput)
+    .max(MAX_POINTS_PER_MESSAGE * 1000)
+    .optional(),
   /** What the consumer saw on this batch, for the tenant's status (traces.ts). */
   consumerRun: ConsumerRun.optional(),
 });

@@ -48,8 +48,6 @@ export function migrate(sql: SqlStorage): void {
   if (!columns.some((c) => c.name === "trace_id")) sql.exec("ALTER TABLE rejected ADD COLUMN trace_id TEXT");
 }
 
-
-
 /** Value columns: numbers as num (kind 0), booleans as num 1/0 (kind 1), strings as str (kind 2). */
 export function valueColumns(value: number | boolean | string): { num: number | null; str: string | null; kind: 0 | 1 | 2 } {
   if (typeof value === "number") return { num: value, str: null, kind: 0 };

@@ -8,6 +8,9 @@ export const StoredDevicesInput = z.object({ after: z.string().max(256).nullable
 
 /** Device ids in order, after `after`; read from the series index, so no point is scanned. */
 export function storedDevices(sql: SqlStorage, q: z.infer<typeof StoredDevicesInput>): string[] {
-  const rows = q.after === null ? sql.exec<{ device: string }>("SELECT DISTINCT device FROM points ORDER BY device LIMIT ?", q.limit) : sql.exec<{ device: string }>("SELECT DISTINCT device FROM points WHERE device > ? ORDER BY device LIMIT ?", q.after, q.limit);
+  const rows =
+    q.after === null
+      ? sql.exec<{ device: string }>("SELECT DISTINCT device FROM points ORDER BY device LIMIT ?", q.limit)
+      : sql.exec<{ device: string }>("SELECT DISTINCT device FROM points WHERE device > ? ORDER BY device LIMIT ?", q.after, q.limit);
   return rows.toArray().map((r) => r.device);
 }

@@ -71,7 +71,8 @@ export class Authenticator {
     if (c.clientCertificate && c.username !== APPLICATION_USERNAME) {
       const proof = await this.keyring.certificate(c.clientCertificate);
       if (proof && !proof.ok) return proof;
-      if (proof) return c.username && c.username !== proof.deviceId ? { ok: false, reason: "bad_credentials", detail: "the username is not the device of this client certificate" } : this.admitDevice(proof.deviceId, c.clientId, proof.credentialId);
+      if (proof)
+        return c.username && c.username !== proof.deviceId ? { ok: false, reason: "bad_credentials", detail: "the username is not the device of this client certificate" } : this.admitDevice(proof.deviceId, c.clientId, proof.credentialId);
       // The zone's CA may sign certificates this tenant never registered: then the password decides.
       if (!c.password) return { ok: false, reason: "bad_credentials", detail: "the client certificate is not registered in this tenant" };
     }
@@ -109,7 +110,14 @@ export class Authenticator {
     if (clientId !== record.id) return { ok: false, reason: "client_id_invalid", detail: "a device must connect with its device id as client id" };
     const mp = this.mountpoint(mountpointTemplate, clientId, deviceId);
     if (!mp.ok) return { ok: false, reason: "not_authorized", detail: "the device profile's mountpoint is not valid" };
-    const principal: HubPrincipal = { kind: "device", tenant: this.tenantId, deviceId: record.id, deviceType: record.type, children: record.children, credential: { kind: "device", id: record.id, ...(credentialId ? { credentialId } : {}) } };
+    const principal: HubPrincipal = {
+      kind: "device",
+      tenant: this.tenantId,
+      deviceId: record.id,
+      deviceType: record.type,
+      children: record.children,
+      credential: { kind: "device", id: record.id, ...(credentialId ? { credentialId } : {}) },
+    };
     return { ok: true, principal, mountpoint: mp.mountpoint, health: { profileId: record.profileId, profilePolicy: profileHealth, devicePolicy: record.healthPolicy } };
   }
 

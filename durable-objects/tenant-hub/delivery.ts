@@ -53,7 +53,6 @@ export function publishMessage(broker: Broker, msg: HubMessage): void {
     const copy: HubMessage = { ...msg, qos, retain: t.retainAsPublished ? msg.retain : false, properties: t.subscriptionIds.length ? { ...msg.properties, subscriptionIdentifiers: t.subscriptionIds } : msg.properties };
     deliver(broker, clientId, copy);
   }
-
 }
 
 /** Delivers one subscriber's copy: sent now when connected and within its receive maximum, otherwise stored. */

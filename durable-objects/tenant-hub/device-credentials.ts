@@ -96,7 +96,15 @@ export class DeviceKeyring {
     const revoked = await this.data.deviceCredentials.completeRotation(record.deviceId, record.id, now);
     this.forget(record.deviceId);
     if (!revoked) return;
-    await this.data.audit.record({ actorType: "device", actorId: record.deviceId, action: "device.credential_revoked", targetType: "device", targetId: record.deviceId, outcome: "success", details: { credentialId: revoked, replacedBy: record.id, reason: "rotation completed" } });
+    await this.data.audit.record({
+      actorType: "device",
+      actorId: record.deviceId,
+      action: "device.credential_revoked",
+      targetType: "device",
+      targetId: record.deviceId,
+      outcome: "success",
+      details: { credentialId: revoked, replacedBy: record.id, reason: "rotation completed" },
+    });
   }
 
   private touch(credentialId: string, now: number): void {

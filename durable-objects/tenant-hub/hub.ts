@@ -373,4 +373,3 @@ export class TenantHub extends DurableObject<Env> {
     return changed;
   }
 }
-

@@ -59,11 +59,19 @@ function queuePage(cli, page) {
     .must(["queues", "list", "--page", String(page)], { useConfig: false })
     .stdout.split("\n")
     .filter((line) => line.includes("│"))
-    .map((line) => line.split("│").slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split("│")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   const header = rows.findIndex((cells) => cells.includes("name"));
   if (header === -1) return [];
   const column = rows[header].indexOf("name");
-  return rows.slice(header + 1).map((cells) => cells[column]).filter(Boolean);
+  return rows
+    .slice(header + 1)
+    .map((cells) => cells[column])
+    .filter(Boolean);
 }
 
 /** Every queue name of the account: `queues list` answers a page at a time, read until one is empty. */

@@ -159,9 +159,16 @@ describe("console administration", () => {
     // The records on the page are the API's, name for name and value for value.
     const api = await http("GET", `/api/v1/domains/${hostname}`, { token: t.token });
     expect(api.status).toBe(200);
-    const shown = await page.locator(`${card} .dns-records tbody tr`).evaluateAll((rows) => rows.map((r) => ({ type: r.children[0]!.textContent, name: r.querySelector(".dns-name")!.textContent, value: r.querySelector(".dns-value")!.textContent })));
+    const shown = await page
+      .locator(`${card} .dns-records tbody tr`)
+      .evaluateAll((rows) => rows.map((r) => ({ type: r.children[0]!.textContent, name: r.querySelector(".dns-name")!.textContent, value: r.querySelector(".dns-value")!.textContent })));
     expect(shown).toEqual(api.body.dnsRecords.map((r: { type: string; name: string; value: string }) => ({ type: r.type, name: r.name, value: r.value })));
-    expect(shown).toEqual(expect.arrayContaining([{ type: "CNAME", name: hostname, value: expect.any(String) }, { type: "TXT", name: `_skylark-challenge.${hostname}`, value: expect.stringMatching(/^sky-/) }]));
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        { type: "CNAME", name: hostname, value: expect.any(String) },
+        { type: "TXT", name: `_skylark-challenge.${hostname}`, value: expect.stringMatching(/^sky-/) },
+      ]),
+    );
     expect(await page.textContent(`${card} [data-status]`)).toBe("pending");
 
     // Nothing is in DNS for this name: verification cannot pass, and the page says why.
@@ -237,7 +244,18 @@ describe("console administration", () => {
     const tenant = { id: t.tenantId, token: t.token, email: t.email, password: t.password };
     await registerDevice(tenant, "boiler-3");
     const topic = `t/${t.tenantId}/devices/boiler-3/telemetry`;
-    const envelope = (msgId: string, temp: number) => ({ v: 1, tenant: t.tenantId, msgId, traceId: msgId, receivedAt: Date.now() - 60_000, source: { kind: "device", device: "boiler-3", channel: "telemetry" }, publisher: "boiler-3", topic, payload: JSON.stringify({ temp }), bytes: 12 });
+    const envelope = (msgId: string, temp: number) => ({
+      v: 1,
+      tenant: t.tenantId,
+      msgId,
+      traceId: msgId,
+      receivedAt: Date.now() - 60_000,
+      source: { kind: "device", device: "boiler-3", channel: "telemetry" },
+      publisher: "boiler-3",
+      topic,
+      payload: JSON.stringify({ temp }),
+      bytes: 12,
+    });
     // As the dead-letter consumer records a message that failed every delivery (planted: that takes minutes).
     // Ids as the consumer makes them: 26 lowercase base-32 characters.
     const [keep, drop] = ["0keep", "0drop"].map((tag) => `${Date.now().toString(32).padStart(10, "0")}${tag.padEnd(16, "0")}`);

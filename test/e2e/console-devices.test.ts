@@ -213,7 +213,9 @@ describe("console devices", () => {
     // Export CSV downloads the rows of the range.
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^telemetry-${t.id}-\\d+-\\d+\\.csv$`));
-    const csv = readFileSync((await download.path())!, "utf8").trim().split("\n");
+    const csv = readFileSync((await download.path())!, "utf8")
+      .trim()
+      .split("\n");
     expect(csv).toHaveLength(14);
     expect(csv.slice(1).every((line) => line.startsWith("thermo-x,temp,"))).toBe(true);
     expect(csv.filter((line) => line.includes(",23.25,"))).toHaveLength(1);

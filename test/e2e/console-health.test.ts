@@ -99,7 +99,7 @@ describe("console fleet health", () => {
     await expect.poll(() => page.locator('#connectivity-table tr[data-type="health_changed"]').count()).toBeGreaterThanOrEqual(2);
 
     // The policy editor: a bad interval is named on its field and nothing is sent.
-    await page.check('#health-policy-form input[name=heartbeat][value=every]');
+    await page.check("#health-policy-form input[name=heartbeat][value=every]");
     await page.fill('#health-policy-form [name="healthPolicy.heartbeatIntervalSeconds"]', "0");
     await page.click("#save-health-policy");
     await expect.poll(() => page.getAttribute('#health-policy-form [name="healthPolicy.heartbeatIntervalSeconds"]', "aria-invalid")).toBe("true");
@@ -153,8 +153,7 @@ describe("console fleet health", () => {
     // tables fold to labelled rows). The section is measured rather than the document: the device
     // page's charts, below it, are not this test's subject.
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflowing = () =>
-      page.$$eval("#device-health, #device-health *", (els) => els.filter((e) => e.getBoundingClientRect().right > 390 && !e.closest(".visually-hidden")).map((e) => `${e.tagName}#${e.id}.${e.className}`));
+    const overflowing = () => page.$$eval("#device-health, #device-health *", (els) => els.filter((e) => e.getBoundingClientRect().right > 390 && !e.closest(".visually-hidden")).map((e) => `${e.tagName}#${e.id}.${e.className}`));
     await expect.poll(overflowing).toEqual([]);
     expect(blocked).toEqual([]);
     await page.close();
@@ -224,7 +223,7 @@ describe("console fleet health", () => {
     await expect.poll(badge).toContain("never seen");
     // From here on every re-read of the list fails: only the live connection can change the row.
     let reads = 0;
-    await page.route(/\/api\/v1\/devices\?/, (route) => ((reads++), route.abort()));
+    await page.route(/\/api\/v1\/devices\?/, (route) => (reads++, route.abort()));
     const device = await Client.open(t.id, deviceOpts(d, 5));
     await expect.poll(badge).toContain("online");
     await device.mqtt.endAsync();

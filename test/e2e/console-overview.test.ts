@@ -25,8 +25,7 @@ const summaryOf = async (t: Tenant) => {
 };
 
 /** The four status cards' counts as the page shows them. */
-const cardCounts = (page: Page) =>
-  page.$$eval("#status-cards [data-status]", (as) => Object.fromEntries(as.map((a) => [a.getAttribute("data-status")!, Number(a.querySelector("[data-count]")!.textContent)])));
+const cardCounts = (page: Page) => page.$$eval("#status-cards [data-status]", (as) => Object.fromEntries(as.map((a) => [a.getAttribute("data-status")!, Number(a.querySelector("[data-count]")!.textContent)])));
 
 async function openOverview(page: Page, t: Tenant) {
   await logIn(page, t.id, t.email, t.password);

@@ -46,7 +46,10 @@ describe("console shell", () => {
       await page.click(`nav.sidenav a[href="${link.href}"]`);
       await expect.poll(() => page.getAttribute(`nav.sidenav a[href="${link.href}"]`, "aria-current"), { message: link.href }).toBe("page");
       await expect.poll(() => page.textContent("#page-title"), { message: link.href }).toBeTruthy();
-      expect((await page.locator("[role=alert]").allTextContents()).filter((t) => t.trim()), link.href).toEqual([]);
+      expect(
+        (await page.locator("[role=alert]").allTextContents()).filter((t) => t.trim()),
+        link.href,
+      ).toEqual([]);
     }
     await page.click('nav.sidenav a[href="/devices"]');
 

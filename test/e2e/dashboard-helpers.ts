@@ -20,9 +20,7 @@ export async function createDashboard(t: Tenant, doc: Record<string, unknown>): 
 
 /** Waits until the pipeline stored a reading (what a dashboard opened afterwards reads as history). */
 export async function stored(t: Tenant, device: string, metric: string, value: number) {
-  await expect
-    .poll(async () => (await http("GET", `/api/v1/telemetry/latest?device=${device}&metric=${metric}`, { token: t.token })).body.items?.[0]?.values?.[metric]?.value, { timeout: 10_000, interval: 100 })
-    .toBe(value);
+  await expect.poll(async () => (await http("GET", `/api/v1/telemetry/latest?device=${device}&metric=${metric}`, { token: t.token })).body.items?.[0]?.values?.[metric]?.value, { timeout: 10_000, interval: 100 }).toBe(value);
 }
 
 /** Opens a dashboard from the navigation, as a user would (a reload would end the in-memory session). */

@@ -26,7 +26,10 @@ function account(initial: Partial<AccountState> = {}) {
   return { ...acct, files, deploy };
 }
 
-const wranglerTomlHash = () => createHash("sha256").update(readFileSync(join(ROOT, "wrangler.toml"))).digest("hex");
+const wranglerTomlHash = () =>
+  createHash("sha256")
+    .update(readFileSync(join(ROOT, "wrangler.toml")))
+    .digest("hex");
 const isChange = (call: string) => /^(d1 create|queues create|r2 bucket create|secret put|secret bulk)\b/.test(call) || /--secrets-file/.test(call);
 
 describe("npm run deploy", () => {
@@ -72,7 +75,11 @@ describe("npm run deploy", () => {
     expect(state.databases.map((d) => d.name)).toEqual(["skylark-registry"]);
     expect(state.queues.map((q) => q.name).sort()).toEqual(["skylark-alarm-events", "skylark-telemetry", "skylark-telemetry-dlq"]);
     expect(state.buckets.map((b) => b.name).sort()).toEqual(["skylark-archives", "skylark-firmware"]);
-    expect(state.migrations).toEqual(readdirSync(join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort());
+    expect(state.migrations).toEqual(
+      readdirSync(join(ROOT, "migrations"))
+        .filter((f) => f.endsWith(".sql"))
+        .sort(),
+    );
     expect(Object.keys(state.secrets).sort()).toEqual(["JWT_SIGNING_KEY", "OPERATOR_TOKEN"]);
     expect(state.deployments).toHaveLength(1);
     // The migrations went to the real database before the deploy.
@@ -126,7 +133,12 @@ describe("npm run deploy", () => {
 
   it("generates a configuration the real wrangler accepts (wrangler deploy --dry-run, no network)", { timeout: 200_000 }, async () => {
     const outdir = join(acct.dir, "bundle");
-    const { stdout, stderr } = await run(join(BIN_DIR, "wrangler"), ["deploy", "--dry-run", "--config", acct.files.config, "--outdir", outdir], { cwd: acct.dir, env: wranglerEnv({ CLOUDFLARE_CF_FETCH_ENABLED: "false" }), maxBuffer: 64 * 1024 * 1024, timeout: 180_000 });
+    const { stdout, stderr } = await run(join(BIN_DIR, "wrangler"), ["deploy", "--dry-run", "--config", acct.files.config, "--outdir", outdir], {
+      cwd: acct.dir,
+      env: wranglerEnv({ CLOUDFLARE_CF_FETCH_ENABLED: "false" }),
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 180_000,
+    });
     const output = stdout + stderr;
     expect(output).toMatch(/--dry-run: exiting now/);
     // Its binding report: the production values and the resources created for real.

@@ -92,7 +92,7 @@ export class DevRun {
   scan() {
     const procs = allProcs();
     const known = new Set([this.child.pid!, ...[...this.seen.values()].map((p) => p.pid)]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const p of procs) {
         if (!known.has(p.pid) && known.has(p.ppid)) {

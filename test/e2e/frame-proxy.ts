@@ -19,7 +19,10 @@ export async function startFrameProxy(upstream: string): Promise<FrameProxy> {
   const counts = { up: 0, down: 0, largestUp: 0 };
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: (protocols) => [...protocols][0] ?? false });
   server.on("connection", (client, request) => {
-    const protocols = String(request.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+    const protocols = String(request.headers["sec-websocket-protocol"] ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
     const target = new WebSocket(`${upstream}${request.url ?? "/"}`, protocols);
     const early: RawData[] = [];
     client.on("message", (data, isBinary) => {

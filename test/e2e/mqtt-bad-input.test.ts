@@ -111,12 +111,14 @@ describe("bad input", () => {
       Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff)),
       Buffer.from([0x30]), // half a fixed header, then silence and a close
     ];
-    const offenders = await Promise.all(garbage.map(async (bytes, i) => {
-      const r = await raw({ connect: i % 2 === 0 });
-      r.ws.send(bytes);
-      if (i === 3) r.ws.terminate();
-      return r;
-    }));
+    const offenders = await Promise.all(
+      garbage.map(async (bytes, i) => {
+        const r = await raw({ connect: i % 2 === 0 });
+        r.ws.send(bytes);
+        if (i === 3) r.ws.terminate();
+        return r;
+      }),
+    );
     await traffic;
     const got = await reader.take(30);
     expect(got.map((m) => m.text)).toEqual(sent);

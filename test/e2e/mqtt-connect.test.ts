@@ -130,7 +130,15 @@ describe("CONNECT, MQTT 5 only", () => {
 
   it("announces a Server Keep Alive to a client asking for none [MQTT-3.2.2-21], and its limits", async () => {
     const c = await Client.open(t.id, appOpts(t.token, 5, { keepalive: 0 }));
-    expect(c.connack?.properties).toMatchObject({ serverKeepAlive: 1200, receiveMaximum: 100, topicAliasMaximum: 32, retainAvailable: true, sharedSubscriptionAvailable: true, subscriptionIdentifiersAvailable: true, wildcardSubscriptionAvailable: true });
+    expect(c.connack?.properties).toMatchObject({
+      serverKeepAlive: 1200,
+      receiveMaximum: 100,
+      topicAliasMaximum: 32,
+      retainAvailable: true,
+      sharedSubscriptionAvailable: true,
+      subscriptionIdentifiersAvailable: true,
+      wildcardSubscriptionAvailable: true,
+    });
     const asked = await Client.open(t.id, appOpts(t.token, 5, { keepalive: 30 }));
     expect(asked.connack?.properties?.serverKeepAlive).toBeUndefined();
   });

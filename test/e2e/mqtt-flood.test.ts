@@ -167,15 +167,19 @@ describe("one device floods its tenant's hub (issue: flood → gigabytes, a busy
     console.log(
       [
         "flood scenario:",
-        ...results.map(({ phase, report: r, reconnects }) =>
-          `  ${phase.name}: offered ${r.offered}, pubacks ${JSON.stringify(r.pubacks)}, disconnects ${JSON.stringify(r.disconnects)}, closed by hub ${r.closedByHub} (DISCONNECT → close ${JSON.stringify(r.closeAfterDisconnectMs)} ms, left open after DISCONNECT ${r.leftOpenAfterDisconnect}), ended by ${r.endedBy}, upgrades refused ${JSON.stringify(r.upgradesRefused)} ${JSON.stringify(r.refusals.slice(0, 1))}, connect errors ${JSON.stringify(r.connectErrors)}; reconnect at once → ${reconnects.map((o) => `${o.status}${o.retryAfter ? ` Retry-After ${o.retryAfter}` : ""} ${o.status === 101 ? "" : o.body.slice(0, 120)}`).join(", ") || "(by the client itself)"}`,
+        ...results.map(
+          ({ phase, report: r, reconnects }) =>
+            `  ${phase.name}: offered ${r.offered}, pubacks ${JSON.stringify(r.pubacks)}, disconnects ${JSON.stringify(r.disconnects)}, closed by hub ${r.closedByHub} (DISCONNECT → close ${JSON.stringify(r.closeAfterDisconnectMs)} ms, left open after DISCONNECT ${r.leftOpenAfterDisconnect}), ended by ${r.endedBy}, upgrades refused ${JSON.stringify(r.upgradesRefused)} ${JSON.stringify(r.refusals.slice(0, 1))}, connect errors ${JSON.stringify(r.connectErrors)}; reconnect at once → ${reconnects.map((o) => `${o.status}${o.retryAfter ? ` Retry-After ${o.retryAfter}` : ""} ${o.status === 101 ? "" : o.body.slice(0, 120)}`).join(", ") || "(by the client itself)"}`,
         ),
         ...["GET /healthz", "GET /api/v1/devices (flooded tenant)"].map((s) => `  ${s}: ${probes.filter((p) => p.series === s).length} probes, longest ${worst(s).ms} ms at ${worst(s).at} ms`),
         ...quiet.map((q) => {
           const rtt = [...q.received].map(([seq, at]) => at - q.sent.get(seq)!).sort((x, y) => x - y);
           return `  ${q.name}: sent ${q.sent.size}, arrived ${q.received.size} (round trip p50 ${rtt[Math.floor(rtt.length / 2)] ?? "–"} ms, max ${rtt.at(-1) ?? "–"} ms), publish errors ${q.publishErrors.length}, connection closed ${q.pub.closed || q.sub.closed}`;
         }),
-        `  the flood started ${floodFrom} ms into the scenario; probes before it: ${probes.filter((p) => p.at < floodFrom).map((p) => `${p.ms} ms`).join(" ")}`,
+        `  the flood started ${floodFrom} ms into the scenario; probes before it: ${probes
+          .filter((p) => p.at < floodFrom)
+          .map((p) => `${p.ms} ms`)
+          .join(" ")}`,
       ].join("\n"),
     );
   }, 60_000);
@@ -212,7 +216,11 @@ describe("one device floods its tenant's hub (issue: flood → gigabytes, a busy
       const { report } = result();
       const how = `closes ${JSON.stringify(report.closes.slice(0, 3))}, DISCONNECTs ${JSON.stringify(report.disconnects)}, ended by ${report.endedBy}`;
       expect(report.closedByHub, `the hub closed none of its connections within the phase and ${LINGER_MS} ms after it: ${how}`).toBeGreaterThan(0);
-      if (phase.options.version === 5) expect(Object.keys(report.disconnects).filter((code) => code !== "0x96" && code !== "0x93"), how).toEqual([]);
+      if (phase.options.version === 5)
+        expect(
+          Object.keys(report.disconnects).filter((code) => code !== "0x96" && code !== "0x93"),
+          how,
+        ).toEqual([]);
       if (phase.options.version === 5) expect(Object.keys(report.disconnects).length, how).toBeGreaterThan(0);
     });
 

@@ -123,7 +123,10 @@ export class Client {
   httpBody?: string;
   socket: WebSocket | null = null;
 
-  private constructor(tenant: string, readonly opts: IClientOptions) {
+  private constructor(
+    tenant: string,
+    readonly opts: IClientOptions,
+  ) {
     const version = (opts.protocolVersion ?? 4) as Version;
     const tap = mqttPacket.parser({ protocolVersion: version });
     tap.on("packet", (p: Packet) => this.wire.push(p));
@@ -195,10 +198,14 @@ export class Client {
 
   /** Waits for (and consumes) the next delivered message matching `match`. */
   async next(match?: Match, timeoutMs = 3000): Promise<Msg> {
-    const i = await waitFor(`a message ${match ?? ""} on ${this.opts.clientId}`, () => {
-      const j = this.pending.findIndex((m) => matches(m, match));
-      return j >= 0 ? j + 1 : undefined;
-    }, timeoutMs);
+    const i = await waitFor(
+      `a message ${match ?? ""} on ${this.opts.clientId}`,
+      () => {
+        const j = this.pending.findIndex((m) => matches(m, match));
+        return j >= 0 ? j + 1 : undefined;
+      },
+      timeoutMs,
+    );
     return this.pending.splice(i - 1, 1)[0]!;
   }
 

@@ -47,7 +47,10 @@ for (const v of VERSIONS) {
     it("identical device ids and relative topics: each tenant sees only its own messages", async () => {
       const a = await clients(A, v);
       const b = await clients(B, v);
-      for (const [s, c, other] of [[A, a, B], [B, b, A]] as const) {
+      for (const [s, c, other] of [
+        [A, a, B],
+        [B, b, A],
+      ] as const) {
         // `#` and other tenants' trees are refused outright, whatever the role.
         expect(await c.admin.sub(["#", `t/${other.t.id}/#`, "t/+/devices/sensor-1/telemetry", `$SYS/t/${other.t.id}/stats`], { qos: 1 })).toEqual([denied(v), denied(v), denied(v), denied(v)]);
         await c.plain.pub(`t/${s.t.id}/devices/sensor-1/telemetry`, `plain from ${s.t.id}`, { qos: 1 });
@@ -55,7 +58,10 @@ for (const v of VERSIONS) {
         // A device naming the other tenant in a topic is refused (v5) or dropped (v3).
         expect(await c.plain.pubCode(`t/${other.t.id}/devices/sensor-1/telemetry`, `leak from ${s.t.id}`, { qos: 1 })).toBe(v === 5 ? 0x87 : 0);
       }
-      for (const [s, c] of [[A, a], [B, b]] as const) {
+      for (const [s, c] of [
+        [A, a],
+        [B, b],
+      ] as const) {
         const telemetry = (m: { topic: string }) => m.topic.endsWith("/telemetry");
         const seen = await c.admin.take(2, telemetry);
         expect(seen.map((m) => `${m.topic} ${m.text}`).sort()).toEqual([`t/${s.t.id}/devices/mounted-1/telemetry mounted from ${s.t.id}`, `t/${s.t.id}/devices/sensor-1/telemetry plain from ${s.t.id}`]);
@@ -65,7 +71,10 @@ for (const v of VERSIONS) {
       }
       // The hubs are separate objects, so no barrier spans them: give a stray message time to show up.
       await sleep(300);
-      for (const [s, c, other] of [[A, a, B], [B, b, A]] as const) {
+      for (const [s, c, other] of [
+        [A, a, B],
+        [B, b, A],
+      ] as const) {
         for (const reader of [c.admin, c.mountedAdmin]) expect(reader.all.filter((m) => m.text.includes(other.t.id) || m.topic.includes(other.t.id))).toEqual([]);
         expect(c.admin.all.every((m) => m.topic.startsWith(`t/${s.t.id}/`))).toBe(true);
       }

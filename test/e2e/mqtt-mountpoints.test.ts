@@ -53,7 +53,10 @@ for (const v of VERSIONS) {
       // Later subscribers get both as retained messages: canonical for the owner, relative for a mounted key.
       const late = await Client.open(t.id, appOpts(t.token, v));
       await late.sub([canonical(d, "events"), canonical(d, "attributes")], { qos: 1 });
-      expect((await late.take(2)).map((m) => [m.topic, m.packet.retain])).toEqual([[canonical(d, "events"), true], [canonical(d, "attributes"), true]]);
+      expect((await late.take(2)).map((m) => [m.topic, m.packet.retain])).toEqual([
+        [canonical(d, "events"), true],
+        [canonical(d, "attributes"), true],
+      ]);
       const lateMounted = await Client.open(t.id, appOpts(mountedAdmin, v));
       await lateMounted.sub(`devices/${d.id}/+`, { qos: 1 });
       expect((await lateMounted.take(2)).map((m) => m.topic).sort()).toEqual([relative(d, "attributes"), relative(d, "events")]);
@@ -83,7 +86,12 @@ describe("mountpoints with shared subscriptions and response topics (MQTT 5)", (
     for (const w of workers) expect(await w.sub(`$share/ingest/devices/${d.id}/telemetry`, { qos: 1 })).toEqual([1]);
     for (let i = 0; i < 4; i++) await device.pub(relative(d, "telemetry"), `r${i}`, { qos: 1 });
     const got = await Promise.all(workers.map((w) => w.take(2)));
-    expect(got.flat().map((m) => m.text).sort()).toEqual(["r0", "r1", "r2", "r3"]);
+    expect(
+      got
+        .flat()
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(["r0", "r1", "r2", "r3"]);
     expect(got.flat().every((m) => m.topic === relative(d, "telemetry"))).toBe(true);
   });
 

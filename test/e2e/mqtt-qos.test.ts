@@ -61,11 +61,13 @@ for (const v of VERSIONS) {
     it(`delivers with the lower of the published and the granted QoS [MQTT-3.8.4-${v === 5 ? 8 : 6}]`, async () => {
       const d = await registerDevice(t, uniqueId("q"));
       const device = await Client.open(t.id, deviceOpts(d, v));
-      const subs = await Promise.all(([0, 1, 2] as const).map(async (q) => {
-        const c = await Client.open(t.id, appOpts(t.token, v));
-        expect(await c.sub(telemetry(d.id), { qos: q })).toEqual([q]);
-        return c;
-      }));
+      const subs = await Promise.all(
+        ([0, 1, 2] as const).map(async (q) => {
+          const c = await Client.open(t.id, appOpts(t.token, v));
+          expect(await c.sub(telemetry(d.id), { qos: q })).toEqual([q]);
+          return c;
+        }),
+      );
       for (const pubQos of [0, 1, 2] as const) {
         await device.pub(telemetry(d.id), `q${pubQos}`, { qos: pubQos });
         for (const [subQos, c] of subs.entries()) {

@@ -22,7 +22,10 @@ for (const v of VERSIONS) {
       await device.pub(topic(d.id, "attributes"), '{"fw":"1.0"}', { qos: 1, retain: true });
       await device.pub(topic(d.id, "attributes"), '{"fw":"1.1"}', { qos: 1, retain: true });
       const liveCopies = await live.take(2);
-      expect(liveCopies.map((m) => [m.text, m.packet.retain])).toEqual([['{"fw":"1.0"}', false], ['{"fw":"1.1"}', false]]);
+      expect(liveCopies.map((m) => [m.text, m.packet.retain])).toEqual([
+        ['{"fw":"1.0"}', false],
+        ['{"fw":"1.1"}', false],
+      ]);
 
       const late = await Client.open(t.id, appOpts(t.token, v));
       expect(await late.sub(topic(d.id, "attributes"), { qos: 0 })).toEqual([0]);
@@ -126,7 +129,11 @@ describe("MQTT 5 retain handling and wills", () => {
     const d = await registerDevice(t, uniqueId("wd"));
     const watcher = await Client.open(t.id, appOpts(t.token, 5));
     await watcher.sub(topic(d.id, "events"), { qos: 1 });
-    const will = (delay: number, payload: string) => ({ will: { topic: topic(d.id, "events"), payload: Buffer.from(payload), qos: 1 as const, retain: false, properties: { willDelayInterval: delay } }, clean: false, properties: { sessionExpiryInterval: 60 } });
+    const will = (delay: number, payload: string) => ({
+      will: { topic: topic(d.id, "events"), payload: Buffer.from(payload), qos: 1 as const, retain: false, properties: { willDelayInterval: delay } },
+      clean: false,
+      properties: { sessionExpiryInterval: 60 },
+    });
 
     // Delay 2 s, back after 0.3 s: the will is cancelled.
     const first = await Client.open(t.id, deviceOpts(d, 5, will(2, "cancelled")));
@@ -152,7 +159,10 @@ describe("MQTT 5 retain handling and wills", () => {
     const d = await registerDevice(t, uniqueId("we"));
     const watcher = await Client.open(t.id, appOpts(t.token, 5));
     await watcher.sub(topic(d.id, "events"), { qos: 1 });
-    const device = await Client.open(t.id, deviceOpts(d, 5, { will: { topic: topic(d.id, "events"), payload: Buffer.from("session over"), qos: 1, retain: false, properties: { willDelayInterval: 30 } }, properties: { sessionExpiryInterval: 1 } }));
+    const device = await Client.open(
+      t.id,
+      deviceOpts(d, 5, { will: { topic: topic(d.id, "events"), payload: Buffer.from("session over"), qos: 1, retain: false, properties: { willDelayInterval: 30 } }, properties: { sessionExpiryInterval: 1 } }),
+    );
     const closedAt = Date.now();
     await device.kill();
     await watcher.next((x) => x.text === "session over", 4000);

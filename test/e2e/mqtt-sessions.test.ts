@@ -141,7 +141,12 @@ describe("shared subscriptions", () => {
     for (const m of members) await m.sub(events, { qos: 1 });
     await device.pub(events, "done", { qos: 1 });
     for (const m of members) await m.next(events);
-    const perMember = members.map((m) => m.received(topic).map((x) => x.text).filter((x) => x.startsWith("job-")));
+    const perMember = members.map((m) =>
+      m
+        .received(topic)
+        .map((x) => x.text)
+        .filter((x) => x.startsWith("job-")),
+    );
     expect(perMember.flat().sort()).toEqual([...sent].sort());
     // Round robin over connected members.
     expect(perMember.map((l) => l.length)).toEqual([4, 4, 4]);

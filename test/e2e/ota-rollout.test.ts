@@ -49,7 +49,10 @@ async function fleet(base: string, opts: { count: number; imageBytes?: number; s
   await api(base, "PATCH", `/api/v1/admin/tenants/${tenant}`, opts.operator ?? operatorToken(), { plan: "professional" });
   const key = opts.signingKey;
   if (key) await api(base, "PUT", "/api/v1/firmware/signing", token, { publicKey: b64(key.publicKey.subarray(-32)), requireSigned: false });
-  for (const [id, version, seed] of [["fw-100", "1.0.0", 7], ["fw-110", "1.1.0", 13]] as const) {
+  for (const [id, version, seed] of [
+    ["fw-100", "1.0.0", 7],
+    ["fw-110", "1.1.0", 13],
+  ] as const) {
     const bytes = image(opts.imageBytes ?? 20_000, seed);
     const signature = key ? b64(sign(null, createHash("sha256").update(bytes).digest(), { key: key.privateKey, format: "der", type: "pkcs8" })) : undefined;
     await api(base, "POST", "/api/v1/firmware", token, { id, title: `image ${version}`, version, ...(signature ? { signature } : {}) });
@@ -127,16 +130,30 @@ describe("a staged rollout to 200 devices", () => {
     const f = await fleet(platformUrl(), { count: 200 });
     await startAll(f, [...f.secrets.keys()]);
     await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "spring", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([5, 25, 100], { updateTimeoutMinutes: 1 }, { soakMinutes: 0.1 }) });
-    const done = await until("all 200 updated", () => rollout(f, "spring"), (r) => r.status !== "running", 90_000);
+    const done = await until(
+      "all 200 updated",
+      () => rollout(f, "spring"),
+      (r) => r.status !== "running",
+      90_000,
+    );
     expect(done.status).toBe("completed");
-    expect(done.waveCounts.map((w: any) => [w.devices, w.counts.succeeded])).toEqual([[10, 10], [40, 40], [150, 150]]);
+    expect(done.waveCounts.map((w: any) => [w.devices, w.counts.succeeded])).toEqual([
+      [10, 10],
+      [40, 40],
+      [150, 150],
+    ]);
     expect(done.gates.map((g: any) => g.verdict)).toEqual(["continue", "continue", "continue"]);
     expect(await versionsOf(f)).toEqual({ "1.1.0": 200 });
     expect([...f.devices.values()].every((d) => d.version === "1.1.0")).toBe(true);
 
     const back = await api(f.base, "POST", "/api/v1/rollouts/spring/rollback", f.token, {});
     expect(back.rollout).toMatchObject({ kind: "rollback", version: "1.0.0", devices: 200 });
-    const rolledBack = await until("rollback done", () => rollout(f, back.rollout.id), (r) => r.status !== "running", 60_000);
+    const rolledBack = await until(
+      "rollback done",
+      () => rollout(f, back.rollout.id),
+      (r) => r.status !== "running",
+      60_000,
+    );
     expect(rolledBack.counts.succeeded).toBe(200);
     expect(await versionsOf(f)).toEqual({ "1.0.0": 200 });
     expect([...f.devices.values()].every((d) => d.version === "1.0.0")).toBe(true);
@@ -150,7 +167,11 @@ describe("gates that stop a rollout before the next wave", () => {
     // Devices start once the waves are known: three of the first wave fail to flash.
     const failing = new Set((await executions(f, "doomed", "&wave=0")).slice(0, 3).map((e) => e.deviceId));
     await startAll(f, [...f.secrets.keys()], (id) => ({ failInstall: failing.has(id) }));
-    const paused = await until("paused", () => rollout(f, "doomed"), (r) => r.status === "paused");
+    const paused = await until(
+      "paused",
+      () => rollout(f, "doomed"),
+      (r) => r.status === "paused",
+    );
     expect(paused.pausedReason).toMatchObject({ by: "gate", message: expect.stringContaining("finished updates failed") });
     const gate = paused.pausedReason.gate;
     expect(gate.findings[0]).toMatchObject({ measure: "failure_rate", limitPercent: 10 });
@@ -167,7 +188,11 @@ describe("gates that stop a rollout before the next wave", () => {
     await startAll(f, [...f.secrets.keys()]);
     // As a bad image would: each updated device goes silent right after confirming the update.
     await Promise.all([...firstWave].map(async (id) => (await f.devices.get(id)!.done("sickly")) === "succeeded" && f.devices.get(id)!.disconnect()));
-    const paused = await until("paused on health", () => rollout(f, "sickly"), (r) => r.status === "paused");
+    const paused = await until(
+      "paused on health",
+      () => rollout(f, "sickly"),
+      (r) => r.status === "paused",
+    );
     const gate = paused.pausedReason.gate;
     expect(gate.findings).toContainEqual({ measure: "offline_share", updatedPercent: 100, controlPercent: 0, limitPercent: 5 });
     expect(gate).toMatchObject({ updated: { devices: 10, offline: 10 }, control: { devices: 10, offline: 0 }, outcomes: { executed: 10, failed: 0 } });
@@ -191,9 +216,18 @@ describe("devices that are away, cut off or handed a bad image", () => {
     await api(f.base, "POST", "/api/v1/rollouts", f.token, { id: "edge", firmwareId: "fw-110", target: { tags: ["fleet"] }, strategy: strategy([100], { updateTimeoutMinutes: 0.5 }, { abortThresholdPercent: 100 }) });
 
     // The late device comes online after its notice went out: the retained notice is waiting.
-    await until("late device notified", () => executions(f, "edge", "&state=notified"), (e) => e.some((x) => x.deviceId === late));
+    await until(
+      "late device notified",
+      () => executions(f, "edge", "&state=notified"),
+      (e) => e.some((x) => x.deviceId === late),
+    );
     await start(f, late, { publicKey: trusted });
-    const done = await until("finished", () => rollout(f, "edge"), (r) => r.status !== "running", 60_000);
+    const done = await until(
+      "finished",
+      () => rollout(f, "edge"),
+      (r) => r.status !== "running",
+      60_000,
+    );
     expect(done.status).toBe("completed");
     expect(done.counts).toMatchObject({ succeeded: 4, failed: 2, timed_out: 1 });
     const byId = Object.fromEntries((await executions(f, "edge")).map((e) => [e.deviceId, e]));
@@ -205,7 +239,10 @@ describe("devices that are away, cut off or handed a bad image", () => {
     expect(cutDevice.requests[1]).toEqual({ range: expect.stringMatching(/^bytes=\d+-$/), status: 206 });
     expect(Number(/\d+/.exec(cutDevice.requests[1]!.range!)![0])).toBeGreaterThanOrEqual(300_000);
 
-    for (const [id, why] of [[corrupt, "SHA-256 mismatch"], [forged, "signature mismatch"]] as const) {
+    for (const [id, why] of [
+      [corrupt, "SHA-256 mismatch"],
+      [forged, "signature mismatch"],
+    ] as const) {
       expect(byId[id]).toMatchObject({ state: "failed", error: expect.stringContaining(why) });
       expect(byId[id].history.map((h: any) => h.state)).not.toContain("succeeded");
       expect(f.devices.get(id)!.reports.some((r) => r.state === "succeeded")).toBe(false);
@@ -235,13 +272,22 @@ describe("a rollout through a platform restart", () => {
     const [first, second] = [await executions(f, "steady", "&wave=0"), await executions(f, "steady", "&wave=1")].map((w) => w.map((e) => e.deviceId));
     // The second wave's devices are off until after the restart, so the restart lands inside that wave.
     await startAll(f, first!);
-    await until("second wave notified", () => rollout(f, "steady"), (r) => r.wave === 1 && r.waveCounts[1].counts.notified === 10);
+    await until(
+      "second wave notified",
+      () => rollout(f, "steady"),
+      (r) => r.wave === 1 && r.waveCounts[1].counts.notified === 10,
+    );
 
     const port = Number(new URL(platform.url).port);
     await platform.stop();
     platform = (await startPlatform({ port, persistTo: state, envFile, quiet: true })) as Platform;
     await startAll(f, second!);
-    const done = await until("finished after the restart", () => rollout(f, "steady"), (r) => r.status !== "running", 90_000);
+    const done = await until(
+      "finished after the restart",
+      () => rollout(f, "steady"),
+      (r) => r.status !== "running",
+      90_000,
+    );
     expect(done.status).toBe("completed");
     expect(done.waveCounts.map((w: any) => w.counts.succeeded)).toEqual([10, 10]);
     expect(await versionsOf(f)).toEqual({ "1.1.0": 20 });

@@ -54,10 +54,13 @@ describe("device SDK in a browser", () => {
     await connectInPage(page, { url: proxy.origin, tenant: tenant.id, deviceId: device.id, secret: device.password, topic });
     proxy.reset();
     const readings = Array.from({ length: 8 }, (_, i) => JSON.stringify({ temp: 10 + i }));
-    await page.evaluate(async ({ topic, readings }) => {
-      const w = window as any;
-      for (const r of readings) await w.device.publishAsync(topic, r, { qos: 1 });
-    }, { topic, readings });
+    await page.evaluate(
+      async ({ topic, readings }) => {
+        const w = window as any;
+        for (const r of readings) await w.device.publishAsync(topic, r, { qos: 1 });
+      },
+      { topic, readings },
+    );
     expect(proxy.counts.up).toBe(readings.length);
 
     const got = await app.take(readings.length);

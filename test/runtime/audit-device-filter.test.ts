@@ -15,8 +15,7 @@ beforeAll(async () => {
   [a, b] = await Promise.all([signup(), signup()]);
 });
 
-const trail = async (t: TenantFixture, device: string, extra = ""): Promise<Row[]> =>
-  (await expectOk(api("GET", `/api/v1/audit?device=${device}&limit=200${extra}`, { token: t.ownerToken }))).items;
+const trail = async (t: TenantFixture, device: string, extra = ""): Promise<Row[]> => (await expectOk(api("GET", `/api/v1/audit?device=${device}&limit=200${extra}`, { token: t.ownerToken }))).items;
 
 /** A CONNECT with a wrong password: the hub audits it with the device as the actor. */
 async function refusedConnect(tenantId: string, deviceId: string) {
@@ -36,9 +35,7 @@ describe("GET /audit?device=", () => {
     await refusedConnect(a.tenantId, "trail-1");
 
     // The hub writes its audit rows in batches, about a second late.
-    await expect
-      .poll(async () => (await trail(a, "trail-1")).map((r) => r.action), { timeout: 6000, interval: 300 })
-      .toEqual(["mqtt.connect", "device.update", "device.credentials_rotated", "device.credentials_issued", "device.create"]);
+    await expect.poll(async () => (await trail(a, "trail-1")).map((r) => r.action), { timeout: 6000, interval: 300 }).toEqual(["mqtt.connect", "device.update", "device.credentials_rotated", "device.credentials_issued", "device.create"]);
     const rows = await trail(a, "trail-1");
     expect(rows[0]).toMatchObject({ actorType: "device", actorId: "trail-1", targetId: null });
     for (const r of rows.slice(1)) expect(r).toMatchObject({ targetType: "device", targetId: "trail-1" });

@@ -61,7 +61,11 @@ describe("console health policy draft", () => {
     expect(refusedFields(every("60"))).toEqual([]);
     expect(refusedFields({ ...draftOf(null), inactivitySeconds: "1" })).toEqual(["healthPolicy.inactivityTimeoutSeconds"]);
     const bounds = (min: string, max: string) => ({ ...draftOf(null), ownVitals: true, vitals: [newRow("battery", min, max)] });
-    for (const [min, max] of [["", ""], ["50", "10"], ["low", ""]] as const) {
+    for (const [min, max] of [
+      ["", ""],
+      ["50", "10"],
+      ["low", ""],
+    ] as const) {
       const fields = refusedFields(bounds(min, max));
       expect(fields.length, `${min}..${max}`).toBeGreaterThan(0);
       for (const f of fields) expect(f, `${min}..${max}`).toMatch(/^healthPolicy\.vitals\.battery(\.|$)/);
@@ -73,7 +77,15 @@ describe("console health words", () => {
   it("says what breached and why", () => {
     expect(breachWords({ vital: "battery", value: 12, min: 20 })).toBe("battery 12 below 20");
     expect(breachWords({ vital: "temp", value: 91, min: 0, max: 80 })).toBe("temp 91 above 80");
-    expect(whyWords({ reason: "vitals_out_of_bounds", breaches: [{ vital: "battery", value: 12, min: 20 }, { vital: "rssi", value: -95, min: -90 }] })).toBe("battery 12 below 20, rssi -95 below -90");
+    expect(
+      whyWords({
+        reason: "vitals_out_of_bounds",
+        breaches: [
+          { vital: "battery", value: 12, min: 20 },
+          { vital: "rssi", value: -95, min: -90 },
+        ],
+      }),
+    ).toBe("battery 12 below 20, rssi -95 below -90");
     expect(whyWords({ reason: "heartbeat_late", breaches: [] })).toBe("heartbeat late");
     expect(whyWords({ reason: "keep_alive_timeout", breaches: [] })).toBe("keep-alive timeout");
     expect(whyWords({ reason: "silent", breaches: [] })).toBe("connected but silent");

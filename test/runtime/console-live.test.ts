@@ -21,7 +21,14 @@ describe("console live: MQTT packets", () => {
     expect(connect).toMatchObject({ type: "connect", protocolLevel: 4, clientId: "console-1", username: "api", keepAlive: 30, cleanStart: true });
     expect(new TextDecoder().decode((connect as { password: Uint8Array }).password)).toBe("a.jwt.token");
     const [subscribe, unsubscribe] = decoder.push(new Uint8Array([...subscribePacket(7, ["t/acme/devices/d1/telemetry", "$SYS/t/acme/stats"]), ...unsubscribePacket(8, ["$SYS/t/acme/stats"])]));
-    expect(subscribe).toMatchObject({ type: "subscribe", packetId: 7, subscriptions: [{ topicFilter: "t/acme/devices/d1/telemetry", qos: 0 }, { topicFilter: "$SYS/t/acme/stats", qos: 0 }] });
+    expect(subscribe).toMatchObject({
+      type: "subscribe",
+      packetId: 7,
+      subscriptions: [
+        { topicFilter: "t/acme/devices/d1/telemetry", qos: 0 },
+        { topicFilter: "$SYS/t/acme/stats", qos: 0 },
+      ],
+    });
     expect(unsubscribe).toMatchObject({ type: "unsubscribe", packetId: 8, topicFilters: ["$SYS/t/acme/stats"] });
   });
 
@@ -37,7 +44,10 @@ describe("console live: MQTT packets", () => {
       const reader = new PacketReader();
       const got = [];
       for (let at = 0; at < stream.length; at += cut) got.push(...reader.push(stream.subarray(at, at + cut)));
-      expect(got.map((p) => p.type), `frames of ${cut} bytes`).toEqual(["connack", "suback", "publish", "pingresp"]);
+      expect(
+        got.map((p) => p.type),
+        `frames of ${cut} bytes`,
+      ).toEqual(["connack", "suback", "publish", "pingresp"]);
       expect(got[1]).toMatchObject({ packetId: 7, granted: [0, 0x80] });
       expect(got[2]).toMatchObject({ topic: "t/acme/devices/d1/telemetry", qos: 1, packetId: 9 });
       expect(new TextDecoder().decode((got[2] as { payload: Uint8Array }).payload)).toBe(new TextDecoder().decode(payload));
@@ -58,7 +68,12 @@ describe("console live: telemetry payloads", () => {
       { device: "d1", metric: "temp", ts: NOW, value: 3 },
       { device: "d1", metric: "door", ts: NOW, value: 1 },
     ]);
-    expect(read("t/acme/devices/d1/telemetry", [{ ts: NOW - 2, temp: 1 }, { ts: NOW - 1, values: { temp: 2 } }]).map((p) => p.value)).toEqual([1, 2]);
+    expect(
+      read("t/acme/devices/d1/telemetry", [
+        { ts: NOW - 2, temp: 1 },
+        { ts: NOW - 1, values: { temp: 2 } },
+      ]).map((p) => p.value),
+    ).toEqual([1, 2]);
     expect(read("t/acme/gateways/gw/telemetry", { devices: { c1: [{ ts: NOW, values: { t: 1 } }], c2: { t: 2 } } })).toEqual([
       { device: "c1", metric: "t", ts: NOW, value: 1 },
       { device: "c2", metric: "t", ts: NOW, value: 2 },
@@ -111,14 +126,33 @@ describe("console charts: aligning series for uPlot", () => {
   const series = (label: string, ...pts: [number, number][]) => ({ label, points: pts.map(([ts, value]) => ({ ts, value })) });
 
   it("merges series onto the union of their instants, a missing reading null", () => {
-    expect(alignSeries([series("a", [1, 10], [3, 30]), series("b", [2, 20], [3, 31])])).toEqual([[1, 2, 3], [10, null, 30], [null, 20, 31]]);
-    expect(alignSeries([series("a", [1, 10], [2, 20]), series("b", [1, 11], [2, 21])])).toEqual([[1, 2], [10, 20], [11, 21]]);
+    expect(alignSeries([series("a", [1, 10], [3, 30]), series("b", [2, 20], [3, 31])])).toEqual([
+      [1, 2, 3],
+      [10, null, 30],
+      [null, 20, 31],
+    ]);
+    expect(alignSeries([series("a", [1, 10], [2, 20]), series("b", [1, 11], [2, 21])])).toEqual([
+      [1, 2],
+      [10, 20],
+      [11, 21],
+    ]);
   });
 
   it("appends live points in place, and refuses anything but an append", () => {
     const before = [series("a", [1, 10]), series("b", [2, 20])];
     const columns = alignSeries(before);
-    const grown = before.map((s, i) => ({ ...s, points: insertPoints(s.points, i === 0 ? [{ ts: 5, value: 50 }] : [{ ts: 5, value: 51 }, { ts: 6, value: 61 }]) }));
+    const grown = before.map((s, i) => ({
+      ...s,
+      points: insertPoints(
+        s.points,
+        i === 0
+          ? [{ ts: 5, value: 50 }]
+          : [
+              { ts: 5, value: 51 },
+              { ts: 6, value: 61 },
+            ],
+      ),
+    }));
     expect(appendAligned(columns, before, grown)).toBe(true);
     expect(columns).toEqual(alignSeries(grown));
     // A point before the last aligned instant (a backfill) or a dropped point needs a fresh alignment.

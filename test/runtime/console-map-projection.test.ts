@@ -30,7 +30,14 @@ describe("console map: projection", () => {
   });
 
   it("keeps the ground's proportions: a degree of longitude is cos(latitude) of a degree of latitude", () => {
-    const { project } = fitProjection([{ lat: 60, lon: 10 }, { lat: 60.1, lon: 10.2 }], W, H);
+    const { project } = fitProjection(
+      [
+        { lat: 60, lon: 10 },
+        { lat: 60.1, lon: 10.2 },
+      ],
+      W,
+      H,
+    );
     const origin = project({ lat: 60, lon: 10 });
     const east = project({ lat: 60, lon: 10.1 });
     const north = project({ lat: 60.1, lon: 10 });
@@ -47,7 +54,14 @@ describe("console map: projection", () => {
   });
 
   it("never reports bounds beyond the globe", () => {
-    const { bounds } = fitProjection([{ lat: 80, lon: -170 }, { lat: -80, lon: 170 }], W, H);
+    const { bounds } = fitProjection(
+      [
+        { lat: 80, lon: -170 },
+        { lat: -80, lon: 170 },
+      ],
+      W,
+      H,
+    );
     expect(bounds.north).toBeLessThanOrEqual(90);
     expect(bounds.south).toBeGreaterThanOrEqual(-90);
     expect(bounds.west).toBeGreaterThanOrEqual(-180);

@@ -130,7 +130,9 @@ describe("a token vended from an API key dies with the key", () => {
     expect(await connackFor(vended.token, "vended-before")).toBe(0);
 
     // The key's expiry passes while the vended token (15 minutes) is still within its own lifetime.
-    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?").bind(Date.now() - 1000, t.tenantId, apiKey.id).run();
+    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?")
+      .bind(Date.now() - 1000, t.tenantId, apiKey.id)
+      .run();
 
     expect((await api("GET", "/api/v1/devices", { token: key })).status).toBe(401);
     const r = await api("GET", "/api/v1/devices", { token: vended.token });
@@ -143,7 +145,9 @@ describe("a token vended from an API key dies with the key", () => {
   it("is vended for no longer than the key has left", async () => {
     const { key, apiKey } = await createKey(t.ownerToken, "MEMBER", { expiresInDays: 1 });
     expect((await expectOk(api("POST", "/api/v1/auth/token", { body: { apiKey: key } }))).expiresIn).toBe(900);
-    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?").bind(Date.now() + 120_000, t.tenantId, apiKey.id).run();
+    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?")
+      .bind(Date.now() + 120_000, t.tenantId, apiKey.id)
+      .run();
     const vended = await expectOk(api("POST", "/api/v1/auth/token", { body: { apiKey: key } }));
     expect(vended.expiresIn).toBeGreaterThan(110);
     expect(vended.expiresIn).toBeLessThanOrEqual(120);
@@ -156,7 +160,9 @@ describe("an MQTT connection ends when its key expires", () => {
   it("closes a key's connection (0x98) at the key's expiry and ends its session", async () => {
     const { key, apiKey } = await createKey(t.ownerToken, "MEMBER", { expiresInDays: 1 });
     // A key about to expire: its connection must not outlive it.
-    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?").bind(Date.now() + 1500, t.tenantId, apiKey.id).run();
+    await env.REGISTRY.prepare("UPDATE api_keys SET expires_at = ? WHERE tenant_id = ? AND id = ?")
+      .bind(Date.now() + 1500, t.tenantId, apiKey.id)
+      .run();
     const live = await connect(t.tenantId, { clientId: "expiring-integration", username: "api", password: key, cleanStart: false, properties: { sessionExpiryInterval: 3600 } });
     await live.nothing("disconnect", 200);
     await new Promise((r) => setTimeout(r, 1700));

@@ -81,12 +81,41 @@ describe("dashboard document", () => {
 
   it("checks thresholds ascend, and lie inside a gauge's range", () => {
     const value = (thresholds: unknown) => ({ id: "v", type: "value", x: 0, y: 0, w: 2, h: 2, deviceId: "d", metric: "temp", thresholds });
-    expect(failures(withWidgets(value([{ value: 5, color: "#ff0000" }, { value: 3, color: "#00ff00" }])))).toEqual(["widgets.0.thresholds.1.value"]);
-    expect(failures(withWidgets(value([{ value: 5, color: "#ff0000" }, { value: 5, color: "#00ff00" }])))).toEqual(["widgets.0.thresholds.1.value"]);
+    expect(
+      failures(
+        withWidgets(
+          value([
+            { value: 5, color: "#ff0000" },
+            { value: 3, color: "#00ff00" },
+          ]),
+        ),
+      ),
+    ).toEqual(["widgets.0.thresholds.1.value"]);
+    expect(
+      failures(
+        withWidgets(
+          value([
+            { value: 5, color: "#ff0000" },
+            { value: 5, color: "#00ff00" },
+          ]),
+        ),
+      ),
+    ).toEqual(["widgets.0.thresholds.1.value"]);
     expect(failures(withWidgets(value([{ value: 5, color: "red" }])))).toEqual(["widgets.0.thresholds.0.color"]);
     const gauge = (o: Record<string, unknown>) => ({ id: "g", type: "gauge", x: 0, y: 0, w: 2, h: 2, deviceId: "d", metric: "hum", min: 0, max: 100, ...o });
     expect(failures(withWidgets(gauge({ min: 10, max: 10 })))).toEqual(["widgets.0.max"]);
-    expect(failures(withWidgets(gauge({ thresholds: [{ value: 50, color: "#ff0000" }, { value: 120, color: "#00ff00" }] })))).toEqual(["widgets.0.thresholds.1.value"]);
+    expect(
+      failures(
+        withWidgets(
+          gauge({
+            thresholds: [
+              { value: 50, color: "#ff0000" },
+              { value: 120, color: "#00ff00" },
+            ],
+          }),
+        ),
+      ),
+    ).toEqual(["widgets.0.thresholds.1.value"]);
   });
 
   it("takes relative ranges or absolute ones whose from is before to", () => {
@@ -107,9 +136,27 @@ describe("dashboard document", () => {
     const ts = (series: unknown[]) => ({ id: "t", type: "timeseries", x: 0, y: 0, w: 6, h: 3, series });
     expect(failures(withWidgets(ts([])))).toEqual(["widgets.0.series"]);
     expect(failures(withWidgets(ts(Array.from({ length: 11 }, (_, i) => ({ deviceId: `d${i}`, metric: "temp" })))))).toEqual(["widgets.0.series"]);
-    expect(failures(withWidgets(ts([{ deviceId: "d", metric: "temp" }, { deviceId: "d", metric: "temp" }])))).toEqual(["widgets.0.series.1"]);
+    expect(
+      failures(
+        withWidgets(
+          ts([
+            { deviceId: "d", metric: "temp" },
+            { deviceId: "d", metric: "temp" },
+          ]),
+        ),
+      ),
+    ).toEqual(["widgets.0.series.1"]);
     // The telemetry metric rule: a metric, or {asset}/{sensor}.
-    expect(failures(withWidgets(ts([{ deviceId: "d", metric: "battery.level" }, { deviceId: "d", metric: "truck-1/temp-1" }])))).toEqual([]);
+    expect(
+      failures(
+        withWidgets(
+          ts([
+            { deviceId: "d", metric: "battery.level" },
+            { deviceId: "d", metric: "truck-1/temp-1" },
+          ]),
+        ),
+      ),
+    ).toEqual([]);
     expect(failures(withWidgets(ts([{ deviceId: "d", metric: "temp c" }])))).toEqual(["widgets.0.series.0.metric"]);
     expect(failures(withWidgets(ts([{ deviceId: "d", metric: "m".repeat(65) }])))).toEqual(["widgets.0.series.0.metric"]);
     expect(failures(withWidgets(ts([{ deviceId: "d/1", metric: "temp" }])))).toEqual(["widgets.0.series.0.deviceId"]);

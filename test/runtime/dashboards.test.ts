@@ -84,7 +84,13 @@ describe("dashboards API", () => {
   });
 
   it("upgrades a v0 row (what onboarding stored before this API) when reading it, and stores v1 on the next save", async () => {
-    const v0 = { name: "Legacy", layout: [{ widget: "device-status", title: "Devices online", x: 0, y: 0, w: 4, h: 2 }, { widget: "message-rate", title: "Messages per second", x: 4, y: 0, w: 8, h: 2 }] };
+    const v0 = {
+      name: "Legacy",
+      layout: [
+        { widget: "device-status", title: "Devices online", x: 0, y: 0, w: 4, h: 2 },
+        { widget: "message-rate", title: "Messages per second", x: 4, y: 0, w: 8, h: 2 },
+      ],
+    };
     // As migration 0006 left such rows: the layout wrapped in a v0 document.
     await env.REGISTRY.prepare("INSERT INTO dashboards (tenant_id, id, name, document, version, created_at, updated_at) VALUES (?, 'legacy', 'Legacy', ?, 1, 1, 1)").bind(t.tenantId, JSON.stringify(v0)).run();
     const got = await expectOk(api("GET", `${base}/legacy`, { token: viewer }));
@@ -146,10 +152,53 @@ describe("optimistic concurrency", () => {
 
 describe("validation", () => {
   const cases: [string, unknown, string[]][] = [
-    ["overlapping widgets", { name: "x", widgets: [{ id: "a", type: "map", x: 0, y: 0, w: 6, h: 4 }, { id: "b", type: "map", x: 4, y: 2, w: 6, h: 4 }] }, ["body.widgets.1"]],
-    ["a widget off the grid", { name: "x", widgets: [{ id: "a", type: "map", x: 0, y: 0, w: 4, h: 4 }, { id: "b", type: "map", x: 4, y: 0, w: 4, h: 4 }, { id: "c", type: "map", x: 8, y: 0, w: 6, h: 4 }] }, ["body.widgets.2.w"]],
+    [
+      "overlapping widgets",
+      {
+        name: "x",
+        widgets: [
+          { id: "a", type: "map", x: 0, y: 0, w: 6, h: 4 },
+          { id: "b", type: "map", x: 4, y: 2, w: 6, h: 4 },
+        ],
+      },
+      ["body.widgets.1"],
+    ],
+    [
+      "a widget off the grid",
+      {
+        name: "x",
+        widgets: [
+          { id: "a", type: "map", x: 0, y: 0, w: 4, h: 4 },
+          { id: "b", type: "map", x: 4, y: 0, w: 4, h: 4 },
+          { id: "c", type: "map", x: 8, y: 0, w: 6, h: 4 },
+        ],
+      },
+      ["body.widgets.2.w"],
+    ],
     ["an unknown widget type", { name: "x", widgets: [{ id: "a", type: "pie", x: 0, y: 0, w: 4, h: 4 }] }, ["body.widgets.0.type"]],
-    ["thresholds out of order", { name: "x", widgets: [{ id: "a", type: "value", x: 0, y: 0, w: 2, h: 2, deviceId: "d", metric: "temp", thresholds: [{ value: 10, color: "#ff0000" }, { value: 2, color: "#00ff00" }] }] }, ["body.widgets.0.thresholds.1.value"]],
+    [
+      "thresholds out of order",
+      {
+        name: "x",
+        widgets: [
+          {
+            id: "a",
+            type: "value",
+            x: 0,
+            y: 0,
+            w: 2,
+            h: 2,
+            deviceId: "d",
+            metric: "temp",
+            thresholds: [
+              { value: 10, color: "#ff0000" },
+              { value: 2, color: "#00ff00" },
+            ],
+          },
+        ],
+      },
+      ["body.widgets.0.thresholds.1.value"],
+    ],
     ["a time range ending before it starts", { name: "x", timeRange: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } }, ["body.timeRange.from"]],
     ["several failures at once", { name: "", widgets: [{ id: "a", type: "events", source: "rejected", x: 0, y: 0, w: 0, h: 2, limit: 500 }] }, ["body.name", "body.widgets.0.w", "body.widgets.0.limit"]],
   ];

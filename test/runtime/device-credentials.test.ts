@@ -40,7 +40,19 @@ describe("device credentials API", () => {
   it("registers a certificate with what it says about itself, and a key with its algorithm and thumbprint", async () => {
     await createDevice(t.ownerToken, { id: "dc-1" });
     const cert = await expectOk(add("dc-1", { type: "certificate", pem: OPENSSL_CERT.pem }), 201);
-    expect(cert).toMatchObject({ type: "certificate", deviceId: "dc-1", status: "active", fingerprint: OPENSSL_CERT.fingerprint, serial: OPENSSL_CERT.serial, subject: OPENSSL_CERT.subject, notBefore: OPENSSL_CERT.notBefore, notAfter: OPENSSL_CERT.notAfter, algorithm: null, jwk: null, revokedAt: null });
+    expect(cert).toMatchObject({
+      type: "certificate",
+      deviceId: "dc-1",
+      status: "active",
+      fingerprint: OPENSSL_CERT.fingerprint,
+      serial: OPENSSL_CERT.serial,
+      subject: OPENSSL_CERT.subject,
+      notBefore: OPENSSL_CERT.notBefore,
+      notAfter: OPENSSL_CERT.notAfter,
+      algorithm: null,
+      jwk: null,
+      revokedAt: null,
+    });
     const { pub } = await publicJwk("EdDSA");
     const key = await expectOk(add("dc-1", { type: "jwk", jwk: pub }), 201);
     expect(key).toMatchObject({ type: "jwk", algorithm: "EdDSA", status: "active", jwk: { kty: "OKP", crv: "Ed25519", x: pub.x } });
@@ -103,12 +115,17 @@ describe("device credentials API", () => {
     const soon = await builtCertificate({ cn: "exp-soon", notAfter: Date.now() + 10 * day });
     const later = await builtCertificate({ cn: "exp-later", notAfter: Date.now() + 100 * day });
     const revoked = await builtCertificate({ cn: "exp-revoked", notAfter: Date.now() + 5 * day });
-    for (const [id, cert] of [["exp-soon", soon], ["exp-later", later], ["exp-revoked", revoked]] as const) {
+    for (const [id, cert] of [
+      ["exp-soon", soon],
+      ["exp-later", later],
+      ["exp-revoked", revoked],
+    ] as const) {
       await createDevice(t.ownerToken, { id });
       const c = await expectOk(add(id, { type: "certificate", pem: cert.pem }), 201);
       if (id === "exp-revoked") await expectOk(api("DELETE", `/api/v1/devices/${id}/credentials/${c.id}`, { token: t.ownerToken }), 204);
     }
-    const expiring = async (before: number) => (await expectOk(api("GET", `/api/v1/devices?certExpiresBefore=${before}&limit=200`, { token: t.ownerToken }))).items.map((d: { id: string }) => d.id).filter((id: string) => id.startsWith("exp-"));
+    const expiring = async (before: number) =>
+      (await expectOk(api("GET", `/api/v1/devices?certExpiresBefore=${before}&limit=200`, { token: t.ownerToken }))).items.map((d: { id: string }) => d.id).filter((id: string) => id.startsWith("exp-"));
     expect(await expiring(Date.now() + 30 * day)).toEqual(["exp-soon"]);
     expect(await expiring(Date.now() + 365 * day)).toEqual(["exp-later", "exp-soon"]);
     expect(await expiring(Date.now())).toEqual([]);

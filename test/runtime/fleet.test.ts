@@ -28,7 +28,8 @@ beforeAll(async () => {
     ["never-2", { kind: "EXTERNAL" }],
     ["gw-1", { type: "gateway" }],
     ["dis-1", {}],
-  ] as const) secrets[id] = (await createDevice(a.ownerToken, { id, ...body })).credentials.password;
+  ] as const)
+    secrets[id] = (await createDevice(a.ownerToken, { id, ...body })).credentials.password;
   await expectOk(api("PATCH", "/api/v1/devices/dis-1", { token: a.ownerToken, body: { disabled: true } }));
   // B: look-alike ids, different numbers (one device, online never).
   await createDevice(b.ownerToken, { id: "on-1" });
@@ -40,7 +41,10 @@ beforeAll(async () => {
   await leaving.waitClosed();
 
   await runBatch([
-    deviceTelemetry(a.tenantId, "on-1", [{ ts: now - 60_000, values: { temp: 20, hum: 40 } }, { ts: now - 30_000, values: { temp: 21.5 } }]),
+    deviceTelemetry(a.tenantId, "on-1", [
+      { ts: now - 60_000, values: { temp: 20, hum: 40 } },
+      { ts: now - 30_000, values: { temp: 21.5 } },
+    ]),
     deviceTelemetry(a.tenantId, "off-1", { ts: now - 120_000, values: { temp: 7, state: "idle", ok: true } }),
     deviceTelemetry(a.tenantId, "on-1", "{not json"),
     deviceTelemetry(a.tenantId, "on-1", "{also not json", { receivedAt: now - 2 * HOUR }),
@@ -153,7 +157,10 @@ describe("GET /telemetry/latest", () => {
       const r = await api("GET", `/api/v1/telemetry/latest${q}`, { token: a.ownerToken });
       expect(r.status, q).toBe(400);
       expect(r.body.code, q).toBe("validation_failed");
-      expect(r.body.errors.map((e: { path: string }) => e.path), q).toContain(field);
+      expect(
+        r.body.errors.map((e: { path: string }) => e.path),
+        q,
+      ).toContain(field);
     }
   });
 });
@@ -170,7 +177,15 @@ describe("hot store batched reads", () => {
     expect(await s.rejectedCount(Date.now() + 1000)).toBe(0);
     // The store refuses a list longer than the API allows.
     // (Settled first: `expect(...).rejects` on an RPC promise leaves unhandled rejections; see store.test.ts.)
-    const failure = await s.latestMany(Array.from({ length: 101 }, (_, i) => `d${i}`), []).then(() => null, (e: Error) => e.message);
+    const failure = await s
+      .latestMany(
+        Array.from({ length: 101 }, (_, i) => `d${i}`),
+        [],
+      )
+      .then(
+        () => null,
+        (e: Error) => e.message,
+      );
     expect(failure).toBe("ZodError");
   });
 });

@@ -126,7 +126,10 @@ let bFirmwareOnce: Promise<void> | undefined;
 const bFirmware = () =>
   (bFirmwareOnce ??= (async () => {
     await expectOk(api("PUT", "/api/v1/firmware/signing", { token: B.ownerToken, body: { publicKey: btoa(String.fromCharCode(...new Uint8Array(32).fill(7))), requireSigned: false } }));
-    for (const [id, version] of [["fw-b-only", "1.0.0"], ["fw-shared", "2.0.0"]]) {
+    for (const [id, version] of [
+      ["fw-b-only", "1.0.0"],
+      ["fw-shared", "2.0.0"],
+    ]) {
       await expectOk(api("POST", "/api/v1/firmware", { token: B.ownerToken, body: { id, title: "B's", version } }), 201);
       const res = await exports.default.fetch(`http://localhost/api/v1/firmware/${id}/artifact`, { method: "PUT", headers: { authorization: `Bearer ${B.ownerToken}` }, body: new Uint8Array([66, 66, 66]) });
       expect(res.status).toBe(200);
@@ -146,10 +149,7 @@ const bRollout = () =>
 /** A dashboard only B has (created once, before the first snapshot), naming B's device. */
 let bDashboardOnce: Promise<{ id: string }> | undefined;
 const bDashboard = () =>
-  (bDashboardOnce ??= expectOk(
-    api("POST", "/api/v1/dashboards", { token: B.ownerToken, body: { name: "B only", widgets: [{ id: "v", type: "value", x: 0, y: 0, w: 3, h: 2, deviceId: B.only.device, metric: "temp" }] } }),
-    201,
-  ));
+  (bDashboardOnce ??= expectOk(api("POST", "/api/v1/dashboards", { token: B.ownerToken, body: { name: "B only", widgets: [{ id: "v", type: "value", x: 0, y: 0, w: 3, h: 2, deviceId: B.only.device, metric: "temp" }] } }), 201));
 
 async function publicJwk() {
   const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
@@ -177,7 +177,10 @@ const cases: Record<string, Case> = {
     expect((await expectOk(api("GET", `/api/v1/devices/${B.only.device}`, { token: B.ownerToken }))).name).not.toBe("A's copy");
     await expectOk(api("DELETE", `/api/v1/devices/${B.only.device}`, { token: A.ownerToken }), 204);
     // B's gateway and profile cannot be referenced from A.
-    for (const body of [{ id: "x1", parentId: B.only.gateway }, { id: "x2", profileId: B.only.profile }]) {
+    for (const body of [
+      { id: "x1", parentId: B.only.gateway },
+      { id: "x2", profileId: B.only.profile },
+    ]) {
       const r = await api("POST", "/api/v1/devices", { token: A.ownerToken, body });
       expect(r.status).toBe(400);
     }
@@ -327,7 +330,10 @@ const cases: Record<string, Case> = {
   "GET /api/v1/telemetry": async () => {
     for (const bucket of ["raw", "1m", "1h", "1d"]) {
       const r = await expectOk(api("GET", `/api/v1/telemetry?device=dev-1&metric=temp&bucket=${bucket}&agg=max&from=0&to=${TELEMETRY_TO}`, { token: A.ownerToken }));
-      expect(r.series.flatMap((s: { points: { value: unknown }[] }) => s.points.map((p) => p.value)), bucket).toEqual([A.telemetry.telemetryValue]);
+      expect(
+        r.series.flatMap((s: { points: { value: unknown }[] }) => s.points.map((p) => p.value)),
+        bucket,
+      ).toEqual([A.telemetry.telemetryValue]);
     }
     // B's device is unknown to A: 404, as on every telemetry route that names devices.
     await expectNotFound("GET", `/api/v1/telemetry?device=dev-1,${B.only.device}&metric=temp&from=0&to=${TELEMETRY_TO}`);
@@ -474,7 +480,10 @@ const cases: Record<string, Case> = {
     expect((await exports.default.fetch(`http://${A.tenantId}.localhost${url}`)).status).toBe(404);
     const [h, p, sig] = url.split("/").pop()!.split(".");
     const claims = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
-    const forged = btoa(JSON.stringify({ ...claims, tid: A.tenantId, fw: "fw-shared" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const forged = btoa(JSON.stringify({ ...claims, tid: A.tenantId, fw: "fw-shared" }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
     expect((await exports.default.fetch(`http://localhost/api/v1/ota/download/${h}.${forged}.${sig}`)).status).toBe(404);
   },
   "PUT /api/v1/firmware/:id/artifact": async () => {
@@ -669,7 +678,10 @@ describe("tenant isolation", () => {
   it("rejects a token whose tenant claim was altered", async () => {
     const [h, p, s] = A.ownerToken.split(".");
     const claims = JSON.parse(atob(p!.replaceAll("-", "+").replaceAll("_", "/")));
-    const forged = btoa(JSON.stringify({ ...claims, tid: B.tenantId })).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
+    const forged = btoa(JSON.stringify({ ...claims, tid: B.tenantId }))
+      .replaceAll("=", "")
+      .replaceAll("+", "-")
+      .replaceAll("/", "_");
     const r = await api("GET", "/api/v1/tenant", { token: `${h}.${forged}.${s}` });
     expect(r.status).toBe(401);
     expect(r.body.code).toBe("invalid_credentials");

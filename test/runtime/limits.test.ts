@@ -20,7 +20,15 @@ async function deviceOf(t: TenantFixture, id: string) {
   return (await createDevice(t.ownerToken, { id })).credentials.password as string;
 }
 
-const publish = (t: TenantFixture, device: string, i: number, qos: 0 | 1 = 1) => ({ type: "publish" as const, topic: `t/${t.tenantId}/devices/${device}/telemetry`, payload: bytes(`{"values":{"n":${i}}}`), qos, retain: false, dup: false, ...(qos ? { packetId: i + 1 } : {}) });
+const publish = (t: TenantFixture, device: string, i: number, qos: 0 | 1 = 1) => ({
+  type: "publish" as const,
+  topic: `t/${t.tenantId}/devices/${device}/telemetry`,
+  payload: bytes(`{"values":{"n":${i}}}`),
+  qos,
+  retain: false,
+  dup: false,
+  ...(qos ? { packetId: i + 1 } : {}),
+});
 
 describe("MQTT rate limits", () => {
   it("refuses the message after the device's burst with PUBACK 0x97 (v5), naming the limit, and counts the hit", async () => {
@@ -104,7 +112,15 @@ describe("MQTT rate limits", () => {
   it("meters a backlog array as data points", async () => {
     const t = await tenantWithLimits({ dataPointsPerSecond: 10, burstSeconds: 1 });
     const dev = await connect(t.tenantId, { clientId: "backlog", username: "backlog", password: await deviceOf(t, "backlog") });
-    const batch = (n: number, id: number) => ({ type: "publish" as const, topic: `t/${t.tenantId}/devices/backlog/telemetry`, payload: bytes(JSON.stringify(Array.from({ length: n }, (_, i) => ({ values: { i } })))), qos: 1 as const, retain: false, dup: false, packetId: id });
+    const batch = (n: number, id: number) => ({
+      type: "publish" as const,
+      topic: `t/${t.tenantId}/devices/backlog/telemetry`,
+      payload: bytes(JSON.stringify(Array.from({ length: n }, (_, i) => ({ values: { i } })))),
+      qos: 1 as const,
+      retain: false,
+      dup: false,
+      packetId: id,
+    });
     dev.send(batch(8, 1));
     expect((await dev.next("puback")).reasonCode).toBe(0);
     dev.send(batch(8, 2)); // 16 points > 10: refused with a reason, so the device retries later

@@ -153,14 +153,24 @@ describe("permission matrix", () => {
   });
 
   it("knows the admitted status of every tenant route, and of no route that is gone", () => {
-    const tenantRoutes = apiRoutes().filter((r) => authScopeOf(r) === "tenant").map(routeKey);
-    expect(tenantRoutes.filter((key) => !(key in ADMITTED_STATUS)), "tenant routes without an entry in ADMITTED_STATUS").toEqual([]);
-    expect(Object.keys(ADMITTED_STATUS).filter((key) => !tenantRoutes.includes(key)), "ADMITTED_STATUS entries for routes that no longer exist").toEqual([]);
+    const tenantRoutes = apiRoutes()
+      .filter((r) => authScopeOf(r) === "tenant")
+      .map(routeKey);
+    expect(
+      tenantRoutes.filter((key) => !(key in ADMITTED_STATUS)),
+      "tenant routes without an entry in ADMITTED_STATUS",
+    ).toEqual([]);
+    expect(
+      Object.keys(ADMITTED_STATUS).filter((key) => !tenantRoutes.includes(key)),
+      "ADMITTED_STATUS entries for routes that no longer exist",
+    ).toEqual([]);
   });
 
   it("refuses roles below the minimum with 403 and gives the rest the route's exact status", async () => {
     // DELETE last so that nothing the other requests need is gone; the placeholder ids exist nowhere anyway.
-    const routes = apiRoutes().filter((r) => authScopeOf(r) === "tenant").sort((a, b) => Number(a.method === "DELETE") - Number(b.method === "DELETE"));
+    const routes = apiRoutes()
+      .filter((r) => authScopeOf(r) === "tenant")
+      .sort((a, b) => Number(a.method === "DELETE") - Number(b.method === "DELETE"));
     for (const route of routes) {
       const min = minRoleOf(route)!;
       const admitted = ADMITTED_STATUS[routeKey(route)];
@@ -189,9 +199,22 @@ describe("permission matrix", () => {
     expect(min("POST", "/api/v1/api-keys")).toBe("ADMIN");
     expect(min("PATCH", "/api/v1/members/:userId")).toBe("ADMIN");
     expect(min("GET", "/api/v1/audit")).toBe("ADMIN");
-    for (const [method, path] of [["GET", "/api/v1/dashboards"], ["GET", "/api/v1/dashboards/:id"], ["GET", "/api/v1/dashboards/:id/export"]]) expect(min(method!, path!)).toBe("VIEWER");
+    for (const [method, path] of [
+      ["GET", "/api/v1/dashboards"],
+      ["GET", "/api/v1/dashboards/:id"],
+      ["GET", "/api/v1/dashboards/:id/export"],
+    ])
+      expect(min(method!, path!)).toBe("VIEWER");
     for (const path of ["/api/v1/firmware", "/api/v1/firmware/:id", "/api/v1/firmware/storage", "/api/v1/firmware/signing"]) expect(min("GET", path)).toBe("MEMBER");
-    for (const [method, path] of [["POST", "/api/v1/firmware"], ["PUT", "/api/v1/firmware/:id/artifact"], ["POST", "/api/v1/firmware/:id/deprecate"], ["DELETE", "/api/v1/firmware/:id"], ["PUT", "/api/v1/firmware/signing"], ["POST", "/api/v1/firmware/:id/download-urls"]]) expect(min(method!, path!)).toBe("ADMIN");
+    for (const [method, path] of [
+      ["POST", "/api/v1/firmware"],
+      ["PUT", "/api/v1/firmware/:id/artifact"],
+      ["POST", "/api/v1/firmware/:id/deprecate"],
+      ["DELETE", "/api/v1/firmware/:id"],
+      ["PUT", "/api/v1/firmware/signing"],
+      ["POST", "/api/v1/firmware/:id/download-urls"],
+    ])
+      expect(min(method!, path!)).toBe("ADMIN");
     for (const path of ["/api/v1/rollouts", "/api/v1/rollouts/:id", "/api/v1/rollouts/:id/devices"]) expect(min("GET", path)).toBe("MEMBER");
     for (const path of ["/api/v1/rollouts", "/api/v1/rollouts/:id/pause", "/api/v1/rollouts/:id/resume", "/api/v1/rollouts/:id/cancel", "/api/v1/rollouts/:id/rollback"]) expect(min("POST", path)).toBe("ADMIN");
     for (const path of ["/api/v1/fleet/summary", "/api/v1/fleet/health", "/api/v1/telemetry/latest", "/api/v1/devices/:id/health", "/api/v1/devices/:id/connectivity"]) expect(min("GET", path)).toBe("VIEWER");
@@ -200,13 +223,29 @@ describe("permission matrix", () => {
     expect(min("PUT", "/api/v1/devices/:id/command-settings")).toBe("MEMBER");
     for (const path of ["/api/v1/devices/:id/commands", "/api/v1/devices/:id/commands/:commandId/cancel", "/api/v1/commands"]) expect(min("POST", path)).toBe("MEMBER");
     // …and they are in the matrix above (authenticated as tenant routes by the devices router they sit under).
-    const tenantScoped = apiRoutes().filter((r) => authScopeOf(r) === "tenant").map((r) => `${r.method} ${r.path}`);
+    const tenantScoped = apiRoutes()
+      .filter((r) => authScopeOf(r) === "tenant")
+      .map((r) => `${r.method} ${r.path}`);
     for (const route of ["POST /api/v1/devices/:id/commands", "GET /api/v1/devices/:id/commands/:commandId", "POST /api/v1/commands"]) expect(tenantScoped).toContain(route);
-    for (const [method, path] of [["POST", "/api/v1/dashboards"], ["POST", "/api/v1/dashboards/import"], ["PUT", "/api/v1/dashboards/:id"], ["DELETE", "/api/v1/dashboards/:id"]]) expect(min(method!, path!)).toBe("MEMBER");
+    for (const [method, path] of [
+      ["POST", "/api/v1/dashboards"],
+      ["POST", "/api/v1/dashboards/import"],
+      ["PUT", "/api/v1/dashboards/:id"],
+      ["DELETE", "/api/v1/dashboards/:id"],
+    ])
+      expect(min(method!, path!)).toBe("MEMBER");
     // Alarms: everyone reads them, MEMBER acknowledges and clears, ADMIN manages rules and webhooks.
     for (const path of ["/api/v1/alarms", "/api/v1/alarms/counts", "/api/v1/alarms/:id"]) expect(min("GET", path)).toBe("VIEWER");
     for (const path of ["/api/v1/alarms/:id/acknowledge", "/api/v1/alarms/:id/clear"]) expect(min("POST", path)).toBe("MEMBER");
-    for (const [method, path] of [["POST", "/api/v1/alarm-rules"], ["GET", "/api/v1/alarm-rules"], ["PATCH", "/api/v1/alarm-rules/:id"], ["DELETE", "/api/v1/alarm-rules/:id"], ["POST", "/api/v1/alarm-webhooks"], ["GET", "/api/v1/alarm-webhooks/:id/deliveries"]]) expect(min(method!, path!)).toBe("ADMIN");
+    for (const [method, path] of [
+      ["POST", "/api/v1/alarm-rules"],
+      ["GET", "/api/v1/alarm-rules"],
+      ["PATCH", "/api/v1/alarm-rules/:id"],
+      ["DELETE", "/api/v1/alarm-rules/:id"],
+      ["POST", "/api/v1/alarm-webhooks"],
+      ["GET", "/api/v1/alarm-webhooks/:id/deliveries"],
+    ])
+      expect(min(method!, path!)).toBe("ADMIN");
   });
 
   it("keeps OWNER-only actions for owners", async () => {

@@ -13,8 +13,7 @@ import { z } from "zod";
 
 let t: TenantFixture;
 
-const queryRoutes = () =>
-  apiRoutes().filter((r) => r.method === "GET" && r.metas.some((m) => m.kind === "validate" && m.target === "query"));
+const queryRoutes = () => apiRoutes().filter((r) => r.method === "GET" && r.metas.some((m) => m.kind === "validate" && m.target === "query"));
 const queryNames = (r: RouteInfo): string[] => {
   const meta = r.metas.find((m) => m.kind === "validate" && m.target === "query") as { schema: z.ZodType };
   let schema: z.ZodType = meta.schema;

@@ -73,7 +73,10 @@ function App() {
   useEffect(() => {
     const reread = () => {
       void api.tenant().then(setView, () => {});
-      api.branding().then(({ tenant, branding }) => setHost({ id: tenant.id, brand: brandFrom(tenant.name, branding) }), () => {});
+      api.branding().then(
+        ({ tenant, branding }) => setHost({ id: tenant.id, brand: brandFrom(tenant.name, branding) }),
+        () => {},
+      );
     };
     addEventListener(TENANT_CHANGED, reread);
     return () => removeEventListener(TENANT_CHANGED, reread);
@@ -106,8 +109,18 @@ function App() {
     }
   }, [session]);
 
-  if (path === "/verify-email") return <Centered brand={brand}><VerifyEmail /></Centered>;
-  if (path === "/accept-invitation") return <Centered brand={brand}><AcceptInvitation onAccepted={() => setNotice(null)} /></Centered>;
+  if (path === "/verify-email")
+    return (
+      <Centered brand={brand}>
+        <VerifyEmail />
+      </Centered>
+    );
+  if (path === "/accept-invitation")
+    return (
+      <Centered brand={brand}>
+        <AcceptInvitation onAccepted={() => setNotice(null)} />
+      </Centered>
+    );
   if (host === undefined && hostError)
     return (
       <Centered brand={DEFAULT_BRAND}>
@@ -119,7 +132,12 @@ function App() {
         </button>
       </Centered>
     );
-  if (host === undefined) return <p class="loading" role="status">Loading…</p>;
+  if (host === undefined)
+    return (
+      <p class="loading" role="status">
+        Loading…
+      </p>
+    );
   // The operator console lives on the platform host only; on a tenant host /operator is just a path.
   if (host === null && isOperatorPath(path)) return <OperatorConsole />;
 

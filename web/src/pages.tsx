@@ -55,16 +55,14 @@ const PAGES: PageDef[] = [
   {
     path: "/devices",
     label: "Devices",
-    render: ({ role, session, params }) =>
-      params[0] ? <DeviceDetail key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} tenant={session.tenant} /> : <DevicesPage key={session.tenant} role={role} tenant={session.tenant} />,
+    render: ({ role, session, params }) => (params[0] ? <DeviceDetail key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} tenant={session.tenant} /> : <DevicesPage key={session.tenant} role={role} tenant={session.tenant} />),
   },
   { path: "/device-profiles", label: "Device profiles", render: ({ role, session }) => <ProfilesPage key={session.tenant} role={role} /> },
   { path: "/assets", label: "Assets", render: ({ role, session }) => <AssetsPage key={session.tenant} role={role} /> },
   {
     path: "/dashboards",
     label: "Dashboards",
-    render: ({ role, session, params }) =>
-      params[0] ? <DashboardView key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <DashboardList key={session.tenant} role={role} />,
+    render: ({ role, session, params }) => (params[0] ? <DashboardView key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <DashboardList key={session.tenant} role={role} />),
   },
   { path: "/commands", label: "Fleet commands", minRole: "MEMBER", render: ({ session }) => <FleetCommandPage key={session.tenant} /> },
   // Over-the-air updates: the firmware and rollouts APIs answer MEMBERs and up; ADMINs act.
@@ -73,8 +71,7 @@ const PAGES: PageDef[] = [
     path: "/rollouts",
     label: "Rollouts",
     minRole: "MEMBER",
-    render: ({ role, session, params }) =>
-      params[0] ? <RolloutDetail key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <RolloutsPage key={session.tenant} role={role} />,
+    render: ({ role, session, params }) => (params[0] ? <RolloutDetail key={`${session.tenant}/${params[0]}`} id={params[0]} role={role} /> : <RolloutsPage key={session.tenant} role={role} />),
   },
   { path: "/alarms", label: "Alarms", render: ({ role, session }) => <AlarmsPage key={session.tenant} role={role} /> },
   // The rules API (and its webhook targets) answers ADMINs only.
@@ -103,7 +100,15 @@ export function pageFor(path: string, role: Role): { page: PageDef; params: stri
   const allowed = PAGES.filter((p) => can(role, p.minRole ?? "VIEWER"));
   for (const page of allowed) {
     if (path === page.path) return { page, params: [] };
-    if (path.startsWith(`${page.path}/`)) return { page, params: path.slice(page.path.length + 1).split("/").filter(Boolean).map(decodeURIComponent) };
+    if (path.startsWith(`${page.path}/`))
+      return {
+        page,
+        params: path
+          .slice(page.path.length + 1)
+          .split("/")
+          .filter(Boolean)
+          .map(decodeURIComponent),
+      };
   }
   return { page: allowed.find((p) => p.path === HOME) ?? allowed[0]!, params: [] };
 }

@@ -9,7 +9,10 @@ export function requireAllowedWebhookUrl(env: Pick<Env, "ALARM_WEBHOOK_HTTP_HOST
   if (url === undefined) return;
   const u = new URL(url);
   if (u.protocol === "https:") return;
-  const allowed = (env.ALARM_WEBHOOK_HTTP_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const allowed = (env.ALARM_WEBHOOK_HTTP_HOSTS ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   if (u.protocol === "http:" && (allowed.includes(u.host.toLowerCase()) || allowed.includes(u.hostname.toLowerCase()))) return;
   const message = "must be an https:// URL";
   throw new AppError("validation_failed", `invalid body: ${path}: ${message}`, { errors: [{ path, message }] });

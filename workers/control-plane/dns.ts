@@ -31,9 +31,7 @@ export function dohResolver(resolverUrl: string, fetcher: typeof fetch = (...a) 
       const wanted = DNS_TYPE[type];
       // A lookup through a CNAME chain also lists the chain; keep only records of the type asked for,
       // and for CNAME only the hop that starts at the name itself.
-      return (parsed.data.Answer ?? [])
-        .filter((a) => a.type === wanted && (type !== "CNAME" || normalizeHostname(a.name) === normalizeHostname(name)))
-        .map((a) => (type === "TXT" ? txtValue(a.data) : normalizeHostname(a.data)));
+      return (parsed.data.Answer ?? []).filter((a) => a.type === wanted && (type !== "CNAME" || normalizeHostname(a.name) === normalizeHostname(name))).map((a) => (type === "TXT" ? txtValue(a.data) : normalizeHostname(a.data)));
     },
   };
 }

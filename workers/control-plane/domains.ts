@@ -56,11 +56,7 @@ export async function registerDomain(svc: DomainServices, platform: PlatformData
 export async function verifyDomain(svc: DomainServices, data: TenantData, hostname: string): Promise<{ record: DomainRecord; checks: VerificationChecks }> {
   const record = await data.domains.find(hostname);
   if (!record) throw new AppError("not_found", "domain not found");
-  const [cname, txt, registered] = await Promise.all([
-    svc.dns.lookup(hostname, "CNAME"),
-    svc.dns.lookup(challengeName(hostname), "TXT"),
-    record.providerId ? svc.provider.get(record.providerId) : Promise.resolve(null),
-  ]);
+  const [cname, txt, registered] = await Promise.all([svc.dns.lookup(hostname, "CNAME"), svc.dns.lookup(challengeName(hostname), "TXT"), record.providerId ? svc.provider.get(record.providerId) : Promise.resolve(null)]);
   const provider = registered ?? { status: "missing", sslStatus: "missing", errors: ["the custom hostname is not registered with Cloudflare for SaaS; remove and add the domain again"] };
   const outcome = evaluateVerification(hostname, svc.target, record.verificationToken, { cname, txt }, provider);
   if (!outcome.ok) return { record: await data.domains.markFailed(hostname, outcome.reason!), checks: outcome.checks };

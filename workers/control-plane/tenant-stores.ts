@@ -55,7 +55,7 @@ function registryStore(env: Env, tenantId: string): TenantStore {
       // Members with their email and name: the memberships table alone only names user ids.
       const members: unknown[] = [];
       const data = forTenant(db, tenantId);
-      for (let cursor: string | undefined; ; ) {
+      for (let cursor: string | undefined; ;) {
         const page = await data.members.list({ limit: 200, ...(cursor ? { cursor } : {}) });
         members.push(...page.items);
         if (!page.nextCursor) break;
@@ -90,7 +90,7 @@ function hubStore(env: Env, tenant: Pick<Tenant, "id" | "region">): TenantStore 
           files.push(await archive.putNdjson(`hub.${table}.${part(n++)}.ndjson`, "hub", table, rows));
           rows = [];
         };
-        for (let after = 0; ; ) {
+        for (let after = 0; ;) {
           const page = await hub().exportPage(tenant.id, table, after);
           rows.push(...page.rows);
           if (rows.length >= ROWS_PER_FILE) await flush();
@@ -142,7 +142,7 @@ function telemetryHotStore(env: Env, tenant: Pick<Tenant, "id" | "region">): Ten
   /** From the store itself, not the registry: devices deleted earlier left their points, which are the tenant's data too. */
   async function deviceIds(): Promise<string[]> {
     const ids: string[] = [];
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await store().storedDevices(after, ROWS_PER_QUERY);
       ids.push(...page);
       if (page.length < ROWS_PER_QUERY) return ids;
@@ -163,7 +163,7 @@ function telemetryHotStore(env: Env, tenant: Pick<Tenant, "id" | "region">): Ten
       const ids = await deviceIds();
       for (let i = 0; i < ids.length; i += MAX_QUERY_DEVICES) {
         for (const series of await store().seriesList(ids.slice(i, i + MAX_QUERY_DEVICES), [])) {
-          for (let after: { ts: number; id: number } | null = null; ; ) {
+          for (let after: { ts: number; id: number } | null = null; ;) {
             const page = await store().exportPage({ ...series, from: 0, to: Number.MAX_SAFE_INTEGER, after, limit: ROWS_PER_FILE });
             points.push(...page.rows);
             if (points.length >= ROWS_PER_FILE) await flush();
@@ -174,7 +174,7 @@ function telemetryHotStore(env: Env, tenant: Pick<Tenant, "id" | "region">): Ten
       }
       if (points.length || n === 1) await flush();
       const rejected: unknown[] = [];
-      for (let cursor: string | undefined; ; ) {
+      for (let cursor: string | undefined; ;) {
         const page = await store().rejected({ limit: 200, ...(cursor ? { cursor } : {}) });
         rejected.push(...page.items);
         if (!page.nextCursor) break;
@@ -182,7 +182,7 @@ function telemetryHotStore(env: Env, tenant: Pick<Tenant, "id" | "region">): Ten
       }
       files.push(await archive.putNdjson("telemetry.rejected.ndjson", "telemetry", "rejected", rejected));
       const alarms: unknown[] = [];
-      for (let cursor: string | undefined; ; ) {
+      for (let cursor: string | undefined; ;) {
         const page = await store().listAlarms({ limit: 200, ...(cursor ? { cursor } : {}) });
         alarms.push(...page.items);
         if (!page.nextCursor) break;

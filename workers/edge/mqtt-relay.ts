@@ -63,7 +63,10 @@ export function relay(client: WebSocket, hub: WebSocket, { budget, now = Date.no
     closed = true;
     pending = [];
     pendingBytes = 0;
-    for (const [ws, c] of [[client, code], [hub, hubCode]] as const) {
+    for (const [ws, c] of [
+      [client, code],
+      [hub, hubCode],
+    ] as const) {
       try {
         ws.close(sendableCode(c), reason.slice(0, 120));
       } catch {

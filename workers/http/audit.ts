@@ -19,7 +19,11 @@ export async function audit(c: Context<AppEnv>, event: Event): Promise<void> {
 }
 
 /** `AUTH_AUDIT_WINDOW_SECONDS`; missing or invalid means the default minute. */
-const WindowSeconds = z.coerce.number().int().positive().catch(DEFAULT_AUDIT_SAMPLING.windowMs / 1000);
+const WindowSeconds = z.coerce
+  .number()
+  .int()
+  .positive()
+  .catch(DEFAULT_AUDIT_SAMPLING.windowMs / 1000);
 
 /** Cuts the strings an outsider chose (emails, ids, addresses) so no row carries more than a few of their characters. */
 function truncateStrings(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

@@ -65,32 +65,33 @@ async function principalFromJwt(c: Context<AppEnv>, token: string): Promise<Prin
  * tenant-scoped data layer. On a tenant's own host, credentials of another tenant are refused.
  * Only tenants in one of the `admit` states get through (normally just `active`).
  */
-const authenticateTenant = (admit: readonly Tenant["status"][]) => withMeta(
-  createMiddleware<AppEnv>(async (c, next) => {
-    const credential = presentedCredential(c);
-    if (!credential) throw new AppError("unauthenticated", "send 'Authorization: Bearer <token or API key>'");
-    const principal = looksLikeJwt(credential) ? await principalFromJwt(c, credential) : await principalFromApiKey(c, credential);
-    if (!principal) throw new AppError("invalid_credentials", "the token or API key is invalid, expired or revoked");
+const authenticateTenant = (admit: readonly Tenant["status"][]) =>
+  withMeta(
+    createMiddleware<AppEnv>(async (c, next) => {
+      const credential = presentedCredential(c);
+      if (!credential) throw new AppError("unauthenticated", "send 'Authorization: Bearer <token or API key>'");
+      const principal = looksLikeJwt(credential) ? await principalFromJwt(c, credential) : await principalFromApiKey(c, credential);
+      if (!principal) throw new AppError("invalid_credentials", "the token or API key is invalid, expired or revoked");
 
-    const hostTenant = c.get("hostTenant");
-    if (hostTenant && hostTenant.id !== principal.tenantId) {
-      await auditInto(c, principal.tenantId, { actorType: principal.actorType, actorId: principal.actorId, action: "auth.cross_tenant", outcome: "denied", details: { host: hostTenant.id } });
-      throw new AppError("forbidden", "these credentials belong to another tenant");
-    }
-    const tenant = await c.get("platform").tenants.find(principal.tenantId);
-    if (!tenant) throw new AppError("invalid_credentials", "the token or API key is invalid, expired or revoked");
-    if (!admit.includes(tenant.status)) {
-      if (tenant.status === "suspended") throw new AppError("tenant_suspended", "this tenant is suspended");
-      throw new AppError("tenant_unavailable", `this tenant is ${tenant.status}`);
-    }
+      const hostTenant = c.get("hostTenant");
+      if (hostTenant && hostTenant.id !== principal.tenantId) {
+        await auditInto(c, principal.tenantId, { actorType: principal.actorType, actorId: principal.actorId, action: "auth.cross_tenant", outcome: "denied", details: { host: hostTenant.id } });
+        throw new AppError("forbidden", "these credentials belong to another tenant");
+      }
+      const tenant = await c.get("platform").tenants.find(principal.tenantId);
+      if (!tenant) throw new AppError("invalid_credentials", "the token or API key is invalid, expired or revoked");
+      if (!admit.includes(tenant.status)) {
+        if (tenant.status === "suspended") throw new AppError("tenant_suspended", "this tenant is suspended");
+        throw new AppError("tenant_unavailable", `this tenant is ${tenant.status}`);
+      }
 
-    c.set("principal", principal);
-    c.set("tenant", tenant);
-    c.set("data", forTenant(openRegistry(c.env.REGISTRY), tenant.id));
-    await next();
-  }),
-  { kind: "auth", scope: "tenant" },
-);
+      c.set("principal", principal);
+      c.set("tenant", tenant);
+      c.set("data", forTenant(openRegistry(c.env.REGISTRY), tenant.id));
+      await next();
+    }),
+    { kind: "auth", scope: "tenant" },
+  );
 
 export const authenticate = authenticateTenant(["active"]);
 /** The owner's export stays reachable while the tenant is suspended or being offboarded (routes still require OWNER). */

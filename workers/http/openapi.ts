@@ -80,9 +80,7 @@ function operation(info: RouteInfo) {
     } else if (m.kind === "validate") {
       const schema = jsonSchema(m.schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
       if (m.target === "json") op.requestBody = { required: true, content: { "application/json": { schema } } };
-      else
-        for (const [name, s] of Object.entries(schema.properties ?? {}))
-          parameters.push({ name, in: m.target === "param" ? "path" : "query", required: m.target === "param" || (schema.required ?? []).includes(name), schema: s });
+      else for (const [name, s] of Object.entries(schema.properties ?? {})) parameters.push({ name, in: m.target === "param" ? "path" : "query", required: m.target === "param" || (schema.required ?? []).includes(name), schema: s });
     } else if (m.kind === "auth") {
       op.security = m.scope === "operator" ? [{ operatorToken: [] }] : [{ bearerToken: [] }, { apiKey: [] }];
     } else if (m.kind === "role") {

@@ -67,10 +67,7 @@ export const refuseQueryWhereNoneIsTaken: MiddlewareHandler<AppEnv> = async (c, 
  * Validates one part of the request with a zod schema; failures become a 400 problem listing
  * every failing field (`errors[].path` is prefixed with the part: `body.name`, `query.limit`).
  */
-export function validate<T extends Target, S extends z.ZodType>(
-  target: T,
-  schema: S,
-): MiddlewareHandler<AppEnv, string, { in: { [K in T]: z.input<S> }; out: { [K in T]: z.output<S> } }> {
+export function validate<T extends Target, S extends z.ZodType>(target: T, schema: S): MiddlewareHandler<AppEnv, string, { in: { [K in T]: z.input<S> }; out: { [K in T]: z.output<S> } }> {
   const known = target === "query" ? queryNames(schema) : null;
   const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (target === "query") {

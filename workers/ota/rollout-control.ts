@@ -96,7 +96,8 @@ export async function resume(ctx: RolloutContext, actor: RolloutActor, acknowled
   const reason = row.pausedReason as PausedReason | null;
   if (reason?.by === "gate" && !acknowledgeFailures) throw new AppError("conflict", `the rollout paused itself: ${reason.message}. Look at the figures in pausedReason, then resume with acknowledgeFailures: true (or cancel, or roll back)`);
   const acknowledged = await ctx.data.rolloutExecutions.outcomes(ctx.rolloutId);
-  if (!(await ctx.data.rollouts.transition(ctx.rolloutId, ["paused"], "running", { pausedReason: null, ...(acknowledgeFailures ? { acknowledged } : {}) }))) throw new AppError("conflict", `rollout '${ctx.rolloutId}' changed meanwhile; read it again`);
+  if (!(await ctx.data.rollouts.transition(ctx.rolloutId, ["paused"], "running", { pausedReason: null, ...(acknowledgeFailures ? { acknowledged } : {}) })))
+    throw new AppError("conflict", `rollout '${ctx.rolloutId}' changed meanwhile; read it again`);
   await ctx.data.audit.record({ ...actor, action: "rollout.resumed", targetType: "rollout", targetId: ctx.rolloutId, outcome: "success", details: { acknowledgeFailures, acknowledged } });
   await publishRolloutEvent(ctx);
   await nudge(ctx);
@@ -118,13 +119,15 @@ export async function rollBack(ctx: RolloutContext, actor: RolloutActor, firmwar
   if (updated.length === 0) throw new AppError("conflict", `rollout '${ctx.rolloutId}' has updated no device; there is nothing to roll back`);
   const byVersion = new Map<string, string[]>();
   for (const u of updated) if (u.fromVersion !== null) byVersion.set(u.fromVersion, [...(byVersion.get(u.fromVersion) ?? []), u.deviceId]);
-  const fw = firmwareId ? await ctx.data.firmware.get(firmwareId) : await (async () => {
-    const common = [...byVersion.entries()].sort((a, b) => b[1].length - a[1].length)[0];
-    if (!common) throw new AppError("conflict", "the updated devices reported no version before the update; name the artifact to return to (firmwareId)");
-    const found = await ctx.data.firmware.byVersion(common[0]);
-    if (!found) throw new AppError("conflict", `no firmware artifact of version ${common[0]} (what ${common[1].length} devices had before); upload it or name another (firmwareId)`);
-    return found;
-  })();
+  const fw = firmwareId
+    ? await ctx.data.firmware.get(firmwareId)
+    : await (async () => {
+        const common = [...byVersion.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+        if (!common) throw new AppError("conflict", "the updated devices reported no version before the update; name the artifact to return to (firmwareId)");
+        const found = await ctx.data.firmware.byVersion(common[0]);
+        if (!found) throw new AppError("conflict", `no firmware artifact of version ${common[0]} (what ${common[1].length} devices had before); upload it or name another (firmwareId)`);
+        return found;
+      })();
   const devices = firmwareId ? updated.map((u) => u.deviceId) : (byVersion.get(fw.version) ?? []);
   if (original.status === "running" || original.status === "paused") await cancelRollout(ctx, actor);
   const strategy = RolloutStrategy.parse(original.strategy);
@@ -134,7 +137,14 @@ export async function rollBack(ctx: RolloutContext, actor: RolloutActor, firmwar
     {
       firmwareId: fw.id,
       target,
-      strategy: { kind: "phases", phases: [{ percent: 100, waitMinutes: 0 }], maxConcurrent: strategy.maxConcurrent, updateTimeoutMinutes: strategy.updateTimeoutMinutes, retries: strategy.retries, gate: { ...strategy.gate, soakMinutes: 0 } },
+      strategy: {
+        kind: "phases",
+        phases: [{ percent: 100, waitMinutes: 0 }],
+        maxConcurrent: strategy.maxConcurrent,
+        updateTimeoutMinutes: strategy.updateTimeoutMinutes,
+        retries: strategy.retries,
+        gate: { ...strategy.gate, soakMinutes: 0 },
+      },
       kind: "rollback",
       rollbackOf: ctx.rolloutId,
     },
@@ -143,4 +153,3 @@ export async function rollBack(ctx: RolloutContext, actor: RolloutActor, firmwar
   const left = updated.filter((u) => !devices.includes(u.deviceId)).map((u) => u.deviceId);
   return { ...created, skipped: { ...created.skipped, unfit: [...created.skipped.unfit, ...left] } };
 }
-

@@ -54,7 +54,13 @@ export async function pauseRollout(ctx: RolloutContext, reason: PausedReason, ac
   // A rollout that paused itself wants a person: the tenant's webhook targets hear of it.
   if (reason.by === "gate") {
     const p = paused;
-    await ctx.env.ALARM_EVENTS.send({ id: `rollout-${p.id}-${reason.at}`, type: "rollout_paused", tenant: ctx.tenant.id, at: reason.at, rollout: { id: p.id, firmwareId: p.firmwareId, version: p.version, status: "paused", wave: p.wave, waves: p.waves, pausedReason: reason } } satisfies RolloutWebhookEvent);
+    await ctx.env.ALARM_EVENTS.send({
+      id: `rollout-${p.id}-${reason.at}`,
+      type: "rollout_paused",
+      tenant: ctx.tenant.id,
+      at: reason.at,
+      rollout: { id: p.id, firmwareId: p.firmwareId, version: p.version, status: "paused", wave: p.wave, waves: p.waves, pausedReason: reason },
+    } satisfies RolloutWebhookEvent);
   }
   return true;
 }
@@ -158,7 +164,9 @@ export async function judgeGate(ctx: RolloutContext, wave: number): Promise<{ ve
   const record: GateRecord = { wave, at: Date.now(), ...decision, updated, control, outcomes };
   await ctx.data.rollouts.recordGate(ctx.rolloutId, record);
   if (decision.verdict === "pause") {
-    const words = decision.findings.map((f) => (f.controlPercent === null ? `${f.measure} ${f.updatedPercent} % (limit ${f.limitPercent} %)` : `${f.measure} ${f.updatedPercent} % updated vs ${f.controlPercent} % not updated (limit ${f.limitPercent} %)`));
+    const words = decision.findings.map((f) =>
+      f.controlPercent === null ? `${f.measure} ${f.updatedPercent} % (limit ${f.limitPercent} %)` : `${f.measure} ${f.updatedPercent} % updated vs ${f.controlPercent} % not updated (limit ${f.limitPercent} %)`,
+    );
     await pauseRollout(ctx, { at: record.at, by: "gate", gate: record, message: `after wave ${wave + 1}: ${words.join("; ")}` });
   }
   return { verdict: decision.verdict };

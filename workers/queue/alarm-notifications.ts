@@ -84,7 +84,12 @@ async function fanOut(event: AlarmEvent, deps: AlarmNotificationDeps, cache: Bat
   const data = deps.data(tenant.id);
   const targets = all.filter((t) => atLeastSeverity(event.alarm.severity, t.minSeverity));
   if (targets.length === 0) return;
-  await data.alarmWebhooks.recordPending(event.id, event.type, event.alarm.id, targets.map((t) => t.id));
+  await data.alarmWebhooks.recordPending(
+    event.id,
+    event.type,
+    event.alarm.id,
+    targets.map((t) => t.id),
+  );
   const messages = targets.map((t): { body: DeliveryMessage } => ({ body: { kind: "delivery", tenant: tenant.id, deliveryId: `${event.id}@${t.id}`, targetId: t.id, event } }));
   await deps.queue.sendBatch(messages);
 }
@@ -94,7 +99,12 @@ async function fanOutRollout(event: RolloutWebhookEvent, deps: AlarmNotification
   if (!tenant || tenant.status === "deleted" || tenant.status === "offboarding") return;
   const targets = all.filter((t) => atLeastSeverity("major", t.minSeverity));
   if (targets.length === 0) return;
-  await deps.data(tenant.id).alarmWebhooks.recordPending(event.id, event.type, event.rollout.id, targets.map((t) => t.id));
+  await deps.data(tenant.id).alarmWebhooks.recordPending(
+    event.id,
+    event.type,
+    event.rollout.id,
+    targets.map((t) => t.id),
+  );
   await deps.queue.sendBatch(targets.map((t): { body: DeliveryMessage } => ({ body: { kind: "delivery", tenant: tenant.id, deliveryId: `${event.id}@${t.id}`, targetId: t.id, event } })));
 }
 

@@ -83,7 +83,11 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: Dea
         } else {
           await deps.data(tenant).deadLetters.record(entries.map((e) => e.letter));
           recorded += entries.length;
-          await traceDeadLetters(deps, known, entries.map((e) => e.msg));
+          await traceDeadLetters(
+            deps,
+            known,
+            entries.map((e) => e.msg),
+          );
         }
         for (const e of entries) e.msg.ack();
       } catch (err) {

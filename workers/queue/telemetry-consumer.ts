@@ -74,7 +74,11 @@ export async function consumeTelemetry(batch: MessageBatch<unknown>, deps: Consu
   await Promise.all(
     [...byTenant].map(async ([tenant, entries]) => {
       try {
-        summary.tenants[tenant] = await processTenantBatch(tenant, entries.map((e) => e.item), deps);
+        summary.tenants[tenant] = await processTenantBatch(
+          tenant,
+          entries.map((e) => e.item),
+          deps,
+        );
         for (const e of entries) e.msg.ack();
       } catch (err) {
         // The first traces of the batch: each can be followed to where it finally went (GET /api/v1/telemetry/trace/:traceId).

@@ -74,7 +74,7 @@ function ingestOutcome(n: Normalized): IngestMessage {
   if (o.kind === "rejected") {
     const b = n.item.body;
     const topic = b.kind === "envelope" ? b.envelope.topic.slice(0, 1024) : "";
-    const payload = b.kind === "envelope" ? b.envelope.payload : JSON.stringify(b.raw) ?? "";
+    const payload = b.kind === "envelope" ? b.envelope.payload : (JSON.stringify(b.raw) ?? "");
     // A rejection about the whole message (too many points, bad JSON) concerns the device whose topic it came on.
     const device = o.device ?? (b.kind === "envelope" ? topicDevice(b.envelope.source) : null);
     const publisher = b.kind === "envelope" ? b.envelope.publisher : null;
@@ -160,7 +160,10 @@ export async function processTenantBatch(tenantId: string, items: TenantItem[], 
   let databaseBytes = 0;
   // The local Queues binding reports no backlog: the wait of this batch's oldest message stands in for it.
   const consumerRun = { at: consumedAt, messages: items.length, lagMs: Math.max(0, consumedAt - items.reduce((oldest, i) => Math.min(oldest, i.timestamp), consumedAt)) };
-  for (const chunk of chunksOf(normalized.map((n) => toIngestMessage(n, consumedAt)), deps.ingestChunkPoints ?? DEFAULT_INGEST_CHUNK_POINTS)) {
+  for (const chunk of chunksOf(
+    normalized.map((n) => toIngestMessage(n, consumedAt)),
+    deps.ingestChunkPoints ?? DEFAULT_INGEST_CHUNK_POINTS,
+  )) {
     const result = await store.ingest({ retentionDays, messages: chunk, devices, consumerRun } satisfies IngestInput);
     result.pending.forEach((id) => pending.add(id));
     stored += result.inserted;

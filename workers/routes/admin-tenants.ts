@@ -80,11 +80,16 @@ export const adminTenantRoutes = new Hono<AppEnv>()
       const owner = await platform.users.findVerified(input.ownerEmail);
       // The invitation secret is made here and returned once; the workflow only ever sees its hash.
       const issued = owner ? null : issueInvitationToken(input.id);
-      const { tenant, onboarding } = await createTenant(c.env, platform, { id: input.id, name: input.name, plan: input.plan, region: input.region }, {
-        owner: owner ? { type: "user", userId: owner.id } : { type: "invitation", invitationId: issued!.id, email: input.ownerEmail, tokenHash: await hashSecret(issued!.secret) },
-        ...(customDomain ? { customDomain } : {}),
-        requestedBy: "operator",
-      });
+      const { tenant, onboarding } = await createTenant(
+        c.env,
+        platform,
+        { id: input.id, name: input.name, plan: input.plan, region: input.region },
+        {
+          owner: owner ? { type: "user", userId: owner.id } : { type: "invitation", invitationId: issued!.id, email: input.ownerEmail, tokenHash: await hashSecret(issued!.secret) },
+          ...(customDomain ? { customDomain } : {}),
+          requestedBy: "operator",
+        },
+      );
       await auditOperator(c.env, tenant.id, "tenant.create", c.get("requestId"), owner ? { owner: owner.id, onboarding } : { ownerInvited: input.ownerEmail, onboarding });
       // The tenant exists either way; a failed delivery is reported so the operator can re-invite.
       const mailed = issued ? await sendBestEffort(c.env, invitationMail(input.ownerEmail, invitationLink(c.req.url, issued.token), tenant.name, "OWNER")) : false;
@@ -111,23 +116,26 @@ export const adminTenantRoutes = new Hono<AppEnv>()
   )
   .post(
     "/:id/suspend",
-    doc({ summary: "Suspend a tenant", description: "The API answers 403 `tenant_suspended` (the owner's export excepted) and the hub closes every MQTT connection and refuses new ones.", tags, ok: { schema: Tenant }, errors: [400, 401, 404, 409] }),
+    doc({
+      summary: "Suspend a tenant",
+      description: "The API answers 403 `tenant_suspended` (the owner's export excepted) and the hub closes every MQTT connection and refuses new ones.",
+      tags,
+      ok: { schema: Tenant },
+      errors: [400, 401, 404, 409],
+    }),
     validate("param", IdParam),
     validate("json", OperatorReason),
     async (c) => c.json(await changeSuspension(c.env, c.get("platform"), c.req.valid("param").id, true, { actorType: "operator", actorId: "operator", requestId: c.get("requestId") }, c.req.valid("json").reason)),
   )
-  .post(
-    "/:id/resume",
-    doc({ summary: "Resume a suspended tenant", tags, ok: { schema: Tenant }, errors: [400, 401, 404, 409] }),
-    validate("param", IdParam),
-    validate("json", OperatorReason),
-    async (c) => c.json(await changeSuspension(c.env, c.get("platform"), c.req.valid("param").id, false, { actorType: "operator", actorId: "operator", requestId: c.get("requestId") }, c.req.valid("json").reason)),
+  .post("/:id/resume", doc({ summary: "Resume a suspended tenant", tags, ok: { schema: Tenant }, errors: [400, 401, 404, 409] }), validate("param", IdParam), validate("json", OperatorReason), async (c) =>
+    c.json(await changeSuspension(c.env, c.get("platform"), c.req.valid("param").id, false, { actorType: "operator", actorId: "operator", requestId: c.get("requestId") }, c.req.valid("json").reason)),
   )
   .post(
     "/:id/offboard",
     doc({
       summary: "Offboard a tenant: export, delete everything, issue a deletion certificate",
-      description: "Starts the offboarding workflow (once per tenant; repeating the request returns the same run, and 409 if it names another `downloadWindowHours`). `confirm` must repeat the tenant id. A 0-hour window deletes the tenant as soon as the export is written: the answer says there is no download.",
+      description:
+        "Starts the offboarding workflow (once per tenant; repeating the request returns the same run, and 409 if it names another `downloadWindowHours`). `confirm` must repeat the tenant id. A 0-hour window deletes the tenant as soon as the export is written: the answer says there is no download.",
       tags,
       ok: { status: 202, schema: OffboardStarted },
       errors: [400, 401, 404, 409],
@@ -148,16 +156,11 @@ export const adminTenantRoutes = new Hono<AppEnv>()
       return c.json({ workflow: await workflowState(c.env, offboardingInstanceId(id)), ...downloadNotice(downloadWindowHours) }, 202);
     },
   )
-  .get(
-    "/:id/lifecycle",
-    doc({ summary: "The tenant's onboarding and offboarding workflow runs", tags, ok: { schema: TenantLifecycle }, errors: [401, 404] }),
-    validate("param", IdParam),
-    async (c) => {
-      const tenant = await c.get("platform").tenants.get(c.req.valid("param").id);
-      const ids = lifecycleIds(tenant.id);
-      return c.json({ tenant, onboarding: await workflowState(c.env, ids.onboarding), offboarding: await workflowState(c.env, ids.offboarding) });
-    },
-  )
+  .get("/:id/lifecycle", doc({ summary: "The tenant's onboarding and offboarding workflow runs", tags, ok: { schema: TenantLifecycle }, errors: [401, 404] }), validate("param", IdParam), async (c) => {
+    const tenant = await c.get("platform").tenants.get(c.req.valid("param").id);
+    const ids = lifecycleIds(tenant.id);
+    return c.json({ tenant, onboarding: await workflowState(c.env, ids.onboarding), offboarding: await workflowState(c.env, ids.offboarding) });
+  })
   .get(
     "/:id/deletion-certificates",
     doc({ summary: "Deletion certificates of an offboarded tenant", description: "Signed with the platform key (verify with /.well-known/jwks.json when ES256).", tags, ok: { schema: DeletionCertificateList }, errors: [401, 404] }),

@@ -15,7 +15,13 @@ const IdParam = z.object({ id: z.string().min(1).max(64) });
 export const alarmRuleRoutes = tenantRouter()
   .post(
     "/",
-    doc({ summary: "Create an alarm rule", description: "Conditions: above, below, range, equals, changed, silence, anomaly (EWMA z-score). Scope: a device profile, a device or a tag.", tags, ok: { status: 201, schema: AlarmRule }, errors: [400, 429] }),
+    doc({
+      summary: "Create an alarm rule",
+      description: "Conditions: above, below, range, equals, changed, silence, anomaly (EWMA z-score). Scope: a device profile, a device or a tag.",
+      tags,
+      ok: { status: 201, schema: AlarmRule },
+      errors: [400, 429],
+    }),
     requireRole("ADMIN"),
     validate("json", CreateAlarmRule),
     async (c) => {
@@ -25,12 +31,8 @@ export const alarmRuleRoutes = tenantRouter()
       return c.json(rule, 201);
     },
   )
-  .get("/", doc({ summary: "List alarm rules", tags, ok: { schema: page(AlarmRule) }, errors: [400] }), requireRole("ADMIN"), validate("query", PageQuery), async (c) =>
-    c.json(await c.get("data").alarmRules.list(c.req.valid("query"))),
-  )
-  .get("/:id", doc({ summary: "Get an alarm rule", tags, ok: { schema: AlarmRule }, errors: [404] }), requireRole("ADMIN"), validate("param", IdParam), async (c) =>
-    c.json(await c.get("data").alarmRules.get(c.req.valid("param").id)),
-  )
+  .get("/", doc({ summary: "List alarm rules", tags, ok: { schema: page(AlarmRule) }, errors: [400] }), requireRole("ADMIN"), validate("query", PageQuery), async (c) => c.json(await c.get("data").alarmRules.list(c.req.valid("query"))))
+  .get("/:id", doc({ summary: "Get an alarm rule", tags, ok: { schema: AlarmRule }, errors: [404] }), requireRole("ADMIN"), validate("param", IdParam), async (c) => c.json(await c.get("data").alarmRules.get(c.req.valid("param").id)))
   .patch(
     "/:id",
     doc({ summary: "Update an alarm rule", description: "A changed condition starts learning afresh; alarms it opened stay open until they clear.", tags, ok: { schema: AlarmRule }, errors: [400, 404] }),

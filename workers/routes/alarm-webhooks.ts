@@ -10,7 +10,7 @@ import { validate } from "../http/validate";
 
 const tags = ["alarms"];
 const IdParam = z.object({ id: z.string().min(1).max(64) });
-const SIGNING = "Each POST carries `x-skylark-timestamp` (Unix seconds) and `x-skylark-signature: v1=<hex HMAC-SHA256 of \"{timestamp}.{raw body}\" keyed with the secret>`.";
+const SIGNING = 'Each POST carries `x-skylark-timestamp` (Unix seconds) and `x-skylark-signature: v1=<hex HMAC-SHA256 of "{timestamp}.{raw body}" keyed with the secret>`.';
 
 /** Webhook targets for alarm events (ADMIN), with their delivery log. */
 export const alarmWebhookRoutes = tenantRouter()
@@ -33,20 +33,13 @@ export const alarmWebhookRoutes = tenantRouter()
   .get("/:id", doc({ summary: "Get a webhook target", tags, ok: { schema: WebhookTarget }, errors: [404] }), requireRole("ADMIN"), validate("param", IdParam), async (c) =>
     c.json(await c.get("data").alarmWebhooks.get(c.req.valid("param").id)),
   )
-  .patch(
-    "/:id",
-    doc({ summary: "Update a webhook target", tags, ok: { schema: WebhookTarget }, errors: [400, 404] }),
-    requireRole("ADMIN"),
-    validate("param", IdParam),
-    validate("json", UpdateWebhookTarget),
-    async (c) => {
-      const patch = c.req.valid("json");
-      requireAllowedWebhookUrl(c.env, patch.url);
-      const target = await c.get("data").alarmWebhooks.update(c.req.valid("param").id, patch);
-      await audit(c, { action: "alarm_webhook.update", targetType: "alarm_webhook", targetId: target.id, outcome: "success" });
-      return c.json(target);
-    },
-  )
+  .patch("/:id", doc({ summary: "Update a webhook target", tags, ok: { schema: WebhookTarget }, errors: [400, 404] }), requireRole("ADMIN"), validate("param", IdParam), validate("json", UpdateWebhookTarget), async (c) => {
+    const patch = c.req.valid("json");
+    requireAllowedWebhookUrl(c.env, patch.url);
+    const target = await c.get("data").alarmWebhooks.update(c.req.valid("param").id, patch);
+    await audit(c, { action: "alarm_webhook.update", targetType: "alarm_webhook", targetId: target.id, outcome: "success" });
+    return c.json(target);
+  })
   .delete("/:id", doc({ summary: "Delete a webhook target", description: "Its delivery log goes with it.", tags, ok: { status: 204, description: "Deleted" }, errors: [404] }), requireRole("ADMIN"), validate("param", IdParam), async (c) => {
     const { id } = c.req.valid("param");
     await c.get("data").alarmWebhooks.delete(id);
@@ -55,7 +48,13 @@ export const alarmWebhookRoutes = tenantRouter()
   })
   .get(
     "/:id/deliveries",
-    doc({ summary: "A webhook target's delivery log", description: "Newest first: each event, its attempts, last status code or error, and whether it was delivered or failed for good.", tags, ok: { schema: page(WebhookDelivery) }, errors: [400, 404] }),
+    doc({
+      summary: "A webhook target's delivery log",
+      description: "Newest first: each event, its attempts, last status code or error, and whether it was delivered or failed for good.",
+      tags,
+      ok: { schema: page(WebhookDelivery) },
+      errors: [400, 404],
+    }),
     requireRole("ADMIN"),
     validate("param", IdParam),
     validate("query", PageQuery),

@@ -50,7 +50,13 @@ export const alarmRoutes = tenantRouter()
   )
   .post(
     "/:id/clear",
-    doc({ summary: "Clear an alarm", description: "Closes it for good: if the condition still holds, a new alarm is raised after the rule's raise count, never this one reopened. 409 when already cleared.", tags, ok: { schema: Alarm }, errors: [404, 409] }),
+    doc({
+      summary: "Clear an alarm",
+      description: "Closes it for good: if the condition still holds, a new alarm is raised after the rule's raise count, never this one reopened. 409 when already cleared.",
+      tags,
+      ok: { schema: Alarm },
+      errors: [404, 409],
+    }),
     requireRole("MEMBER"),
     validate("param", IdParam),
     async (c) => {

@@ -42,9 +42,7 @@ export const apiKeyRoutes = tenantRouter()
       return c.json({ apiKey, key: issued.token }, 201);
     },
   )
-  .get("/", doc({ summary: "List API keys", tags, ok: { schema: page(ApiKey) }, errors: [400] }), requireRole("ADMIN"), validate("query", PageQuery), async (c) =>
-    c.json(await c.get("data").apiKeys.list(c.req.valid("query"))),
-  )
+  .get("/", doc({ summary: "List API keys", tags, ok: { schema: page(ApiKey) }, errors: [400] }), requireRole("ADMIN"), validate("query", PageQuery), async (c) => c.json(await c.get("data").apiKeys.list(c.req.valid("query"))))
   .delete(
     "/:id",
     doc({ summary: "Revoke an API key", description: "Stops working at once, also for tokens vended from it and for keys it created.", tags, ok: { status: 204, description: "Revoked" }, errors: [404] }),

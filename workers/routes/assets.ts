@@ -14,47 +14,24 @@ const SensorParam = z.object({ assetId: ResourceId, sensorId: ResourceId });
 
 /** Assets (e.g. a truck) and, nested under them, the sensors that measure them. */
 export const assetRoutes = tenantRouter()
-  .post(
-    "/",
-    doc({ summary: "Create an asset", tags, ok: { status: 201, schema: Asset }, errors: [400, 409] }),
-    requireRole("MEMBER"),
-    validate("json", CreateAsset),
-    async (c) => {
-      const asset = await c.get("data").assets.create(c.req.valid("json"));
-      await audit(c, { action: "asset.create", targetType: "asset", targetId: asset.id, outcome: "success" });
-      return c.json(asset, 201);
-    },
-  )
-  .get("/", doc({ summary: "List assets", tags, ok: { schema: page(Asset) }, errors: [400] }), requireRole("VIEWER"), validate("query", AssetListQuery), async (c) =>
-    c.json(await c.get("data").assets.list(c.req.valid("query"))),
-  )
-  .get("/:assetId", doc({ summary: "Get an asset", tags, ok: { schema: Asset }, errors: [404] }), requireRole("VIEWER"), validate("param", AssetParam), async (c) =>
-    c.json(await c.get("data").assets.get(c.req.valid("param").assetId)),
-  )
-  .patch(
-    "/:assetId",
-    doc({ summary: "Update an asset", tags, ok: { schema: Asset }, errors: [400, 404] }),
-    requireRole("MEMBER"),
-    validate("param", AssetParam),
-    validate("json", UpdateAsset),
-    async (c) => {
-      const asset = await c.get("data").assets.update(c.req.valid("param").assetId, c.req.valid("json"));
-      await audit(c, { action: "asset.update", targetType: "asset", targetId: asset.id, outcome: "success" });
-      return c.json(asset);
-    },
-  )
-  .delete(
-    "/:assetId",
-    doc({ summary: "Delete an asset and its sensors", tags, ok: { status: 204, description: "Deleted" }, errors: [404] }),
-    requireRole("MEMBER"),
-    validate("param", AssetParam),
-    async (c) => {
-      const { assetId } = c.req.valid("param");
-      await c.get("data").assets.delete(assetId);
-      await audit(c, { action: "asset.delete", targetType: "asset", targetId: assetId, outcome: "success" });
-      return c.body(null, 204);
-    },
-  )
+  .post("/", doc({ summary: "Create an asset", tags, ok: { status: 201, schema: Asset }, errors: [400, 409] }), requireRole("MEMBER"), validate("json", CreateAsset), async (c) => {
+    const asset = await c.get("data").assets.create(c.req.valid("json"));
+    await audit(c, { action: "asset.create", targetType: "asset", targetId: asset.id, outcome: "success" });
+    return c.json(asset, 201);
+  })
+  .get("/", doc({ summary: "List assets", tags, ok: { schema: page(Asset) }, errors: [400] }), requireRole("VIEWER"), validate("query", AssetListQuery), async (c) => c.json(await c.get("data").assets.list(c.req.valid("query"))))
+  .get("/:assetId", doc({ summary: "Get an asset", tags, ok: { schema: Asset }, errors: [404] }), requireRole("VIEWER"), validate("param", AssetParam), async (c) => c.json(await c.get("data").assets.get(c.req.valid("param").assetId)))
+  .patch("/:assetId", doc({ summary: "Update an asset", tags, ok: { schema: Asset }, errors: [400, 404] }), requireRole("MEMBER"), validate("param", AssetParam), validate("json", UpdateAsset), async (c) => {
+    const asset = await c.get("data").assets.update(c.req.valid("param").assetId, c.req.valid("json"));
+    await audit(c, { action: "asset.update", targetType: "asset", targetId: asset.id, outcome: "success" });
+    return c.json(asset);
+  })
+  .delete("/:assetId", doc({ summary: "Delete an asset and its sensors", tags, ok: { status: 204, description: "Deleted" }, errors: [404] }), requireRole("MEMBER"), validate("param", AssetParam), async (c) => {
+    const { assetId } = c.req.valid("param");
+    await c.get("data").assets.delete(assetId);
+    await audit(c, { action: "asset.delete", targetType: "asset", targetId: assetId, outcome: "success" });
+    return c.body(null, 204);
+  })
   .post(
     "/:assetId/sensors",
     doc({ summary: "Add a sensor to an asset", tags, ok: { status: 201, schema: Sensor }, errors: [400, 404, 409] }),
@@ -75,28 +52,15 @@ export const assetRoutes = tenantRouter()
     const { assetId, sensorId } = c.req.valid("param");
     return c.json(await c.get("data").sensors.get(assetId, sensorId));
   })
-  .patch(
-    "/:assetId/sensors/:sensorId",
-    doc({ summary: "Update a sensor", tags, ok: { schema: Sensor }, errors: [400, 404] }),
-    requireRole("MEMBER"),
-    validate("param", SensorParam),
-    validate("json", UpdateSensor),
-    async (c) => {
-      const { assetId, sensorId } = c.req.valid("param");
-      const sensor = await c.get("data").sensors.update(assetId, sensorId, c.req.valid("json"));
-      await audit(c, { action: "sensor.update", targetType: "sensor", targetId: `${assetId}/${sensorId}`, outcome: "success" });
-      return c.json(sensor);
-    },
-  )
-  .delete(
-    "/:assetId/sensors/:sensorId",
-    doc({ summary: "Delete a sensor", tags, ok: { status: 204, description: "Deleted" }, errors: [404] }),
-    requireRole("MEMBER"),
-    validate("param", SensorParam),
-    async (c) => {
-      const { assetId, sensorId } = c.req.valid("param");
-      await c.get("data").sensors.delete(assetId, sensorId);
-      await audit(c, { action: "sensor.delete", targetType: "sensor", targetId: `${assetId}/${sensorId}`, outcome: "success" });
-      return c.body(null, 204);
-    },
-  );
+  .patch("/:assetId/sensors/:sensorId", doc({ summary: "Update a sensor", tags, ok: { schema: Sensor }, errors: [400, 404] }), requireRole("MEMBER"), validate("param", SensorParam), validate("json", UpdateSensor), async (c) => {
+    const { assetId, sensorId } = c.req.valid("param");
+    const sensor = await c.get("data").sensors.update(assetId, sensorId, c.req.valid("json"));
+    await audit(c, { action: "sensor.update", targetType: "sensor", targetId: `${assetId}/${sensorId}`, outcome: "success" });
+    return c.json(sensor);
+  })
+  .delete("/:assetId/sensors/:sensorId", doc({ summary: "Delete a sensor", tags, ok: { status: 204, description: "Deleted" }, errors: [404] }), requireRole("MEMBER"), validate("param", SensorParam), async (c) => {
+    const { assetId, sensorId } = c.req.valid("param");
+    await c.get("data").sensors.delete(assetId, sensorId);
+    await audit(c, { action: "sensor.delete", targetType: "sensor", targetId: `${assetId}/${sensorId}`, outcome: "success" });
+    return c.body(null, 204);
+  });

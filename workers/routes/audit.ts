@@ -7,7 +7,13 @@ import { validate } from "../http/validate";
 
 export const auditRoutes = tenantRouter().get(
   "/",
-  doc({ summary: "Read the tenant's audit log", description: "Newest first: logins, failed logins, key and credential issuance, role changes, denied cross-tenant attempts.", tags: ["audit"], ok: { schema: page(AuditEntry) }, errors: [400] }),
+  doc({
+    summary: "Read the tenant's audit log",
+    description: "Newest first: logins, failed logins, key and credential issuance, role changes, denied cross-tenant attempts.",
+    tags: ["audit"],
+    ok: { schema: page(AuditEntry) },
+    errors: [400],
+  }),
   requireRole("ADMIN"),
   validate("query", AuditQuery),
   async (c) => c.json(await c.get("data").audit.list(c.req.valid("query"))),

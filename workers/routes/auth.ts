@@ -8,10 +8,4 @@ import { tokenRoute } from "./auth/token";
 import { verifyEmailRoutes } from "./auth/verify-email";
 import { workspaceRoutes } from "./auth/workspaces";
 
-export const authRoutes = new Hono<AppEnv>()
-  .route("/", signupRoute)
-  .route("/", loginRoute)
-  .route("/", tokenRoute)
-  .route("/", workspaceRoutes)
-  .route("/", invitationAcceptRoute)
-  .route("/", verifyEmailRoutes);
+export const authRoutes = new Hono<AppEnv>().route("/", signupRoute).route("/", loginRoute).route("/", tokenRoute).route("/", workspaceRoutes).route("/", invitationAcceptRoute).route("/", verifyEmailRoutes);

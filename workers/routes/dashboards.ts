@@ -45,7 +45,15 @@ function notModified(c: Context<AppEnv>, version: number): boolean {
 }
 
 /** A file name from the dashboard's name: lowercase letters, digits and dashes. */
-const fileName = (name: string) => `dashboard-${name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "untitled"}.json`;
+const fileName = (name: string) =>
+  `dashboard-${
+    name
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "untitled"
+  }.json`;
 
 const created = (c: Context<AppEnv>, dashboard: Dashboard) => c.json(dashboard, 201, { etag: etagOf(dashboard.version), location: `/api/v1/dashboards/${dashboard.id}` });
 
@@ -70,7 +78,13 @@ export const dashboardRoutes = tenantRouter()
   )
   .post(
     "/import",
-    doc({ summary: "Import a dashboard", description: "Creates a new dashboard from an export (`GET /dashboards/:id/export`); older `schemaVersion`s are upgraded, then validated like a create.", tags, ok: { status: 201, schema: Dashboard }, errors: [400] }),
+    doc({
+      summary: "Import a dashboard",
+      description: "Creates a new dashboard from an export (`GET /dashboards/:id/export`); older `schemaVersion`s are upgraded, then validated like a create.",
+      tags,
+      ok: { status: 201, schema: Dashboard },
+      errors: [400],
+    }),
     requireRole("MEMBER"),
     validate("json", StoredDashboard),
     async (c) => {
@@ -96,7 +110,7 @@ export const dashboardRoutes = tenantRouter()
     doc({
       summary: "Replace a dashboard",
       description:
-        'The whole document. Requires `If-Match` with the ETag the edit started from (428 `precondition_required` without it); when someone saved since, 412 `precondition_failed` names the current version (`currentVersion`) and nothing is written. `If-Match: *` replaces whichever version is current.',
+        "The whole document. Requires `If-Match` with the ETag the edit started from (428 `precondition_required` without it); when someone saved since, 412 `precondition_failed` names the current version (`currentVersion`) and nothing is written. `If-Match: *` replaces whichever version is current.",
       tags,
       ok: { schema: Dashboard },
       errors: [400, 404, 412, 428],
@@ -128,7 +142,13 @@ export const dashboardRoutes = tenantRouter()
   )
   .get(
     "/:id/export",
-    doc({ summary: "Export a dashboard", description: "The dashboard document as a JSON download (`content-disposition: attachment`), with `schemaVersion` and widget ids but without the dashboard's id, version and times; `POST /dashboards/import` reads it back.", tags, ok: { schema: DashboardDocument, description: "The document, as an attachment" }, errors: [404] }),
+    doc({
+      summary: "Export a dashboard",
+      description: "The dashboard document as a JSON download (`content-disposition: attachment`), with `schemaVersion` and widget ids but without the dashboard's id, version and times; `POST /dashboards/import` reads it back.",
+      tags,
+      ok: { schema: DashboardDocument, description: "The document, as an attachment" },
+      errors: [404],
+    }),
     requireRole("VIEWER"),
     validate("param", IdParam),
     async (c) => {

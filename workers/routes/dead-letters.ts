@@ -61,15 +61,9 @@ export const deadLetterRoutes = new Hono<AppEnv>()
       return c.json(updated);
     },
   )
-  .delete(
-    "/:id",
-    doc({ summary: "Discard a dead letter", tags, ok: { status: 204, description: "Discarded" }, errors: [404] }),
-    requireRole("MEMBER"),
-    validate("param", IdParam),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      await c.get("data").deadLetters.delete(id);
-      await audit(c, { action: "telemetry.dead_letter_discarded", targetType: "dead_letter", targetId: id, outcome: "success" });
-      return c.body(null, 204);
-    },
-  );
+  .delete("/:id", doc({ summary: "Discard a dead letter", tags, ok: { status: 204, description: "Discarded" }, errors: [404] }), requireRole("MEMBER"), validate("param", IdParam), async (c) => {
+    const { id } = c.req.valid("param");
+    await c.get("data").deadLetters.delete(id);
+    await audit(c, { action: "telemetry.dead_letter_discarded", targetType: "dead_letter", targetId: id, outcome: "success" });
+    return c.body(null, 204);
+  });

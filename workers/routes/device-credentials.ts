@@ -57,7 +57,8 @@ export const deviceCredentialRoutes = new Hono<AppEnv>()
     "/",
     doc({
       summary: "Register a device key or certificate",
-      description: "`type: jwk` registers a public key (ES256 or EdDSA) the device signs its MQTT password tokens with; `type: certificate` registers an X.509 certificate (PEM) the device presents in mTLS. At most two active credentials per device (409 beyond).",
+      description:
+        "`type: jwk` registers a public key (ES256 or EdDSA) the device signs its MQTT password tokens with; `type: certificate` registers an X.509 certificate (PEM) the device presents in mTLS. At most two active credentials per device (409 beyond).",
       tags,
       ok: { status: 201, schema: DeviceCredential },
       errors: [400, 404, 409],
@@ -73,7 +74,13 @@ export const deviceCredentialRoutes = new Hono<AppEnv>()
       if (input.replaces && !(await data.deviceCredentials.active(id, input.replaces))) throw invalid("body.replaces", "not an active credential of this device");
       const now = Date.now();
       const credential = await data.deviceCredentials.create({ ...(await credentialFrom(id, input, now)), replacesId: input.replaces ?? null }, now);
-      await audit(c, { action: "device.credential_added", targetType: "device", targetId: id, outcome: "success", details: { credentialId: credential.id, type: credential.type, fingerprint: credential.fingerprint, ...(input.replaces ? { replaces: input.replaces } : {}) } });
+      await audit(c, {
+        action: "device.credential_added",
+        targetType: "device",
+        targetId: id,
+        outcome: "success",
+        details: { credentialId: credential.id, type: credential.type, fingerprint: credential.fingerprint, ...(input.replaces ? { replaces: input.replaces } : {}) },
+      });
       // The hub caches a device's keys: drop them so the new one works at once.
       await credentialChanged(c, { kind: "device", id, change: "updated" });
       return c.json(credential, 201);
@@ -125,7 +132,13 @@ export const deviceCredentialRoutes = new Hono<AppEnv>()
   )
   .delete(
     "/:credentialId",
-    doc({ summary: "Revoke a device key or certificate", description: "Stops working at once: connections that used it are closed (DISCONNECT 0x98). The row stays, marked revoked.", tags, ok: { status: 204, description: "Revoked" }, errors: [404] }),
+    doc({
+      summary: "Revoke a device key or certificate",
+      description: "Stops working at once: connections that used it are closed (DISCONNECT 0x98). The row stays, marked revoked.",
+      tags,
+      ok: { status: 204, description: "Revoked" },
+      errors: [404],
+    }),
     requireRole("MEMBER"),
     validate("param", DeviceCredentialParams),
     async (c) => {

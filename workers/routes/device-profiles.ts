@@ -31,24 +31,15 @@ export const deviceProfileRoutes = tenantRouter()
   .get("/", doc({ summary: "List device profiles", tags, ok: { schema: page(DeviceProfile) }, errors: [400] }), requireRole("VIEWER"), validate("query", PageQuery), async (c) =>
     c.json(await c.get("data").profiles.list(c.req.valid("query"))),
   )
-  .get("/:id", doc({ summary: "Get a device profile", tags, ok: { schema: DeviceProfile }, errors: [404] }), requireRole("VIEWER"), validate("param", IdParam), async (c) =>
-    c.json(await c.get("data").profiles.get(c.req.valid("param").id)),
-  )
-  .patch(
-    "/:id",
-    doc({ summary: "Update a device profile", tags, ok: { schema: DeviceProfile }, errors: [400, 404] }),
-    requireRole("MEMBER"),
-    validate("param", IdParam),
-    validate("json", UpdateDeviceProfile),
-    async (c) => {
-      const patch = c.req.valid("json");
-      requireMountpointInTenant(c.get("tenant").id, patch.mountpoint);
-      const profile = await c.get("data").profiles.update(c.req.valid("param").id, patch);
-      await audit(c, { action: "device_profile.update", targetType: "device_profile", targetId: profile.id, outcome: "success" });
-      if ("health" in patch) await profilePolicyChanged(c, profile.id, profile.health);
-      return c.json(profile);
-    },
-  )
+  .get("/:id", doc({ summary: "Get a device profile", tags, ok: { schema: DeviceProfile }, errors: [404] }), requireRole("VIEWER"), validate("param", IdParam), async (c) => c.json(await c.get("data").profiles.get(c.req.valid("param").id)))
+  .patch("/:id", doc({ summary: "Update a device profile", tags, ok: { schema: DeviceProfile }, errors: [400, 404] }), requireRole("MEMBER"), validate("param", IdParam), validate("json", UpdateDeviceProfile), async (c) => {
+    const patch = c.req.valid("json");
+    requireMountpointInTenant(c.get("tenant").id, patch.mountpoint);
+    const profile = await c.get("data").profiles.update(c.req.valid("param").id, patch);
+    await audit(c, { action: "device_profile.update", targetType: "device_profile", targetId: profile.id, outcome: "success" });
+    if ("health" in patch) await profilePolicyChanged(c, profile.id, profile.health);
+    return c.json(profile);
+  })
   .delete(
     "/:id",
     doc({ summary: "Delete a device profile", description: "Refused with 409 while devices use it.", tags, ok: { status: 204, description: "Deleted" }, errors: [404, 409] }),

@@ -63,38 +63,21 @@ export const deviceRoutes = tenantRouter()
       return c.json({ device, credentials: credentialsFor(device.id, secret) }, 201);
     },
   )
-  .get(
-    "/",
-    doc({ summary: "List devices", description: "Filters combine with AND; pages with `cursor`.", tags, ok: { schema: page(Device) }, errors: [400] }),
-    requireRole("VIEWER"),
-    validate("query", DeviceListQuery),
-    async (c) => c.json(await c.get("data").devices.list(c.req.valid("query"))),
+  .get("/", doc({ summary: "List devices", description: "Filters combine with AND; pages with `cursor`.", tags, ok: { schema: page(Device) }, errors: [400] }), requireRole("VIEWER"), validate("query", DeviceListQuery), async (c) =>
+    c.json(await c.get("data").devices.list(c.req.valid("query"))),
   )
-  .get(
-    "/:id",
-    doc({ summary: "Get a device", tags, ok: { schema: Device }, errors: [404] }),
-    requireRole("VIEWER"),
-    validate("param", IdParam),
-    async (c) => c.json(await c.get("data").devices.get(c.req.valid("param").id)),
-  )
-  .patch(
-    "/:id",
-    doc({ summary: "Update a device", tags, ok: { schema: Device }, errors: [400, 404] }),
-    requireRole("MEMBER"),
-    validate("param", IdParam),
-    validate("json", UpdateDevice),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const patch = c.req.valid("json");
-      await c.get("data").devices.get(id);
-      await checkReferences(c, patch, id);
-      const device = await c.get("data").devices.update(id, patch);
-      await audit(c, { action: "device.update", targetType: "device", targetId: id, outcome: "success", details: { fields: Object.keys(patch) } });
-      await credentialChanged(c, { kind: "device", id, change: "updated" });
-      if ("healthPolicy" in patch || "profileId" in patch) await devicePolicyChanged(c, device);
-      return c.json(device);
-    },
-  )
+  .get("/:id", doc({ summary: "Get a device", tags, ok: { schema: Device }, errors: [404] }), requireRole("VIEWER"), validate("param", IdParam), async (c) => c.json(await c.get("data").devices.get(c.req.valid("param").id)))
+  .patch("/:id", doc({ summary: "Update a device", tags, ok: { schema: Device }, errors: [400, 404] }), requireRole("MEMBER"), validate("param", IdParam), validate("json", UpdateDevice), async (c) => {
+    const { id } = c.req.valid("param");
+    const patch = c.req.valid("json");
+    await c.get("data").devices.get(id);
+    await checkReferences(c, patch, id);
+    const device = await c.get("data").devices.update(id, patch);
+    await audit(c, { action: "device.update", targetType: "device", targetId: id, outcome: "success", details: { fields: Object.keys(patch) } });
+    await credentialChanged(c, { kind: "device", id, change: "updated" });
+    if ("healthPolicy" in patch || "profileId" in patch) await devicePolicyChanged(c, device);
+    return c.json(device);
+  })
   .delete(
     "/:id",
     doc({ summary: "Delete a device", description: "Its credentials stop working at once; children of a gateway are detached.", tags, ok: { status: 204, description: "Deleted" }, errors: [404] }),

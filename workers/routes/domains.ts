@@ -26,7 +26,8 @@ export const domainRoutes = tenantRouter()
     "/",
     doc({
       summary: "Add a custom domain",
-      description: "Registers the hostname with Cloudflare for SaaS and returns the DNS records to create: a CNAME to the platform, a TXT `_skylark-challenge.{hostname}` with this domain's token, and Cloudflare's own validation records when it asks for them. Then call verify.",
+      description:
+        "Registers the hostname with Cloudflare for SaaS and returns the DNS records to create: a CNAME to the platform, a TXT `_skylark-challenge.{hostname}` with this domain's token, and Cloudflare's own validation records when it asks for them. Then call verify.",
       tags,
       ok: { status: 201, schema: Domain },
       errors: [400, 403, 409],
@@ -55,7 +56,8 @@ export const domainRoutes = tenantRouter()
     "/:hostname/verify",
     doc({
       summary: "Verify a custom domain",
-      description: "Looks up the CNAME and the `_skylark-challenge` TXT record over DNS-over-HTTPS and asks Cloudflare for the hostname's and certificate's status. Active when all pass; otherwise `failed` with the reason. 409 when the hostname is active for another tenant.",
+      description:
+        "Looks up the CNAME and the `_skylark-challenge` TXT record over DNS-over-HTTPS and asks Cloudflare for the hostname's and certificate's status. Active when all pass; otherwise `failed` with the reason. 409 when the hostname is active for another tenant.",
       tags,
       ok: { schema: VerificationResult },
       errors: [403, 404, 409],

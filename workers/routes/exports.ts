@@ -25,7 +25,13 @@ const ExportId = z.string().regex(/^exp-[a-z0-9]{1,16}$/, "an export id such as 
 export const exportRoutes = tenantRouter(authenticateForExport)
   .get(
     "/",
-    doc({ summary: "List the tenant's exports", description: "Reachable by the owner also while the tenant is suspended or being offboarded.", tags, ok: { schema: z.object({ items: z.array(z.object({ id: z.string() })) }) }, errors: [403] }),
+    doc({
+      summary: "List the tenant's exports",
+      description: "Reachable by the owner also while the tenant is suspended or being offboarded.",
+      tags,
+      ok: { schema: z.object({ items: z.array(z.object({ id: z.string() })) }) },
+      errors: [403],
+    }),
     requireRole("OWNER"),
     async (c) => c.json({ items: (await listExportIds(c.env.ARCHIVES, c.get("tenant").id)).map((id) => ({ id })) }),
   )
@@ -49,7 +55,13 @@ export const exportRoutes = tenantRouter(authenticateForExport)
   )
   .get(
     "/:exportId/files/:name",
-    doc({ summary: "Download one file of an export", description: "NDJSON (one JSON value per line) or the original bytes of a firmware object; `x-sha256` matches the manifest.", tags, ok: { contentType: "application/x-ndjson" }, errors: [403, 404] }),
+    doc({
+      summary: "Download one file of an export",
+      description: "NDJSON (one JSON value per line) or the original bytes of a firmware object; `x-sha256` matches the manifest.",
+      tags,
+      ok: { contentType: "application/x-ndjson" },
+      errors: [403, 404],
+    }),
     requireRole("OWNER"),
     validate("param", z.object({ exportId: ExportId, name: ExportFileName })),
     async (c) => {

@@ -59,7 +59,8 @@ export const firmwareRoutes = tenantRouter()
       const input = c.req.valid("json");
       const signing = await c.get("data").firmware.signing();
       if (input.signature && !signing.publicKey) throw new AppError("conflict", "a signed artifact needs the tenant's signing key first (PUT /api/v1/firmware/signing)");
-      if (!input.signature && signing.requireSigned) throw new AppError("validation_failed", "this tenant accepts signed firmware only", { errors: [{ path: "signature", message: "required: an Ed25519 signature over the artifact's SHA-256 digest, base64" }] });
+      if (!input.signature && signing.requireSigned)
+        throw new AppError("validation_failed", "this tenant accepts signed firmware only", { errors: [{ path: "signature", message: "required: an Ed25519 signature over the artifact's SHA-256 digest, base64" }] });
       const fw = await c.get("data").firmware.create(input);
       await audit(c, { action: "firmware.create", targetType: "firmware", targetId: fw.id, outcome: "success", details: { version: fw.version } });
       const { maxArtifactBytes } = effectiveLimits(c.get("tenant").plan, c.get("tenant").limits);
@@ -67,9 +68,7 @@ export const firmwareRoutes = tenantRouter()
       return c.json({ firmware: fw, upload: { method: "PUT" as const, url: `/api/v1/firmware/${fw.id}/artifact`, maxBytes: maxArtifactBytes, headers: { "content-type": "application/octet-stream" } } }, 201);
     },
   )
-  .get("/:id", doc({ summary: "Get a firmware artifact", tags, ok: { schema: Firmware }, errors: [404] }), requireRole("MEMBER"), validate("param", IdParam), async (c) =>
-    c.json(await c.get("data").firmware.get(c.req.valid("param").id)),
-  )
+  .get("/:id", doc({ summary: "Get a firmware artifact", tags, ok: { schema: Firmware }, errors: [404] }), requireRole("MEMBER"), validate("param", IdParam), async (c) => c.json(await c.get("data").firmware.get(c.req.valid("param").id)))
   .put(
     "/:id/artifact",
     doc({
@@ -94,7 +93,11 @@ export const firmwareRoutes = tenantRouter()
       if (length > maxArtifactBytes) throw new AppError("payload_too_large", `the ${tenant.plan} plan stores artifacts of at most ${maxArtifactBytes} bytes`, { limit: "maxArtifactBytes", max: maxArtifactBytes });
       const { storedBytes } = await data.firmware.storage();
       if (storedBytes + length > maxFirmwareStorageBytes) {
-        throw new AppError("plan_limit_reached", `${storedBytes} of ${maxFirmwareStorageBytes} bytes of firmware storage are used; delete old artifacts first`, { limit: "maxFirmwareStorageBytes", max: maxFirmwareStorageBytes, used: storedBytes });
+        throw new AppError("plan_limit_reached", `${storedBytes} of ${maxFirmwareStorageBytes} bytes of firmware storage are used; delete old artifacts first`, {
+          limit: "maxFirmwareStorageBytes",
+          max: maxFirmwareStorageBytes,
+          used: storedBytes,
+        });
       }
       const body = c.req.raw.body;
       if (!body) throw new AppError("validation_failed", "the artifact is empty", { errors: [{ path: "body", message: "no body" }] });

@@ -27,7 +27,10 @@ const ConnectivityQuery = z.strictObject({
   from: TimeParam.optional().describe("start (inclusive); default: 30 days ago, as far as the history goes"),
   to: TimeParam.optional().describe("end (exclusive); default: now"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().regex(/^[1-9]\d{0,15}$/, "not a cursor from this API").optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, "not a cursor from this API")
+    .optional(),
 });
 
 /** One call into the tenant's hub; a hub that cannot be reached is 503. */
@@ -54,7 +57,8 @@ export const deviceHealthRoutes = new Hono<AppEnv>()
     "/:id/health",
     doc({
       summary: "A device's health",
-      description: "online, degraded (heartbeat late or vitals out of bounds), offline (disconnected, or connected but silent past its inactivity timeout) or never_seen; why, since when, the last heartbeat's vitals and the policy in force.",
+      description:
+        "online, degraded (heartbeat late or vitals out of bounds), offline (disconnected, or connected but silent past its inactivity timeout) or never_seen; why, since when, the last heartbeat's vitals and the policy in force.",
       tags,
       ok: { schema: DeviceHealth },
       errors: [404, 503],
@@ -67,7 +71,21 @@ export const deviceHealthRoutes = new Hono<AppEnv>()
       if (health) return c.json(health);
       const profile = device.profileId ? await c.get("data").profiles.find(device.profileId) : null;
       const policy = resolveHealthPolicy(profile?.health, device.healthPolicy);
-      const body: DeviceHealth = { deviceId: device.id, state: "never_seen", reason: "never_connected", since: null, connected: false, connectionSeq: 0, connectedAt: null, lastHeardAt: null, lastHeartbeatAt: null, vitals: {}, breaches: [], policy, nextCheckAt: null };
+      const body: DeviceHealth = {
+        deviceId: device.id,
+        state: "never_seen",
+        reason: "never_connected",
+        since: null,
+        connected: false,
+        connectionSeq: 0,
+        connectedAt: null,
+        lastHeardAt: null,
+        lastHeartbeatAt: null,
+        vitals: {},
+        breaches: [],
+        policy,
+        nextCheckAt: null,
+      };
       return c.json(body);
     },
   )

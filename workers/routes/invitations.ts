@@ -22,7 +22,13 @@ const tags = ["members"];
 export const invitationRoutes = tenantRouter()
   .post(
     "/",
-    doc({ summary: "Invite someone by email", description: "Mails the invitation link to the address (the token is not returned). 503 when the platform cannot send mail; nothing is created then.", tags, ok: { status: 201, schema: z.object({ invitation: Invitation, delivery: z.literal("mailed") }) }, errors: [400, 403, 503] }),
+    doc({
+      summary: "Invite someone by email",
+      description: "Mails the invitation link to the address (the token is not returned). 503 when the platform cannot send mail; nothing is created then.",
+      tags,
+      ok: { status: 201, schema: z.object({ invitation: Invitation, delivery: z.literal("mailed") }) },
+      errors: [400, 403, 503],
+    }),
     requireRole("ADMIN"),
     validate("json", CreateInvitation),
     async (c) => {
@@ -41,18 +47,10 @@ export const invitationRoutes = tenantRouter()
       return c.json({ invitation, delivery: "mailed" as const }, 201);
     },
   )
-  .get("/", doc({ summary: "List invitations", tags, ok: { schema: page(Invitation) }, errors: [400] }), requireRole("ADMIN"), validate("query", PageQuery), async (c) =>
-    c.json(await c.get("data").invitations.list(c.req.valid("query"))),
-  )
-  .delete(
-    "/:id",
-    doc({ summary: "Revoke an invitation", tags, ok: { status: 204, description: "Revoked" }, errors: [404] }),
-    requireRole("ADMIN"),
-    validate("param", z.object({ id: z.string().min(1).max(64) })),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      await c.get("data").invitations.delete(id);
-      await audit(c, { action: "invitation.revoke", targetType: "invitation", targetId: id, outcome: "success" });
-      return c.body(null, 204);
-    },
-  );
+  .get("/", doc({ summary: "List invitations", tags, ok: { schema: page(Invitation) }, errors: [400] }), requireRole("ADMIN"), validate("query", PageQuery), async (c) => c.json(await c.get("data").invitations.list(c.req.valid("query"))))
+  .delete("/:id", doc({ summary: "Revoke an invitation", tags, ok: { status: 204, description: "Revoked" }, errors: [404] }), requireRole("ADMIN"), validate("param", z.object({ id: z.string().min(1).max(64) })), async (c) => {
+    const { id } = c.req.valid("param");
+    await c.get("data").invitations.delete(id);
+    await audit(c, { action: "invitation.revoke", targetType: "invitation", targetId: id, outcome: "success" });
+    return c.body(null, 204);
+  });

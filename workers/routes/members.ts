@@ -21,15 +21,17 @@ export function requireOwnerFor(c: Context<AppEnv>, ...roles: (Role | null)[]) {
 }
 
 export const memberRoutes = tenantRouter()
-  .get("/", doc({ summary: "List members", tags, ok: { schema: page(Member) }, errors: [400] }), requireRole("VIEWER"), validate("query", PageQuery), async (c) =>
-    c.json(await c.get("data").members.list(c.req.valid("query"))),
-  )
-  .get("/:userId", doc({ summary: "Get a member", tags, ok: { schema: Member }, errors: [404] }), requireRole("VIEWER"), validate("param", UserParam), async (c) =>
-    c.json(await c.get("data").members.get(c.req.valid("param").userId)),
-  )
+  .get("/", doc({ summary: "List members", tags, ok: { schema: page(Member) }, errors: [400] }), requireRole("VIEWER"), validate("query", PageQuery), async (c) => c.json(await c.get("data").members.list(c.req.valid("query"))))
+  .get("/:userId", doc({ summary: "Get a member", tags, ok: { schema: Member }, errors: [404] }), requireRole("VIEWER"), validate("param", UserParam), async (c) => c.json(await c.get("data").members.get(c.req.valid("param").userId)))
   .patch(
     "/:userId",
-    doc({ summary: "Change a member's role", description: "A tenant keeps at least one OWNER. Takes effect at once, also for the API keys the member created (capped at the new role).", tags, ok: { schema: Member }, errors: [400, 403, 404, 409] }),
+    doc({
+      summary: "Change a member's role",
+      description: "A tenant keeps at least one OWNER. Takes effect at once, also for the API keys the member created (capped at the new role).",
+      tags,
+      ok: { schema: Member },
+      errors: [400, 403, 404, 409],
+    }),
     requireRole("ADMIN"),
     validate("param", UserParam),
     validate("json", UpdateMember),

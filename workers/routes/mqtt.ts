@@ -54,7 +54,10 @@ async function upgrade(c: Context<AppEnv>, tenantId: string): Promise<Response> 
   if (!tenant || tenant.status === "deleted") throw new AppError("not_found", "unknown tenant");
   if (tenant.status === "suspended") throw new AppError("tenant_suspended", "this tenant is suspended");
   if (tenant.status !== "active") throw new AppError("tenant_unavailable", `this tenant is ${tenant.status}`);
-  const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  const offered = (c.req.header("sec-websocket-protocol") ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   // The server must pick "mqtt" when offered [MQTT-6.0.0-3]; a request offering none is refused.
   const chosen = SUBPROTOCOLS.find((p) => offered.includes(p));
   if (!chosen) throw new AppError("bad_request", "offer the WebSocket subprotocol 'mqtt'");

@@ -38,15 +38,27 @@ export const rolloutRoutes = tenantRouter()
       return c.json(created, 201);
     },
   )
-  .get("/:id", doc({ summary: "Get a rollout", description: "Counts per state and per wave, and every health-gate decision with its figures.", tags, ok: { schema: Rollout }, errors: [404] }), requireRole("MEMBER"), validate("param", IdParam), async (c) => {
-    const rollout = await c.get("data").rollouts.get(c.req.valid("param").id);
-    const waking = nudgeIfStalled({ env: c.env, tenant: c.get("tenant"), data: c.get("data"), rolloutId: rollout.id }, rollout);
-    if (waking) c.executionCtx.waitUntil(waking);
-    return c.json(rollout);
-  })
+  .get(
+    "/:id",
+    doc({ summary: "Get a rollout", description: "Counts per state and per wave, and every health-gate decision with its figures.", tags, ok: { schema: Rollout }, errors: [404] }),
+    requireRole("MEMBER"),
+    validate("param", IdParam),
+    async (c) => {
+      const rollout = await c.get("data").rollouts.get(c.req.valid("param").id);
+      const waking = nudgeIfStalled({ env: c.env, tenant: c.get("tenant"), data: c.get("data"), rolloutId: rollout.id }, rollout);
+      if (waking) c.executionCtx.waitUntil(waking);
+      return c.json(rollout);
+    },
+  )
   .get(
     "/:id/devices",
-    doc({ summary: "A rollout's devices", description: "Each device's execution: state, attempt, progress, error and every transition with its time. Filter by `state` or `wave`.", tags, ok: { schema: page(RolloutExecution) }, errors: [400, 404] }),
+    doc({
+      summary: "A rollout's devices",
+      description: "Each device's execution: state, attempt, progress, error and every transition with its time. Filter by `state` or `wave`.",
+      tags,
+      ok: { schema: page(RolloutExecution) },
+      errors: [400, 404],
+    }),
     requireRole("MEMBER"),
     validate("param", IdParam),
     validate("query", RolloutDevicesQuery),
@@ -56,15 +68,27 @@ export const rolloutRoutes = tenantRouter()
       return c.json(await c.get("data").rolloutExecutions.list(id, c.req.valid("query")));
     },
   )
-  .post("/:id/pause", doc({ summary: "Pause a rollout", description: "No new device is notified; devices already updating finish. 409 unless running.", tags, ok: { schema: Rollout }, errors: [404, 409] }), requireRole("ADMIN"), validate("param", IdParam), async (c) => {
-    const { id } = c.req.valid("param");
-    const p = c.get("principal");
-    await pauseByPerson({ env: c.env, tenant: c.get("tenant"), data: c.get("data"), rolloutId: id }, { actorType: p.actorType, actorId: p.actorId });
-    return c.json(await c.get("data").rollouts.get(id));
-  })
+  .post(
+    "/:id/pause",
+    doc({ summary: "Pause a rollout", description: "No new device is notified; devices already updating finish. 409 unless running.", tags, ok: { schema: Rollout }, errors: [404, 409] }),
+    requireRole("ADMIN"),
+    validate("param", IdParam),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const p = c.get("principal");
+      await pauseByPerson({ env: c.env, tenant: c.get("tenant"), data: c.get("data"), rolloutId: id }, { actorType: p.actorType, actorId: p.actorId });
+      return c.json(await c.get("data").rollouts.get(id));
+    },
+  )
   .post(
     "/:id/resume",
-    doc({ summary: "Resume a paused rollout", description: "A rollout that paused itself resumes only with `acknowledgeFailures: true`; the failure rate then counts only failures after the resume. 409 unless paused.", tags, ok: { schema: Rollout }, errors: [400, 404, 409] }),
+    doc({
+      summary: "Resume a paused rollout",
+      description: "A rollout that paused itself resumes only with `acknowledgeFailures: true`; the failure rate then counts only failures after the resume. 409 unless paused.",
+      tags,
+      ok: { schema: Rollout },
+      errors: [400, 404, 409],
+    }),
     requireRole("ADMIN"),
     validate("param", IdParam),
     validate("json", ResumeRollout),
@@ -75,12 +99,18 @@ export const rolloutRoutes = tenantRouter()
       return c.json(await c.get("data").rollouts.get(id));
     },
   )
-  .post("/:id/cancel", doc({ summary: "Cancel a rollout", description: "Devices not finished are `canceled` and their update notices withdrawn. 409 when already finished.", tags, ok: { schema: Rollout }, errors: [404, 409] }), requireRole("ADMIN"), validate("param", IdParam), async (c) => {
-    const { id } = c.req.valid("param");
-    const p = c.get("principal");
-    await cancel({ env: c.env, tenant: c.get("tenant"), data: c.get("data"), rolloutId: id }, { actorType: p.actorType, actorId: p.actorId });
-    return c.json(await c.get("data").rollouts.get(id));
-  })
+  .post(
+    "/:id/cancel",
+    doc({ summary: "Cancel a rollout", description: "Devices not finished are `canceled` and their update notices withdrawn. 409 when already finished.", tags, ok: { schema: Rollout }, errors: [404, 409] }),
+    requireRole("ADMIN"),
+    validate("param", IdParam),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const p = c.get("principal");
+      await cancel({ env: c.env, tenant: c.get("tenant"), data: c.get("data"), rolloutId: id }, { actorType: p.actorType, actorId: p.actorId });
+      return c.json(await c.get("data").rollouts.get(id));
+    },
+  )
   .post(
     "/:id/rollback",
     doc({

@@ -55,7 +55,8 @@ export const telemetryRoutes = tenantRouter()
     "/",
     doc({
       summary: "Query telemetry series",
-      description: "`device` and `metric` take comma-separated lists; `bucket` raw|1m|1h|1d with `agg` avg|min|max|sum|count|last. Recent ranges come from the hot store, older ones from Analytics Engine when configured (`source` says which).",
+      description:
+        "`device` and `metric` take comma-separated lists; `bucket` raw|1m|1h|1d with `agg` avg|min|max|sum|count|last. Recent ranges come from the hot store, older ones from Analytics Engine when configured (`source` says which).",
       tags,
       ok: { schema: SeriesResponse },
       errors: [400, 404, 503],
@@ -82,7 +83,13 @@ export const telemetryRoutes = tenantRouter()
   )
   .get(
     "/export",
-    doc({ summary: "Export raw telemetry as CSV or NDJSON", description: "Streams every raw point of the range, series by series in time order.", tags, ok: { contentType: "text/csv", description: "CSV (or NDJSON with format=ndjson)" }, errors: [400, 404] }),
+    doc({
+      summary: "Export raw telemetry as CSV or NDJSON",
+      description: "Streams every raw point of the range, series by series in time order.",
+      tags,
+      ok: { contentType: "text/csv", description: "CSV (or NDJSON with format=ndjson)" },
+      errors: [400, 404],
+    }),
     requireRole("VIEWER"),
     validate("query", ExportParams),
     async (c) => {
@@ -145,7 +152,13 @@ export const telemetryRoutes = tenantRouter()
   )
   .get(
     "/rejected",
-    doc({ summary: "Rejected messages", description: "The newest rejected messages (up to 1000 kept), with the reason, so a tenant can see why data is missing. Counts per reason are in usage.", tags, ok: { schema: page(RejectedMessage) }, errors: [400] }),
+    doc({
+      summary: "Rejected messages",
+      description: "The newest rejected messages (up to 1000 kept), with the reason, so a tenant can see why data is missing. Counts per reason are in usage.",
+      tags,
+      ok: { schema: page(RejectedMessage) },
+      errors: [400],
+    }),
     requireRole("VIEWER"),
     validate("query", RejectedQuery),
     async (c) => {

@@ -18,11 +18,23 @@ const EXPIRING_SOON_MS = 30 * 86_400_000;
 export const tenantRoutes = tenantRouter()
   .get("/", doc({ summary: "Get the active tenant", tags, ok: { schema: TenantView } }), requireRole("VIEWER"), async (c) => {
     const tenant = c.get("tenant");
-    return c.json({ tenant, role: c.get("principal").role, limits: effectiveLimits(tenant.plan, tenant.limits), deviceCount: await c.get("data").devices.count(), certificatesExpiringSoon: await c.get("data").deviceCredentials.countExpiringCertificates(Date.now() + EXPIRING_SOON_MS) });
+    return c.json({
+      tenant,
+      role: c.get("principal").role,
+      limits: effectiveLimits(tenant.plan, tenant.limits),
+      deviceCount: await c.get("data").devices.count(),
+      certificatesExpiringSoon: await c.get("data").deviceCredentials.countExpiringCertificates(Date.now() + EXPIRING_SOON_MS),
+    });
   })
   .patch(
     "/",
-    doc({ summary: "Update the tenant's name or branding", description: "Needs ADMIN. The plan is not the tenant's to change: a body naming `plan` is refused with 403 (the operator changes plans, `PATCH /admin/tenants/:id`).", tags, ok: { schema: Tenant }, errors: [400, 403, 409] }),
+    doc({
+      summary: "Update the tenant's name or branding",
+      description: "Needs ADMIN. The plan is not the tenant's to change: a body naming `plan` is refused with 403 (the operator changes plans, `PATCH /admin/tenants/:id`).",
+      tags,
+      ok: { schema: Tenant },
+      errors: [400, 403, 409],
+    }),
     requireRole("ADMIN"),
     validate("json", UpdateTenant),
     async (c) => {
@@ -43,7 +55,8 @@ export const tenantRoutes = tenantRouter()
     "/offboard",
     doc({
       summary: "Delete this tenant: export, then delete everything",
-      description: "Starts offboarding: the tenant is frozen at once (API and MQTT refuse it), everything is exported for the owner to download (`/api/v1/exports`) during `downloadWindowHours`, then deleted, and a signed deletion certificate is kept. `confirm` must repeat the tenant id.",
+      description:
+        "Starts offboarding: the tenant is frozen at once (API and MQTT refuse it), everything is exported for the owner to download (`/api/v1/exports`) during `downloadWindowHours`, then deleted, and a signed deletion certificate is kept. `confirm` must repeat the tenant id.",
       tags,
       ok: { status: 202, schema: z.object({ workflow: z.object({ id: z.string(), status: z.string() }), ...OffboardDownload.shape }) },
       errors: [400, 403, 409],

@@ -55,14 +55,23 @@ const AdminUsageQuery = PageQuery.extend({ month: UsageMonth.optional(), status:
 
 export const adminUsageRoutes = new Hono<AppEnv>().use(authenticateOperator).get(
   "/",
-  doc({ summary: "Usage of every tenant for a month", description: "Pages over tenants (by id) with each one's usage report.", tags: ["operator"], ok: { schema: z.object({ month: UsageMonth, items: z.array(UsageReport), nextCursor: z.string().nullable() }) }, errors: [400, 401] }),
+  doc({
+    summary: "Usage of every tenant for a month",
+    description: "Pages over tenants (by id) with each one's usage report.",
+    tags: ["operator"],
+    ok: { schema: z.object({ month: UsageMonth, items: z.array(UsageReport), nextCursor: z.string().nullable() }) },
+    errors: [400, 401],
+  }),
   validate("query", AdminUsageQuery),
   async (c) => {
     const q = c.req.valid("query");
     const month = q.month ?? currentMonth();
     const platform = c.get("platform");
     const tenants = await platform.tenants.list({ limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.status ? { status: q.status } : {}) });
-    const usage = await platform.tenants.usageFor(tenants.items.map((t) => t.id), month);
+    const usage = await platform.tenants.usageFor(
+      tenants.items.map((t) => t.id),
+      month,
+    );
     return c.json({ month, items: tenants.items.map((t) => usageReport(t.id, month, usage[t.id] ?? {})), nextCursor: tenants.nextCursor });
   },
 );

@@ -27,10 +27,7 @@ function csvLine(r: ExportRow): string {
 
 const ndjsonLine = (r: ExportRow) => `${JSON.stringify({ device: r.device, metric: r.metric, ts: r.ts, value: r.value, unit: r.unit, msgId: r.msgId, seq: r.seq })}\n`;
 
-export function exportStream(
-  store: TelemetryStoreClient,
-  input: { series: { device: string; metric: string }[]; from: number; to: number; format: "csv" | "ndjson"; limit: number },
-): ReadableStream<Uint8Array> {
+export function exportStream(store: TelemetryStoreClient, input: { series: { device: string; metric: string }[]; from: number; to: number; format: "csv" | "ndjson"; limit: number }): ReadableStream<Uint8Array> {
   const series = [...input.series];
   let current = series.shift();
   let after: { ts: number; id: number } | null = null;

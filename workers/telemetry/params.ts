@@ -16,7 +16,14 @@ const commaList = <T extends z.ZodType<string, string>>(item: T, max: number, ma
   z
     .string()
     .max(maxChars)
-    .transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(item).min(1).max(max));
 
 const DeviceList = commaList(DeviceId, MAX_QUERY_DEVICES).describe("device ids, comma-separated");

@@ -88,7 +88,7 @@ export async function offboard(env: Env, p: OffboardParams, step: WorkflowStep, 
   await run("release custom hostnames", async () => {
     const svc = domainServices(env);
     let released = 0;
-    for (let cursor: string | undefined; ; ) {
+    for (let cursor: string | undefined; ;) {
       const page = await data.domains.list({ limit: 200, ...(cursor ? { cursor } : {}) });
       for (const d of page.items) {
         if (d.providerId) await svc.provider.remove(d.providerId);

@@ -2,17 +2,7 @@
 import { and, count, desc, eq, inArray, lt } from "drizzle-orm";
 import { AppError, notFound } from "../../errors";
 import { randomBase32, sortableId } from "../../ids";
-import {
-  AlarmRule,
-  MAX_ALARM_RULES,
-  type WebhookEventType,
-  type CreateAlarmRule,
-  type CreateWebhookTarget,
-  type UpdateAlarmRule,
-  type UpdateWebhookTarget,
-  type WebhookDelivery,
-  type WebhookTarget,
-} from "../../schemas/alarms";
+import { AlarmRule, MAX_ALARM_RULES, type WebhookEventType, type CreateAlarmRule, type CreateWebhookTarget, type UpdateAlarmRule, type UpdateWebhookTarget, type WebhookDelivery, type WebhookTarget } from "../../schemas/alarms";
 import type { PageQuery } from "../../schemas/common";
 import { afterCursor, toPage, type Db } from "../db";
 import { alarmRules, alarmWebhookDeliveries, alarmWebhooks } from "../schema";
@@ -33,7 +23,13 @@ export function alarmRuleRepo(db: Db, tenantId: string) {
       const n = await db.select({ n: count() }).from(alarmRules).where(mine).get();
       if ((n?.n ?? 0) >= MAX_ALARM_RULES) throw new AppError("plan_limit_reached", `at most ${MAX_ALARM_RULES} alarm rules per tenant`, { limit: "alarmRules", max: MAX_ALARM_RULES });
       const now = Date.now();
-      return toRule(await db.insert(alarmRules).values({ ...input, tenantId, id: sortableId(now), createdAt: now, updatedAt: now }).returning().get());
+      return toRule(
+        await db
+          .insert(alarmRules)
+          .values({ ...input, tenantId, id: sortableId(now), createdAt: now, updatedAt: now })
+          .returning()
+          .get(),
+      );
     },
     async get(id: string): Promise<AlarmRule> {
       const row = await db.select().from(alarmRules).where(byId(id)).get();
@@ -41,7 +37,13 @@ export function alarmRuleRepo(db: Db, tenantId: string) {
       return toRule(row);
     },
     async list(q: PageQuery) {
-      const rows = await db.select().from(alarmRules).where(afterCursor(alarmRules.id, q.cursor, mine)).orderBy(alarmRules.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(alarmRules)
+        .where(afterCursor(alarmRules.id, q.cursor, mine))
+        .orderBy(alarmRules.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toRule);
     },
     /** Every rule, for the push to the hot store. */
@@ -49,7 +51,12 @@ export function alarmRuleRepo(db: Db, tenantId: string) {
       return (await db.select().from(alarmRules).where(mine).orderBy(alarmRules.id).all()).map(toRule);
     },
     async update(id: string, patch: UpdateAlarmRule): Promise<AlarmRule> {
-      const row = await db.update(alarmRules).set({ ...patch, updatedAt: Date.now() }).where(byId(id)).returning().get();
+      const row = await db
+        .update(alarmRules)
+        .set({ ...patch, updatedAt: Date.now() })
+        .where(byId(id))
+        .returning()
+        .get();
       if (!row) throw notFound("alarm rule");
       return toRule(row);
     },
@@ -69,7 +76,11 @@ export function alarmWebhookRepo(db: Db, tenantId: string) {
     async create(input: CreateWebhookTarget): Promise<{ target: WebhookTarget; secret: string }> {
       const now = Date.now();
       const secret = `whsec_${randomBase32(40)}`;
-      const row = await db.insert(alarmWebhooks).values({ ...input, tenantId, id: sortableId(now), secret, createdAt: now, updatedAt: now }).returning().get();
+      const row = await db
+        .insert(alarmWebhooks)
+        .values({ ...input, tenantId, id: sortableId(now), secret, createdAt: now, updatedAt: now })
+        .returning()
+        .get();
       return { target: toTarget(row), secret };
     },
     async get(id: string): Promise<WebhookTarget> {
@@ -78,12 +89,22 @@ export function alarmWebhookRepo(db: Db, tenantId: string) {
       return toTarget(row);
     },
     async list(q: PageQuery) {
-      const rows = await db.select().from(alarmWebhooks).where(afterCursor(alarmWebhooks.id, q.cursor, mine)).orderBy(alarmWebhooks.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(alarmWebhooks)
+        .where(afterCursor(alarmWebhooks.id, q.cursor, mine))
+        .orderBy(alarmWebhooks.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toTarget);
     },
     /** Enabled targets with their secrets, for the notifications consumer only. */
     async enabledWithSecrets(): Promise<(WebhookTarget & { secret: string })[]> {
-      const rows = await db.select().from(alarmWebhooks).where(and(mine, eq(alarmWebhooks.enabled, true))).all();
+      const rows = await db
+        .select()
+        .from(alarmWebhooks)
+        .where(and(mine, eq(alarmWebhooks.enabled, true)))
+        .all();
       return rows.map((r) => ({ ...toTarget(r), secret: r.secret }));
     },
     async findWithSecret(id: string): Promise<(WebhookTarget & { secret: string }) | null> {
@@ -91,7 +112,12 @@ export function alarmWebhookRepo(db: Db, tenantId: string) {
       return row ? { ...toTarget(row), secret: row.secret } : null;
     },
     async update(id: string, patch: UpdateWebhookTarget): Promise<WebhookTarget> {
-      const row = await db.update(alarmWebhooks).set({ ...patch, updatedAt: Date.now() }).where(byId(id)).returning().get();
+      const row = await db
+        .update(alarmWebhooks)
+        .set({ ...patch, updatedAt: Date.now() })
+        .where(byId(id))
+        .returning()
+        .get();
       if (!row) throw notFound("webhook target");
       return toTarget(row);
     },
@@ -124,7 +150,11 @@ export function alarmWebhookRepo(db: Db, tenantId: string) {
         .onConflictDoNothing();
     },
     async delivery(id: string): Promise<WebhookDelivery | null> {
-      const row = await db.select().from(alarmWebhookDeliveries).where(and(deliveriesMine, eq(alarmWebhookDeliveries.id, id))).get();
+      const row = await db
+        .select()
+        .from(alarmWebhookDeliveries)
+        .where(and(deliveriesMine, eq(alarmWebhookDeliveries.id, id)))
+        .get();
       return row ? toDelivery(row) : null;
     },
     async recordAttempt(id: string, outcome: { status: WebhookDelivery["status"]; attempts: number; statusCode: number | null; error: string | null }): Promise<void> {

@@ -20,7 +20,13 @@ export function apiKeyRepo(db: Db, tenantId: string) {
   const byId = (id: string) => and(mine, eq(apiKeys.id, id));
   return {
     async list(q: PageQuery) {
-      const rows = await db.select().from(apiKeys).where(afterCursor(apiKeys.id, q.cursor, mine)).orderBy(apiKeys.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(apiKeys)
+        .where(afterCursor(apiKeys.id, q.cursor, mine))
+        .orderBy(apiKeys.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toApiKey);
     },
     /** The full record including the secret hash, for authentication only. */
@@ -30,11 +36,22 @@ export function apiKeyRepo(db: Db, tenantId: string) {
     /** Full records of many keys at once (the hub re-resolving its sessions), for authentication only. */
     async records(ids: string[]): Promise<ApiKeyRecord[]> {
       const rows: ApiKeyRecord[] = [];
-      for (let i = 0; i < ids.length; i += D1_PARAMS_PER_CHUNK) rows.push(...(await db.select().from(apiKeys).where(and(mine, inArray(apiKeys.id, ids.slice(i, i + D1_PARAMS_PER_CHUNK)))).all()));
+      for (let i = 0; i < ids.length; i += D1_PARAMS_PER_CHUNK)
+        rows.push(
+          ...(await db
+            .select()
+            .from(apiKeys)
+            .where(and(mine, inArray(apiKeys.id, ids.slice(i, i + D1_PARAMS_PER_CHUNK))))
+            .all()),
+        );
       return rows;
     },
     async create(input: { id: string; name: string; prefix: string; secretHash: string; role: Role; mountpoint: string | null; createdBy: string; expiresAt: number | null }): Promise<ApiKey> {
-      const row = await db.insert(apiKeys).values({ ...input, tenantId, createdAt: Date.now() }).returning().get();
+      const row = await db
+        .insert(apiKeys)
+        .values({ ...input, tenantId, createdAt: Date.now() })
+        .returning()
+        .get();
       return toApiKey(row);
     },
     async touch(id: string, now = Date.now()): Promise<void> {
@@ -54,7 +71,11 @@ export function apiKeyRepo(db: Db, tenantId: string) {
       for (let depth = 0; creators.length > 0 && depth < MAX_KEY_CHAIN; depth++) {
         const next: string[] = [];
         for (let i = 0; i < creators.length; i += D1_PARAMS_PER_CHUNK) {
-          const rows = await db.delete(apiKeys).where(and(mine, inArray(apiKeys.createdBy, creators.slice(i, i + D1_PARAMS_PER_CHUNK)))).returning({ id: apiKeys.id }).all();
+          const rows = await db
+            .delete(apiKeys)
+            .where(and(mine, inArray(apiKeys.createdBy, creators.slice(i, i + D1_PARAMS_PER_CHUNK))))
+            .returning({ id: apiKeys.id })
+            .all();
           next.push(...rows.map((r) => r.id));
         }
         revoked.push(...next);

@@ -36,12 +36,14 @@ export function assetRepo(db: Db, tenantId: string) {
       return toAsset(row);
     },
     async list(q: AssetListQuery) {
-      const where = and(
-        mine,
-        q.type ? eq(assets.type, q.type) : undefined,
-        q.q ? or(like(assets.id, `%${escapeLike(q.q)}%`), like(assets.name, `%${escapeLike(q.q)}%`)) : undefined,
-      );
-      const rows = await db.select().from(assets).where(afterCursor(assets.id, q.cursor, where)).orderBy(assets.id).limit(q.limit + 1).all();
+      const where = and(mine, q.type ? eq(assets.type, q.type) : undefined, q.q ? or(like(assets.id, `%${escapeLike(q.q)}%`), like(assets.name, `%${escapeLike(q.q)}%`)) : undefined);
+      const rows = await db
+        .select()
+        .from(assets)
+        .where(afterCursor(assets.id, q.cursor, where))
+        .orderBy(assets.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toAsset);
     },
     async create(input: CreateAsset): Promise<Asset> {
@@ -61,7 +63,12 @@ export function assetRepo(db: Db, tenantId: string) {
     },
     async update(id: string, patch: UpdateAsset): Promise<Asset> {
       const { location, ...rest } = patch;
-      const row = await db.update(assets).set({ ...rest, ...locationColumns(location), updatedAt: Date.now() }).where(byId(id)).returning().get();
+      const row = await db
+        .update(assets)
+        .set({ ...rest, ...locationColumns(location), updatedAt: Date.now() })
+        .where(byId(id))
+        .returning()
+        .get();
       if (!row) throw notFound("asset");
       return toAsset(row);
     },
@@ -77,7 +84,11 @@ export function sensorRepo(db: Db, tenantId: string) {
   const ofAsset = (assetId: string) => and(eq(sensors.tenantId, tenantId), eq(sensors.assetId, assetId));
   const byId = (assetId: string, id: string) => and(ofAsset(assetId), eq(sensors.id, id));
   const assetExists = async (assetId: string) => {
-    const row = await db.select({ id: assets.id }).from(assets).where(and(eq(assets.tenantId, tenantId), eq(assets.id, assetId))).get();
+    const row = await db
+      .select({ id: assets.id })
+      .from(assets)
+      .where(and(eq(assets.tenantId, tenantId), eq(assets.id, assetId)))
+      .get();
     if (!row) throw notFound("asset");
   };
   return {
@@ -90,14 +101,24 @@ export function sensorRepo(db: Db, tenantId: string) {
     async ofAssets(assetIds: string[]): Promise<Sensor[]> {
       const out: Sensor[] = [];
       for (const part of chunks([...new Set(assetIds)])) {
-        const rows = await db.select().from(sensors).where(and(eq(sensors.tenantId, tenantId), inArray(sensors.assetId, part))).all();
+        const rows = await db
+          .select()
+          .from(sensors)
+          .where(and(eq(sensors.tenantId, tenantId), inArray(sensors.assetId, part)))
+          .all();
         out.push(...rows.map(toSensor));
       }
       return out;
     },
     async list(assetId: string, q: PageQuery) {
       await assetExists(assetId);
-      const rows = await db.select().from(sensors).where(afterCursor(sensors.id, q.cursor, ofAsset(assetId))).orderBy(sensors.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(sensors)
+        .where(afterCursor(sensors.id, q.cursor, ofAsset(assetId)))
+        .orderBy(sensors.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toSensor);
     },
     async create(assetId: string, input: CreateSensor): Promise<Sensor> {
@@ -116,7 +137,12 @@ export function sensorRepo(db: Db, tenantId: string) {
       }
     },
     async update(assetId: string, id: string, patch: UpdateSensor): Promise<Sensor> {
-      const row = await db.update(sensors).set({ ...patch, updatedAt: Date.now() }).where(byId(assetId, id)).returning().get();
+      const row = await db
+        .update(sensors)
+        .set({ ...patch, updatedAt: Date.now() })
+        .where(byId(assetId, id))
+        .returning()
+        .get();
       if (!row) throw notFound("sensor");
       return toSensor(row);
     },

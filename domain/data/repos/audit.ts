@@ -35,7 +35,10 @@ export function auditRepo(db: Db, tenantId: string) {
     },
     /** Records an event under a caller-chosen id, once: a retried workflow step does not write it twice. */
     async recordOnce(id: string, ts: number, e: AuditEvent): Promise<void> {
-      await db.insert(auditLog).values({ ...e, details: e.details ?? {}, tenantId, id, ts }).onConflictDoNothing();
+      await db
+        .insert(auditLog)
+        .values({ ...e, details: e.details ?? {}, tenantId, id, ts })
+        .onConflictDoNothing();
     },
     /**
      * Records the event unless the tenant already has one with the same action and outcome, in one
@@ -46,7 +49,13 @@ export function auditRepo(db: Db, tenantId: string) {
       await db.run(sql`INSERT INTO audit_log (tenant_id, id, ts, actor_type, actor_id, action, target_type, target_id, outcome, request_id, ip, details)
         SELECT ${tenantId}, ${sortableId(now)}, ${now}, ${e.actorType}, ${e.actorId ?? null}, ${e.action}, ${e.targetType ?? null}, ${e.targetId ?? null}, ${e.outcome}, ${e.requestId ?? null}, ${e.ip ?? null}, ${JSON.stringify(e.details ?? {})}
         WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE tenant_id = ${tenantId} AND action = ${e.action} AND outcome = ${e.outcome})`);
-      const first = await db.select().from(auditLog).where(and(mine, eq(auditLog.action, e.action), eq(auditLog.outcome, e.outcome))).orderBy(asc(auditLog.id)).limit(1).get();
+      const first = await db
+        .select()
+        .from(auditLog)
+        .where(and(mine, eq(auditLog.action, e.action), eq(auditLog.outcome, e.outcome)))
+        .orderBy(asc(auditLog.id))
+        .limit(1)
+        .get();
       return toEntry(first!);
     },
     /** Newest first; the cursor is the last id seen. */
@@ -59,7 +68,13 @@ export function auditRepo(db: Db, tenantId: string) {
         q.device ? or(and(eq(auditLog.targetType, "device"), eq(auditLog.targetId, q.device)), and(eq(auditLog.actorType, "device"), eq(auditLog.actorId, q.device))) : undefined,
         q.cursor ? lt(auditLog.id, decodeCursor(q.cursor)) : undefined,
       );
-      const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(where)
+        .orderBy(desc(auditLog.id))
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toEntry);
     },
   };

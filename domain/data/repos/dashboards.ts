@@ -29,8 +29,7 @@ const STARTER_DASHBOARD: DashboardDocumentInput = {
 };
 
 /** A write named a version that is no longer the current one. */
-const staleDashboard = (current: number) =>
-  new AppError("precondition_failed", `the dashboard was changed by someone else since you loaded it (version ${current} is current)`, { currentVersion: current });
+const staleDashboard = (current: number) => new AppError("precondition_failed", `the dashboard was changed by someone else since you loaded it (version ${current} is current)`, { currentVersion: current });
 
 function toDashboard(row: Row): Dashboard {
   return { id: row.id, version: row.version, ...parseDashboard(row.document), createdAt: row.createdAt, updatedAt: row.updatedAt };
@@ -71,12 +70,22 @@ export function dashboardRepo(db: Db, tenantId: string) {
     },
     /** Summaries (no widgets), in id order: ids are time-ordered, so oldest first. */
     async list(q: PageQuery) {
-      const rows = await db.select().from(dashboards).where(afterCursor(dashboards.id, q.cursor, mine)).orderBy(dashboards.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(dashboards)
+        .where(afterCursor(dashboards.id, q.cursor, mine))
+        .orderBy(dashboards.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toSummary);
     },
     async create(document: DashboardDocument, now = Date.now()): Promise<Dashboard> {
       try {
-        const row = await db.insert(dashboards).values({ tenantId, id: sortableId(now), name: document.name, document, version: 1, createdAt: now, updatedAt: now }).returning().get();
+        const row = await db
+          .insert(dashboards)
+          .values({ tenantId, id: sortableId(now), name: document.name, document, version: 1, createdAt: now, updatedAt: now })
+          .returning()
+          .get();
         return toDashboard(row);
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError("conflict", "a dashboard was created with the same id at the same moment; try again");

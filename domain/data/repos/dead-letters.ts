@@ -36,13 +36,23 @@ export function deadLetterRepo(db: Db, tenantId: string) {
     },
     /** Letters still dead (not re-driven), and when the oldest of them died (the tenant's status). */
     async deadSummary(): Promise<{ count: number; oldestDeadAt: number | null }> {
-      const row = await db.select({ n: count(), oldest: min(deadLetters.deadAt) }).from(deadLetters).where(and(mine, eq(deadLetters.status, "dead"))).get();
+      const row = await db
+        .select({ n: count(), oldest: min(deadLetters.deadAt) })
+        .from(deadLetters)
+        .where(and(mine, eq(deadLetters.status, "dead")))
+        .get();
       return { count: row?.n ?? 0, oldestDeadAt: row?.oldest ?? null };
     },
     /** Newest first. */
     async list(q: DeadLetterQuery) {
       const where = and(mine, q.status ? eq(deadLetters.status, q.status) : undefined, q.cursor ? lt(deadLetters.id, decodeCursor(q.cursor)) : undefined);
-      const rows = await db.select().from(deadLetters).where(where).orderBy(desc(deadLetters.id)).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(deadLetters)
+        .where(where)
+        .orderBy(desc(deadLetters.id))
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toDeadLetter);
     },
     async get(id: string): Promise<DeadLetter & { rawBody: string }> {

@@ -8,7 +8,6 @@ import { deviceCredentials, devices } from "../schema";
 
 type Row = typeof deviceCredentials.$inferSelect;
 
-
 /** What the hub needs to check a device's key or certificate. */
 export type DeviceCredentialRecord = { id: string; deviceId: string; type: "jwk" | "certificate"; jwk: DevicePublicJwk | null; active: boolean; notBefore: number | null; notAfter: number | null; replacesId: string | null };
 
@@ -74,21 +73,32 @@ export function deviceCredentialRepo(db: Db, tenantId: string) {
         if (isForeignKeyViolation(err)) throw notFound("device");
         throw err;
       }
-      const row = await db.select().from(c).where(and(mine, eq(c.id, id))).get();
+      const row = await db
+        .select()
+        .from(c)
+        .where(and(mine, eq(c.id, id)))
+        .get();
       return toDeviceCredential(row!);
     },
 
     /** Revokes a credential (idempotent); null when the device has no such credential. */
     async revoke(deviceId: string, credentialId: string, now = Date.now()): Promise<DeviceCredential | null> {
       const where = and(ofDevice(deviceId), eq(deviceCredentials.id, credentialId));
-      await db.update(deviceCredentials).set({ status: "revoked", revokedAt: now }).where(and(where, eq(deviceCredentials.status, "active")));
+      await db
+        .update(deviceCredentials)
+        .set({ status: "revoked", revokedAt: now })
+        .where(and(where, eq(deviceCredentials.status, "active")));
       const row = await db.select().from(deviceCredentials).where(where).get();
       return row ? toDeviceCredential(row) : null;
     },
 
     /** An active credential of the device, or null. */
     async active(deviceId: string, credentialId: string): Promise<DeviceCredential | null> {
-      const row = await db.select().from(deviceCredentials).where(and(ofDevice(deviceId), eq(deviceCredentials.id, credentialId), eq(deviceCredentials.status, "active"))).get();
+      const row = await db
+        .select()
+        .from(deviceCredentials)
+        .where(and(ofDevice(deviceId), eq(deviceCredentials.id, credentialId), eq(deviceCredentials.status, "active")))
+        .get();
       return row ? toDeviceCredential(row) : null;
     },
 
@@ -104,14 +114,21 @@ export function deviceCredentialRepo(db: Db, tenantId: string) {
           .set({ status: "revoked", revokedAt: now })
           .where(and(ofDevice(deviceId), eq(c.status, "active"), sql`${c.id} = (select ${c.replacesId} from ${c} where ${c.tenantId} = ${tenantId} and ${c.id} = ${credentialId})`))
           .returning({ id: c.id }),
-        db.update(c).set({ replacesId: null }).where(and(ofDevice(deviceId), eq(c.id, credentialId))),
+        db
+          .update(c)
+          .set({ replacesId: null })
+          .where(and(ofDevice(deviceId), eq(c.id, credentialId))),
       ]);
       return revoked[0]?.id ?? null;
     },
 
     /** A device's registered public keys, revoked ones included (so a revoked key is refused as such). */
     async keysOf(deviceId: string): Promise<DeviceCredentialRecord[]> {
-      const rows = await db.select().from(deviceCredentials).where(and(ofDevice(deviceId), eq(deviceCredentials.type, "jwk"))).all();
+      const rows = await db
+        .select()
+        .from(deviceCredentials)
+        .where(and(ofDevice(deviceId), eq(deviceCredentials.type, "jwk")))
+        .all();
       return rows.map(toRecord);
     },
 
@@ -127,7 +144,10 @@ export function deviceCredentialRepo(db: Db, tenantId: string) {
     },
 
     async touch(id: string, now = Date.now()): Promise<void> {
-      await db.update(deviceCredentials).set({ lastUsedAt: now }).where(and(mine, eq(deviceCredentials.id, id)));
+      await db
+        .update(deviceCredentials)
+        .set({ lastUsedAt: now })
+        .where(and(mine, eq(deviceCredentials.id, id)));
     },
 
     /** How many active certificates expire before `before` (fleet health). */

@@ -24,15 +24,14 @@ export function deviceHealthRepo(db: Db, tenantId: string) {
   const mine = eq(devices.tenantId, tenantId);
   return {
     async fleet(f: FleetHealthFilter): Promise<FleetHealth> {
-      const scope = and(
-        mine,
-        f.profile ? eq(devices.profileId, f.profile) : undefined,
-        f.tag ? sql`exists (select 1 from json_each(${devices.tags}) where json_each.value = ${f.tag})` : undefined,
-      );
+      const scope = and(mine, f.profile ? eq(devices.profileId, f.profile) : undefined, f.tag ? sql`exists (select 1 from json_each(${devices.tags}) where json_each.value = ${f.tag})` : undefined);
       const enabled = and(scope, eq(devices.disabled, false));
       const [byProfileRows, disabledRow, worstRows] = await db.batch([
         db.select({ profileId: devices.profileId, health: devices.health, n: count() }).from(devices).where(enabled).groupBy(devices.profileId, devices.health),
-        db.select({ n: count() }).from(devices).where(and(scope, eq(devices.disabled, true))),
+        db
+          .select({ n: count() })
+          .from(devices)
+          .where(and(scope, eq(devices.disabled, true))),
         db
           .select({ id: devices.id, name: devices.name, profileId: devices.profileId, tags: devices.tags, health: devices.health, reason: devices.healthReason, since: devices.healthSince })
           .from(devices)

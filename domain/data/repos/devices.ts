@@ -37,7 +37,12 @@ function toDevice(row: Row): Device {
 
 /** Device counts for the fleet summary: online + offline + neverSeen = total; disabled and withLocation overlap them. */
 export type FleetDeviceCounts = {
-  total: number; online: number; offline: number; neverSeen: number; disabled: number; withLocation: number;
+  total: number;
+  online: number;
+  offline: number;
+  neverSeen: number;
+  disabled: number;
+  withLocation: number;
   byType: Record<"device" | "gateway", number>;
   byKind: Record<"INTERNAL" | "INTEGRATION" | "EXTERNAL", number>;
 };
@@ -85,7 +90,12 @@ export function deviceRepo(db: Db, tenantId: string) {
         .groupBy(devices.kind, devices.type, devices.status, devices.disabled, located)
         .all();
       const out: FleetDeviceCounts = {
-        total: 0, online: 0, offline: 0, neverSeen: 0, disabled: 0, withLocation: 0,
+        total: 0,
+        online: 0,
+        offline: 0,
+        neverSeen: 0,
+        disabled: 0,
+        withLocation: 0,
         byType: { device: 0, gateway: 0 },
         byKind: { INTERNAL: 0, INTEGRATION: 0, EXTERNAL: 0 },
       };
@@ -116,7 +126,13 @@ export function deviceRepo(db: Db, tenantId: string) {
         q.certExpiresBefore !== undefined ? hasCertificateExpiringBefore(q.certExpiresBefore) : undefined,
         q.q ? or(like(devices.id, `%${escapeLike(q.q)}%`), like(devices.name, `%${escapeLike(q.q)}%`)) : undefined,
       );
-      const rows = await db.select().from(devices).where(afterCursor(devices.id, q.cursor, where)).orderBy(devices.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(devices)
+        .where(afterCursor(devices.id, q.cursor, where))
+        .orderBy(devices.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toDevice);
     },
 
@@ -175,20 +191,28 @@ export function deviceRepo(db: Db, tenantId: string) {
     /** Deletes the device; children of a deleted gateway are detached, not deleted. */
     async delete(id: string): Promise<void> {
       const [, deleted] = await db.batch([
-        db.update(devices).set({ parentId: null }).where(and(mine, eq(devices.parentId, id))),
+        db
+          .update(devices)
+          .set({ parentId: null })
+          .where(and(mine, eq(devices.parentId, id))),
         db.delete(devices).where(byId(id)).returning({ id: devices.id }),
       ]);
       if (deleted.length === 0) throw notFound("device");
     },
 
     async authRecord(id: string): Promise<DeviceAuthRecord | null> {
-      const row = await db
-        .select({ id: devices.id, type: devices.type, disabled: devices.disabled, secretHash: devices.secretHash, profileId: devices.profileId, healthPolicy: devices.healthPolicy })
-        .from(devices)
-        .where(byId(id))
-        .get();
+      const row = await db.select({ id: devices.id, type: devices.type, disabled: devices.disabled, secretHash: devices.secretHash, profileId: devices.profileId, healthPolicy: devices.healthPolicy }).from(devices).where(byId(id)).get();
       if (!row) return null;
-      const children = row.type === "gateway" ? (await db.select({ id: devices.id }).from(devices).where(and(mine, eq(devices.parentId, id))).all()).map((c) => c.id) : [];
+      const children =
+        row.type === "gateway"
+          ? (
+              await db
+                .select({ id: devices.id })
+                .from(devices)
+                .where(and(mine, eq(devices.parentId, id)))
+                .all()
+            ).map((c) => c.id)
+          : [];
       return { ...row, children };
     },
 
@@ -234,17 +258,23 @@ export function deviceRepo(db: Db, tenantId: string) {
     async recordHealth(updates: { id: string; state: Device["health"]; reason: string; since: number; seq: number }[]): Promise<void> {
       if (updates.length === 0) return;
       const statements = updates.map((u) =>
-        db.update(devices).set({ health: u.state, healthReason: u.reason, healthSince: u.since, healthSeq: u.seq }).where(and(byId(u.id), sql`${devices.healthSeq} <= ${u.seq}`)),
+        db
+          .update(devices)
+          .set({ health: u.state, healthReason: u.reason, healthSince: u.since, healthSeq: u.seq })
+          .where(and(byId(u.id), sql`${devices.healthSeq} <= ${u.seq}`)),
       );
-      await db.batch(statements as [typeof statements[number], ...typeof statements]);
+      await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
     },
 
     async recordPresence(updates: { id: string; status?: "online" | "offline"; lastSeenAt: number }[]): Promise<void> {
       if (updates.length === 0) return;
       const statements = updates.map((u) =>
-        db.update(devices).set(u.status ? { status: u.status, lastSeenAt: u.lastSeenAt } : { lastSeenAt: u.lastSeenAt }).where(byId(u.id)),
+        db
+          .update(devices)
+          .set(u.status ? { status: u.status, lastSeenAt: u.lastSeenAt } : { lastSeenAt: u.lastSeenAt })
+          .where(byId(u.id)),
       );
-      await db.batch(statements as [typeof statements[number], ...typeof statements]);
+      await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
     },
   };
 }

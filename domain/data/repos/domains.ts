@@ -14,7 +14,13 @@ export function domainRepo(db: Db, tenantId: string) {
   const byName = (hostname: string) => and(mine, eq(domains.hostname, hostname));
   return {
     async list(q: PageQuery) {
-      const rows = await db.select().from(domains).where(afterCursor(domains.hostname, q.cursor, mine)).orderBy(domains.hostname).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(domains)
+        .where(afterCursor(domains.hostname, q.cursor, mine))
+        .orderBy(domains.hostname)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.hostname, toRecord);
     },
     async find(hostname: string): Promise<DomainRecord | null> {
@@ -24,7 +30,13 @@ export function domainRepo(db: Db, tenantId: string) {
     async create(input: { hostname: string; verificationToken: string; providerId: string | null; providerRecords: DnsRecord[] }): Promise<DomainRecord> {
       const now = Date.now();
       try {
-        return toRecord(await db.insert(domains).values({ ...input, tenantId, status: "pending", createdAt: now, updatedAt: now }).returning().get());
+        return toRecord(
+          await db
+            .insert(domains)
+            .values({ ...input, tenantId, status: "pending", createdAt: now, updatedAt: now })
+            .returning()
+            .get(),
+        );
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError("already_exists", `${input.hostname} is already registered for this tenant`);
         throw err;
@@ -42,7 +54,12 @@ export function domainRepo(db: Db, tenantId: string) {
       }
     },
     async markFailed(hostname: string, reason: string): Promise<DomainRecord> {
-      const row = await db.update(domains).set({ status: "failed", failureReason: reason.slice(0, 1000), updatedAt: Date.now() }).where(byName(hostname)).returning().get();
+      const row = await db
+        .update(domains)
+        .set({ status: "failed", failureReason: reason.slice(0, 1000), updatedAt: Date.now() })
+        .where(byName(hostname))
+        .returning()
+        .get();
       if (!row) throw new AppError("not_found", "domain not found");
       return toRecord(row);
     },

@@ -25,7 +25,11 @@ export function firmwareRepo(db: Db, tenantId: string) {
 
     /** The artifact of a version (a version names one artifact per tenant), or null. */
     async byVersion(version: string): Promise<Firmware | null> {
-      const row = await db.select().from(firmware).where(and(mine, eq(firmware.version, version))).get();
+      const row = await db
+        .select()
+        .from(firmware)
+        .where(and(mine, eq(firmware.version, version)))
+        .get();
       return row ? toFirmware(row) : null;
     },
 
@@ -38,7 +42,13 @@ export function firmwareRepo(db: Db, tenantId: string) {
 
     async list(q: FirmwareListQuery) {
       const where = and(mine, q.status ? eq(firmware.status, q.status) : undefined);
-      const rows = await db.select().from(firmware).where(afterCursor(firmware.id, q.cursor, where)).orderBy(firmware.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(firmware)
+        .where(afterCursor(firmware.id, q.cursor, where))
+        .orderBy(firmware.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toFirmware);
     },
 
@@ -47,13 +57,30 @@ export function firmwareRepo(db: Db, tenantId: string) {
       try {
         const row = await db
           .insert(firmware)
-          .values({ tenantId, id, title: input.title, version: input.version, targets: input.targets, deltaBaseVersion: input.deltaBaseVersion ?? null, releaseNotes: input.releaseNotes, signature: input.signature ?? null, status: "pending_upload", objectKey: firmwareObjectKey(tenantId, id), createdAt: now, updatedAt: now })
+          .values({
+            tenantId,
+            id,
+            title: input.title,
+            version: input.version,
+            targets: input.targets,
+            deltaBaseVersion: input.deltaBaseVersion ?? null,
+            releaseNotes: input.releaseNotes,
+            signature: input.signature ?? null,
+            status: "pending_upload",
+            objectKey: firmwareObjectKey(tenantId, id),
+            createdAt: now,
+            updatedAt: now,
+          })
           .returning()
           .get();
         return toFirmware(row);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
-        const clash = await db.select({ id: firmware.id }).from(firmware).where(and(mine, eq(firmware.version, input.version))).get();
+        const clash = await db
+          .select({ id: firmware.id })
+          .from(firmware)
+          .where(and(mine, eq(firmware.version, input.version)))
+          .get();
         throw new AppError("already_exists", clash ? `version ${input.version} is already firmware '${clash.id}'` : `firmware '${id}' already exists`);
       }
     },
@@ -73,7 +100,12 @@ export function firmwareRepo(db: Db, tenantId: string) {
     },
 
     async deprecate(id: string): Promise<Firmware> {
-      const row = await db.update(firmware).set({ status: "deprecated", updatedAt: Date.now() }).where(and(byId(id), sql`${firmware.status} != 'pending_upload'`)).returning().get();
+      const row = await db
+        .update(firmware)
+        .set({ status: "deprecated", updatedAt: Date.now() })
+        .where(and(byId(id), sql`${firmware.status} != 'pending_upload'`))
+        .returning()
+        .get();
       if (row) return toFirmware(row);
       await this.get(id);
       throw new AppError("conflict", `firmware '${id}' has no uploaded artifact yet; delete it instead`);
@@ -101,7 +133,11 @@ export function firmwareRepo(db: Db, tenantId: string) {
 
     /** Artifacts and their bytes together (pending ones count as nothing yet). */
     async storage(): Promise<{ artifacts: number; storedBytes: number }> {
-      const row = await db.select({ n: count(), bytes: sum(firmware.size) }).from(firmware).where(mine).get();
+      const row = await db
+        .select({ n: count(), bytes: sum(firmware.size) })
+        .from(firmware)
+        .where(mine)
+        .get();
       return { artifacts: row?.n ?? 0, storedBytes: Number(row?.bytes ?? 0) };
     },
   };

@@ -11,7 +11,14 @@ export function memberRepo(db: Db, tenantId: string) {
   const byUser = (userId: string) => and(mine, eq(memberships.userId, userId));
   const columns = { userId: memberships.userId, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt };
 
-  const owners = async () => (await db.select({ n: count() }).from(memberships).where(and(mine, eq(memberships.role, "OWNER"))).get())?.n ?? 0;
+  const owners = async () =>
+    (
+      await db
+        .select({ n: count() })
+        .from(memberships)
+        .where(and(mine, eq(memberships.role, "OWNER")))
+        .get()
+    )?.n ?? 0;
 
   return {
     async get(userId: string): Promise<Member> {
@@ -32,7 +39,12 @@ export function memberRepo(db: Db, tenantId: string) {
         .orderBy(memberships.userId)
         .limit(q.limit + 1)
         .all();
-      return toPage(rows, q.limit, (r) => r.userId, (r) => r);
+      return toPage(
+        rows,
+        q.limit,
+        (r) => r.userId,
+        (r) => r,
+      );
     },
     async add(userId: string, role: Role): Promise<void> {
       const now = Date.now();
@@ -77,20 +89,41 @@ export function invitationRepo(db: Db, tenantId: string) {
   const byId = (id: string) => and(mine, eq(invitations.id, id));
   return {
     async list(q: PageQuery) {
-      const rows = await db.select().from(invitations).where(afterCursor(invitations.id, q.cursor, mine)).orderBy(invitations.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(invitations)
+        .where(afterCursor(invitations.id, q.cursor, mine))
+        .orderBy(invitations.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toInvitation);
     },
     async create(input: { id: string; email: string; role: Role; tokenHash: string; invitedBy: string }): Promise<Invitation> {
       const now = Date.now();
-      const row = await db.insert(invitations).values({ ...input, tenantId, expiresAt: now + INVITATION_TTL_MS, createdAt: now }).returning().get();
+      const row = await db
+        .insert(invitations)
+        .values({ ...input, tenantId, expiresAt: now + INVITATION_TTL_MS, createdAt: now })
+        .returning()
+        .get();
       return toInvitation(row);
     },
     /** The stored hash of an open invitation, for verifying a presented token. */
     async openInvitation(id: string) {
-      return (await db.select().from(invitations).where(and(byId(id), isNull(invitations.acceptedAt))).get()) ?? null;
+      return (
+        (await db
+          .select()
+          .from(invitations)
+          .where(and(byId(id), isNull(invitations.acceptedAt)))
+          .get()) ?? null
+      );
     },
     async markAccepted(id: string): Promise<boolean> {
-      const rows = await db.update(invitations).set({ acceptedAt: Date.now() }).where(and(byId(id), isNull(invitations.acceptedAt))).returning({ id: invitations.id }).all();
+      const rows = await db
+        .update(invitations)
+        .set({ acceptedAt: Date.now() })
+        .where(and(byId(id), isNull(invitations.acceptedAt)))
+        .returning({ id: invitations.id })
+        .all();
       return rows.length > 0;
     },
     async delete(id: string): Promise<void> {

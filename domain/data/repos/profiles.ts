@@ -12,7 +12,11 @@ export function profileRepo(db: Db, tenantId: string) {
   const mine = eq(deviceProfiles.tenantId, tenantId);
   const byId = (id: string) => and(mine, eq(deviceProfiles.id, id));
   /** Only one profile is the default: setting one clears the others in the same batch. */
-  const clearOtherDefaults = (id: string) => db.update(deviceProfiles).set({ isDefault: false }).where(and(mine, ne(deviceProfiles.id, id)));
+  const clearOtherDefaults = (id: string) =>
+    db
+      .update(deviceProfiles)
+      .set({ isDefault: false })
+      .where(and(mine, ne(deviceProfiles.id, id)));
 
   return {
     async get(id: string): Promise<DeviceProfile> {
@@ -25,20 +29,34 @@ export function profileRepo(db: Db, tenantId: string) {
       return row ? toProfile(row) : null;
     },
     async findDefault(): Promise<DeviceProfile | null> {
-      const row = await db.select().from(deviceProfiles).where(and(mine, eq(deviceProfiles.isDefault, true))).get();
+      const row = await db
+        .select()
+        .from(deviceProfiles)
+        .where(and(mine, eq(deviceProfiles.isDefault, true)))
+        .get();
       return row ? toProfile(row) : null;
     },
     /** Metric rules of the given profiles, by profile id. */
     async metricRules(ids: string[]): Promise<Map<string, DeviceProfile["metrics"]>> {
       const out = new Map<string, DeviceProfile["metrics"]>();
       for (const part of chunks([...new Set(ids)])) {
-        const rows = await db.select({ id: deviceProfiles.id, metrics: deviceProfiles.metrics }).from(deviceProfiles).where(and(mine, inArray(deviceProfiles.id, part))).all();
+        const rows = await db
+          .select({ id: deviceProfiles.id, metrics: deviceProfiles.metrics })
+          .from(deviceProfiles)
+          .where(and(mine, inArray(deviceProfiles.id, part)))
+          .all();
         for (const r of rows) out.set(r.id, r.metrics);
       }
       return out;
     },
     async list(q: PageQuery) {
-      const rows = await db.select().from(deviceProfiles).where(afterCursor(deviceProfiles.id, q.cursor, mine)).orderBy(deviceProfiles.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(deviceProfiles)
+        .where(afterCursor(deviceProfiles.id, q.cursor, mine))
+        .orderBy(deviceProfiles.id)
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.id, toProfile);
     },
     async create(input: CreateDeviceProfile): Promise<DeviceProfile> {
@@ -59,13 +77,21 @@ export function profileRepo(db: Db, tenantId: string) {
       }
     },
     async update(id: string, patch: UpdateDeviceProfile): Promise<DeviceProfile> {
-      const update = db.update(deviceProfiles).set({ ...patch, updatedAt: Date.now() }).where(byId(id)).returning();
+      const update = db
+        .update(deviceProfiles)
+        .set({ ...patch, updatedAt: Date.now() })
+        .where(byId(id))
+        .returning();
       const rows = patch.isDefault ? (await db.batch([clearOtherDefaults(id), update]))[1] : await update.all();
       if (!rows[0]) throw notFound("device profile");
       return toProfile(rows[0]);
     },
     async delete(id: string): Promise<void> {
-      const inUse = await db.select({ n: count() }).from(devices).where(and(eq(devices.tenantId, tenantId), eq(devices.profileId, id))).get();
+      const inUse = await db
+        .select({ n: count() })
+        .from(devices)
+        .where(and(eq(devices.tenantId, tenantId), eq(devices.profileId, id)))
+        .get();
       if (inUse && inUse.n > 0) throw new AppError("conflict", `device profile '${id}' is used by ${inUse.n} device(s)`);
       const rows = await db.delete(deviceProfiles).where(byId(id)).returning({ id: deviceProfiles.id }).all();
       if (rows.length === 0) throw notFound("device profile");

@@ -27,12 +27,22 @@ export function rolloutExecutionRepo(db: Db, tenantId: string) {
   return {
     async list(rolloutId: string, q: RolloutDevicesQuery) {
       const where = and(of(rolloutId), q.state ? eq(ex.state, q.state) : undefined, q.wave !== undefined ? eq(ex.wave, q.wave) : undefined);
-      const rows = await db.select().from(ex).where(afterCursor(ex.deviceId, q.cursor, where)).orderBy(asc(ex.deviceId)).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(ex)
+        .where(afterCursor(ex.deviceId, q.cursor, where))
+        .orderBy(asc(ex.deviceId))
+        .limit(q.limit + 1)
+        .all();
       return toPage(rows, q.limit, (r) => r.deviceId, toExecution);
     },
 
     async get(rolloutId: string, deviceId: string): Promise<RolloutExecution | null> {
-      const row = await db.select().from(ex).where(and(of(rolloutId), eq(ex.deviceId, deviceId))).get();
+      const row = await db
+        .select()
+        .from(ex)
+        .where(and(of(rolloutId), eq(ex.deviceId, deviceId)))
+        .get();
       return row ? toExecution(row) : null;
     },
 
@@ -129,7 +139,11 @@ export function rolloutExecutionRepo(db: Db, tenantId: string) {
         .returning({ state: ex.state })
         .get();
       if (!updated) return null;
-      if (next === "succeeded") await db.update(devices).set({ firmwareVersion: current.version, updatedAt: now }).where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
+      if (next === "succeeded")
+        await db
+          .update(devices)
+          .set({ firmwareVersion: current.version, updatedAt: now })
+          .where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
       return { state: next, version: current.version };
     },
 
@@ -162,7 +176,12 @@ export function rolloutExecutionRepo(db: Db, tenantId: string) {
 
     /** Devices the rollout updated and the version each had before, for a rollback. */
     async updated(rolloutId: string): Promise<{ deviceId: string; fromVersion: string | null }[]> {
-      return db.select({ deviceId: ex.deviceId, fromVersion: ex.fromVersion }).from(ex).where(and(of(rolloutId), eq(ex.state, "succeeded"))).orderBy(ex.position).all();
+      return db
+        .select({ deviceId: ex.deviceId, fromVersion: ex.fromVersion })
+        .from(ex)
+        .where(and(of(rolloutId), eq(ex.state, "succeeded")))
+        .orderBy(ex.position)
+        .all();
     },
   };
 }

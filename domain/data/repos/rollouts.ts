@@ -98,28 +98,45 @@ export function rolloutRepo(db: Db, tenantId: string) {
     async get(id: string): Promise<Rollout> {
       const row = await this.row(id);
       const c = (await countsOf([id])).get(id);
-      const waveCounts = [...(c?.waves ?? new Map<number, StateCounts>()).entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([wave, counts]) => ({ wave, devices: Object.values(counts).reduce((s, n) => s + n, 0), counts }));
+      const waveCounts = [...(c?.waves ?? new Map<number, StateCounts>()).entries()].sort(([a], [b]) => a - b).map(([wave, counts]) => ({ wave, devices: Object.values(counts).reduce((s, n) => s + n, 0), counts }));
       return { ...toSummary(row, c?.counts ?? emptyCounts(), c?.devices ?? 0), waveCounts, gates: row.gates as GateRecord[] } as Rollout;
     },
 
     async list(q: RolloutListQuery) {
       const where = and(mine, q.status ? eq(rollouts.status, q.status) : undefined);
-      const rows = await db.select().from(rollouts).where(afterCursor(rollouts.id, q.cursor, where)).orderBy(rollouts.id).limit(q.limit + 1).all();
+      const rows = await db
+        .select()
+        .from(rollouts)
+        .where(afterCursor(rollouts.id, q.cursor, where))
+        .orderBy(rollouts.id)
+        .limit(q.limit + 1)
+        .all();
       const counts = await countsOf(rows.slice(0, q.limit).map((r) => r.id));
-      return toPage(rows, q.limit, (r) => r.id, (r) => toSummary(r, counts.get(r.id)?.counts ?? emptyCounts(), counts.get(r.id)?.devices ?? 0));
+      return toPage(
+        rows,
+        q.limit,
+        (r) => r.id,
+        (r) => toSummary(r, counts.get(r.id)?.counts ?? emptyCounts(), counts.get(r.id)?.devices ?? 0),
+      );
     },
 
     /** Rollouts still running or paused, for the plan's limit. */
     async activeCount(): Promise<number> {
-      const row = await db.select({ n: count() }).from(rollouts).where(and(mine, inArray(rollouts.status, ["running", "paused"]))).get();
+      const row = await db
+        .select({ n: count() })
+        .from(rollouts)
+        .where(and(mine, inArray(rollouts.status, ["running", "paused"])))
+        .get();
       return row?.n ?? 0;
     },
 
     /** Whether an unfinished rollout installs this artifact (it may then not be deleted). */
     async usingFirmware(firmwareId: string): Promise<string | null> {
-      const row = await db.select({ id: rollouts.id }).from(rollouts).where(and(mine, eq(rollouts.firmwareId, firmwareId), inArray(rollouts.status, ["running", "paused"]))).get();
+      const row = await db
+        .select({ id: rollouts.id })
+        .from(rollouts)
+        .where(and(mine, eq(rollouts.firmwareId, firmwareId), inArray(rollouts.status, ["running", "paused"])))
+        .get();
       return row?.id ?? null;
     },
 
@@ -141,7 +158,10 @@ export function rolloutRepo(db: Db, tenantId: string) {
 
     /** A running rollout's Workflow looked at it (every tick): a row not touched for a while is a stalled instance. */
     async touch(id: string, now = Date.now()): Promise<void> {
-      await db.update(rollouts).set({ updatedAt: now }).where(and(byId(id), eq(rollouts.status, "running")));
+      await db
+        .update(rollouts)
+        .set({ updatedAt: now })
+        .where(and(byId(id), eq(rollouts.status, "running")));
     },
 
     async setWave(id: string, wave: number): Promise<void> {

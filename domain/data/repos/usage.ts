@@ -19,7 +19,9 @@ export function usageRepo(db: Db, tenantId: string) {
     async record(counters: Record<string, number>, gauges: Record<string, number> = {}, now = Date.now()): Promise<void> {
       const period = monthOf(now);
       const statements = [
-        ...Object.entries(counters).filter(([, v]) => v !== 0).map(([metric, value]) => upsert(period, metric, value, now, "add")),
+        ...Object.entries(counters)
+          .filter(([, v]) => v !== 0)
+          .map(([metric, value]) => upsert(period, metric, value, now, "add")),
         ...Object.entries(gauges).map(([metric, value]) => upsert(period, metric, value, now, "set")),
       ];
       if (statements.length === 0) return;
@@ -30,7 +32,11 @@ export function usageRepo(db: Db, tenantId: string) {
       await this.record(counters, {}, now);
     },
     async month(period: string): Promise<Record<string, number>> {
-      const rows = await db.select().from(usage).where(and(eq(usage.tenantId, tenantId), eq(usage.period, period))).all();
+      const rows = await db
+        .select()
+        .from(usage)
+        .where(and(eq(usage.tenantId, tenantId), eq(usage.period, period)))
+        .all();
       return Object.fromEntries(rows.map((r) => [r.metric, r.value]));
     },
   };

@@ -23,7 +23,10 @@ export class AlarmEngine {
   constructor(private readonly sql: SqlStorage) {}
 
   private loaded(): AlarmRule[] {
-    this.rules ??= this.sql.exec<{ body: string }>("SELECT body FROM alarm_rules").toArray().map((r) => AlarmRule.parse(JSON.parse(r.body)));
+    this.rules ??= this.sql
+      .exec<{ body: string }>("SELECT body FROM alarm_rules")
+      .toArray()
+      .map((r) => AlarmRule.parse(JSON.parse(r.body)));
     return this.rules;
   }
 
@@ -60,7 +63,10 @@ export class AlarmEngine {
     for (const p of points) {
       if (rulesOf.has(p.device)) continue;
       const scope = scopes.get(p.device) ?? { id: p.device, profileId: null, tags: [] };
-      rulesOf.set(p.device, rules.filter((r) => inScope(r.scope, scope)));
+      rulesOf.set(
+        p.device,
+        rules.filter((r) => inScope(r.scope, scope)),
+      );
     }
     const watched = [...rulesOf].filter(([, r]) => r.length > 0).map(([d]) => d);
     if (watched.length === 0) return;
@@ -101,7 +107,10 @@ export class AlarmEngine {
     this.sql.exec(
       `INSERT INTO alarm_state (rule_id, device, state, silence_deadline) VALUES (?, ?, ?, ?)
        ON CONFLICT (rule_id, device) DO UPDATE SET state = excluded.state, silence_deadline = excluded.silence_deadline`,
-      rule.id, device, JSON.stringify(state), silenceDeadline(rule, state),
+      rule.id,
+      device,
+      JSON.stringify(state),
+      silenceDeadline(rule, state),
     );
   }
 
@@ -134,4 +143,3 @@ export class AlarmEngine {
     this.saveState(rule, device, afterManualClear(JSON.parse(row.state) as RuleState, now));
   }
 }
-

@@ -7,9 +7,21 @@ import type { Alarm, AlarmCounts, AlarmEvent, AlarmEventType, AlarmQuery, AlarmR
 import type { TelemetryValue } from "../../../domain/telemetry/points";
 
 type AlarmRow = {
-  id: string; rule_id: string; rule_name: string; device: string; metric: string | null; severity: string; status: string;
-  acknowledged: number; ack_by: string | null; ack_at: number | null; raised_at: number; value: string | null; details: string;
-  cleared_at: number | null; cleared_by: string | null;
+  id: string;
+  rule_id: string;
+  rule_name: string;
+  device: string;
+  metric: string | null;
+  severity: string;
+  status: string;
+  acknowledged: number;
+  ack_by: string | null;
+  ack_at: number | null;
+  raised_at: number;
+  value: string | null;
+  details: string;
+  cleared_at: number | null;
+  cleared_by: string | null;
 };
 
 const toAlarm = (r: AlarmRow): Alarm => ({
@@ -48,7 +60,15 @@ export function openAlarm(sql: SqlStorage, tenant: string, rule: AlarmRule, devi
   const inserted = sql.exec(
     `INSERT INTO alarms (id, rule_id, rule_name, device, metric, severity, status, raised_at, value, details)
      VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) ON CONFLICT DO NOTHING`,
-    id, rule.id, rule.name, device, metricOf(rule), rule.severity, at, value === null ? null : JSON.stringify(value), JSON.stringify(details),
+    id,
+    rule.id,
+    rule.name,
+    device,
+    metricOf(rule),
+    rule.severity,
+    at,
+    value === null ? null : JSON.stringify(value),
+    JSON.stringify(details),
   ).rowsWritten;
   if (inserted > 0) enqueueEvent(sql, tenant, "raised", alarmById(sql, id)!, at);
 }
@@ -123,7 +143,10 @@ export function countAlarms(sql: SqlStorage): AlarmCounts {
 
 /** Events not yet handed to the queue, oldest first. */
 export function pendingEvents(sql: SqlStorage, limit = 100): { id: number; event: AlarmEvent }[] {
-  return sql.exec<{ id: number; event: string }>("SELECT id, event FROM alarm_outbox ORDER BY id LIMIT ?", limit).toArray().map((r) => ({ id: r.id, event: JSON.parse(r.event) as AlarmEvent }));
+  return sql
+    .exec<{ id: number; event: string }>("SELECT id, event FROM alarm_outbox ORDER BY id LIMIT ?", limit)
+    .toArray()
+    .map((r) => ({ id: r.id, event: JSON.parse(r.event) as AlarmEvent }));
 }
 
 export function forgetEvents(sql: SqlStorage, upToId: number): void {

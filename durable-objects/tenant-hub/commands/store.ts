@@ -93,7 +93,19 @@ export class CommandStore {
       .exec<Row>(
         `INSERT INTO commands (id, device_id, method, params, response_required, response_timeout_ms, status, created_at, expires_at, idempotency_key, created_by, history, deadline)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        c.id, c.deviceId, c.method, json(c.params), c.responseRequired ? 1 : 0, c.responseTimeoutMs, c.status, c.createdAt, c.expiresAt, c.idempotencyKey, JSON.stringify(c.createdBy), JSON.stringify(c.history), nextDeadline(c),
+        c.id,
+        c.deviceId,
+        c.method,
+        json(c.params),
+        c.responseRequired ? 1 : 0,
+        c.responseTimeoutMs,
+        c.status,
+        c.createdAt,
+        c.expiresAt,
+        c.idempotencyKey,
+        JSON.stringify(c.createdBy),
+        JSON.stringify(c.history),
+        nextDeadline(c),
       )
       .one();
     return fromRow(row);
@@ -104,7 +116,19 @@ export class CommandStore {
     const ended = isFinal(c) ? (c.history[c.history.length - 1]?.at ?? null) : null;
     this.sql.exec(
       `UPDATE commands SET status = ?, history = ?, attempts = ?, client_id = ?, packet_id = ?, conn_id = ?, hol_until = ?, respond_by = ?, early_response = ?, outcome = ?, deadline = ?, ended_at = ? WHERE seq = ?`,
-      c.status, JSON.stringify(c.history), c.attempts, c.clientId, c.packetId, c.connId, c.holUntil, c.respondBy, json(c.earlyResponse), json(c.outcome), ended === null ? nextDeadline(c) : null, ended, c.seq,
+      c.status,
+      JSON.stringify(c.history),
+      c.attempts,
+      c.clientId,
+      c.packetId,
+      c.connId,
+      c.holUntil,
+      c.respondBy,
+      json(c.earlyResponse),
+      json(c.outcome),
+      ended === null ? nextDeadline(c) : null,
+      ended,
+      c.seq,
     );
   }
 
@@ -124,7 +148,10 @@ export class CommandStore {
     const args: SqlStorageValue[] = [deviceId];
     if (status) (where.push("status = ?"), args.push(status));
     if (beforeSeq !== undefined) (where.push("seq < ?"), args.push(beforeSeq));
-    return this.sql.exec<Row>(`SELECT * FROM commands WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT ?`, ...args, limit).toArray().map(fromRow);
+    return this.sql
+      .exec<Row>(`SELECT * FROM commands WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT ?`, ...args, limit)
+      .toArray()
+      .map(fromRow);
   }
 
   /** Commands still taking a place in the device's queue. */

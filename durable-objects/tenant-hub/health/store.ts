@@ -84,7 +84,10 @@ export class HealthStore {
 
   /** A profile's policy changed: every device of that profile carries the new one. */
   devicesOfProfile(profileId: string): string[] {
-    return this.sql.exec<{ device_id: string }>("SELECT device_id FROM device_health WHERE json_extract(inputs, '$.profileId') = ?", profileId).toArray().map((r) => r.device_id);
+    return this.sql
+      .exec<{ device_id: string }>("SELECT device_id FROM device_health WHERE json_extract(inputs, '$.profileId') = ?", profileId)
+      .toArray()
+      .map((r) => r.device_id);
   }
 
   appendEvent(deviceId: string, at: number, seq: number, type: ConnectivityEvent["type"], detail: EventDetail): void {
@@ -93,16 +96,7 @@ export class HealthStore {
 
   /** Newest first, within [from, to), before the event id `beforeId` (the cursor). */
   events(deviceId: string, from: number, to: number, limit: number, beforeId?: number): ConnectivityEvent[] {
-    const rows = this.sql
-      .exec<EventRow>(
-        "SELECT * FROM connectivity_events WHERE device_id = ? AND at >= ? AND at < ? AND id < ? ORDER BY at DESC, id DESC LIMIT ?",
-        deviceId,
-        from,
-        to,
-        beforeId ?? Number.MAX_SAFE_INTEGER,
-        limit,
-      )
-      .toArray();
+    const rows = this.sql.exec<EventRow>("SELECT * FROM connectivity_events WHERE device_id = ? AND at >= ? AND at < ? AND id < ? ORDER BY at DESC, id DESC LIMIT ?", deviceId, from, to, beforeId ?? Number.MAX_SAFE_INTEGER, limit).toArray();
     return rows.map((r) => ({ id: r.id, deviceId: r.device_id, at: r.at, connectionSeq: r.seq, type: r.type as ConnectivityEvent["type"], ...(JSON.parse(r.detail) as EventDetail) }));
   }
 

@@ -51,10 +51,22 @@ export async function handleConnect(broker: Broker, conn: Connection, packet: Co
   const cooling = broker.cooldowns.check(clientId, broker.effects.now());
   if (!cooling.allowed) return refuse(conn, ReasonCode.ConnectionRateExceeded, `this client was disconnected for abuse; retry in ${Math.ceil(cooling.retryAfterMs / 1000)} s`);
 
-  const auth = await broker.effects.authenticate({ clientId, ...(packet.username !== undefined ? { username: packet.username } : {}), ...(packet.password ? { password: packet.password } : {}), ...(conn.state.clientCertificate ? { clientCertificate: conn.state.clientCertificate } : {}), assignedClientId });
+  const auth = await broker.effects.authenticate({
+    clientId,
+    ...(packet.username !== undefined ? { username: packet.username } : {}),
+    ...(packet.password ? { password: packet.password } : {}),
+    ...(conn.state.clientCertificate ? { clientCertificate: conn.state.clientCertificate } : {}),
+    assignedClientId,
+  });
   if (conn.closed) return;
   if (!auth.ok) {
-    broker.effects.audit({ actorType: packet.username && packet.username !== "api" ? "device" : "anonymous", actorId: packet.username ?? null, action: "mqtt.connect", outcome: "failure", details: { clientId, reason: auth.reason, detail: auth.detail } });
+    broker.effects.audit({
+      actorType: packet.username && packet.username !== "api" ? "device" : "anonymous",
+      actorId: packet.username ?? null,
+      action: "mqtt.connect",
+      outcome: "failure",
+      details: { clientId, reason: auth.reason, detail: auth.detail },
+    });
     if (auth.reason === "bad_credentials") broker.authenticationFailed(conn);
     return refuse(conn, AUTH_REASON[auth.reason], auth.detail);
   }

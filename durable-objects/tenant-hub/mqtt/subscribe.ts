@@ -31,7 +31,15 @@ export function handleSubscribe(broker: Broker, conn: Connection, packet: Subscr
     const decision = canSubscribe(principal!, filter);
     if (!decision.allowed) {
       broker.stats.denied++;
-      broker.effects.audit({ actorType: principal!.credential.kind, actorId: principal!.credential.id, action: "mqtt.subscribe", outcome: "denied", targetType: "topic_filter", targetId: filter, details: { clientId, reason: decision.reason } });
+      broker.effects.audit({
+        actorType: principal!.credential.kind,
+        actorId: principal!.credential.id,
+        action: "mqtt.subscribe",
+        outcome: "denied",
+        targetType: "topic_filter",
+        targetId: filter,
+        details: { clientId, reason: decision.reason },
+      });
       codes.push(ReasonCode.NotAuthorized);
       continue;
     }

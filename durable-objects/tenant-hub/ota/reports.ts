@@ -36,7 +36,15 @@ export class OtaReports {
       parsed = DeviceOtaStatus.safeParse(undefined);
     }
     if (!parsed.success) {
-      this.broker.effects.audit({ actorType: "device", actorId: deviceId, action: "ota.report", outcome: "denied", targetType: "device", targetId: deviceId, details: { reason: "not an OTA status report", issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) } });
+      this.broker.effects.audit({
+        actorType: "device",
+        actorId: deviceId,
+        action: "ota.report",
+        outcome: "denied",
+        targetType: "device",
+        targetId: deviceId,
+        details: { reason: "not an OTA status report", issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) },
+      });
       return;
     }
     const report = parsed.data;

@@ -10,7 +10,12 @@ export class AliasStore {
   private forConn(connId: string): Map<number, string> {
     let map = this.cache.get(connId);
     if (!map) {
-      map = new Map(this.sql.exec<{ alias: number; topic: string }>("SELECT alias, topic FROM inbound_aliases WHERE conn_id = ?", connId).toArray().map((r) => [r.alias, r.topic]));
+      map = new Map(
+        this.sql
+          .exec<{ alias: number; topic: string }>("SELECT alias, topic FROM inbound_aliases WHERE conn_id = ?", connId)
+          .toArray()
+          .map((r) => [r.alias, r.topic]),
+      );
       this.cache.set(connId, map);
     }
     return map;

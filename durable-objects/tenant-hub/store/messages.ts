@@ -70,11 +70,7 @@ export class MessageStore {
     if (state === "queued") {
       const queued = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE client_id = ? AND state = 'queued'", clientId).one().n;
       if (queued > limit) {
-        dropped = this.sql.exec(
-          "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE client_id = ? AND state = 'queued' ORDER BY id LIMIT ?)",
-          clientId,
-          queued - limit,
-        ).rowsWritten;
+        dropped = this.sql.exec("DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE client_id = ? AND state = 'queued' ORDER BY id LIMIT ?)", clientId, queued - limit).rowsWritten;
       }
       dropped += this.trimToBytes(clientId, MAX_QUEUED_BYTES);
     }
@@ -107,9 +103,7 @@ export class MessageStore {
 
   /** In one query: how many messages are in flight, and whether any wait behind them. */
   outboundState(clientId: string): { inFlight: number; queued: boolean } {
-    const row = this.sql
-      .exec<{ inflight: number | null; queued: number | null }>("SELECT SUM(state != 'queued') AS inflight, SUM(state = 'queued') AS queued FROM messages WHERE client_id = ?", clientId)
-      .one();
+    const row = this.sql.exec<{ inflight: number | null; queued: number | null }>("SELECT SUM(state != 'queued') AS inflight, SUM(state = 'queued') AS queued FROM messages WHERE client_id = ?", clientId).one();
     return { inFlight: row.inflight ?? 0, queued: (row.queued ?? 0) > 0 };
   }
 

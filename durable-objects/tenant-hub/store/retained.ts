@@ -33,10 +33,7 @@ export class RetainedStore {
   matching(filter: string, now: number): HubMessage[] {
     const wildcard = filter.search(/[+#]/);
     const prefix = wildcard < 0 ? filter : filter.slice(0, wildcard);
-    const rows =
-      wildcard < 0
-        ? this.sql.exec<Raw>("SELECT * FROM retained WHERE topic = ?", filter).toArray()
-        : this.sql.exec<Raw>("SELECT * FROM retained WHERE topic >= ? AND topic < ? || char(1114111)", prefix, prefix).toArray();
+    const rows = wildcard < 0 ? this.sql.exec<Raw>("SELECT * FROM retained WHERE topic = ?", filter).toArray() : this.sql.exec<Raw>("SELECT * FROM retained WHERE topic >= ? AND topic < ? || char(1114111)", prefix, prefix).toArray();
     const out: HubMessage[] = [];
     for (const r of rows) {
       if (r.expires_at !== null && r.expires_at <= now) {

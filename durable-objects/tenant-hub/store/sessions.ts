@@ -92,13 +92,7 @@ export class SessionStore {
 
   /** Marks the session offline if `connId` still owns it (a takeover may have replaced it). */
   detach(clientId: string, connId: string, now: number, expiryInterval?: number): boolean {
-    const cursor = this.sql.exec(
-      `UPDATE sessions SET conn_id = NULL, disconnected_at = ?, expiry_interval = COALESCE(?, expiry_interval) WHERE client_id = ? AND conn_id = ?`,
-      now,
-      expiryInterval ?? null,
-      clientId,
-      connId,
-    );
+    const cursor = this.sql.exec(`UPDATE sessions SET conn_id = NULL, disconnected_at = ?, expiry_interval = COALESCE(?, expiry_interval) WHERE client_id = ? AND conn_id = ?`, now, expiryInterval ?? null, clientId, connId);
     return cursor.rowsWritten > 0;
   }
 
@@ -110,18 +104,13 @@ export class SessionStore {
   /** Offline sessions whose expiry has passed. */
   expired(now: number): string[] {
     return this.sql
-      .exec<{ client_id: string }>(
-        "SELECT client_id FROM sessions WHERE conn_id IS NULL AND expiry_interval != 4294967295 AND disconnected_at + expiry_interval * 1000 <= ?",
-        now,
-      )
+      .exec<{ client_id: string }>("SELECT client_id FROM sessions WHERE conn_id IS NULL AND expiry_interval != 4294967295 AND disconnected_at + expiry_interval * 1000 <= ?", now)
       .toArray()
       .map((r) => r.client_id);
   }
 
   nextExpiry(): number | null {
-    const row = this.sql
-      .exec<{ at: number | null }>("SELECT MIN(disconnected_at + expiry_interval * 1000) AS at FROM sessions WHERE conn_id IS NULL AND expiry_interval != 4294967295")
-      .toArray()[0];
+    const row = this.sql.exec<{ at: number | null }>("SELECT MIN(disconnected_at + expiry_interval * 1000) AS at FROM sessions WHERE conn_id IS NULL AND expiry_interval != 4294967295").toArray()[0];
     return row?.at ?? null;
   }
 

@@ -47,9 +47,7 @@ export class WillStore {
    * message here, for all of them ([MQTT-3.1.2-17], v5 [MQTT-3.1.2-15]).
    */
   takeDue(now: number, clientId?: string): { clientId: string; message: HubMessage }[] {
-    const rows = clientId
-      ? this.sql.exec<Raw>("SELECT * FROM wills WHERE client_id = ? AND fire_at IS NOT NULL", clientId).toArray()
-      : this.sql.exec<Raw>("SELECT * FROM wills WHERE fire_at IS NOT NULL AND fire_at <= ?", now).toArray();
+    const rows = clientId ? this.sql.exec<Raw>("SELECT * FROM wills WHERE client_id = ? AND fire_at IS NOT NULL", clientId).toArray() : this.sql.exec<Raw>("SELECT * FROM wills WHERE fire_at IS NOT NULL AND fire_at <= ?", now).toArray();
     for (const r of rows) this.sql.exec("DELETE FROM wills WHERE client_id = ?", r.client_id);
     const taken = rows.map((r) => ({
       clientId: r.client_id,

@@ -65,7 +65,10 @@ function requireLogin() {
 }
 
 const workerName = () => flag("--name") ?? readConfig().worker;
-const command = args.filter((a) => !a.startsWith("-")).slice(0, 3).join(" ");
+const command = args
+  .filter((a) => !a.startsWith("-"))
+  .slice(0, 3)
+  .join(" ");
 
 if (args[0] === "whoami") {
   if (!state.loggedIn) {
@@ -76,7 +79,13 @@ if (args[0] === "whoami") {
   console.log(JSON.stringify({ loggedIn: true, authType: "User API Token", email: "ops@example.com", accounts: [{ name: "Example Ops", id: "0123456789abcdef0123456789abcdef" }], tokenPermissions: [] }, null, 2));
 } else if (command.startsWith("d1 list")) {
   requireLogin();
-  console.log(JSON.stringify(state.databases.map((db) => ({ uuid: db.uuid, name: db.name, created_at: db.created_at, version: "production", num_tables: 0, file_size: 0, jurisdiction: null })), null, 2));
+  console.log(
+    JSON.stringify(
+      state.databases.map((db) => ({ uuid: db.uuid, name: db.name, created_at: db.created_at, version: "production", num_tables: 0, file_size: 0, jurisdiction: null })),
+      null,
+      2,
+    ),
+  );
 } else if (command.startsWith("d1 create")) {
   requireLogin();
   const name = args[2];
@@ -109,7 +118,13 @@ if (args[0] === "whoami") {
   requireLogin();
   const worker = workerName();
   if (!state.deployments.some((d) => d.worker === worker)) fail(`Worker "${worker}" not found.\n\nIf this is a new Worker, run \`wrangler deploy\` first to create it.`);
-  console.log(JSON.stringify(Object.keys(state.secrets).map((name) => ({ name, type: "secret_text" })), null, "  "));
+  console.log(
+    JSON.stringify(
+      Object.keys(state.secrets).map((name) => ({ name, type: "secret_text" })),
+      null,
+      "  ",
+    ),
+  );
 } else if (command.startsWith("secret put")) {
   requireLogin();
   const name = args[2];
@@ -128,7 +143,9 @@ if (args[0] === "whoami") {
   const config = readConfig();
   if (!state.databases.some((db) => db.uuid === config.databaseId)) fail(`Couldn't find DB with id ${config.databaseId}`);
   const dir = resolve(dirname(configPath), config.migrationsDir);
-  const pending = readdirSync(dir).filter((f) => f.endsWith(".sql") && !state.migrations.includes(f)).sort();
+  const pending = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql") && !state.migrations.includes(f))
+    .sort();
   state.migrations.push(...pending);
   console.log(pending.length ? `Migrations to be applied:\n${pending.map((f) => `│ ${f} │`).join("\n")}\n✅ Applied ${pending.length} migrations.` : "✅ No migrations to apply!");
 } else if (args[0] === "deploy") {

@@ -21,27 +21,83 @@ function run(r: EvaluatedRule, readings: [number, number | string | boolean][], 
 describe("alarm evaluator", () => {
   it("with a duration, raises only once the breach has lasted that long", () => {
     const r = rule({ type: "above", metric: "m", value: 10 }, { raiseAfter: 2, durationSeconds: 5 });
-    expect(run(r, [[0, 11], [1000, 12], [4000, 13], [5000, 14], [6000, 1]]).out).toEqual(["raise@5000", "clear@6000"]);
+    expect(
+      run(r, [
+        [0, 11],
+        [1000, 12],
+        [4000, 13],
+        [5000, 14],
+        [6000, 1],
+      ]).out,
+    ).toEqual(["raise@5000", "clear@6000"]);
     // A normal reading restarts the clock.
-    expect(run(r, [[0, 11], [3000, 1], [4000, 11], [8000, 11], [9000, 11]]).out).toEqual(["raise@9000"]);
+    expect(
+      run(r, [
+        [0, 11],
+        [3000, 1],
+        [4000, 11],
+        [8000, 11],
+        [9000, 11],
+      ]).out,
+    ).toEqual(["raise@9000"]);
   });
 
   it("changed raises on a different value and clears on a repeated one; other metrics are ignored", () => {
     const r = rule({ type: "changed", metric: "mode" });
-    expect(run(r, [[0, "eco"], [1, "eco"], [2, "boost"], [3, "boost"]], "mode").out).toEqual(["raise@2", "clear@3"]);
-    expect(run(r, [[0, "eco"], [1, "boost"]], "other").out).toEqual([]);
+    expect(
+      run(
+        r,
+        [
+          [0, "eco"],
+          [1, "eco"],
+          [2, "boost"],
+          [3, "boost"],
+        ],
+        "mode",
+      ).out,
+    ).toEqual(["raise@2", "clear@3"]);
+    expect(
+      run(
+        r,
+        [
+          [0, "eco"],
+          [1, "boost"],
+        ],
+        "other",
+      ).out,
+    ).toEqual([]);
   });
 
   it("range inside, equals on strings and booleans; a value of another type is not judged", () => {
-    expect(run(rule({ type: "range", metric: "m", min: 1, max: 2, when: "inside" }), [[0, 0], [1, 1.5], [2, 3]]).out).toEqual(["raise@1", "clear@2"]);
-    expect(run(rule({ type: "equals", metric: "m", value: "FAULT" }), [[0, "OK"], [1, "FAULT"], [2, "OK"]]).out).toEqual(["raise@1", "clear@2"]);
+    expect(
+      run(rule({ type: "range", metric: "m", min: 1, max: 2, when: "inside" }), [
+        [0, 0],
+        [1, 1.5],
+        [2, 3],
+      ]).out,
+    ).toEqual(["raise@1", "clear@2"]);
+    expect(
+      run(rule({ type: "equals", metric: "m", value: "FAULT" }), [
+        [0, "OK"],
+        [1, "FAULT"],
+        [2, "OK"],
+      ]).out,
+    ).toEqual(["raise@1", "clear@2"]);
     expect(run(rule({ type: "equals", metric: "m", value: true }), [[0, true]]).out).toEqual(["raise@0"]);
-    expect(run(rule({ type: "above", metric: "m", value: 1 }), [[0, "high"], [1, true]]).out).toEqual([]);
+    expect(
+      run(rule({ type: "above", metric: "m", value: 1 }), [
+        [0, "high"],
+        [1, true],
+      ]).out,
+    ).toEqual([]);
   });
 
   it("silence: the deadline follows the last reading, a reading clears, a hand clear restarts the wait", () => {
     const r = rule({ type: "silence", afterSeconds: 10 });
-    const { state } = run(r, [[1000, 1], [5000, 2]]);
+    const { state } = run(r, [
+      [1000, 1],
+      [5000, 2],
+    ]);
     expect(silenceDeadline(r, state)).toBe(15_000);
     expect(silenceDue(r, state, 14_999).transition).toBeNull();
     const due = silenceDue(r, state, 15_000);

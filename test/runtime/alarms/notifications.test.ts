@@ -65,10 +65,14 @@ describe("alarm notifications", () => {
     const event = JSON.parse(text(published.payload));
     expect(event).toMatchObject({ type: "raised", tenant: t.tenantId, alarm: { deviceId: "pump", status: "active" } });
 
-    const log = await until(async () => {
-      const page = await expectOk(api("GET", `/api/v1/alarm-webhooks/${target.id}/deliveries`, { token: t.ownerToken }));
-      return page.items.length === 1 && page.items[0].status === "delivered" ? page.items : null;
-    }, 20_000, "the delivered webhook");
+    const log = await until(
+      async () => {
+        const page = await expectOk(api("GET", `/api/v1/alarm-webhooks/${target.id}/deliveries`, { token: t.ownerToken }));
+        return page.items.length === 1 && page.items[0].status === "delivered" ? page.items : null;
+      },
+      20_000,
+      "the delivered webhook",
+    );
     expect(log[0]).toMatchObject({ eventType: "raised", attempts: 2, lastStatusCode: 200, lastError: null });
     // Only the critical alarm went out (the target asks for major and above); it went twice: 500, then 200.
     expect(received).toHaveLength(2);

@@ -21,10 +21,14 @@ describe("silence rules", () => {
     // Nothing is raised before the deadline.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await alarmsOf(t, "&device=quiet")).toEqual([]);
-    const [raised] = await until(async () => {
-      const a = await alarmsOf(t, "&device=quiet&status=active");
-      return a.length ? a : null;
-    }, 6000, "the silence alarm");
+    const [raised] = await until(
+      async () => {
+        const a = await alarmsOf(t, "&device=quiet&status=active");
+        return a.length ? a : null;
+      },
+      6000,
+      "the silence alarm",
+    );
     const lastSeen = raised!.details.silentSinceMs as number;
     expect(lastSeen).toBeLessThanOrEqual(heardAt);
     const late = (raised as unknown as { raisedAt: number }).raisedAt - (lastSeen + 2000);

@@ -69,7 +69,15 @@ describe("audit rows caused by unauthenticated callers", () => {
   it("a flood naming one tenant does not hide another tenant's failures, and a quiet window writes no aggregate", { timeout: 60_000 }, async () => {
     const flooded = await signup();
     const quiet = await signup();
-    for (let i = 0; i < 40; i++) await api("GET", "/api/v1/devices", { headers: { "x-api-key": `sky_${flooded.tenantId}_${unique("k").replace(/[^0-9a-z]/g, "").padEnd(12, "0").slice(0, 12)}_${"d".repeat(32)}` } });
+    for (let i = 0; i < 40; i++)
+      await api("GET", "/api/v1/devices", {
+        headers: {
+          "x-api-key": `sky_${flooded.tenantId}_${unique("k")
+            .replace(/[^0-9a-z]/g, "")
+            .padEnd(12, "0")
+            .slice(0, 12)}_${"d".repeat(32)}`,
+        },
+      });
     const login = await api("POST", "/api/v1/auth/login", { body: { email: "nobody@example.com", password: "not the password", tenant: quiet.tenantId } });
     expect(login.status).toBe(401);
     expect((await auditRows(quiet, "auth.login")).filter((r) => r.outcome === "failure")).toHaveLength(1);

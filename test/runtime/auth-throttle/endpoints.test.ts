@@ -11,8 +11,7 @@ let nextAddress = 1;
 /** A fresh client address (TEST-NET-2), so no test shares a per-address bucket with another. */
 const address = () => `198.51.100.${nextAddress++}`;
 
-const login = (ip: string, email: string, password: string, tenant?: string) =>
-  api("POST", "/api/v1/auth/login", { headers: { "cf-connecting-ip": ip }, body: { email, password, ...(tenant ? { tenant } : {}) } });
+const login = (ip: string, email: string, password: string, tenant?: string) => api("POST", "/api/v1/auth/login", { headers: { "cf-connecting-ip": ip }, body: { email, password, ...(tenant ? { tenant } : {}) } });
 
 function expectThrottled(r: ApiResult, limit: string) {
   expect(r.status, JSON.stringify(r.body)).toBe(429);
@@ -181,7 +180,10 @@ describe("signup, token vending, invitation acceptance and email verification", 
 
   it("email verification with a forged secret backs off for that token", { timeout: 30_000 }, async () => {
     const ip = address();
-    const forged = `ver_${unique("v").replace(/[^0-9a-z]/g, "").padEnd(12, "0").slice(0, 12)}_${"e".repeat(32)}`;
+    const forged = `ver_${unique("v")
+      .replace(/[^0-9a-z]/g, "")
+      .padEnd(12, "0")
+      .slice(0, 12)}_${"e".repeat(32)}`;
     const verify = () => api("POST", "/api/v1/auth/verify-email", { headers: { "cf-connecting-ip": ip }, body: { token: forged } });
     for (let i = 0; i < 5; i++) expect((await verify()).status).toBe(401);
     expectThrottled(await verify(), "auth_account");

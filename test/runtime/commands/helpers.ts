@@ -12,8 +12,7 @@ export async function commandWorld(devices: string[]): Promise<CommandWorld> {
   return { ...t, secrets };
 }
 
-export const sendCommand = (w: CommandWorld, deviceId: string, body: Record<string, unknown>, status = 201) =>
-  expectOk(api("POST", `/api/v1/devices/${deviceId}/commands`, { token: w.ownerToken, body }), status);
+export const sendCommand = (w: CommandWorld, deviceId: string, body: Record<string, unknown>, status = 201) => expectOk(api("POST", `/api/v1/devices/${deviceId}/commands`, { token: w.ownerToken, body }), status);
 
 export const readCommand = (w: CommandWorld, deviceId: string, id: string) => expectOk(api("GET", `/api/v1/devices/${deviceId}/commands/${id}`, { token: w.ownerToken }));
 

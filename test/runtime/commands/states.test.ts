@@ -12,7 +12,12 @@ describe("command states", () => {
     expect(() => transition(life(), "succeeded", 2_000)).toThrow(IllegalTransition);
     expect(() => transition(transition(life(), "sent", 2_000), "timed_out", 3_000)).toThrow(IllegalTransition);
     const done = transition(transition(transition(life(), "sent", 2_000), "delivered", 3_000, "puback"), "succeeded", 4_000, "response");
-    expect(done.history).toEqual([{ status: "queued", at: 1_000 }, { status: "sent", at: 2_000 }, { status: "delivered", at: 3_000, by: "puback" }, { status: "succeeded", at: 4_000, by: "response" }]);
+    expect(done.history).toEqual([
+      { status: "queued", at: 1_000 },
+      { status: "sent", at: 2_000 },
+      { status: "delivered", at: 3_000, by: "puback" },
+      { status: "succeeded", at: 4_000, by: "response" },
+    ]);
   });
 
   it("ends a one-way command at delivered and a two-way one at an answer, expiry, cancel or timeout", () => {

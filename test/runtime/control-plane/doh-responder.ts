@@ -59,7 +59,10 @@ export class DnsZone {
       current = cname.data.replace(/\.$/, "");
     }
     const exists = this.records.has(name);
-    return Response.json({ Status: exists ? 0 : 3, TC: false, RD: true, RA: true, Question: [{ name: `${name}.`, type: TYPE_NUMBER[type] ?? 1 }], ...(answer.length ? { Answer: answer } : {}) }, { headers: { "content-type": "application/dns-json" } });
+    return Response.json(
+      { Status: exists ? 0 : 3, TC: false, RD: true, RA: true, Question: [{ name: `${name}.`, type: TYPE_NUMBER[type] ?? 1 }], ...(answer.length ? { Answer: answer } : {}) },
+      { headers: { "content-type": "application/dns-json" } },
+    );
   }
 }
 

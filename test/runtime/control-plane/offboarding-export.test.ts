@@ -59,7 +59,14 @@ describe("offboarding export", () => {
   it("holds every hub table the manifest counts, and the telemetry of a device deleted before", async () => {
     const t = await signup();
     const dev = await createDevice(t.ownerToken, { id: "sleeper" });
-    const c = await connect(t.tenantId, { clientId: "sleeper", username: "sleeper", password: dev.credentials.password, cleanStart: false, properties: { sessionExpiryInterval: 3600 }, will: { topic: `t/${t.tenantId}/devices/sleeper/events`, payload: bytes("gone"), qos: 1, retain: false, properties: { willDelayInterval: 600 } } });
+    const c = await connect(t.tenantId, {
+      clientId: "sleeper",
+      username: "sleeper",
+      password: dev.credentials.password,
+      cleanStart: false,
+      properties: { sessionExpiryInterval: 3600 },
+      will: { topic: `t/${t.tenantId}/devices/sleeper/events`, payload: bytes("gone"), qos: 1, retain: false, properties: { willDelayInterval: 600 } },
+    });
     c.send({ type: "subscribe", packetId: 1, subscriptions: [{ topicFilter: `t/${t.tenantId}/devices/sleeper/attributes/set`, qos: 1, noLocal: false, retainAsPublished: false, retainHandling: 0 }] });
     await c.next("suback");
     c.close();
@@ -75,10 +82,14 @@ describe("offboarding export", () => {
     await createDevice(t.ownerToken, { id: "hot-1" });
     await createRule(t, { name: "hot", scope: { kind: "device", deviceId: "hot-1" }, condition: { type: "above", metric: "temp", value: 50 } });
     await send(t, "hot-1", "temp", [60]);
-    const [raised] = await until(async () => {
-      const list = await alarmsOf(t);
-      return list.length ? list : null;
-    }, 10_000, "the alarm");
+    const [raised] = await until(
+      async () => {
+        const list = await alarmsOf(t);
+        return list.length ? list : null;
+      },
+      10_000,
+      "the alarm",
+    );
 
     await using instance = await introspectWorkflowInstance(env.TENANT_LIFECYCLE, offboardingInstanceId(t.tenantId));
     await expectOk(api("POST", `/api/v1/admin/tenants/${t.tenantId}/offboard`, { token: OPERATOR_TOKEN, body: { confirm: t.tenantId, downloadWindowHours: 24 } }), 202);
@@ -89,7 +100,14 @@ describe("offboarding export", () => {
     const files = manifest.files as File[];
     const rowsOf = async (store: string, table: string) => {
       const lines: Record<string, unknown>[] = [];
-      for (const f of files.filter((f) => f.store === store && f.table === table)) lines.push(...new TextDecoder().decode((await ownerDownload(t.ownerToken, `${items[0].id}/files/${f.name}`)).bytes).split("\n").filter(Boolean).map((l) => JSON.parse(l)));
+      for (const f of files.filter((f) => f.store === store && f.table === table))
+        lines.push(
+          ...new TextDecoder()
+            .decode((await ownerDownload(t.ownerToken, `${items[0].id}/files/${f.name}`)).bytes)
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l)),
+        );
       return lines;
     };
 

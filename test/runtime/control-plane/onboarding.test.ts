@@ -57,7 +57,9 @@ describe("onboarding workflow", () => {
     const owner = await expectOk(api("POST", "/api/v1/auth/signup", { body: signupBody(unique("first")) }), 201);
     const id = unique("half");
     await platformData(openRegistry(env.REGISTRY)).lifecycle.claim({ id, name: "Half built", plan: "starter", region: "default" });
-    await env.REGISTRY.prepare("UPDATE tenants SET limits = ? WHERE id = ?").bind(JSON.stringify({ maxDevices: -1 }), id).run();
+    await env.REGISTRY.prepare("UPDATE tenants SET limits = ? WHERE id = ?")
+      .bind(JSON.stringify({ maxDevices: -1 }), id)
+      .run();
     await using instance = await introspectWorkflowInstance(env.TENANT_LIFECYCLE, onboardingInstanceId(id));
     await instance.modify((m) => m.disableRetryDelays());
     const run = await startOnboarding(env, { kind: "onboard", tenant: { id, name: "Half built", plan: "starter", region: "default" }, owner: { type: "user", userId: owner.user.id }, requestedBy: "operator" });

@@ -18,7 +18,24 @@ describe("hostname normalization", () => {
   });
 
   it("refuses the platform's own names, addresses, ports, paths and malformed labels", () => {
-    for (const bad of ["skylark.example", "acme.skylark.example", "a.b.skylark.example", "192.168.1.1", "[::1]", "example.com:443", "example.com/x", "user@example.com", "ex ample.com", "a..example", "-a.example", "a-.example", "example", "example.123", "x.localhost", ""]) {
+    for (const bad of [
+      "skylark.example",
+      "acme.skylark.example",
+      "a.b.skylark.example",
+      "192.168.1.1",
+      "[::1]",
+      "example.com:443",
+      "example.com/x",
+      "user@example.com",
+      "ex ample.com",
+      "a..example",
+      "-a.example",
+      "a-.example",
+      "example",
+      "example.123",
+      "x.localhost",
+      "",
+    ]) {
       expect(normalizeCustomHostname(bad, "skylark.example").ok, bad).toBe(false);
     }
   });
@@ -36,7 +53,14 @@ describe("Cloudflare for SaaS client", () => {
     return { fetcher, seen };
   }
   const base = "/client/v4/zones/zone123/custom_hostnames";
-  const hostname = { id: "ch_1", hostname: "iot.example.com", status: "pending", verification_errors: ["custom hostname does not CNAME to this zone."], ownership_verification: { type: "txt", name: "_cf-custom-hostname.iot.example.com", value: "0e2d5a7f" }, ssl: { status: "pending_validation", validation_records: [{ txt_name: "_acme-challenge.iot.example.com", txt_value: "ca3-abc" }] } };
+  const hostname = {
+    id: "ch_1",
+    hostname: "iot.example.com",
+    status: "pending",
+    verification_errors: ["custom hostname does not CNAME to this zone."],
+    ownership_verification: { type: "txt", name: "_cf-custom-hostname.iot.example.com", value: "0e2d5a7f" },
+    ssl: { status: "pending_validation", validation_records: [{ txt_name: "_acme-challenge.iot.example.com", txt_value: "ca3-abc" }] },
+  };
 
   it("creates a custom hostname with TXT (DV) certificate validation and returns Cloudflare's records", async () => {
     const { fetcher, seen } = fakeApi({ [`POST ${base}`]: { status: 201, body: { success: true, errors: [], result: hostname } } });
@@ -83,7 +107,16 @@ describe("DNS over HTTPS", () => {
   it("joins split TXT strings and keeps only the records asked for", async () => {
     expect(txtValue('"abc" "def"')).toBe("abcdef");
     expect(txtValue('"with \\"quote\\""')).toBe('with "quote"');
-    const r = dohResolver("https://doh.test/dns-query", answering({ Status: 0, Answer: [{ name: "www.example.", type: 5, data: "edge.example." }, { name: "edge.example.", type: 16, data: '"v=1" "x"' }] }));
+    const r = dohResolver(
+      "https://doh.test/dns-query",
+      answering({
+        Status: 0,
+        Answer: [
+          { name: "www.example.", type: 5, data: "edge.example." },
+          { name: "edge.example.", type: 16, data: '"v=1" "x"' },
+        ],
+      }),
+    );
     expect(await r.lookup("www.example", "TXT")).toEqual(["v=1x"]);
     expect(await r.lookup("www.example", "CNAME")).toEqual(["edge.example"]);
     expect(await r.lookup("other.example", "CNAME")).toEqual([]); // a chain hop for another name is not this name's CNAME

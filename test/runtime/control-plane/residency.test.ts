@@ -22,7 +22,11 @@ function recordingNamespace() {
 
 describe("data residency", () => {
   it("places eu and fedramp tenants' hubs in their jurisdiction, default tenants anywhere", () => {
-    for (const [region, expected] of [["eu", ["jurisdiction:eu", "eu/t1"]], ["fedramp", ["jurisdiction:fedramp", "fedramp/t1"]], ["default", ["global/t1"]]] as const) {
+    for (const [region, expected] of [
+      ["eu", ["jurisdiction:eu", "eu/t1"]],
+      ["fedramp", ["jurisdiction:fedramp", "fedramp/t1"]],
+      ["default", ["global/t1"]],
+    ] as const) {
       const { ns, calls } = recordingNamespace();
       hubFor({ ...env, TENANT_HUB: ns, DURABLE_OBJECT_JURISDICTIONS: "enforce" } as unknown as Env, { id: "t1", region });
       expect(calls, region).toEqual(expected);

@@ -20,7 +20,11 @@ describe("suspension", () => {
     expect(disconnect.reasonCode).toBe(ReasonCode.AdministrativeAction);
     await client.waitClosed();
 
-    for (const [method, path] of [["GET", "/api/v1/devices"], ["GET", "/api/v1/tenant"], ["POST", "/api/v1/devices"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/devices"],
+      ["GET", "/api/v1/tenant"],
+      ["POST", "/api/v1/devices"],
+    ] as const) {
       const r = await api(method, path, { token: t.ownerToken, ...(method === "POST" ? { body: { id: "x" } } : {}) });
       expect(r.status, path).toBe(403);
       expect(r.body.code, path).toBe("tenant_suspended");

@@ -18,7 +18,10 @@ const inside = () => ["t/${tenant}/", `t/${t.tenantId}/`, "t/${tenant}/${clientI
 function expectMountpointRefused(r: { status: number; body: any }, label: string) {
   expect(r.status, label).toBe(400);
   expect(r.body.code, label).toBe("validation_failed");
-  expect(r.body.errors.map((e: { path: string }) => e.path), label).toEqual(["body.mountpoint"]);
+  expect(
+    r.body.errors.map((e: { path: string }) => e.path),
+    label,
+  ).toEqual(["body.mountpoint"]);
 }
 
 describe("API key mountpoints", () => {

@@ -7,10 +7,8 @@ import { describe, expect, it } from "vitest";
 import { isLookAlikeTenantId, tenantIdSkeleton } from "../../../domain/tenant-look-alike";
 import { api, OPERATOR_TOKEN, unique } from "../helpers";
 
-const signupAs = (id: string, name = "Someone") =>
-  api("POST", "/api/v1/auth/signup", { body: { email: `${unique("ids")}@example.com`, password: "correct horse battery", tenant: { id, name } } });
-const operatorCreates = (id: string, name = "Someone") =>
-  api("POST", "/api/v1/admin/tenants", { token: OPERATOR_TOKEN, body: { id, name, ownerEmail: `${unique("boss")}@example.com` } });
+const signupAs = (id: string, name = "Someone") => api("POST", "/api/v1/auth/signup", { body: { email: `${unique("ids")}@example.com`, password: "correct horse battery", tenant: { id, name } } });
+const operatorCreates = (id: string, name = "Someone") => api("POST", "/api/v1/admin/tenants", { token: OPERATOR_TOKEN, body: { id, name, ownerEmail: `${unique("boss")}@example.com` } });
 
 describe("reserved tenant ids", () => {
   // Names that mean something to browsers, mail clients, DNS or the platform's own hosts.

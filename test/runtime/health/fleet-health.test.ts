@@ -51,29 +51,51 @@ describe("a device that promises heartbeats", () => {
   it("is online while they come, degraded within ~1 s of a missed one's deadline, online again at the next", async () => {
     const c = await device("hb-1");
     publish(c, "hb-1", "heartbeat", { battery: 80, uptime: 10 });
-    const online = await until(() => health("hb-1"), (h) => h.state === "online" && h.lastHeartbeatAt !== null, "online");
+    const online = await until(
+      () => health("hb-1"),
+      (h) => h.state === "online" && h.lastHeartbeatAt !== null,
+      "online",
+    );
     expect(online).toMatchObject({ reason: "connected", connected: true, connectionSeq: 1, vitals: { battery: 80, uptime: 10 }, policy: { heartbeatIntervalSeconds: 2, inactivityTimeoutSeconds: 600, vitals: { battery: { min: 20 } } } });
     expect(online.nextCheckAt).toBe(online.lastHeartbeatAt + 3_000);
 
     // Silence: late at 1.5 × 2 s after the heartbeat, the hub's alarm moves it.
-    const late = await until(() => health("hb-1"), (h) => h.state === "degraded", "degraded");
+    const late = await until(
+      () => health("hb-1"),
+      (h) => h.state === "degraded",
+      "degraded",
+    );
     expect(late.reason).toBe("heartbeat_late");
     const change = (await events("hb-1")).items.find((e: { type: string; to?: string }) => e.type === "health_changed" && e.to === "degraded");
     expect(change.at - online.lastHeartbeatAt).toBeGreaterThanOrEqual(3_000);
     expect(change.at - online.lastHeartbeatAt).toBeLessThan(3_000 + 1_000);
 
     publish(c, "hb-1", "heartbeat", "");
-    expect(await until(() => health("hb-1"), (h) => h.state === "online", "online again")).toMatchObject({ reason: "connected", vitals: { battery: 80 } });
+    expect(
+      await until(
+        () => health("hb-1"),
+        (h) => h.state === "online",
+        "online again",
+      ),
+    ).toMatchObject({ reason: "connected", vitals: { battery: 80 } });
     c.close();
   });
 
   it("is degraded while its vitals breach the profile's bounds, and the vitals chart as telemetry", async () => {
     const c = await device("hb-1");
     publish(c, "hb-1", "heartbeat", { battery: 12, rssi: -70 });
-    const low = await until(() => health("hb-1"), (h) => h.state === "degraded", "degraded on vitals");
+    const low = await until(
+      () => health("hb-1"),
+      (h) => h.state === "degraded",
+      "degraded on vitals",
+    );
     expect(low).toMatchObject({ reason: "vitals_out_of_bounds", breaches: [{ vital: "battery", value: 12, min: 20 }], connectionSeq: 2 });
     publish(c, "hb-1", "heartbeat", { battery: 55, rssi: -70 });
-    await until(() => health("hb-1"), (h) => h.state === "online", "online with a good battery");
+    await until(
+      () => health("hb-1"),
+      (h) => h.state === "online",
+      "online with a good battery",
+    );
     const series = await until(
       () => expectOk(api("GET", `/api/v1/telemetry?device=hb-1&metric=battery&from=0`, { token: t.ownerToken })),
       (r) => (r.series[0]?.points.length ?? 0) >= 2,
@@ -87,8 +109,16 @@ describe("a device that promises heartbeats", () => {
 describe("offline", () => {
   it("within 1.5 × keep-alive + 1 s of a device's last packet, with the cause", async () => {
     const c = await device("ka-1", { keepAlive: 1 });
-    const connected = await until(() => health("ka-1"), (h) => h.state === "online", "online");
-    const gone = await until(() => health("ka-1"), (h) => h.state === "offline", "offline");
+    const connected = await until(
+      () => health("ka-1"),
+      (h) => h.state === "online",
+      "online",
+    );
+    const gone = await until(
+      () => health("ka-1"),
+      (h) => h.state === "offline",
+      "offline",
+    );
     expect(gone).toMatchObject({ reason: "keep_alive_timeout", connected: false });
     expect(gone.since - connected.connectedAt).toBeLessThan(1_500 + 1_000);
     const [healthChanged, disconnected] = (await events("ka-1")).items;
@@ -99,21 +129,51 @@ describe("offline", () => {
 
   it("when connected but silent past the inactivity timeout (pings keep MQTT alive, not the application); back at its next message", async () => {
     const c = await device("quiet-1", { keepAlive: 0 });
-    await until(() => health("quiet-1"), (h) => h.state === "online", "online");
-    expect(await until(() => health("quiet-1"), (h) => h.state === "offline", "silent")).toMatchObject({ reason: "silent", connected: true });
+    await until(
+      () => health("quiet-1"),
+      (h) => h.state === "online",
+      "online",
+    );
+    expect(
+      await until(
+        () => health("quiet-1"),
+        (h) => h.state === "offline",
+        "silent",
+      ),
+    ).toMatchObject({ reason: "silent", connected: true });
     publish(c, "quiet-1", "telemetry", { temp: 21 });
-    expect(await until(() => health("quiet-1"), (h) => h.state === "online", "heard again")).toMatchObject({ reason: "connected" });
+    expect(
+      await until(
+        () => health("quiet-1"),
+        (h) => h.state === "online",
+        "heard again",
+      ),
+    ).toMatchObject({ reason: "connected" });
     c.send({ type: "disconnect", reasonCode: 0 });
-    expect(await until(() => health("quiet-1"), (h) => !h.connected, "disconnected")).toMatchObject({ state: "offline", reason: "client" });
+    expect(
+      await until(
+        () => health("quiet-1"),
+        (h) => !h.connected,
+        "disconnected",
+      ),
+    ).toMatchObject({ state: "offline", reason: "client" });
   });
 });
 
 describe("connection sequence numbers", () => {
   it("a takeover ends the older connection; the newer one stays online", async () => {
     const first = await device("tk-1");
-    await until(() => health("tk-1"), (h) => h.state === "online", "online");
+    await until(
+      () => health("tk-1"),
+      (h) => h.state === "online",
+      "online",
+    );
     const second = await device("tk-1", { level: 4 });
-    const h = await until(() => health("tk-1"), (x) => x.connectionSeq === 2, "second connection");
+    const h = await until(
+      () => health("tk-1"),
+      (x) => x.connectionSeq === 2,
+      "second connection",
+    );
     expect(h).toMatchObject({ state: "online", connected: true });
     const log = (await events("tk-1")).items.filter((e: { type: string }) => e.type !== "health_changed");
     expect(log.map((e: { type: string; connectionSeq: number; cause?: string; protocolLevel?: number }) => [e.type, e.connectionSeq, e.cause ?? e.protocolLevel])).toEqual([
@@ -157,7 +217,11 @@ describe("policies", () => {
   it("a profile's or device's change applies at once to a connected device", async () => {
     const c = await device("pol-1");
     publish(c, "pol-1", "heartbeat", { battery: 10 });
-    await until(() => health("pol-1"), (h) => h.state === "online" && h.vitals.battery === 10, "online without bounds");
+    await until(
+      () => health("pol-1"),
+      (h) => h.state === "online" && h.vitals.battery === 10,
+      "online without bounds",
+    );
     await expectOk(api("PATCH", "/api/v1/device-profiles/plain", { token: t.ownerToken, body: { health: { vitals: { battery: { min: 20 } } } } }));
     expect(await health("pol-1")).toMatchObject({ state: "degraded", reason: "vitals_out_of_bounds" });
     await expectOk(api("PATCH", "/api/v1/devices/pol-1", { token: t.ownerToken, body: { healthPolicy: { vitals: { battery: { min: 5 } } } } }));
@@ -186,10 +250,23 @@ describe("the API's fleet view", () => {
   it("filters the device list by health and counts the fleet per state, profile and tag, worst first", async () => {
     // ka-1 and quiet-1 are offline (above); the registry's mirror is written within a second or so.
     const offlineIds = (r: { items: { id: string }[] }) => r.items.map((d) => d.id);
-    const list = await until(() => expectOk(api("GET", "/api/v1/devices?health=offline", { token: t.ownerToken })), (r) => ["ka-1", "quiet-1"].every((id) => offlineIds(r).includes(id)), "offline devices");
-    expect(list.items.map((d: { id: string; health: string }) => [d.id, d.health])).toEqual(expect.arrayContaining([["ka-1", "offline"], ["quiet-1", "offline"]]));
+    const list = await until(
+      () => expectOk(api("GET", "/api/v1/devices?health=offline", { token: t.ownerToken })),
+      (r) => ["ka-1", "quiet-1"].every((id) => offlineIds(r).includes(id)),
+      "offline devices",
+    );
+    expect(list.items.map((d: { id: string; health: string }) => [d.id, d.health])).toEqual(
+      expect.arrayContaining([
+        ["ka-1", "offline"],
+        ["quiet-1", "offline"],
+      ]),
+    );
     // Every device but never-1 connected once; the mirror follows within a flush or two.
-    const fleet = await until(() => expectOk(api("GET", "/api/v1/fleet/health", { token: t.ownerToken })), (f) => f.counts.never_seen === 1, "one device never seen");
+    const fleet = await until(
+      () => expectOk(api("GET", "/api/v1/fleet/health", { token: t.ownerToken })),
+      (f) => f.counts.never_seen === 1,
+      "one device never seen",
+    );
     expect(fleet.counts.total).toBe(6);
     expect(fleet.worst.length).toBeGreaterThanOrEqual(2);
     expect(fleet.worst[0].health).toBe("offline");

@@ -29,7 +29,15 @@ type Login = { clientId: string; username?: string; password?: string; level?: 4
 async function open(o: Login): Promise<{ client: TestClient; code: number }> {
   const level = o.level ?? 5;
   const client = await openWithCf(o.tenantId ?? t.tenantId, o.cf, { level, ...(o.headers ? { headers: o.headers } : {}) });
-  client.send({ type: "connect", protocolLevel: level, clientId: o.clientId, keepAlive: 30, cleanStart: true, ...(o.username !== undefined ? { username: o.username } : {}), ...(o.password !== undefined ? { password: bytes(o.password) } : {}) });
+  client.send({
+    type: "connect",
+    protocolLevel: level,
+    clientId: o.clientId,
+    keepAlive: 30,
+    cleanStart: true,
+    ...(o.username !== undefined ? { username: o.username } : {}),
+    ...(o.password !== undefined ? { password: bytes(o.password) } : {}),
+  });
   return { client, code: (await client.next("connack")).reasonCode };
 }
 

@@ -11,7 +11,7 @@ import { bytes, connect, text } from "./mqtt-client";
 /** Retained topics the hub holds, read through its export (other features retain messages of their own). */
 async function retainedTopics(tenantId: string): Promise<string[]> {
   const topics: string[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await env.TENANT_HUB.getByName(tenantId).exportPage(tenantId, "retained", after);
     topics.push(...page.rows.map((r) => String(r.topic)));
     if (page.next === null) return topics;
@@ -30,7 +30,14 @@ describe("a deleted device", () => {
     const first = (await createDevice(t.ownerToken, { id: "tmp-1" })).credentials.password;
 
     // The old device: a persistent session subscribed to its desired attributes, with a will, then offline.
-    const old = await connect(t.tenantId, { clientId: "tmp-1", username: "tmp-1", password: first, cleanStart: false, properties: { sessionExpiryInterval: 3600 }, will: { topic: `t/${t.tenantId}/devices/tmp-1/events`, payload: bytes("old will"), qos: 1, retain: true, properties: { willDelayInterval: 3000 } } });
+    const old = await connect(t.tenantId, {
+      clientId: "tmp-1",
+      username: "tmp-1",
+      password: first,
+      cleanStart: false,
+      properties: { sessionExpiryInterval: 3600 },
+      will: { topic: `t/${t.tenantId}/devices/tmp-1/events`, payload: bytes("old will"), qos: 1, retain: true, properties: { willDelayInterval: 3000 } },
+    });
     old.send({ type: "subscribe", packetId: 1, subscriptions: [sub(setTopic)] });
     await old.next("suback");
     old.close();

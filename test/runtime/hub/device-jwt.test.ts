@@ -25,7 +25,10 @@ const audience = (tenantId: string) => `mqtt://${tenantId}.localhost`;
 
 async function token(key: DeviceKey, claims: { sub?: string; aud?: string; iat?: number; exp?: number; iss?: string }): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(claims.iss ? { iss: claims.iss } : {}).setProtectedHeader({ alg: key.alg }).setIssuedAt(claims.iat ?? now).setExpirationTime(claims.exp ?? now + 600);
+  const jwt = new SignJWT(claims.iss ? { iss: claims.iss } : {})
+    .setProtectedHeader({ alg: key.alg })
+    .setIssuedAt(claims.iat ?? now)
+    .setExpirationTime(claims.exp ?? now + 600);
   if (claims.sub) jwt.setSubject(claims.sub);
   if (claims.aud) jwt.setAudience(claims.aud);
   return jwt.sign(key.privateKey);

@@ -43,7 +43,13 @@ describe("bounded work per connection", () => {
     const { client } = await device(t, "abuser");
     const topic = `t/${t.tenantId}/devices/abuser/cmd/1/response`; // acknowledged at once (no hand-off)
     // 5 000 PUBLISHes: 50 frames of 100, sent back to back.
-    for (let f = 0; f < 50; f++) client.sendRaw(frameOf(Array.from({ length: 100 }, (_, i) => publish(topic, f * 100 + i + 1)), 5));
+    for (let f = 0; f < 50; f++)
+      client.sendRaw(
+        frameOf(
+          Array.from({ length: 100 }, (_, i) => publish(topic, f * 100 + i + 1)),
+          5,
+        ),
+      );
     expect((await client.next("disconnect", 5000)).reasonCode).toBe(0x96);
     await client.waitClosed();
     // The threshold is 100 refusals in a row: the hub answered about that many, not 5 000.
@@ -57,7 +63,12 @@ describe("bounded work per connection", () => {
     const { client } = await device(t, "greedy");
     const connackMax = 100;
     // Telemetry is acknowledged once the queue has it, so a burst in one frame is all in flight at once.
-    client.sendRaw(frameOf(Array.from({ length: 150 }, (_, i) => publish(`t/${t.tenantId}/devices/greedy/telemetry`, i + 1)), 5));
+    client.sendRaw(
+      frameOf(
+        Array.from({ length: 150 }, (_, i) => publish(`t/${t.tenantId}/devices/greedy/telemetry`, i + 1)),
+        5,
+      ),
+    );
     const disconnect = await client.next("disconnect", 5000);
     expect(disconnect.reasonCode).toBe(0x93);
     expect(disconnect.properties?.reasonString).toContain(`more than ${connackMax}`);
@@ -68,7 +79,12 @@ describe("bounded work per connection", () => {
     const t = await tenantWithLimits({ messagesPerSecondPerDevice: 10_000, messagesPerSecond: 10_000, dataPointsPerSecond: 100_000 });
     const { client } = await device(t, "polite");
     for (let round = 0; round < 3; round++) {
-      client.sendRaw(frameOf(Array.from({ length: 100 }, (_, i) => publish(`t/${t.tenantId}/devices/polite/telemetry`, round * 100 + i + 1)), 5));
+      client.sendRaw(
+        frameOf(
+          Array.from({ length: 100 }, (_, i) => publish(`t/${t.tenantId}/devices/polite/telemetry`, round * 100 + i + 1)),
+          5,
+        ),
+      );
       for (let i = 0; i < 100; i++) expect((await client.next("puback", 5000)).reasonCode).toBe(0);
     }
     expect(client.closed).toBe(false);
@@ -78,7 +94,12 @@ describe("bounded work per connection", () => {
     // Burst 200 (100/s × 2 s): 300 in one frame exceed it while the first hand-off is still pending.
     const t = await tenantWithLimits({ messagesPerSecondPerDevice: 100, burstSeconds: 2, messagesPerSecond: 10_000, dataPointsPerSecond: 100_000 });
     const { client } = await device(t, "old", 4);
-    client.sendRaw(frameOf(Array.from({ length: 300 }, (_, i) => publish(`t/${t.tenantId}/devices/old/telemetry`, i + 1)), 4));
+    client.sendRaw(
+      frameOf(
+        Array.from({ length: 300 }, (_, i) => publish(`t/${t.tenantId}/devices/old/telemetry`, i + 1)),
+        4,
+      ),
+    );
     await client.waitClosed(5000);
     expect(count(client, "puback")).toBeLessThanOrEqual(200);
     expect(count(client, "disconnect")).toBe(0); // 3.1.1 servers send no DISCONNECT
@@ -88,7 +109,12 @@ describe("bounded work per connection", () => {
     const t = await tenantWithLimits({ messagesPerSecondPerDevice: 1, burstSeconds: 1 });
     const { client } = await device(t, "packer");
     const topic = `t/${t.tenantId}/devices/packer/cmd/1/response`;
-    client.sendRaw(frameOf(Array.from({ length: 20_000 }, (_, i) => publish(topic, (i % 65_535) + 1, 0)), 5));
+    client.sendRaw(
+      frameOf(
+        Array.from({ length: 20_000 }, (_, i) => publish(topic, (i % 65_535) + 1, 0)),
+        5,
+      ),
+    );
     expect((await client.next("disconnect", 5000)).reasonCode).toBe(0x96);
     const stats = await hub(t).stats(t.tenantId);
     // 1 accepted, then 100 refusals in a row: the other ~19 900 packets were never decoded.
@@ -102,7 +128,12 @@ describe("coming back", () => {
     const t = await tenantWithLimits({ messagesPerSecondPerDevice: 1, burstSeconds: 1 });
     const { client, password } = await device(t, "storm");
     const topic = `t/${t.tenantId}/devices/storm/cmd/1/response`;
-    client.sendRaw(frameOf(Array.from({ length: 300 }, (_, i) => publish(topic, i + 1, 0)), 5));
+    client.sendRaw(
+      frameOf(
+        Array.from({ length: 300 }, (_, i) => publish(topic, i + 1, 0)),
+        5,
+      ),
+    );
     expect((await client.next("disconnect", 5000)).reasonCode).toBe(0x96);
     const again = await openSocket(t.tenantId, 5);
     again.send({ type: "connect", protocolLevel: 5, clientId: "storm", keepAlive: 60, cleanStart: true, username: "storm", password: bytes(password) } as MqttPacket);

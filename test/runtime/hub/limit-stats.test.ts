@@ -11,7 +11,15 @@ import { HubLimiter } from "../../../durable-objects/tenant-hub/limits";
 import { api, createDevice, expectOk, OPERATOR_TOKEN, signup, type TenantFixture } from "../helpers";
 import { bytes, connect, text } from "./mqtt-client";
 
-const publish = (t: TenantFixture, device: string, id: number) => ({ type: "publish" as const, topic: `t/${t.tenantId}/devices/${device}/cmd/${id}/response`, payload: bytes(`{"status":"ok"}`), qos: 1 as const, retain: false, dup: false, packetId: id });
+const publish = (t: TenantFixture, device: string, id: number) => ({
+  type: "publish" as const,
+  topic: `t/${t.tenantId}/devices/${device}/cmd/${id}/response`,
+  payload: bytes(`{"status":"ok"}`),
+  qos: 1 as const,
+  retain: false,
+  dup: false,
+  packetId: id,
+});
 
 describe("limit hits in $SYS stats", () => {
   it("names the clients that hit limits, with their hits per limit, beside the totals per limit", async () => {

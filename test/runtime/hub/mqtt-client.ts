@@ -106,7 +106,10 @@ export const bytes = (s: string) => enc.encode(s);
 export const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** Opens a socket and completes CONNECT; throws unless CONNACK succeeds. */
-export async function connect(tenantId: string, o: { clientId: string; username?: string; password?: string; level?: ProtocolLevel; cleanStart?: boolean; keepAlive?: number; properties?: Record<string, unknown>; will?: any; headers?: Record<string, string> }): Promise<TestClient> {
+export async function connect(
+  tenantId: string,
+  o: { clientId: string; username?: string; password?: string; level?: ProtocolLevel; cleanStart?: boolean; keepAlive?: number; properties?: Record<string, unknown>; will?: any; headers?: Record<string, string> },
+): Promise<TestClient> {
   const client = await openSocket(tenantId, o.level ?? 5, o.headers ? { headers: o.headers } : {});
   client.send({
     type: "connect",

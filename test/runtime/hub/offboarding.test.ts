@@ -21,7 +21,6 @@ describe("hub storage for offboarding", () => {
     expect(counted).toEqual(tables);
   });
 
-
   it("counts, exports every counted table row for row, and purges everything the tenant has in its hub", async () => {
     const t = await signup();
     const dev = await createDevice(t.ownerToken, { id: "x1" });
@@ -51,7 +50,7 @@ describe("hub storage for offboarding", () => {
     const exported: Record<string, Record<string, unknown>[]> = {};
     for (const table of Object.keys(before)) {
       exported[table] = [];
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await hub.exportPage(t.tenantId, table, after);
         exported[table]!.push(...page.rows);
         if (page.next === null) break;

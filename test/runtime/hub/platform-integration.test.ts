@@ -13,7 +13,12 @@ beforeAll(async () => {
   t = await signup();
   await expectOk(api("POST", "/api/v1/device-profiles", { token: t.ownerToken, body: { id: "mounted", mountpoint: "t/${tenant}/" } }), 201);
   await expectOk(api("POST", "/api/v1/assets", { token: t.ownerToken, body: { id: "truck-1", type: "truck" } }), 201);
-  for (const [id, body] of [["probe", {}], ["gw", { type: "gateway" }], ["rel", { profileId: "mounted" }]] as const) secrets[id] = (await createDevice(t.ownerToken, { id, ...body })).credentials.password;
+  for (const [id, body] of [
+    ["probe", {}],
+    ["gw", { type: "gateway" }],
+    ["rel", { profileId: "mounted" }],
+  ] as const)
+    secrets[id] = (await createDevice(t.ownerToken, { id, ...body })).credentials.password;
   await createDevice(t.ownerToken, { id: "kid", parentId: "gw" });
 });
 

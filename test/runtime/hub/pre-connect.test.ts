@@ -144,7 +144,6 @@ describe("the cap on sockets waiting for CONNECT", () => {
     // The count is rebuilt from the sockets after hibernation.
     await evictDurableObject(hub());
     expect(await refusedStatus()).toBe(503);
-
   });
 });
 

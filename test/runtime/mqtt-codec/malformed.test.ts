@@ -46,7 +46,7 @@ describe("fuzzing", () => {
   it("mutated fixtures never throw anything but MqttProtocolError", async () => {
     const { ALL_FIXTURES } = await import("./fixtures");
     let seed = 12345;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let round = 0; round < 3000; round++) {
       const fixture = ALL_FIXTURES[Math.floor(random() * ALL_FIXTURES.length)]!;
       const bytes = Uint8Array.from(fixture.bytes);

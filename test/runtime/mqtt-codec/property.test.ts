@@ -3,8 +3,7 @@ import { encodePacket, MqttDecoder, type MqttPacket, type MqttPacketType } from 
 import { concat, decoderBefore } from "./helpers";
 import { Random, randomPacket } from "./random-packets";
 
-const ALL_TYPES: MqttPacketType[] = ["connect", "connack", "publish", "puback", "pubrec", "pubrel", "pubcomp", "subscribe",
-  "suback", "unsubscribe", "unsuback", "pingreq", "pingresp", "disconnect", "auth"];
+const ALL_TYPES: MqttPacketType[] = ["connect", "connack", "publish", "puback", "pubrec", "pubrel", "pubcomp", "subscribe", "suback", "unsubscribe", "unsuback", "pingreq", "pingresp", "disconnect", "auth"];
 
 describe.each([4, 5] as const)("random valid %s packets", (level) => {
   it("survive encode → decode unchanged, one at a time", () => {
@@ -24,14 +23,11 @@ describe.each([4, 5] as const)("random valid %s packets", (level) => {
     for (let round = 0; round < 20; round++) {
       // As on a real connection: one CONNECT, then anything else.
       const others = ALL_TYPES.filter((type) => type !== "connect");
-      const packets: MqttPacket[] = [
-        randomPacket(random, level, ["connect"]),
-        ...Array.from({ length: 200 }, () => randomPacket(random, level, others)),
-      ];
+      const packets: MqttPacket[] = [randomPacket(random, level, ["connect"]), ...Array.from({ length: 200 }, () => randomPacket(random, level, others))];
       const stream = concat(packets.map((p) => encodePacket(p, level)));
       const decoder = new MqttDecoder({ maxPacketSize: 1 << 20 });
       const decoded: MqttPacket[] = [];
-      for (let at = 0; at < stream.length; ) {
+      for (let at = 0; at < stream.length;) {
         const size = random.chance(0.1) ? random.int(0, 2) : random.int(1, 300);
         decoded.push(...decoder.push(stream.subarray(at, at + size)));
         at += size;

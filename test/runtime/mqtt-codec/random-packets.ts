@@ -47,8 +47,7 @@ const qos = (r: Random) => r.int(0, 2) as QoS;
 const u16 = (r: Random) => r.int(0, 0xffff);
 const u32 = (r: Random) => r.int(0, 0xffffffff);
 
-const userProperties = (r: Random): UserProperties =>
-  Array.from({ length: r.int(1, 3) }, () => [r.text(0, 6), r.text(0, 8)] as [string, string]);
+const userProperties = (r: Random): UserProperties => Array.from({ length: r.int(1, 3) }, () => [r.text(0, 6), r.text(0, 8)] as [string, string]);
 
 const PROPERTY_VALUES: { [K in keyof AnyProperties]-?: (r: Random) => AnyProperties[K] } = {
   payloadFormatIndicator: (r) => r.chance(0.5),
@@ -84,14 +83,28 @@ const PROPERTY_VALUES: { [K in keyof AnyProperties]-?: (r: Random) => AnyPropert
 type Name = keyof AnyProperties;
 const ACK: Name[] = ["reasonString", "userProperties"];
 const PROPERTIES_BY_PACKET = {
-  connect: ["sessionExpiryInterval", "receiveMaximum", "maximumPacketSize", "topicAliasMaximum", "requestResponseInformation",
-    "requestProblemInformation", "userProperties", "authenticationMethod", "authenticationData"],
+  connect: ["sessionExpiryInterval", "receiveMaximum", "maximumPacketSize", "topicAliasMaximum", "requestResponseInformation", "requestProblemInformation", "userProperties", "authenticationMethod", "authenticationData"],
   will: ["willDelayInterval", "payloadFormatIndicator", "messageExpiryInterval", "contentType", "responseTopic", "correlationData", "userProperties"],
-  connack: ["sessionExpiryInterval", "receiveMaximum", "maximumQoS", "retainAvailable", "maximumPacketSize", "assignedClientIdentifier",
-    "topicAliasMaximum", "reasonString", "userProperties", "wildcardSubscriptionAvailable", "subscriptionIdentifiersAvailable",
-    "sharedSubscriptionAvailable", "serverKeepAlive", "responseInformation", "serverReference", "authenticationMethod", "authenticationData"],
-  publish: ["payloadFormatIndicator", "messageExpiryInterval", "topicAlias", "responseTopic", "correlationData", "userProperties",
-    "subscriptionIdentifiers", "contentType"],
+  connack: [
+    "sessionExpiryInterval",
+    "receiveMaximum",
+    "maximumQoS",
+    "retainAvailable",
+    "maximumPacketSize",
+    "assignedClientIdentifier",
+    "topicAliasMaximum",
+    "reasonString",
+    "userProperties",
+    "wildcardSubscriptionAvailable",
+    "subscriptionIdentifiersAvailable",
+    "sharedSubscriptionAvailable",
+    "serverKeepAlive",
+    "responseInformation",
+    "serverReference",
+    "authenticationMethod",
+    "authenticationData",
+  ],
+  publish: ["payloadFormatIndicator", "messageExpiryInterval", "topicAlias", "responseTopic", "correlationData", "userProperties", "subscriptionIdentifiers", "contentType"],
   subscribe: ["subscriptionIdentifier", "userProperties"],
   unsubscribe: ["userProperties"],
   disconnect: ["sessionExpiryInterval", "reasonString", "userProperties", "serverReference"],
@@ -124,16 +137,13 @@ const DISCONNECT_V5 = [0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8
 export function randomPacket(r: Random, level: ProtocolLevel, only?: readonly MqttPacketType[]): MqttPacket {
   const v5 = level === 5;
   const props = <T>(names: readonly Name[]) => (v5 ? properties<T>(r, names) : undefined);
-  const types = ["connect", "connack", "publish", "puback", "pubrec", "pubrel", "pubcomp", "subscribe", "suback", "unsubscribe",
-    "unsuback", "pingreq", "pingresp", "disconnect", ...(v5 ? (["auth"] as const) : [])] as const;
+  const types = ["connect", "connack", "publish", "puback", "pubrec", "pubrel", "pubcomp", "subscribe", "suback", "unsubscribe", "unsuback", "pingreq", "pingresp", "disconnect", ...(v5 ? (["auth"] as const) : [])] as const;
   const type = r.pick(only === undefined ? types : types.filter((t) => only.includes(t)));
   switch (type) {
     case "connect": {
       const username = r.chance(0.5) ? r.text(0, 10) : undefined;
       const password = (v5 || username !== undefined) && r.chance(0.5) ? r.bytes(12) : undefined;
-      const will = r.chance(0.5)
-        ? withOptional({ topic: topicName(r), payload: r.bytes(20), qos: qos(r), retain: r.chance(0.5) }, "properties", props(PROPERTIES_BY_PACKET.will))
-        : undefined;
+      const will = r.chance(0.5) ? withOptional({ topic: topicName(r), payload: r.bytes(20), qos: qos(r), retain: r.chance(0.5) }, "properties", props(PROPERTIES_BY_PACKET.will)) : undefined;
       const packet = { type, protocolLevel: level, clientId: r.text(0, 23), keepAlive: u16(r), cleanStart: r.chance(0.5) };
       withOptional(packet, "will", will);
       withOptional(packet, "username", username);

@@ -40,9 +40,7 @@ describe("protocol version", () => {
   it("can be set from outside, e.g. by a client that sent the CONNECT itself", () => {
     const decoder = new MqttDecoder({ maxPacketSize: 1024 });
     decoder.protocolLevel = 4;
-    expect(decoder.push(Uint8Array.of(0x20, 0x02, 0x00, 0x00))).toEqual([
-      { type: "connack", sessionPresent: false, reasonCode: 0 },
-    ]);
+    expect(decoder.push(Uint8Array.of(0x20, 0x02, 0x00, 0x00))).toEqual([{ type: "connack", sessionPresent: false, reasonCode: 0 }]);
   });
 });
 

@@ -46,8 +46,7 @@ async function expectCooled(res: Response) {
   return retryAfter;
 }
 
-const abuse = (tenantId: string, ip: string, policy = SHORT) =>
-  reportMqttAbuse(env.MQTT_COOLDOWN, { tenantId, address: addressBucket(ip), clientId: "noisy-1", reason: "rate_abuse", policy });
+const abuse = (tenantId: string, ip: string, policy = SHORT) => reportMqttAbuse(env.MQTT_COOLDOWN, { tenantId, address: addressBucket(ip), clientId: "noisy-1", reason: "rate_abuse", policy });
 
 let A: TenantFixture;
 let B: TenantFixture;
@@ -163,7 +162,11 @@ describe("the MqttCooldown object", () => {
     const stub = env.MQTT_COOLDOWN.getByName(mqttCooldownName(A.tenantId, freshAddress()));
     // Settled into plain promises first: `expect(...).rejects` probes a rejected RPC promise's
     // properties, and each probe is one more rejection, unhandled (as in telemetry/store.test.ts).
-    const failure = (p: Promise<unknown>) => p.then(() => null, (e: Error) => e.message);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: Error) => e.message,
+      );
     expect(await failure(stub.penalize({ reason: "because" as never }))).toBe("ZodError");
     expect(await failure(stub.penalize({ reason: "rate_abuse", policy: { baseMs: 10, capMs: 5, forgetAfterMs: 1 } }))).toBe("ZodError");
     expect(await failure(stub.pardon({ connectedAt: -1 }))).toBe("ZodError");

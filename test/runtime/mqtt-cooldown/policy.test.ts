@@ -1,18 +1,6 @@
 /** The MQTT abuse cool-down policy on a driven clock (minutes without sleeping). */
 import { describe, expect, it } from "vitest";
-import {
-  check,
-  cooldownExpiresAt,
-  cooldownMs,
-  cooldownPolicyWithBase,
-  DEFAULT_MQTT_COOLDOWN,
-  emptyCooldown,
-  MqttCooldownPolicy,
-  mqttCooldownName,
-  pardon,
-  penalize,
-  type CooldownState,
-} from "../../../domain/limits/mqtt-cooldown";
+import { check, cooldownExpiresAt, cooldownMs, cooldownPolicyWithBase, DEFAULT_MQTT_COOLDOWN, emptyCooldown, MqttCooldownPolicy, mqttCooldownName, pardon, penalize, type CooldownState } from "../../../domain/limits/mqtt-cooldown";
 
 const P = DEFAULT_MQTT_COOLDOWN;
 const S = 1_000;

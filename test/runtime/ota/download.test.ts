@@ -34,9 +34,7 @@ describe("a firmware download link", () => {
     expect(res.headers.get("etag")).toBe(`"${l.sha256}"`);
     expect(res.headers.get("accept-ranges")).toBe("bytes");
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
-    await expect
-      .poll(async () => (await expectOk(api("GET", "/api/v1/usage", { token: t.ownerToken }))).otaBytesDownloaded)
-      .toBeGreaterThanOrEqual(bytes.byteLength);
+    await expect.poll(async () => (await expectOk(api("GET", "/api/v1/usage", { token: t.ownerToken }))).otaBytesDownloaded).toBeGreaterThanOrEqual(bytes.byteLength);
   });
 
   it("resumes a cut-off download with Range; If-Range with another ETag gets the whole; a range past the end is 416", async () => {
@@ -60,7 +58,10 @@ describe("a firmware download link", () => {
     const token = url.split("/").pop()!;
     const [h, p, s] = token.split(".");
     const forged = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
-    const tampered = `${h}.${btoa(JSON.stringify({ ...forged, tid: other.tenantId })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${s}`;
+    const tampered = `${h}.${btoa(JSON.stringify({ ...forged, tid: other.tenantId }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")}.${s}`;
     for (const bad of [`/api/v1/ota/download/${tampered}`, "/api/v1/ota/download/not-a-token", `/api/v1/ota/download/${token.slice(0, -2)}xx`]) {
       const r = await get(bad);
       expect(r.status, bad).toBe(404);

@@ -83,7 +83,11 @@ describe("firmware artifacts", () => {
   });
 
   it("of one tenant are invisible to another, whose uploads never reach them", async () => {
-    for (const [method, path] of [["GET", "/api/v1/firmware/fw-bad"], ["POST", "/api/v1/firmware/fw-bad/deprecate"], ["DELETE", "/api/v1/firmware/fw-bad"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/firmware/fw-bad"],
+      ["POST", "/api/v1/firmware/fw-bad/deprecate"],
+      ["DELETE", "/api/v1/firmware/fw-bad"],
+    ] as const) {
       expect((await api(method, path, { token: other.ownerToken })).status).toBe(404);
     }
     expect((await upload(other.ownerToken, "fw-bad", image(10))).status).toBe(404);

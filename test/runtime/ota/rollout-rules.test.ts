@@ -8,9 +8,24 @@ const cohort = (devices: number, offline = 0, degraded = 0, alarmed = 0): Cohort
 
 describe("strategies", () => {
   it("take growing phases that end at 100 %, or an exponential rate, with defaults for the rest", () => {
-    const s = RolloutStrategy.parse({ kind: "phases", phases: [{ percent: 1, waitMinutes: 60 }, { percent: 10, waitMinutes: 60 }, { percent: 100, waitMinutes: 0 }] });
+    const s = RolloutStrategy.parse({
+      kind: "phases",
+      phases: [
+        { percent: 1, waitMinutes: 60 },
+        { percent: 10, waitMinutes: 60 },
+        { percent: 100, waitMinutes: 0 },
+      ],
+    });
     expect(s).toMatchObject({ maxConcurrent: 100, updateTimeoutMinutes: 60, retries: 1, gate: { soakMinutes: 30, marginPercent: 5, abortThresholdPercent: 10, minExecuted: 5, minCohort: 5 } });
-    for (const phases of [[{ percent: 50, waitMinutes: 0 }], [{ percent: 50, waitMinutes: 0 }, { percent: 10, waitMinutes: 0 }, { percent: 100, waitMinutes: 0 }], []]) {
+    for (const phases of [
+      [{ percent: 50, waitMinutes: 0 }],
+      [
+        { percent: 50, waitMinutes: 0 },
+        { percent: 10, waitMinutes: 0 },
+        { percent: 100, waitMinutes: 0 },
+      ],
+      [],
+    ]) {
       expect(RolloutStrategy.safeParse({ kind: "phases", phases }).success, JSON.stringify(phases)).toBe(false);
     }
     expect(RolloutStrategy.safeParse({ kind: "exponential", baseDevicesPerMinute: 10, incrementFactor: 2, incrementAfterSuccesses: 50 }).success).toBe(true);

@@ -37,7 +37,10 @@ describe("firmware signing", () => {
 
     // Signed by someone else's key, or for other bytes.
     const stranger = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
-    for (const [id, version, sig] of [["fw-forged", "1.0.1", await sign(image, stranger.privateKey)], ["fw-other-bytes", "1.0.2", await sign(image.slice(1))]] as const) {
+    for (const [id, version, sig] of [
+      ["fw-forged", "1.0.1", await sign(image, stranger.privateKey)],
+      ["fw-other-bytes", "1.0.2", await sign(image.slice(1))],
+    ] as const) {
       await expectOk(api("POST", "/api/v1/firmware", { token: t.ownerToken, body: { id, title: "bad", version, signature: sig } }), 201);
       const refused = await upload(id, image);
       expect([refused.status, refused.body.errors?.[0]?.path]).toEqual([400, "signature"]);

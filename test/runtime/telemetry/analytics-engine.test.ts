@@ -25,11 +25,7 @@ const blobBytes = (dp: AeDataPoint) => dp.blobs.reduce((n, b) => n + utf8(b), 0)
 
 describe("Analytics Engine layout", () => {
   it("packs one series' readings of one minute into one data point with its aggregates", () => {
-    const chunks = packPoints([
-      point({ ts: MINUTE + 1_000, value: 20, seq: 0 }),
-      point({ ts: MINUTE + 3_000, value: 24, seq: 1 }),
-      point({ ts: MINUTE + 2_000, value: 22, msgId: "m2", traceId: "t2", seq: 0 }),
-    ]);
+    const chunks = packPoints([point({ ts: MINUTE + 1_000, value: 20, seq: 0 }), point({ ts: MINUTE + 3_000, value: 24, seq: 1 }), point({ ts: MINUTE + 2_000, value: 22, msgId: "m2", traceId: "t2", seq: 0 })]);
     expect(chunks).toHaveLength(1);
     expect(chunks[0]!.dataPoint).toEqual({
       indexes: ["acme"],
@@ -41,15 +37,7 @@ describe("Analytics Engine layout", () => {
   });
 
   it("starts a new data point per series, unit and minute, in order of first appearance", () => {
-    const chunks = packPoints([
-      point({ metric: "temp" }),
-      point({ metric: "hum", unit: null }),
-      point({ device: "d2" }),
-      point({ unit: "F" }),
-      point({ ts: MINUTE + 60_000 }),
-      point({ tenant: "other" }),
-      point({ seq: 9 }),
-    ]);
+    const chunks = packPoints([point({ metric: "temp" }), point({ metric: "hum", unit: null }), point({ device: "d2" }), point({ unit: "F" }), point({ ts: MINUTE + 60_000 }), point({ tenant: "other" }), point({ seq: 9 })]);
     expect(chunks.map((c) => [c.dataPoint.indexes[0], ...c.dataPoint.blobs.slice(0, 3), c.dataPoint.doubles[0], c.points.length])).toEqual([
       ["acme", "d1", "temp", "C", MINUTE, 2],
       ["acme", "d1", "hum", "", MINUTE, 1],
@@ -218,14 +206,27 @@ describe("Analytics Engine SQL API backend", () => {
     const result = await backend.series(query({ from: minute + 1_500, to: minute + 119_999 }));
     expect(await sent[0]!.text()).toContain("index1 = 'acme'");
     expect(result.series).toEqual([
-      { device: "d1", metric: "temp", points: [{ ts: minute + 2_000, value: true }, { ts: minute + 3_000, value: 22 }], truncated: false },
+      {
+        device: "d1",
+        metric: "temp",
+        points: [
+          { ts: minute + 2_000, value: true },
+          { ts: minute + 3_000, value: 22 },
+        ],
+        truncated: false,
+      },
       { device: "d2", metric: "temp", points: [{ ts: minute + 60_000, value: "eco" }], truncated: false },
     ]);
     const limited = await backend.series(query({ from: minute, to: minute + 120_000, limit: 2 }));
     expect(limited.series[0]).toMatchObject({ points: [{ ts: minute + 1_000 }, { ts: minute + 2_000 }], truncated: true });
     const failing = analyticsEngineBackend({ accountId: ACCOUNT, apiToken: "t", tenant: "acme", fetch: (async () => new Response("no", { status: 500 })) as unknown as typeof globalThis.fetch });
     await expect(failing.series(query())).rejects.toThrow(/500/);
-    const garbled = analyticsEngineBackend({ accountId: ACCOUNT, apiToken: "t", tenant: "acme", fetch: (async () => Response.json({ data: [{ device: "d1", metric: "temp", minute, readings: "{" }] })) as unknown as typeof globalThis.fetch });
+    const garbled = analyticsEngineBackend({
+      accountId: ACCOUNT,
+      apiToken: "t",
+      tenant: "acme",
+      fetch: (async () => Response.json({ data: [{ device: "d1", metric: "temp", minute, readings: "{" }] })) as unknown as typeof globalThis.fetch,
+    });
     await expect(garbled.series(query())).rejects.toThrow(AeQueryFailed);
   });
 });

@@ -18,7 +18,11 @@ beforeAll(async () => {
   tenant = t.tenantId;
   for (const id of ["d1", "d2"]) await createDevice(t.ownerToken, { id });
   await runBatch([
-    deviceTelemetry(tenant, "d1", Array.from({ length: 120 }, (_, i) => ({ ts: base + i * 30_000, values: { temp: i, hum: 50 } }))),
+    deviceTelemetry(
+      tenant,
+      "d1",
+      Array.from({ length: 120 }, (_, i) => ({ ts: base + i * 30_000, values: { temp: i, hum: 50 } })),
+    ),
     deviceTelemetry(tenant, "d2", [{ ts: base + 1000, values: { temp: 7, note: "=cmd|' /C calc'!A0" } }]),
     deviceTelemetry(tenant, "d1", { ts: Date.now() + 3 * HOUR, values: { temp: 1 } }),
   ]);
@@ -28,10 +32,16 @@ describe("telemetry API", () => {
   it("queries several devices and metrics at once, raw or bucketed", async () => {
     const raw = await get(`/api/v1/telemetry?device=d1,d2&metric=temp&from=${base}&to=${base + HOUR}&limit=5`);
     expect(raw.source).toBe("hot-store");
-    expect(raw.series.map((s: { device: string; points: unknown[]; truncated: boolean }) => [s.device, s.points.length, s.truncated])).toEqual([["d1", 5, true], ["d2", 1, false]]);
+    expect(raw.series.map((s: { device: string; points: unknown[]; truncated: boolean }) => [s.device, s.points.length, s.truncated])).toEqual([
+      ["d1", 5, true],
+      ["d2", 1, false],
+    ]);
     const perMinute = await get(`/api/v1/telemetry?device=d1&metric=temp,hum&from=${base}&to=${base + HOUR}&bucket=1m&agg=avg`);
     const temp = perMinute.series.find((s: { metric: string }) => s.metric === "temp");
-    expect(temp.points.slice(0, 2)).toEqual([{ ts: base, value: 0.5 }, { ts: base + 60_000, value: 2.5 }]);
+    expect(temp.points.slice(0, 2)).toEqual([
+      { ts: base, value: 0.5 },
+      { ts: base + 60_000, value: 2.5 },
+    ]);
     const hourly = await get(`/api/v1/telemetry?device=d1&metric=temp&from=${new Date(base).toISOString()}&to=${new Date(base + HOUR).toISOString()}&bucket=1h&agg=max`);
     expect(hourly.series[0].points).toEqual([{ ts: base, value: 119 }]);
     const all = await get(`/api/v1/telemetry?device=d2&from=${base}&to=${base + HOUR}`);
@@ -39,7 +49,16 @@ describe("telemetry API", () => {
   });
 
   it("refuses bad query parameters with the failing fields", async () => {
-    for (const q of ["", "?device=d1&from=10&to=5", "?device=d1&bucket=5m", "?device=d1&agg=median", `?device=${Array.from({ length: 21 }, (_, i) => `d${i}`).join(",")}`, "?device=d1&metric=a/b/c", "?device=d1&from=yesterday", "?device=d1&surprise=1"]) {
+    for (const q of [
+      "",
+      "?device=d1&from=10&to=5",
+      "?device=d1&bucket=5m",
+      "?device=d1&agg=median",
+      `?device=${Array.from({ length: 21 }, (_, i) => `d${i}`).join(",")}`,
+      "?device=d1&metric=a/b/c",
+      "?device=d1&from=yesterday",
+      "?device=d1&surprise=1",
+    ]) {
       const r = await api("GET", `/api/v1/telemetry${q}`, { token: t.ownerToken });
       expect(r.status, q).toBe(400);
       expect(r.body.code, q).toBe("validation_failed");
@@ -55,7 +74,10 @@ describe("telemetry API", () => {
     expect(lines).toHaveLength(1 + 240 + 2);
     expect(lines).toContain(`d2,note,${base + 1000},${new Date(base + 1000).toISOString()},'=cmd|' /C calc'!A0,`);
     const nd = await exports.default.fetch(`http://localhost/api/v1/telemetry/export?device=d1&metric=temp&format=ndjson&from=${base}&to=${base + HOUR}&limit=3`, { headers: { authorization: `Bearer ${t.ownerToken}` } });
-    const rows = (await nd.text()).trim().split("\n").map((l) => JSON.parse(l));
+    const rows = (await nd.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(rows.map((r) => r.value)).toEqual([0, 1, 2]);
     expect(rows[0]).toMatchObject({ device: "d1", metric: "temp", ts: base });
   });

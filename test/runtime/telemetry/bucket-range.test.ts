@@ -20,7 +20,13 @@ beforeAll(async () => {
   t = await signup();
   await createDevice(t.ownerToken, { id: "b1" });
   // At T0, T0 + 10 min, + 20 min, + 30 min, and one in the next hour.
-  await runBatch([deviceTelemetry(t.tenantId, "b1", [0, 10, 20, 30, 70].map((m, i) => ({ ts: T0 + m * MINUTE, values: { temp: i + 1 } })))]);
+  await runBatch([
+    deviceTelemetry(
+      t.tenantId,
+      "b1",
+      [0, 10, 20, 30, 70].map((m, i) => ({ ts: T0 + m * MINUTE, values: { temp: i + 1 } })),
+    ),
+  ]);
 });
 
 describe("bucketed telemetry ranges", () => {
@@ -33,7 +39,11 @@ describe("bucketed telemetry ranges", () => {
   });
 
   it("moves to forward to the end of its bucket, for every width, and each count matches the raw points of the stated range", async () => {
-    for (const [bucket, width] of [["1m", MINUTE], ["1h", HOUR], ["1d", DAY]] as const) {
+    for (const [bucket, width] of [
+      ["1m", MINUTE],
+      ["1h", HOUR],
+      ["1d", DAY],
+    ] as const) {
       const from = T0 + 5 * MINUTE + 1;
       const to = T0 + 25 * MINUTE + 1;
       const answer = await get(`/api/v1/telemetry?device=b1&metric=temp&from=${from}&to=${to}&bucket=${bucket}&agg=count`);
@@ -47,7 +57,10 @@ describe("bucketed telemetry ranges", () => {
   it("answers aligned ranges and raw queries for exactly the range asked", async () => {
     const aligned = await get(`/api/v1/telemetry?device=b1&metric=temp&from=${T0}&to=${T0 + 2 * HOUR}&bucket=1h&agg=sum`);
     expect([aligned.from, aligned.to]).toEqual([T0, T0 + 2 * HOUR]);
-    expect(aligned.series[0].points).toEqual([{ ts: T0, value: 1 + 2 + 3 + 4 }, { ts: T0 + HOUR, value: 5 }]);
+    expect(aligned.series[0].points).toEqual([
+      { ts: T0, value: 1 + 2 + 3 + 4 },
+      { ts: T0 + HOUR, value: 5 },
+    ]);
     const raw = await get(`/api/v1/telemetry?device=b1&metric=temp&from=${T0 + 1}&to=${T0 + 25 * MINUTE}`);
     expect([raw.from, raw.to]).toEqual([T0 + 1, T0 + 25 * MINUTE]);
     expect(raw.series[0].points.map((p: { value: number }) => p.value)).toEqual([2, 3]);

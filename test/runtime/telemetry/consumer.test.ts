@@ -15,7 +15,10 @@ beforeAll(async () => {
   t = await signup();
   tenant = t.tenantId;
   const token = t.ownerToken;
-  await expectOk(api("POST", "/api/v1/device-profiles", { token, body: { id: "env", metrics: { temp: { type: "number", unit: "C", min: -40, max: 85 }, hum: { type: "number", min: 0, max: 100 }, door: { type: "boolean" }, mode: { type: "string" } } } }), 201);
+  await expectOk(
+    api("POST", "/api/v1/device-profiles", { token, body: { id: "env", metrics: { temp: { type: "number", unit: "C", min: -40, max: 85 }, hum: { type: "number", min: 0, max: 100 }, door: { type: "boolean" }, mode: { type: "string" } } } }),
+    201,
+  );
   await createDevice(token, { id: "d1", profileId: "env" });
   await createDevice(token, { id: "free-1" });
   await createDevice(token, { id: "gw", type: "gateway" });
@@ -33,7 +36,10 @@ describe("telemetry consumer", () => {
     const now = Date.now();
     const run = await runBatch([
       deviceTelemetry(tenant, "d1", { ts: now - 1000, values: { temp: 21.5, hum: 40 } }),
-      deviceTelemetry(tenant, "d1", [{ ts: now - 3000, values: { temp: 20 } }, { ts: now - 2000, values: { temp: { value: 20.5, unit: "C" } } }]),
+      deviceTelemetry(tenant, "d1", [
+        { ts: now - 3000, values: { temp: 20 } },
+        { ts: now - 2000, values: { temp: { value: 20.5, unit: "C" } } },
+      ]),
       deviceTelemetry(tenant, "free-1", { anything: 1, label: "x", on: true }),
       envelope(tenant, { kind: "gateway", gateway: "gw", channel: "telemetry" }, { devices: { "child-1": [{ ts: now - 500, values: { temp: 30 } }] } }),
       envelope(tenant, { kind: "sensor", asset: "truck-1", sensor: "temp-1", device: "d1" }, { value: 4.5 }),
@@ -78,7 +84,14 @@ describe("telemetry consumer", () => {
       ["not_gateway_child", envelope(tenant, { kind: "gateway", gateway: "gw", channel: "telemetry" }, { devices: { "child-1": { temp: 1 }, orphan: { temp: 2 } } })],
       ["unknown_sensor", envelope(tenant, { kind: "sensor", asset: "truck-1", sensor: "nope", device: "d1" }, { value: 1 })],
       ["sensor_device_mismatch", envelope(tenant, { kind: "sensor", asset: "truck-1", sensor: "temp-1", device: "free-1" }, { value: 1 })],
-      ["too_many_points", deviceTelemetry(tenant, "free-1", Array.from({ length: 2501 }, (_, i) => ({ a: i, b: i })))],
+      [
+        "too_many_points",
+        deviceTelemetry(
+          tenant,
+          "free-1",
+          Array.from({ length: 2501 }, (_, i) => ({ a: i, b: i })),
+        ),
+      ],
     ];
     const run = await runBatch([...cases.map(([, e]) => e), { body: { v: 1, tenant, msgId: "x" } }]);
     expect(run.result.retryMessages).toEqual([]);
@@ -161,7 +174,14 @@ describe("telemetry consumer", () => {
     failing.store = (who) => (who.id === tenant ? { ...real(who), ingest: async () => Promise.reject(new Error("hot store unavailable")) } : real(who));
     const mine = deviceTelemetry(tenant, "d1", { values: { temp: 11 } });
     const theirs = deviceTelemetry(other.tenantId, "d1", { values: { x: 5 } });
-    const run = await runBatch([{ id: "a1", body: mine, attempts: 1 }, { id: "a3", body: { ...mine, msgId: `${mine.msgId}-b` }, attempts: 3 }, { id: "b1", body: theirs }], failing);
+    const run = await runBatch(
+      [
+        { id: "a1", body: mine, attempts: 1 },
+        { id: "a3", body: { ...mine, msgId: `${mine.msgId}-b` }, attempts: 3 },
+        { id: "b1", body: theirs },
+      ],
+      failing,
+    );
     expect(run.result.retryMessages).toEqual([{ msgId: "a1" }, { msgId: "a3" }]);
     expect(run.retryDelays).toEqual({ a1: 10, a3: 40 });
     expect(run.result.explicitAcks).toEqual(["b1"]);

@@ -19,7 +19,11 @@ const list = async (q = "") => (await expectOk(api("GET", `/api/v1/telemetry/dea
 describe("dead letters", () => {
   it("records dead letters once per queue message, per tenant", async () => {
     const e = deviceTelemetry(t.tenantId, "d1", { values: { temp: 1 } });
-    const first = await runDeadLetters([{ id: "dlq-1", body: e, attempts: 6 }, { id: "dlq-x", body: { garbage: true } }, { id: "dlq-ghost", body: { ...e, tenant: "no-such-tenant" } }]);
+    const first = await runDeadLetters([
+      { id: "dlq-1", body: e, attempts: 6 },
+      { id: "dlq-x", body: { garbage: true } },
+      { id: "dlq-ghost", body: { ...e, tenant: "no-such-tenant" } },
+    ]);
     expect(first.outcome).toEqual({ recorded: 1, dropped: 2 });
     expect(first.result.explicitAcks).toHaveLength(3);
     await runDeadLetters([{ id: "dlq-1", body: e, attempts: 6 }]);
@@ -51,7 +55,10 @@ describe("dead letters", () => {
 
   it("refuses to re-drive what the hot store could no longer deduplicate, or what was malformed", async () => {
     const old = deviceTelemetry(t.tenantId, "d1", { values: { temp: 1 } }, { receivedAt: Date.now() - 8 * 86_400_000 });
-    await runDeadLetters([{ id: "dlq-old", body: old }, { id: "dlq-bad", body: { v: 1, tenant: t.tenantId, msgId: 7 } }]);
+    await runDeadLetters([
+      { id: "dlq-old", body: old },
+      { id: "dlq-bad", body: { v: 1, tenant: t.tenantId, msgId: 7 } },
+    ]);
     const letters = await list();
     const stale = letters.find((l) => l.msgId === old.msgId)!;
     const malformed = letters.find((l) => l.kind === "malformed")!;

@@ -31,7 +31,13 @@ describe("telemetry end to end", () => {
     const messages: [string, unknown][] = [
       [`t/${t.tenantId}/devices/therm/telemetry`, { ts: now - 3000, values: { temp: 21.5, hum: 40 } }],
       // A backlog flushed after being offline.
-      [`t/${t.tenantId}/devices/therm/telemetry`, [{ ts: now - 2000, values: { temp: 21.6 } }, { ts: now - 1000, values: { temp: 21.7 } }]],
+      [
+        `t/${t.tenantId}/devices/therm/telemetry`,
+        [
+          { ts: now - 2000, values: { temp: 21.6 } },
+          { ts: now - 1000, values: { temp: 21.7 } },
+        ],
+      ],
       // Breaks the profile (temp above max): rejected, not stored.
       [`t/${t.tenantId}/devices/therm/telemetry`, { ts: now - 500, values: { temp: 999 } }],
       [`tenants/${t.tenantId}/assets/truck/sensors/cargo/telemetry`, { ts: now - 400, value: 4.5 }],

@@ -21,8 +21,23 @@ export function envelope(tenant: string, source: EnvelopeSource, payload: unknow
   const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   const msgId = opts.msgId ?? sortableId();
   const topic =
-    source.kind === "device" ? `t/${tenant}/devices/${source.device}/${source.channel}` : source.kind === "gateway" ? `t/${tenant}/gateways/${source.gateway}/${source.channel}` : `tenants/${tenant}/assets/${source.asset}/sensors/${source.sensor}/telemetry`;
-  return { v: 1, tenant, msgId, traceId: msgId, receivedAt: opts.receivedAt ?? Date.now(), source, publisher: source.kind === "gateway" ? source.gateway : source.device, topic, payload: text, bytes: new TextEncoder().encode(text).byteLength };
+    source.kind === "device"
+      ? `t/${tenant}/devices/${source.device}/${source.channel}`
+      : source.kind === "gateway"
+        ? `t/${tenant}/gateways/${source.gateway}/${source.channel}`
+        : `tenants/${tenant}/assets/${source.asset}/sensors/${source.sensor}/telemetry`;
+  return {
+    v: 1,
+    tenant,
+    msgId,
+    traceId: msgId,
+    receivedAt: opts.receivedAt ?? Date.now(),
+    source,
+    publisher: source.kind === "gateway" ? source.gateway : source.device,
+    topic,
+    payload: text,
+    bytes: new TextEncoder().encode(text).byteLength,
+  };
 }
 
 export const deviceTelemetry = (tenant: string, device: string, payload: unknown, opts?: { receivedAt?: number; msgId?: string }) => envelope(tenant, { kind: "device", device, channel: "telemetry" }, payload, opts);
@@ -54,8 +69,7 @@ export async function runBatch(deliveries: (Delivery | TelemetryEnvelope)[], dep
 }
 
 /** The readings Analytics Engine data points carry, unpacked (with each data point's device and metric). */
-export const writtenReadings = (written: AeDataPoint[]) =>
-  written.flatMap((dp) => unpackReadings(dp.doubles[0]!, dp.blobs[3]!).map((r) => ({ tenant: dp.indexes[0], device: dp.blobs[0], metric: dp.blobs[1], ...r })));
+export const writtenReadings = (written: AeDataPoint[]) => written.flatMap((dp) => unpackReadings(dp.doubles[0]!, dp.blobs[3]!).map((r) => ({ tenant: dp.indexes[0], device: dp.blobs[0], metric: dp.blobs[1], ...r })));
 
 export async function runDeadLetters(deliveries: Delivery[]) {
   const batch = createMessageBatch(

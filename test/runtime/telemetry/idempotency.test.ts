@@ -24,7 +24,11 @@ const usage = () => expectOk(api("GET", "/api/v1/usage", { token: t.ownerToken }
 /** 20 messages of 5 readings each on `metric`, values 0..99, inside one hour starting at `from`. */
 function batchOf(metric: string, from: number) {
   return Array.from({ length: 20 }, (_, m) =>
-    deviceTelemetry(t.tenantId, "meter", Array.from({ length: 5 }, (_, r) => ({ ts: from + (m * 5 + r) * 1000, values: { [metric]: m * 5 + r } }))),
+    deviceTelemetry(
+      t.tenantId,
+      "meter",
+      Array.from({ length: 5 }, (_, r) => ({ ts: from + (m * 5 + r) * 1000, values: { [metric]: m * 5 + r } })),
+    ),
   ).map((body, i) => ({ id: `${metric}-${i}`, body }));
 }
 
@@ -49,7 +53,10 @@ describe("idempotent ingestion", () => {
   it("the same message twice in one batch counts once", async () => {
     const e = deviceTelemetry(t.tenantId, "meter", { values: { twice: 1 } });
     const before = await usage();
-    const run = await runBatch([{ id: "dup-1", body: e }, { id: "dup-2", body: e }]);
+    const run = await runBatch([
+      { id: "dup-1", body: e },
+      { id: "dup-2", body: e },
+    ]);
     expect(run.result.explicitAcks).toEqual(["dup-1", "dup-2"]);
     expect(writtenReadings(run.written)).toHaveLength(1);
     expect(await rawPoints(t.tenantId, "meter", "twice")).toHaveLength(1);
@@ -81,7 +88,11 @@ describe("idempotent ingestion", () => {
     expect(points.map((p) => p.value)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(await minuteCounts("killed", from)).toBe(100);
     // The 50 points stored before the crash were never exported: the retry exports them too.
-    expect(writtenReadings(retried.written).map((r) => Number(r.value)).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(
+      writtenReadings(retried.written)
+        .map((r) => Number(r.value))
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 100 }, (_, i) => i));
     const after = await usage();
     expect(after.dataPointsStored - before.dataPointsStored).toBe(100);
     expect(after.messagesReceived - before.messagesReceived).toBe(20);

@@ -50,14 +50,20 @@ describe("telemetry tenant isolation", () => {
         const total = r.series[0]!.points.reduce((n, p) => n + Number(p.value), 0);
         // A's values are 1..30 (sum 465); a single B value (1000 or more) would push past it.
         expect(total, `${bucket} ${agg}`).toBeLessThanOrEqual(465);
-        expect(r.series[0]!.points.every((p) => isA(p.value)), `${bucket} ${agg}`).toBe(true);
+        expect(
+          r.series[0]!.points.every((p) => isA(p.value)),
+          `${bucket} ${agg}`,
+        ).toBe(true);
       }
     }
   });
 
   it("latest values, series lists, exports and the live tail are A's alone", async () => {
     expect((await store(A.tenantId).latest("d1", [])).values).toEqual({ temp: { ts: from + 29 * 10 * 60_000, value: 30 }, state: { ts: from + 29 * 10 * 60_000, value: "a-state" } });
-    expect(await store(A.tenantId).seriesList(["d1", "d2"], [])).toEqual([{ device: "d1", metric: "state" }, { device: "d1", metric: "temp" }]);
+    expect(await store(A.tenantId).seriesList(["d1", "d2"], [])).toEqual([
+      { device: "d1", metric: "state" },
+      { device: "d1", metric: "temp" },
+    ]);
     const page = await store(A.tenantId).exportPage({ device: "d1", metric: "temp", from, to, after: null, limit: 5000 });
     expect(page.rows.every((r) => isA(r.value))).toBe(true);
     const start = await store(A.tenantId).tail({ devices: ["d1"], metrics: [], afterId: null, limit: 10 });

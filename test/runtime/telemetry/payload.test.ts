@@ -23,16 +23,31 @@ describe("payload normalization", () => {
     const structured = run(dev(), { ts: NOW - 5, values: { temp: 21 } });
     expect(structured).toMatchObject({ kind: "points", points: [{ device: "d1", metric: "temp", ts: NOW - 5, value: 21, unit: "C", msgId: "m1", seq: 0 }] });
     const flat = run(dev(), { temp: { value: 22, unit: "C" }, label: "ok" });
-    expect(flat).toMatchObject({ kind: "points", points: [{ ts: NOW, value: 22 }, { metric: "label", value: "ok", seq: 1 }] });
-    const backlog = run(dev(), [{ ts: NOW - 2000, temp: 1 }, { ts: NOW - 1000, values: { temp: 2 } }]);
-    expect(backlog.kind === "points" && backlog.points.map((p) => [p.ts, p.value, p.seq])).toEqual([[NOW - 2000, 1, 0], [NOW - 1000, 2, 1]]);
+    expect(flat).toMatchObject({
+      kind: "points",
+      points: [
+        { ts: NOW, value: 22 },
+        { metric: "label", value: "ok", seq: 1 },
+      ],
+    });
+    const backlog = run(dev(), [
+      { ts: NOW - 2000, temp: 1 },
+      { ts: NOW - 1000, values: { temp: 2 } },
+    ]);
+    expect(backlog.kind === "points" && backlog.points.map((p) => [p.ts, p.value, p.seq])).toEqual([
+      [NOW - 2000, 1, 0],
+      [NOW - 1000, 2, 1],
+    ]);
   });
 
   it("takes gateway readings for registered children and the sensor form", () => {
     const gw = run({ kind: "gateway", gateway: "gw", channel: "telemetry" }, { devices: { c1: [{ ts: NOW - 1, values: { rssi: -70 } }, { rssi: -71 }] } });
     expect(gw.kind === "points" && gw.points.map((p) => `${p.device}.${p.metric}=${p.value}`)).toEqual(["c1.rssi=-70", "c1.rssi=-71"]);
     const sensor = run({ kind: "sensor", asset: "a1", sensor: "s1", device: "d1" }, [{ value: 40 }, { value: 41, unit: "%" }]);
-    expect(sensor.kind === "points" && sensor.points.map((p) => [p.metric, p.value, p.unit])).toEqual([["a1/s1", 40, "%"], ["a1/s1", 41, "%"]]);
+    expect(sensor.kind === "points" && sensor.points.map((p) => [p.metric, p.value, p.unit])).toEqual([
+      ["a1/s1", 40, "%"],
+      ["a1/s1", 41, "%"],
+    ]);
     expect(run({ kind: "sensor", asset: "a1", sensor: "s1", device: "d1" }, { value: 140 })).toMatchObject({ reason: "out_of_range" });
     expect(run({ kind: "sensor", asset: "a1", sensor: "s1", device: "d1" }, { value: "high" })).toMatchObject({ reason: "wrong_type" });
     expect(run({ kind: "sensor", asset: "a1", sensor: "s1", device: "d1" }, { value: 1, unit: "C" })).toMatchObject({ reason: "unit_mismatch" });

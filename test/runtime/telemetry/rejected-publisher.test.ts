@@ -21,7 +21,11 @@ beforeAll(async () => {
   await createDevice(t.ownerToken, { id: "loner" });
   await createDevice(t.ownerToken, { id: "chatty" });
   const gatewayReading = envelope(t.tenantId, { kind: "gateway", gateway: "gateway-1", channel: "telemetry" }, { devices: { "soil-1": { values: { moisture: 30 } }, loner: { values: { moisture: 1 } } } });
-  const tooMany = deviceTelemetry(t.tenantId, "chatty", Array.from({ length: MAX_POINTS_PER_MESSAGE + 1 }, (_, i) => ({ values: { n: i } })));
+  const tooMany = deviceTelemetry(
+    t.tenantId,
+    "chatty",
+    Array.from({ length: MAX_POINTS_PER_MESSAGE + 1 }, (_, i) => ({ values: { n: i } })),
+  );
   await runBatch([gatewayReading, tooMany]);
 });
 

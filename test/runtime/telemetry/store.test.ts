@@ -47,9 +47,18 @@ describe("hot store", () => {
     ]);
     expect((await series(tenant, "1m", "last", ...range))[0]).toEqual({ ts: at(10, 0), value: 3 });
     expect((await series(tenant, "1m", "avg", ...range))[0]).toEqual({ ts: at(10, 0), value: 3 });
-    expect(await series(tenant, "1h", "min", ...range)).toEqual([{ ts: at(10, 0), value: 1 }, { ts: at(11, 0), value: -4 }]);
-    expect(await series(tenant, "1h", "max", ...range)).toEqual([{ ts: at(10, 0), value: 10 }, { ts: at(11, 0), value: 20 }]);
-    expect(await series(tenant, "1h", "last", ...range)).toEqual([{ ts: at(10, 0), value: 10 }, { ts: at(11, 0), value: 20 }]);
+    expect(await series(tenant, "1h", "min", ...range)).toEqual([
+      { ts: at(10, 0), value: 1 },
+      { ts: at(11, 0), value: -4 },
+    ]);
+    expect(await series(tenant, "1h", "max", ...range)).toEqual([
+      { ts: at(10, 0), value: 10 },
+      { ts: at(11, 0), value: 20 },
+    ]);
+    expect(await series(tenant, "1h", "last", ...range)).toEqual([
+      { ts: at(10, 0), value: 10 },
+      { ts: at(11, 0), value: 20 },
+    ]);
     expect(await series(tenant, "1d", "sum", ...range)).toEqual([{ ts: day, value: 35 }]);
     expect(await series(tenant, "1d", "count", ...range)).toEqual([{ ts: day, value: 6 }]);
     expect(await series(tenant, "1d", "last", ...range)).toEqual([{ ts: day, value: 20 }]);
@@ -63,7 +72,12 @@ describe("hot store", () => {
     const bad: IngestMessage = { msgId: `bad-${n++}`, receivedAt: ts, outcome: { kind: "points", points: [0, 0].map((seq) => ({ device: "d1", metric: "temp", ts, value: 2, seq, unit: null })) } };
     // Settled into a plain promise first: `expect(...).rejects` probes the RPC promise's
     // properties, and each probe of a rejected RPC promise is one more rejection, unhandled.
-    const failure = await store(tenant).ingest({ retentionDays: 7, messages: [ok, bad] }).then(() => null, (e: Error) => e.message);
+    const failure = await store(tenant)
+      .ingest({ retentionDays: 7, messages: [ok, bad] })
+      .then(
+        () => null,
+        (e: Error) => e.message,
+      );
     expect(failure).toMatch(/UNIQUE constraint failed: points.msg_id, points.seq/);
     // One transaction: the good message before it was rolled back too, and can be stored later.
     expect(await series(tenant, "raw", "avg", ts - 1, ts + 1)).toEqual([]);
@@ -76,9 +90,18 @@ describe("hot store", () => {
     const hour = Math.floor((Date.now() - 2 * HOUR) / HOUR) * HOUR;
     await store(tenant).ingest({
       retentionDays: 7,
-      messages: [message([{ device: "d1", metric: "door", ts: hour + 1000, value: true }, { device: "d1", metric: "door", ts: hour + 2000, value: false }, { device: "d1", metric: "mode", ts: hour + 3000, value: "eco" }])],
+      messages: [
+        message([
+          { device: "d1", metric: "door", ts: hour + 1000, value: true },
+          { device: "d1", metric: "door", ts: hour + 2000, value: false },
+          { device: "d1", metric: "mode", ts: hour + 3000, value: "eco" },
+        ]),
+      ],
     });
-    expect(await series(tenant, "raw", "avg", hour, hour + HOUR, "door")).toEqual([{ ts: hour + 1000, value: true }, { ts: hour + 2000, value: false }]);
+    expect(await series(tenant, "raw", "avg", hour, hour + HOUR, "door")).toEqual([
+      { ts: hour + 1000, value: true },
+      { ts: hour + 2000, value: false },
+    ]);
     expect(await series(tenant, "1h", "sum", hour, hour + HOUR, "door")).toEqual([{ ts: hour, value: 1 }]);
     expect(await series(tenant, "1h", "count", hour, hour + HOUR, "mode")).toEqual([]);
     expect(await series(tenant, "raw", "avg", hour, hour + HOUR, "mode")).toEqual([{ ts: hour + 3000, value: "eco" }]);
@@ -108,7 +131,18 @@ describe("hot store", () => {
     const tenant = unique("hs");
     const now = Date.now();
     const old = now - 10 * DAY;
-    await store(tenant).ingest({ retentionDays: 7, messages: [message([{ device: "d1", metric: "temp", ts: old, value: 1 }, { device: "d1", metric: "temp", ts: now - 1000, value: 2 }], old)] });
+    await store(tenant).ingest({
+      retentionDays: 7,
+      messages: [
+        message(
+          [
+            { device: "d1", metric: "temp", ts: old, value: 1 },
+            { device: "d1", metric: "temp", ts: now - 1000, value: 2 },
+          ],
+          old,
+        ),
+      ],
+    });
     expect(await series(tenant, "raw", "avg", old - 1, now)).toHaveLength(2);
     const stub = env.TELEMETRY_STORE.getByName(tenant);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -155,7 +189,11 @@ describe("hot store", () => {
     const tenant = unique("hs");
     await store(tenant).ingest({ retentionDays: 7, messages: [message([{ device: "d1", metric: "temp", ts: Date.now(), value: 1 }])] });
     const stub = env.TELEMETRY_STORE.getByName(tenant);
-    const failure = (p: Promise<unknown>) => p.then(() => null, (e: Error) => e.message);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: Error) => e.message,
+      );
     expect(await failure(stub.series("someone-else", { devices: ["d1"], metrics: ["temp"], from: 0, to: Date.now() + 1, bucket: "raw", agg: "avg", limit: 10 }))).toMatch(/another tenant/);
     expect(await failure(stub.ingest(tenant, { retentionDays: 7, messages: [{ msgId: "", receivedAt: 0, outcome: { kind: "seen" } }] }))).toMatch(/ZodError/);
   });

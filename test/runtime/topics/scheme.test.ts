@@ -21,10 +21,7 @@ describe("parseSkylarkTopic", () => {
     ["t/acme/devices/d1/attributes", { kind: "device", tenant: "acme", device: "d1", channel: "attributes" }],
     ["t/acme/devices/d1/attributes/set", { kind: "device", tenant: "acme", device: "d1", channel: "attributes/set" }],
     ["t/acme/devices/d1/cmd/c-42", { kind: "device", tenant: "acme", device: "d1", channel: "cmd", commandId: "c-42" }],
-    [
-      "t/acme/devices/d1/cmd/c-42/response",
-      { kind: "device", tenant: "acme", device: "d1", channel: "cmd/response", commandId: "c-42" },
-    ],
+    ["t/acme/devices/d1/cmd/c-42/response", { kind: "device", tenant: "acme", device: "d1", channel: "cmd/response", commandId: "c-42" }],
     ["t/acme/devices/d1/ota", { kind: "device", tenant: "acme", device: "d1", channel: "ota" }],
     ["t/acme/devices/d1/ota/status", { kind: "device", tenant: "acme", device: "d1", channel: "ota/status" }],
     ["t/acme/devices/d1/events", { kind: "device", tenant: "acme", device: "d1", channel: "events" }],
@@ -61,12 +58,9 @@ describe("parseSkylarkTopic", () => {
     expect(parseSkylarkTopic(topic)).toStrictEqual({ kind: "other", tenant: "acme", root: "t" });
   });
 
-  it.each(["tenants/acme", "tenants/acme/assets/a/sensors/s", "tenants/acme/assets/a/sensors/s/telemetry/x", "tenants/acme/x"])(
-    "classifies %j as another asset-tree topic of tenant acme",
-    (topic) => {
-      expect(parseSkylarkTopic(topic)).toStrictEqual({ kind: "other", tenant: "acme", root: "tenants" });
-    },
-  );
+  it.each(["tenants/acme", "tenants/acme/assets/a/sensors/s", "tenants/acme/assets/a/sensors/s/telemetry/x", "tenants/acme/x"])("classifies %j as another asset-tree topic of tenant acme", (topic) => {
+    expect(parseSkylarkTopic(topic)).toStrictEqual({ kind: "other", tenant: "acme", root: "tenants" });
+  });
 
   it.each([
     "t",
@@ -94,9 +88,7 @@ describe("parseSkylarkTopic", () => {
 describe("topic builders", () => {
   const structured: StructuredSkylarkTopic[] = [
     ...DEVICE_CHANNELS.map((channel): StructuredSkylarkTopic =>
-      channel === "cmd" || channel === "cmd/response"
-        ? { kind: "device", tenant: "acme", device: "d1", channel, commandId: "01hx-cmd" }
-        : { kind: "device", tenant: "acme", device: "d1", channel },
+      channel === "cmd" || channel === "cmd/response" ? { kind: "device", tenant: "acme", device: "d1", channel, commandId: "01hx-cmd" } : { kind: "device", tenant: "acme", device: "d1", channel },
     ),
     { kind: "gateway", tenant: "globex", gateway: "gw:1", channel: "telemetry" },
     { kind: "gateway", tenant: "globex", gateway: "gw:1", channel: "attributes" },
@@ -144,11 +136,7 @@ describe("topic builders", () => {
   });
 
   it("lists the filters a device needs and those covering a tenant", () => {
-    expect(deviceDownlinkFilters("acme", "d1")).toEqual([
-      "t/acme/devices/d1/attributes/set",
-      "t/acme/devices/d1/cmd/+",
-      "t/acme/devices/d1/ota",
-    ]);
+    expect(deviceDownlinkFilters("acme", "d1")).toEqual(["t/acme/devices/d1/attributes/set", "t/acme/devices/d1/cmd/+", "t/acme/devices/d1/ota"]);
     expect(tenantNamespaceFilters("acme")).toEqual(["t/acme/#", "tenants/acme/#", "$SYS/t/acme/stats/#"]);
     for (const filter of [...deviceDownlinkFilters("acme", "d1"), ...tenantNamespaceFilters("acme")]) {
       expect(validateTopicFilter(filter)).toEqual({ ok: true });

@@ -36,7 +36,10 @@ function randomFilter(random: () => number): string {
 }
 
 function expectedKeys(subscriptions: ReadonlyMap<string, string>, topic: string): string[] {
-  return [...subscriptions].filter(([, filter]) => referenceMatches(filter, topic)).map(([key]) => key).sort();
+  return [...subscriptions]
+    .filter(([, filter]) => referenceMatches(filter, topic))
+    .map(([key]) => key)
+    .sort();
 }
 
 describe("SubscriptionIndex", () => {

@@ -78,9 +78,7 @@ export function DangerZone({ tenantId }: { tenantId: string }) {
       ) : (
         <section class="card danger-card" aria-labelledby="offboard-title">
           <h2 id="offboard-title">Delete this workspace</h2>
-          <p>
-            Offboarding freezes the workspace at once (devices are disconnected, the API refuses it), exports every device, dashboard, member and reading for you to download, and deletes everything when the download window closes.
-          </p>
+          <p>Offboarding freezes the workspace at once (devices are disconnected, the API refuses it), exports every device, dashboard, member and reading for you to download, and deletes everything when the download window closes.</p>
           <form id="offboard-form" class="grid-form" onSubmit={offboard} noValidate>
             <Field label={`Type the workspace id (${tenantId}) to confirm`} name="confirm" error={apiError}>
               {(a) => <input {...a} value={confirm} onInput={(e) => setConfirm((e.currentTarget as HTMLInputElement).value)} autocomplete="off" autocapitalize="off" spellcheck={false} />}
@@ -104,8 +102,14 @@ export function DangerZone({ tenantId }: { tenantId: string }) {
         <h2 id="exports-title">Exports</h2>
         <ErrorText error={exportsError} />
         {exportIds === null && !exportsError && <p role="status">Loading…</p>}
-        {exportIds?.length === 0 && <p class="muted" role="status">{started ? "The export is being written…" : "No exports yet. Offboarding writes one."}</p>}
-        {exportIds?.map((id) => <Exports key={id} exportId={id} />)}
+        {exportIds?.length === 0 && (
+          <p class="muted" role="status">
+            {started ? "The export is being written…" : "No exports yet. Offboarding writes one."}
+          </p>
+        )}
+        {exportIds?.map((id) => (
+          <Exports key={id} exportId={id} />
+        ))}
       </section>
     </section>
   );

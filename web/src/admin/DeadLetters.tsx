@@ -22,7 +22,7 @@ function deviceOf(letter: DeadLetter): string | null {
 /** The start of what the device sent (an envelope's payload), else of the queue body. */
 function preview(letter: DeadLetter): string {
   const payload = (letter.body as { payload?: unknown } | null)?.payload;
-  const text = typeof payload === "string" ? payload : JSON.stringify(letter.body) ?? "";
+  const text = typeof payload === "string" ? payload : (JSON.stringify(letter.body) ?? "");
   return text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
 }
 

@@ -8,7 +8,6 @@ import { saveBlob as save } from "../download";
 /** The manifest is written last: until then the export's files exist but it does not. */
 const MANIFEST_RETRY_MS = 2000;
 
-
 export function Exports({ exportId }: { exportId: string }) {
   const [manifest, setManifest] = useState<ExportManifest | null>(null);
   const [error, setError] = useState<Error | null>(null);

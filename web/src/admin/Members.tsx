@@ -79,7 +79,11 @@ function MemberRow({ member: m, admin, myRole, act }: { member: Member; admin: b
         {editable ? (
           <label class="inline-select">
             <span class="visually-hidden">Role of {m.email}</span>
-            <select class="member-role" value={m.role} onChange={(e) => void act(() => adminApi.setRole(m.userId, { role: (e.currentTarget as HTMLSelectElement).value as Role }), `${m.email} is now ${(e.currentTarget as HTMLSelectElement).value}.`)}>
+            <select
+              class="member-role"
+              value={m.role}
+              onChange={(e) => void act(() => adminApi.setRole(m.userId, { role: (e.currentTarget as HTMLSelectElement).value as Role }), `${m.email} is now ${(e.currentTarget as HTMLSelectElement).value}.`)}
+            >
               {grantable(myRole).map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -93,9 +97,7 @@ function MemberRow({ member: m, admin, myRole, act }: { member: Member; admin: b
       </td>
       <td data-label="Member since">{when(m.createdAt)}</td>
       {admin && (
-        <td data-label="Actions">
-          {editable && <ConfirmAction label="Remove" question={`Remove ${m.email}? Their API keys are revoked too.`} onConfirm={() => act(() => adminApi.removeMember(m.userId), `${m.email} was removed.`)} />}
-        </td>
+        <td data-label="Actions">{editable && <ConfirmAction label="Remove" question={`Remove ${m.email}? Their API keys are revoked too.`} onConfirm={() => act(() => adminApi.removeMember(m.userId), `${m.email} was removed.`)} />}</td>
       )}
     </tr>
   );

@@ -58,7 +58,11 @@ function SettingsForm({ role, view, said, setSaid }: { role: Role; view: TenantV
       await adminApi.updateTenant({
         name: draft.name,
         // The branding is replaced as a whole: an emptied field removes that part of it.
-        branding: Object.fromEntries(Object.entries({ displayName: draft.displayName, logoUrl: draft.logoUrl, primaryColor: draft.primaryColor, accentColor: draft.accentColor }).map(([k, v]) => [k, trimmed(v)]).filter(([, v]) => v)),
+        branding: Object.fromEntries(
+          Object.entries({ displayName: draft.displayName, logoUrl: draft.logoUrl, primaryColor: draft.primaryColor, accentColor: draft.accentColor })
+            .map(([k, v]) => [k, trimmed(v)])
+            .filter(([, v]) => v),
+        ),
       });
       setSaid("Saved. The console now wears the new branding.");
       announceTenantChanged();

@@ -73,7 +73,12 @@ function Meter({ id, label, value, max, unit }: { id: string; label: string; val
       <label for={`${id}-bar`}>{label}</label>
       <p class="meter-figure">
         <strong>{number(value)}</strong>
-        {max !== null && <span class="muted"> of {number(max)} ({(share * 100).toFixed(share < 0.01 && value > 0 ? 2 : 0)}% of {unit})</span>}
+        {max !== null && (
+          <span class="muted">
+            {" "}
+            of {number(max)} ({(share * 100).toFixed(share < 0.01 && value > 0 ? 2 : 0)}% of {unit})
+          </span>
+        )}
       </p>
       {max !== null && <meter id={`${id}-bar`} min={0} max={max} low={max * 0.8} high={max * 0.95} optimum={0} value={value} />}
     </div>

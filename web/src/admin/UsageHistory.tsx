@@ -84,7 +84,11 @@ export function UsageHistory({ month }: { month: string }) {
                   <td class="num">{u.dataPointsStored.toLocaleString()}</td>
                   <td class="num">{u.rejectedMessages.toLocaleString()}</td>
                   <td class="num">{u.apiRequests.toLocaleString()}</td>
-                  <td class="num">{Object.values(u.limitHits).reduce((a, b) => a + b, 0).toLocaleString()}</td>
+                  <td class="num">
+                    {Object.values(u.limitHits)
+                      .reduce((a, b) => a + b, 0)
+                      .toLocaleString()}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -112,7 +112,10 @@ export function CommandsPanel({ deviceId, canEdit }: { deviceId: string; canEdit
     } catch (err) {
       setError(err as Error);
       // It may have finished meanwhile: show what it is now.
-      commandsApi.get(deviceId, c.id).then((now) => setItems((list) => merged(list ?? [], now)), () => undefined);
+      commandsApi.get(deviceId, c.id).then(
+        (now) => setItems((list) => merged(list ?? [], now)),
+        () => undefined,
+      );
     } finally {
       setBusy(null);
     }

@@ -134,7 +134,15 @@ export function FleetCommandPage() {
         {target.by === "tag" ? (
           <div class="field">
             <label for="fleet-tag">Tag</label>
-            <input id="fleet-tag" name="tag" value={target.tag} autoComplete="off" aria-invalid={tagError ? "true" : undefined} aria-describedby="fleet-tag-error" onInput={(e) => setTarget({ ...target, tag: (e.currentTarget as HTMLInputElement).value })} />
+            <input
+              id="fleet-tag"
+              name="tag"
+              value={target.tag}
+              autoComplete="off"
+              aria-invalid={tagError ? "true" : undefined}
+              aria-describedby="fleet-tag-error"
+              onInput={(e) => setTarget({ ...target, tag: (e.currentTarget as HTMLInputElement).value })}
+            />
             <small id="fleet-tag-error" class="field-error">
               {tagError ? `Tag: ${tagError}` : ""}
             </small>

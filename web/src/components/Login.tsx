@@ -26,7 +26,7 @@ export function Login({ brand, hostTenant, notice, onLoggedIn }: Props) {
       setError(err as Error);
       // Put the keyboard where the problem is: the first field the error names, else the email.
       const field = err instanceof ApiError ? err.fields[0]?.field : undefined;
-      (form.current?.querySelector<HTMLInputElement>(`[name="${field ?? "email"}"]`))?.focus();
+      form.current?.querySelector<HTMLInputElement>(`[name="${field ?? "email"}"]`)?.focus();
     } finally {
       setBusy(false);
     }

@@ -74,11 +74,7 @@ export function AcceptInvitation({ onAccepted }: { onAccepted: () => void }) {
   return (
     <section id="accept-view" class="card narrow" aria-labelledby="accept-title">
       <h1 id="accept-title">Accept the invitation</h1>
-      <p>
-        {currentSession()
-          ? "You are logged in: the invitation is accepted for this account."
-          : "If this address already has a Skylark account, enter that account's password. Otherwise choose a password for your new account."}
-      </p>
+      <p>{currentSession() ? "You are logged in: the invitation is accepted for this account." : "If this address already has a Skylark account, enter that account's password. Otherwise choose a password for your new account."}</p>
       <form id="accept-form" onSubmit={submit} noValidate>
         <Field label="Your name" name="name" error={apiError}>
           {(a) => <input {...a} autocomplete="name" />}

@@ -155,7 +155,16 @@ export function DashboardView({ id, role }: { id: string; role: Role }) {
         <RangePicker value={env.timeRange} onChange={setRange} idPrefix="view-range" />
         <DeviceFilterPicker value={env.filter} devices={devices} onChange={setFilter} idPrefix="view-filter" />
         <div class="form-actions dash-actions">
-          <button type="button" id="export-dashboard" onClick={() => void dashboardsApi.exportDocument(id).then((d) => downloadJson(exportFileName(current.dashboard.name), d), (e: Error) => setLoadError(e))}>
+          <button
+            type="button"
+            id="export-dashboard"
+            onClick={() =>
+              void dashboardsApi.exportDocument(id).then(
+                (d) => downloadJson(exportFileName(current.dashboard.name), d),
+                (e: Error) => setLoadError(e),
+              )
+            }
+          >
             Export
           </button>
           {editor && !draft && (

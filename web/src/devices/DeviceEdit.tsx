@@ -16,8 +16,14 @@ export function DeviceEdit({ device, onSaved }: Props) {
   const [gateways, setGateways] = useState<Device[]>([]);
   const [profiles, setProfiles] = useState<DeviceProfile[]>([]);
   useEffect(() => {
-    devicesApi.list({ type: "gateway", limit: 200 }).then((p) => setGateways(p.items.filter((g) => g.id !== device.id)), () => {});
-    devicesApi.profiles().then((p) => setProfiles(p.items), () => {});
+    devicesApi.list({ type: "gateway", limit: 200 }).then(
+      (p) => setGateways(p.items.filter((g) => g.id !== device.id)),
+      () => {},
+    );
+    devicesApi.profiles().then(
+      (p) => setProfiles(p.items),
+      () => {},
+    );
   }, [device.id]);
 
   async function submit(e: SubmitEvent) {
@@ -31,7 +37,10 @@ export function DeviceEdit({ device, onSaved }: Props) {
     try {
       const next = await devicesApi.update(device.id, {
         name: text("name"),
-        tags: text("tags").split(",").map((t) => t.trim()).filter(Boolean),
+        tags: text("tags")
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean),
         profileId: text("profileId") || null,
         parentId: text("parentId") || null,
         // Both coordinates or neither; one alone goes to the schema, which names the missing one.

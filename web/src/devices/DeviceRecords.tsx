@@ -12,7 +12,10 @@ function useList<T>(load: () => Promise<{ items: T[]; nextCursor: string | null 
   const [items, setItems] = useState<T[] | null>(null);
   const [error, setError] = useState<Error | null>(null);
   useEffect(() => {
-    load().then((p) => setItems(p.items), (err: Error) => setError(err));
+    load().then(
+      (p) => setItems(p.items),
+      (err: Error) => setError(err),
+    );
   }, deps);
   return { items, error };
 }

@@ -53,44 +53,56 @@ export function DeviceTelemetry({ deviceId }: { deviceId: string }) {
   const shownFrom = range.preset === "custom" ? range.from : shownTo - PRESETS[range.preset];
 
   useEffect(() => {
-    devicesApi.latest(deviceId).then((l) => setLatest(l.values), (err: Error) => setError(err));
+    devicesApi.latest(deviceId).then(
+      (l) => setLatest(l.values),
+      (err: Error) => setError(err),
+    );
   }, [deviceId]);
 
   // Readings that arrive while a history load is in flight may be missing from its answer.
   const inFlight = useRef<Reading[] | null>(null);
-  const loadSeries = useCallback(async (r: RangeChoice) => {
-    inFlight.current = [];
-    try {
-      const answer = await devicesApi.series({ device: deviceId, from: r.from, to: r.to, bucket: r.bucket, agg: r.agg });
-      const loaded = answer.series.map(toChart).filter((c) => c.points.length > 0);
-      const missed = r.bucket === "raw" && r.preset !== "custom" ? (inFlight.current ?? []) : [];
-      setCharts(addReadings(loaded, missed, 2000));
-      setError(null);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      inFlight.current = null;
-    }
-  }, [deviceId]);
+  const loadSeries = useCallback(
+    async (r: RangeChoice) => {
+      inFlight.current = [];
+      try {
+        const answer = await devicesApi.series({ device: deviceId, from: r.from, to: r.to, bucket: r.bucket, agg: r.agg });
+        const loaded = answer.series.map(toChart).filter((c) => c.points.length > 0);
+        const missed = r.bucket === "raw" && r.preset !== "custom" ? (inFlight.current ?? []) : [];
+        setCharts(addReadings(loaded, missed, 2000));
+        setError(null);
+      } catch (err) {
+        setError(err as Error);
+      } finally {
+        inFlight.current = null;
+      }
+    },
+    [deviceId],
+  );
   useEffect(() => void loadSeries(range), [range.from, range.to, range.bucket, range.agg, loadSeries]);
 
   // A live reading updates its latest value and, on a raw view of a recent preset, extends its chart.
-  const onReadings = useCallback((readings: Reading[]) => {
-    setLatest((prev) => {
-      const next = { ...(prev ?? {}) };
-      for (const r of readings) if (!next[r.metric] || next[r.metric]!.ts <= r.ts) next[r.metric] = { ts: r.ts, value: r.value };
-      return next;
-    });
-    // The window ends just after the newest reading (a chart's range excludes its end).
-    setLiveTo(Math.max(Date.now(), ...readings.map((r) => r.ts)) + 1);
-    inFlight.current?.push(...readings);
-    setCharts((prev) => (!prev || range.bucket !== "raw" || range.preset === "custom" ? prev : addReadings(prev, readings)));
-  }, [range.bucket, range.preset]);
+  const onReadings = useCallback(
+    (readings: Reading[]) => {
+      setLatest((prev) => {
+        const next = { ...(prev ?? {}) };
+        for (const r of readings) if (!next[r.metric] || next[r.metric]!.ts <= r.ts) next[r.metric] = { ts: r.ts, value: r.value };
+        return next;
+      });
+      // The window ends just after the newest reading (a chart's range excludes its end).
+      setLiveTo(Math.max(Date.now(), ...readings.map((r) => r.ts)) + 1);
+      inFlight.current?.push(...readings);
+      setCharts((prev) => (!prev || range.bucket !== "raw" || range.preset === "custom" ? prev : addReadings(prev, readings)));
+    },
+    [range.bucket, range.preset],
+  );
   // After a reconnect, what the connection may have missed is read again from the API.
   const rangeRef = useRef(range);
   rangeRef.current = range;
   const onGap = useCallback(() => {
-    devicesApi.latest(deviceId).then((l) => setLatest(l.values), () => {});
+    devicesApi.latest(deviceId).then(
+      (l) => setLatest(l.values),
+      () => {},
+    );
     const r = rangeRef.current;
     void loadSeries(r.preset === "custom" ? r : { ...r, to: Date.now() + 1, from: Date.now() - PRESETS[r.preset] });
   }, [deviceId, loadSeries]);
@@ -113,7 +125,9 @@ export function DeviceTelemetry({ deviceId }: { deviceId: string }) {
     <>
       <section class="device-section" aria-labelledby="latest-title">
         <h2 id="latest-title">Latest values</h2>
-        <p class="muted" id="live-state">{liveState}</p>
+        <p class="muted" id="live-state">
+          {liveState}
+        </p>
         {error && (
           <p class="error" role="alert">
             {describe(error)}

@@ -63,7 +63,10 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
     return () => clearInterval(timer);
   }, [load]);
   useEffect(() => {
-    devicesApi.profiles().then((p) => setProfiles(p.items), () => {});
+    devicesApi.profiles().then(
+      (p) => setProfiles(p.items),
+      () => {},
+    );
   }, []);
   // Live: a listed device's health change shows at once (one subscription per listed device, not
   // the whole fleet's retained states); if the list is filtered by status or health, the page is
@@ -101,9 +104,7 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
           {describe(loadError)}
         </p>
       )}
-      {created && (
-        <SecretOnce tenant={tenant} id={created.id} credentials={created.credentials} title={`${created.id} is registered: its MQTT credentials`} onDismiss={() => setCreated(null)} />
-      )}
+      {created && <SecretOnce tenant={tenant} id={created.id} credentials={created.credentials} title={`${created.id} is registered: its MQTT credentials`} onDismiss={() => setCreated(null)} />}
       <DeviceFilters values={filters} profiles={profiles} onApply={(v) => go(v)} />
       <DeviceTable devices={devices} loading={loading} filtered={filtered} />
       <nav class="pager" aria-label="Pages of devices">
@@ -127,11 +128,13 @@ export function DevicesPage({ role, tenant }: { role: Role; tenant: string }) {
               setSearchParams({ ...filters, ...(Number(size) !== DEFAULT_PAGE_SIZE ? { limit: size } : {}) });
             }}
           >
-            {[...new Set([...PAGE_SIZES, limit])].sort((a, b) => a - b).map((n) => (
-              <option key={n} value={String(n)}>
-                {n}
-              </option>
-            ))}
+            {[...new Set([...PAGE_SIZES, limit])]
+              .sort((a, b) => a - b)
+              .map((n) => (
+                <option key={n} value={String(n)}>
+                  {n}
+                </option>
+              ))}
           </select>
         </label>
       </nav>

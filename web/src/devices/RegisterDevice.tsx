@@ -26,8 +26,14 @@ export function RegisterDevice({ onCreated }: Props) {
 
   // Choices for the parent and profile pickers; the form still works (without them) if they fail.
   useEffect(() => {
-    devicesApi.list({ type: "gateway", limit: 200 }).then((p) => setGateways(p.items), () => {});
-    devicesApi.profiles().then((p) => setProfiles(p.items), () => {});
+    devicesApi.list({ type: "gateway", limit: 200 }).then(
+      (p) => setGateways(p.items),
+      () => {},
+    );
+    devicesApi.profiles().then(
+      (p) => setProfiles(p.items),
+      () => {},
+    );
   }, []);
 
   async function submit(e: SubmitEvent) {
@@ -38,7 +44,10 @@ export function RegisterDevice({ onCreated }: Props) {
     const firmware = text(data, "firmwareVersion");
     const parentId = text(data, "parentId");
     const profileId = text(data, "profileId");
-    const tags = text(data, "tags").split(",").map((t) => t.trim()).filter(Boolean);
+    const tags = text(data, "tags")
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean);
     const location = locationFrom(data);
     setBusy(true);
     setError(null);

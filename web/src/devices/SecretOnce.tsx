@@ -41,12 +41,16 @@ export function SecretOnce({ tenant, id, credentials, title, onDismiss }: Props)
         </button>
       </div>
       <h3>Connect with MQTT.js</h3>
-      <pre id="snippet-mqttjs" class="snippet">{mqttJsSnippet(endpoint, tenant, credentials)}</pre>
+      <pre id="snippet-mqttjs" class="snippet">
+        {mqttJsSnippet(endpoint, tenant, credentials)}
+      </pre>
       <button type="button" onClick={() => void copy("The MQTT.js snippet", mqttJsSnippet(endpoint, tenant, credentials))}>
         Copy MQTT.js snippet
       </button>
       <h3>Publish one reading from a shell</h3>
-      <pre id="snippet-cli" class="snippet">{cliSnippet(endpoint, tenant, credentials)}</pre>
+      <pre id="snippet-cli" class="snippet">
+        {cliSnippet(endpoint, tenant, credentials)}
+      </pre>
       <div class="form-actions">
         <button type="button" onClick={() => void copy("The command", cliSnippet(endpoint, tenant, credentials))}>
           Copy command

@@ -18,14 +18,6 @@ const STATUS_TEXT: Record<LiveStatus, string> = {
 
 export function useLiveReadings(deviceId: string, onReadings: (readings: Reading[]) => void, onGap?: (gap: Gap) => void): string {
   const status = useLiveStatus();
-  useEffect(
-    () =>
-      subscribeTelemetry(
-        { deviceIds: [deviceId] },
-        (points) => onReadings(points.filter((p) => p.device === deviceId).map((p) => ({ metric: p.metric, ts: p.ts, value: p.value }))),
-        onGap,
-      ),
-    [deviceId, onReadings, onGap],
-  );
+  useEffect(() => subscribeTelemetry({ deviceIds: [deviceId] }, (points) => onReadings(points.filter((p) => p.device === deviceId).map((p) => ({ metric: p.metric, ts: p.ts, value: p.value }))), onGap), [deviceId, onReadings, onGap]);
   return STATUS_TEXT[status];
 }

@@ -80,9 +80,7 @@ export function DeviceHealthPanel({ device, canEdit, onDeviceSaved }: Props) {
           <dl class="facts" id="health-facts">
             <div>
               <dt>Connection</dt>
-              <dd id="health-connection">
-                {health.connected ? `connected (connection #${health.connectionSeq})` : health.connectionSeq > 0 ? `not connected (last was connection #${health.connectionSeq})` : "never connected"}
-              </dd>
+              <dd id="health-connection">{health.connected ? `connected (connection #${health.connectionSeq})` : health.connectionSeq > 0 ? `not connected (last was connection #${health.connectionSeq})` : "never connected"}</dd>
             </div>
             <div>
               <dt>{health.connected ? "Connected since" : "Last connected"}</dt>

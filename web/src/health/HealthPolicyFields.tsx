@@ -58,7 +58,16 @@ export function HealthPolicyFields({ draft, setDraft, apiError, prefix, heartbea
               <div key={row.key} class="vital-row" data-row={i}>
                 <div class="field">
                   <label for={`${id}-name`}>Vital {i + 1} name</label>
-                  <input id={`${id}-name`} name="vital-name" {...invalid} value={row.name} placeholder="battery" autocapitalize="off" spellcheck={false} onInput={(e) => setRow(row.key, { name: (e.currentTarget as HTMLInputElement).value })} />
+                  <input
+                    id={`${id}-name`}
+                    name="vital-name"
+                    {...invalid}
+                    value={row.name}
+                    placeholder="battery"
+                    autocapitalize="off"
+                    spellcheck={false}
+                    onInput={(e) => setRow(row.key, { name: (e.currentTarget as HTMLInputElement).value })}
+                  />
                 </div>
                 <div class="field">
                   <label for={`${id}-min`}>Min</label>

@@ -52,11 +52,17 @@ export function HealthPolicyForm({ device, onSaved }: Props) {
 
   const apiError = error instanceof ApiError ? error : null;
   return (
-    <form ref={form} id="health-policy-form" class="grid-form health-policy-form" onSubmit={(e) => {
+    <form
+      ref={form}
+      id="health-policy-form"
+      class="grid-form health-policy-form"
+      onSubmit={(e) => {
         e.preventDefault();
         void save(false);
       }}
-      noValidate aria-labelledby="health-policy-form-title">
+      noValidate
+      aria-labelledby="health-policy-form-title"
+    >
       <h3 id="health-policy-form-title">This device's health policy</h3>
       <HealthPolicyFields
         draft={draft}

@@ -34,11 +34,7 @@ export function DeviceMap({ devices, height = 360, title }: Props) {
       <figcaption id={titleId} class="device-map-title">
         {title}
       </figcaption>
-      {shown.length === 0 ? (
-        <p class="device-map-empty muted">No devices with a location.</p>
-      ) : (
-        <MapSvg devices={shown} height={height} titleId={titleId} />
-      )}
+      {shown.length === 0 ? <p class="device-map-empty muted">No devices with a location.</p> : <MapSvg devices={shown} height={height} titleId={titleId} />}
       {shown.length > 0 && <Legend devices={shown} />}
     </figure>
   );

@@ -71,10 +71,7 @@ export function Offboard({ tenant, onStarted }: { tenant: TenantSummary; onStart
   return (
     <section class="card danger-zone" aria-labelledby="offboard-heading">
       <h2 id="offboard-heading">Offboard</h2>
-      <p>
-        Offboarding exports all of the tenant's data, keeps the export for the owner's download window, then deletes everything and issues a signed deletion certificate. It cannot be
-        undone.
-      </p>
+      <p>Offboarding exports all of the tenant's data, keeps the export for the owner's download window, then deletes everything and issues a signed deletion certificate. It cannot be undone.</p>
       <form id="offboard-form" class="grid-form" onSubmit={submit} noValidate>
         <Field label={`Type the tenant id (${tenant.id}) to confirm`} name="confirm" error={apiError}>
           {(a) => <input {...a} autocomplete="off" spellcheck={false} value={typed} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />}
@@ -140,7 +137,15 @@ function Run({ label, run, loading, kind }: { label: string; run: WorkflowState;
     <div class="run" data-run={kind}>
       <dt>{label}</dt>
       <dd>
-        {loading ? "…" : run ? <span class={`status run-${run.status}`} data-cell="run-status">{run.status}</span> : <span class="muted">no run</span>}
+        {loading ? (
+          "…"
+        ) : run ? (
+          <span class={`status run-${run.status}`} data-cell="run-status">
+            {run.status}
+          </span>
+        ) : (
+          <span class="muted">no run</span>
+        )}
         {run && <code class="muted run-id"> {run.id}</code>}
         {run?.error && (
           <p class="error">
@@ -171,7 +176,9 @@ export function Certificates({ id, refreshKey }: { id: string; refreshKey: numbe
       {error && <p class="error">{describe(error)}</p>}
       {items?.length === 0 && <p class="muted">None: a certificate is issued when offboarding has deleted everything.</p>}
       <ul class="certificates" id="certificates">
-        {items?.map((c) => <Certificate key={c.id} certificate={c} />)}
+        {items?.map((c) => (
+          <Certificate key={c.id} certificate={c} />
+        ))}
       </ul>
     </section>
   );

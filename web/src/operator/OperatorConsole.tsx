@@ -103,7 +103,9 @@ function OperatorSignIn({ notice, onSignedIn }: { notice: string | null; onSigne
       <h1 id="page-title" tabIndex={-1}>
         Operator sign-in
       </h1>
-      <p class="muted">The platform operator manages every tenant. Sign in with the operator token (the <code>OPERATOR_TOKEN</code> secret); it is kept in this tab's memory only.</p>
+      <p class="muted">
+        The platform operator manages every tenant. Sign in with the operator token (the <code>OPERATOR_TOKEN</code> secret); it is kept in this tab's memory only.
+      </p>
       {notice && (
         <p class="notice" role="status" id="operator-notice">
           {notice}

@@ -46,7 +46,14 @@ export function RecentRejected({ refreshKey, lastHour }: { refreshKey: number; l
           {items.map((m) => (
             <li key={m.msgId}>
               <span class="event-what">
-                <code>{m.reason}</code> {m.device ? <>from <code>{m.device}</code></> : <span class="muted">(no device)</span>}
+                <code>{m.reason}</code>{" "}
+                {m.device ? (
+                  <>
+                    from <code>{m.device}</code>
+                  </>
+                ) : (
+                  <span class="muted">(no device)</span>
+                )}
               </span>
               <span class="event-detail">{m.detail}</span>
               <time class="muted" dateTime={new Date(m.receivedAt).toISOString()}>

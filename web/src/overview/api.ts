@@ -32,8 +32,7 @@ export const overviewApi = {
     do {
       const page: Page<Device> = await request<Page<Device>>("GET", `/devices${query({ limit: PAGE, cursor: cursor ?? undefined })}`);
       read += page.items.length;
-      for (const d of page.items)
-        if (d.location) devices.push({ id: d.id, name: d.name, lat: d.location.lat, lon: d.location.lon, status: d.disabled ? "disabled" : d.status });
+      for (const d of page.items) if (d.location) devices.push({ id: d.id, name: d.name, lat: d.location.lat, lon: d.location.lon, status: d.disabled ? "disabled" : d.status });
       cursor = page.nextCursor;
     } while (cursor && read < MAP_DEVICE_CAP);
     return { devices, complete: cursor === null };

@@ -53,7 +53,16 @@ async function signup(c: Context<AppEnv>, body: z.infer<typeof Signup>) {
   // Onboarding (a workflow) makes the tenant active; signup waits for it, bounded (control-plane/onboarding.ts).
   const { tenant } = await createTenant(c.env, platform, { id: body.tenant.id, name: body.tenant.name, region: body.tenant.region, plan: "starter" }, { owner: { type: "user", userId: account.id }, requestedBy: "signup" });
   await platform.users.setLastTenant(account.id, tenant.id);
-  await dataForVerifiedTenant(c.env, tenant.id).audit.record({ actorType: "user", actorId: account.id, action: "tenant.signup", targetType: "tenant", targetId: tenant.id, outcome: "success", requestId: c.get("requestId"), details: { emailVerified: account.emailVerifiedAt !== null } });
+  await dataForVerifiedTenant(c.env, tenant.id).audit.record({
+    actorType: "user",
+    actorId: account.id,
+    action: "tenant.signup",
+    targetType: "tenant",
+    targetId: tenant.id,
+    outcome: "success",
+    requestId: c.get("requestId"),
+    details: { emailVerified: account.emailVerifiedAt !== null },
+  });
   if (account.emailVerifiedAt === null) await mailAddressProof(c, account, tenant.name);
   return { tenant, user: platform.users.toUser(account), token: await userToken(c, account.id, tenant.id, "OWNER") };
 }

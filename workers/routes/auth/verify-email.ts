@@ -37,16 +37,12 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
       return c.json({ user: users.toUser(keeper) });
     },
   )
-  .post(
-    "/verify-email/resend",
-    doc({ summary: "Mail a new confirmation link to the current user's address", tags, ok: { status: 202, schema: z.object({ sentTo: z.string() }) }, errors: [401, 409] }),
-    async (c) => {
-      const users = c.get("platform").users;
-      const user = await users.find(await bearerUser(c));
-      if (!user) throw new AppError("invalid_credentials", "the token's user no longer exists");
-      if (user.emailVerifiedAt !== null) throw new AppError("conflict", "this address is already verified");
-      const [first] = await users.workspaces(user.id);
-      await mailAddressProof(c, user, first?.tenant.name ?? "Skylark");
-      return c.json({ sentTo: user.email }, 202);
-    },
-  );
+  .post("/verify-email/resend", doc({ summary: "Mail a new confirmation link to the current user's address", tags, ok: { status: 202, schema: z.object({ sentTo: z.string() }) }, errors: [401, 409] }), async (c) => {
+    const users = c.get("platform").users;
+    const user = await users.find(await bearerUser(c));
+    if (!user) throw new AppError("invalid_credentials", "the token's user no longer exists");
+    if (user.emailVerifiedAt !== null) throw new AppError("conflict", "this address is already verified");
+    const [first] = await users.workspaces(user.id);
+    await mailAddressProof(c, user, first?.tenant.name ?? "Skylark");
+    return c.json({ sentTo: user.email }, 202);
+  });

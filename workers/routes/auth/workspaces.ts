@@ -10,11 +10,7 @@ import { bearerUser, refuseUnlessOpen, userToken } from "./session";
 const tags = ["auth"];
 
 export const workspaceRoutes = new Hono<AppEnv>()
-  .get(
-    "/workspaces",
-    doc({ summary: "List the tenants the current user belongs to", tags, ok: { schema: WorkspaceList }, errors: [401] }),
-    async (c) => c.json({ items: await c.get("platform").users.workspaces(await bearerUser(c)) }),
-  )
+  .get("/workspaces", doc({ summary: "List the tenants the current user belongs to", tags, ok: { schema: WorkspaceList }, errors: [401] }), async (c) => c.json({ items: await c.get("platform").users.workspaces(await bearerUser(c)) }))
   .post(
     "/switch",
     doc({ summary: "Get a token for another of the user's tenants", description: "The tenant becomes where the user's next login without `tenant` lands.", tags, ok: { schema: TokenResponse }, errors: [400, 401, 403, 404] }),

@@ -66,7 +66,13 @@ export const fleetCommandRoutes = tenantRouter().post(
       }
     });
     const summary = { requested: requested.length, queued: commands.length - replayed, replayed, rejected: rejected.length };
-    await audit(c, { action: "command.create_fleet", targetType: input.tag ? "tag" : "devices", targetId: input.tag ?? `${requested.length} devices`, outcome: "success", details: { method: input.method, ...summary, commandIds: commands.slice(0, 50).map((x) => x.id) } });
+    await audit(c, {
+      action: "command.create_fleet",
+      targetType: input.tag ? "tag" : "devices",
+      targetId: input.tag ?? `${requested.length} devices`,
+      outcome: "success",
+      details: { method: input.method, ...summary, commandIds: commands.slice(0, 50).map((x) => x.id) },
+    });
     const body: FleetCommandResult = { commands, rejected, summary };
     return c.json(body);
   },

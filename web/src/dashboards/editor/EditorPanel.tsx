@@ -106,10 +106,14 @@ export function EditorPanel({ draft, devices, issues, selected, busy, message, o
       )}
 
       <datalist id="editor-device-ids">
-        {devices?.map((d) => <option key={d.id} value={d.id} />)}
+        {devices?.map((d) => (
+          <option key={d.id} value={d.id} />
+        ))}
       </datalist>
       <datalist id="editor-metrics">
-        {metrics.map((m) => <option key={m} value={m} />)}
+        {metrics.map((m) => (
+          <option key={m} value={m} />
+        ))}
       </datalist>
 
       <details class="dashboard-settings">

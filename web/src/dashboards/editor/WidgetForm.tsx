@@ -13,9 +13,21 @@ import { NumberRow, SelectRow, TextRow, type Issues } from "./controls";
 type Change = (w: Widget) => Widget;
 type Props = { widget: Widget; index: number; issues: Issues; devices: Device[] | null; onChange: (change: Change) => void };
 
-const BUCKET_OPTIONS = [["auto", "automatic"], ["raw", "raw points"], ["1m", "1 minute"], ["1h", "1 hour"], ["1d", "1 day"]] as const;
+const BUCKET_OPTIONS = [
+  ["auto", "automatic"],
+  ["raw", "raw points"],
+  ["1m", "1 minute"],
+  ["1h", "1 hour"],
+  ["1d", "1 day"],
+] as const;
 const AGG_OPTIONS = AGGREGATES.map((a) => [a, a] as const);
-const OWN_RANGE = [["dashboard", "the dashboard's"], ["15m", "last 15 minutes"], ["1h", "last hour"], ["24h", "last 24 hours"], ["7d", "last 7 days"]] as const;
+const OWN_RANGE = [
+  ["dashboard", "the dashboard's"],
+  ["15m", "last 15 minutes"],
+  ["1h", "last hour"],
+  ["24h", "last 24 hours"],
+  ["7d", "last 7 days"],
+] as const;
 const seriesOf = (w: Widget) => (w.type === "timeseries" ? w.series : []);
 const thresholdsOf = (w: Widget) => (w.type === "value" || w.type === "gauge" ? w.thresholds : []);
 const COLUMN_LABELS: Record<(typeof TABLE_COLUMNS)[number], string> = { status: "Status", lastSeen: "Last seen" };
@@ -118,7 +130,12 @@ function TypeSettings({ widget: w, at, issues, devices, set }: SettingsProps) {
               <legend>Columns</legend>
               {TABLE_COLUMNS.map((c) => (
                 <label class="check" key={c}>
-                  <input type="checkbox" name="columns" value={c} checked={w.columns.includes(c)} onChange={(e) => {
+                  <input
+                    type="checkbox"
+                    name="columns"
+                    value={c}
+                    checked={w.columns.includes(c)}
+                    onChange={(e) => {
                       const on = (e.currentTarget as HTMLInputElement).checked;
                       set((now) => {
                         const cols = now.type === "table" ? now.columns : [];
@@ -136,11 +153,38 @@ function TypeSettings({ widget: w, at, issues, devices, set }: SettingsProps) {
             </fieldset>
           )}
           {w.type === "table" && w.metrics !== "all" && (
-            <TextRow label="Metrics (comma-separated)" path={at("metrics")} name="metrics" issues={issues} value={w.metrics.join(", ")} onChange={(v) => set({ metrics: (v ?? "").split(",").map((m) => m.trim()).filter(Boolean) })} />
+            <TextRow
+              label="Metrics (comma-separated)"
+              path={at("metrics")}
+              name="metrics"
+              issues={issues}
+              value={w.metrics.join(", ")}
+              onChange={(v) =>
+                set({
+                  metrics: (v ?? "")
+                    .split(",")
+                    .map((m) => m.trim())
+                    .filter(Boolean),
+                })
+              }
+            />
           )}
           {w.type === "events" && (
             <div class="grid-form">
-              <SelectRow label="Source" path={at("source")} name="source" issues={issues} value={w.source} options={[["rejected", "rejected messages"], ["events", "device events (live)"]] as const} onChange={(source) => set({ source })} />
+              <SelectRow
+                label="Source"
+                path={at("source")}
+                name="source"
+                issues={issues}
+                value={w.source}
+                options={
+                  [
+                    ["rejected", "rejected messages"],
+                    ["events", "device events (live)"],
+                  ] as const
+                }
+                onChange={(source) => set({ source })}
+              />
               <NumberRow label="Show at most" path={at("limit")} name="limit" issues={issues} value={w.limit} min={1} max={200} onChange={(limit) => set({ limit: limit ?? Number.NaN })} />
             </div>
           )}
@@ -168,8 +212,23 @@ function ThresholdList({ thresholds, at, issues, onChange }: { thresholds: Thres
       <legend>Thresholds (colour from each value upward)</legend>
       {thresholds.map((t, i) => (
         <div class="grid-form" key={i}>
-          <NumberRow label={`Threshold ${i + 1} from`} path={at(`thresholds.${i}.value`)} name="thresholdValue" issues={issues} value={t.value} step="any" onChange={(value) => onChange((list) => list.map((x, j) => (j === i ? { ...x, value: value ?? Number.NaN } : x)))} />
-          <TextRow label={`Threshold ${i + 1} colour`} path={at(`thresholds.${i}.color`)} name="thresholdColor" issues={issues} value={t.color} onChange={(color) => onChange((list) => list.map((x, j) => (j === i ? { ...x, color: color ?? "" } : x)))} />
+          <NumberRow
+            label={`Threshold ${i + 1} from`}
+            path={at(`thresholds.${i}.value`)}
+            name="thresholdValue"
+            issues={issues}
+            value={t.value}
+            step="any"
+            onChange={(value) => onChange((list) => list.map((x, j) => (j === i ? { ...x, value: value ?? Number.NaN } : x)))}
+          />
+          <TextRow
+            label={`Threshold ${i + 1} colour`}
+            path={at(`thresholds.${i}.color`)}
+            name="thresholdColor"
+            issues={issues}
+            value={t.color}
+            onChange={(color) => onChange((list) => list.map((x, j) => (j === i ? { ...x, color: color ?? "" } : x)))}
+          />
           <div class="form-actions">
             <button type="button" class="small" onClick={() => onChange((list) => list.filter((_, j) => j !== i))}>
               Remove threshold {i + 1}

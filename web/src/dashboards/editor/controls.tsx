@@ -27,10 +27,18 @@ type Input = { label: string; path: string; issues: Issues; name?: string };
 export function TextRow({ value, onChange, optional, list, ...p }: Input & { value: string | undefined; onChange: (v: string | undefined) => void; optional?: boolean; list?: string }) {
   return (
     <Row {...p}>
-      {(a) => <input {...a} name={p.name ?? p.path} value={value ?? ""} list={list} onInput={(e) => {
-        const v = (e.currentTarget as HTMLInputElement).value;
-        onChange(optional && v.trim() === "" ? undefined : v);
-      }} />}
+      {(a) => (
+        <input
+          {...a}
+          name={p.name ?? p.path}
+          value={value ?? ""}
+          list={list}
+          onInput={(e) => {
+            const v = (e.currentTarget as HTMLInputElement).value;
+            onChange(optional && v.trim() === "" ? undefined : v);
+          }}
+        />
+      )}
     </Row>
   );
 }

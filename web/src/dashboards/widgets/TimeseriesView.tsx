@@ -33,14 +33,8 @@ export function TimeseriesView({ widget, env, height }: Props) {
           {describe(error)}
         </p>
       )}
-      {shown.length === 0 ? (
-        <p class="muted">No series of this chart match the device filter.</p>
-      ) : (
-        <TimeSeriesChart id={`chart-${widget.id}`} series={chartSeries} from={from} to={to} height={height} title={title} showTitle={false} />
-      )}
-      <p class="widget-foot muted">
-        {loading ? "Loading…" : `${bucket === "raw" ? "raw points" : `${widget.aggregate} per ${bucket}`}`}
-      </p>
+      {shown.length === 0 ? <p class="muted">No series of this chart match the device filter.</p> : <TimeSeriesChart id={`chart-${widget.id}`} series={chartSeries} from={from} to={to} height={height} title={title} showTitle={false} />}
+      <p class="widget-foot muted">{loading ? "Loading…" : `${bucket === "raw" ? "raw points" : `${widget.aggregate} per ${bucket}`}`}</p>
     </>
   );
 }

@@ -18,8 +18,7 @@ function useValue(widget: ValueWidget | GaugeWidget) {
   return { v, numeric, loading, error };
 }
 
-const text = (widget: ValueWidget | GaugeWidget, v: { value: unknown } | undefined, numeric: number | null) =>
-  numeric !== null ? formatValue(numeric, widget.unit, widget.decimals) : v ? String(v.value) : "—";
+const text = (widget: ValueWidget | GaugeWidget, v: { value: unknown } | undefined, numeric: number | null) => (numeric !== null ? formatValue(numeric, widget.unit, widget.decimals) : v ? String(v.value) : "—");
 
 export function ValueView({ widget, env }: { widget: ValueWidget; env: WidgetEnv }) {
   const { v, numeric, loading, error } = useValue(widget);
