@@ -57,7 +57,9 @@ export const deadLetterRoutes = new Hono<AppEnv>()
       }
       await c.env.TELEMETRY_QUEUE.send(body, { contentType: "json" });
       const updated = await data.deadLetters.markRedriven(id);
-      await audit(c, { action: "telemetry.dead_letter_redriven", targetType: "dead_letter", targetId: id, outcome: "success", details: { msgId: letter.msgId } });
+      // The message's trace id in the audit entry: the audit log and the trace route tell one story.
+      const traceId = (body as { traceId?: unknown } | null)?.traceId;
+      await audit(c, { action: "telemetry.dead_letter_redriven", targetType: "dead_letter", targetId: id, outcome: "success", details: { msgId: letter.msgId, ...(typeof traceId === "string" ? { traceId } : {}) } });
       return c.json(updated);
     },
   )

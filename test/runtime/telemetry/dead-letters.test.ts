@@ -40,6 +40,8 @@ describe("dead letters", () => {
     const letter = (await list("?status=dead")).find((l) => l.msgId === e.msgId)!;
     const redriven = await expectOk(api("POST", `/api/v1/telemetry/dead-letters/${letter.id}/redrive`, { token: t.ownerToken }));
     expect(redriven.status).toBe("redriven");
+    const audited = (await expectOk(api("GET", "/api/v1/audit?action=telemetry.dead_letter_redriven", { token: t.ownerToken }))).items[0];
+    expect(audited.details).toEqual({ msgId: e.msgId, traceId: e.traceId });
     const other = deviceTelemetry(t.tenantId, "d1", { values: { redriven: 6 } });
     await runDeadLetters([{ id: "dlq-3", body: other }]);
     const second = (await list("?status=dead")).find((l) => l.msgId === other.msgId)!;
