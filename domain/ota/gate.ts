@@ -11,13 +11,17 @@ import type { HealthGate } from "./rollout";
 export type CohortHealth = { devices: number; offline: number; degraded: number; alarmed: number };
 export type UpdateOutcomes = { executed: number; failed: number };
 
-export type GateMeasure = "offline_share" | "degraded_share" | "alarmed_share" | "failure_rate";
-export type GateFinding = { measure: GateMeasure; updatedPercent: number; controlPercent: number | null; limitPercent: number };
-export type GateDecision = { verdict: "continue" | "pause"; findings: GateFinding[]; insufficient: ("updated_cohort" | "control_cohort" | "executed")[] };
+export type GateMeasure = "offline_share" | "degraded_share" | "alarmed_share" | "failure_rate" | "metric_mean";
+/** For `metric_mean`: the percents are how much worse the updated mean is than the control mean (limit: the margin), with the means in `metric`. */
+export type MetricComparison = { name: string; updatedMean: number; controlMean: number; updatedDevices: number; controlDevices: number };
+export type GateFinding = { measure: GateMeasure; updatedPercent: number; controlPercent: number | null; limitPercent: number; metric?: MetricComparison };
+export type GateDecision = { verdict: "continue" | "pause"; findings: GateFinding[]; insufficient: ("updated_cohort" | "control_cohort" | "executed" | "metric")[] };
+/** A metric's latest values in each cohort: their means and how many devices had one. */
+export type MetricSample = { name: string; worseWhen: "higher" | "lower"; marginPercent: number; updated: { mean: number | null; devices: number }; control: { mean: number | null; devices: number } };
 
 const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 10_000) / 100);
 
-export function judgeWave(updated: CohortHealth, control: CohortHealth, outcomes: UpdateOutcomes, gate: Pick<HealthGate, "marginPercent" | "abortThresholdPercent" | "minExecuted" | "minCohort">): GateDecision {
+export function judgeWave(updated: CohortHealth, control: CohortHealth, outcomes: UpdateOutcomes, gate: Pick<HealthGate, "marginPercent" | "abortThresholdPercent" | "minExecuted" | "minCohort">, metric?: MetricSample): GateDecision {
   const findings: GateFinding[] = [];
   const insufficient: GateDecision["insufficient"] = [];
 
@@ -39,6 +43,23 @@ export function judgeWave(updated: CohortHealth, control: CohortHealth, outcomes
       const c = pct(control[key], control.devices);
       const limit = Math.round((c + gate.marginPercent) * 100) / 100;
       if (u > limit) findings.push({ measure, updatedPercent: u, controlPercent: c, limitPercent: limit });
+    }
+  }
+  if (metric) {
+    const { updated: u, control: c } = metric;
+    // Relative to the control mean: a control mean of 0 has no scale to compare against.
+    if (u.mean === null || c.mean === null || u.devices < gate.minCohort || c.devices < gate.minCohort || c.mean === 0) insufficient.push("metric");
+    else {
+      const worse = ((metric.worseWhen === "higher" ? u.mean - c.mean : c.mean - u.mean) / Math.abs(c.mean)) * 100;
+      const rounded = Math.round(worse * 100) / 100;
+      if (rounded > metric.marginPercent)
+        findings.push({
+          measure: "metric_mean",
+          updatedPercent: rounded,
+          controlPercent: 0,
+          limitPercent: metric.marginPercent,
+          metric: { name: metric.name, updatedMean: u.mean, controlMean: c.mean, updatedDevices: u.devices, controlDevices: c.devices },
+        });
     }
   }
   return { verdict: findings.length > 0 ? "pause" : "continue", findings, insufficient };

@@ -27,6 +27,14 @@ export const HealthGate = z.strictObject({
   abortThresholdPercent: z.number().min(0).max(100).default(10).describe("failed updates among those executed above which the rollout pauses"),
   minExecuted: z.number().int().min(1).max(100_000).default(5).describe("no decision on the failure rate before this many updates ended"),
   minCohort: z.number().int().min(1).max(100_000).default(5).describe("no health comparison while either cohort is smaller"),
+  metric: z
+    .strictObject({
+      name: z.string().trim().min(1).max(64),
+      worseWhen: z.enum(["higher", "lower"]),
+      marginPercent: z.number().min(0).max(1000).describe("how much worse, relative to the control cohort's mean, the updated cohort's mean may be"),
+    })
+    .optional()
+    .describe("a telemetry metric whose latest values are compared too: the updated cohort's mean against the control cohort's"),
 });
 export type HealthGate = z.infer<typeof HealthGate>;
 

@@ -44,8 +44,16 @@ export const GateRecord = z.object({
   wave: z.number().int(),
   at: Timestamp,
   verdict: z.enum(["continue", "pause"]),
-  findings: z.array(z.object({ measure: z.enum(["offline_share", "degraded_share", "alarmed_share", "failure_rate"]), updatedPercent: z.number(), controlPercent: z.number().nullable(), limitPercent: z.number() })),
-  insufficient: z.array(z.enum(["updated_cohort", "control_cohort", "executed"])),
+  findings: z.array(
+    z.object({
+      measure: z.enum(["offline_share", "degraded_share", "alarmed_share", "failure_rate", "metric_mean"]),
+      updatedPercent: z.number().describe("metric_mean: how much worse the updated cohort's mean is, in % of the control cohort's"),
+      controlPercent: z.number().nullable(),
+      limitPercent: z.number(),
+      metric: z.object({ name: z.string(), updatedMean: z.number(), controlMean: z.number(), updatedDevices: z.number().int(), controlDevices: z.number().int() }).optional(),
+    }),
+  ),
+  insufficient: z.array(z.enum(["updated_cohort", "control_cohort", "executed", "metric"])),
   updated: Cohort.describe("devices this rollout updated"),
   control: Cohort.describe("target devices not updated yet"),
   outcomes: z.object({ executed: z.number().int(), failed: z.number().int() }),

@@ -10,7 +10,7 @@ import { openRegistry } from "../../domain/data/db";
 import { platformData } from "../../domain/data/platform";
 import type { AuditEvent } from "../../domain/data/repos/audit";
 import { forTenant, type TenantData } from "../../domain/data/tenant-scope";
-import { judgeWave } from "../../domain/ota/gate";
+import { judgeWave, type MetricSample } from "../../domain/ota/gate";
 import { exponentialRate, RolloutStrategy } from "../../domain/ota/rollout";
 import type { Tenant } from "../../domain/schemas/identity";
 import type { GateRecord, OtaNotice, PausedReason, RolloutEvent, RolloutWebhookEvent } from "../../domain/schemas/rollouts";
@@ -26,6 +26,8 @@ export type TickResult = { status: "running" | "paused" | "canceled" | "complete
 
 /** Notices published per hub call. */
 const NOTIFY_BATCH = 500;
+/** Devices per cohort whose latest value of the gate's metric is compared. */
+const METRIC_SAMPLE = 500;
 /** Active alarms read for the gate's alarmed share (pages of 200). */
 const MAX_ALARM_PAGES = 25;
 
@@ -153,6 +155,23 @@ async function alarmedDevices(ctx: RolloutContext): Promise<string[]> {
   return [...devices];
 }
 
+/** The latest values of the gate's metric for up to 500 devices of each cohort (the hot store answers 100 devices a call). */
+async function sampleMetric(ctx: RolloutContext, metric: NonNullable<RolloutStrategy["gate"]["metric"]>): Promise<MetricSample> {
+  const store = telemetryStore(ctx.env, ctx.tenant);
+  const { updated, control } = await ctx.data.rolloutExecutions.cohortSample(ctx.rolloutId, METRIC_SAMPLE);
+  const mean = async (devices: string[]) => {
+    const values: number[] = [];
+    for (let i = 0; i < devices.length; i += 100) {
+      for (const latest of await store.latestMany(devices.slice(i, i + 100), [metric.name])) {
+        const v = latest.values[metric.name]?.value;
+        if (typeof v === "number" && Number.isFinite(v)) values.push(v);
+      }
+    }
+    return { mean: values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null, devices: values.length };
+  };
+  return { ...metric, updated: await mean(updated), control: await mean(control) };
+}
+
 /** The health gate after a wave's soak: compares the updated devices with the ones not updated yet. */
 export async function judgeGate(ctx: RolloutContext, wave: number): Promise<{ verdict: "continue" | "pause" | "skipped" }> {
   const row = await ctx.data.rollouts.row(ctx.rolloutId);
@@ -160,7 +179,7 @@ export async function judgeGate(ctx: RolloutContext, wave: number): Promise<{ ve
   const strategy = RolloutStrategy.parse(row.strategy);
   const { updated, control } = await ctx.data.rolloutExecutions.cohorts(ctx.rolloutId, await alarmedDevices(ctx));
   const outcomes = await ctx.data.rolloutExecutions.outcomes(ctx.rolloutId);
-  const decision = judgeWave(updated, control, outcomes, strategy.gate);
+  const decision = judgeWave(updated, control, outcomes, strategy.gate, strategy.gate.metric ? await sampleMetric(ctx, strategy.gate.metric) : undefined);
   const record: GateRecord = { wave, at: Date.now(), ...decision, updated, control, outcomes };
   await ctx.data.rollouts.recordGate(ctx.rolloutId, record);
   if (decision.verdict === "pause") {

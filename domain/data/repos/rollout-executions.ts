@@ -174,6 +174,20 @@ export function rolloutExecutionRepo(db: Db, tenantId: string) {
       return { updated: of("succeeded"), control: of("pending") };
     },
 
+    /** Some devices of each cohort (updated: `succeeded`; control: `pending`), for a metric's comparison. */
+    async cohortSample(rolloutId: string, perCohort: number): Promise<{ updated: string[]; control: string[] }> {
+      const pick = (state: "succeeded" | "pending") =>
+        db
+          .select({ id: ex.deviceId })
+          .from(ex)
+          .where(and(of(rolloutId), eq(ex.state, state)))
+          .orderBy(ex.position)
+          .limit(perCohort)
+          .all();
+      const [updated, control] = await Promise.all([pick("succeeded"), pick("pending")]);
+      return { updated: updated.map((r) => r.id), control: control.map((r) => r.id) };
+    },
+
     /** Devices the rollout updated and the version each had before, for a rollback. */
     async updated(rolloutId: string): Promise<{ deviceId: string; fromVersion: string | null }[]> {
       return db

@@ -69,6 +69,17 @@ describe("an execution", () => {
 });
 
 describe("the health gate", () => {
+  it("compares a chosen metric's means relative to the control cohort, in the direction that is worse", () => {
+    const sample = (u: number | null, c: number | null, worseWhen: "higher" | "lower" = "higher", n = 10) => ({ name: "temp", worseWhen, marginPercent: 10, updated: { mean: u, devices: n }, control: { mean: c, devices: n } });
+    expect(judgeWave(cohort(10), cohort(10), { executed: 10, failed: 0 }, gate, sample(55, 50)).verdict).toBe("continue");
+    const hot = judgeWave(cohort(10), cohort(10), { executed: 10, failed: 0 }, gate, sample(60, 50));
+    expect(hot.findings).toEqual([{ measure: "metric_mean", updatedPercent: 20, controlPercent: 0, limitPercent: 10, metric: { name: "temp", updatedMean: 60, controlMean: 50, updatedDevices: 10, controlDevices: 10 } }]);
+    expect(judgeWave(cohort(10), cohort(10), { executed: 10, failed: 0 }, gate, sample(40, 50, "lower")).findings[0]).toMatchObject({ measure: "metric_mean", updatedPercent: 20 });
+    expect(judgeWave(cohort(10), cohort(10), { executed: 10, failed: 0 }, gate, sample(40, 50)).verdict).toBe("continue");
+    // No verdict without values, on too few devices, or against a zero mean.
+    for (const s of [sample(null, 50), sample(60, 50, "higher", 2), sample(60, 0)]) expect(judgeWave(cohort(10), cohort(10), { executed: 10, failed: 0 }, gate, s)).toMatchObject({ verdict: "continue", insufficient: ["metric"] });
+  });
+
   it("continues when the updated cohort is no worse than the control by more than the margin", () => {
     expect(judgeWave(cohort(20, 1), cohort(180, 0), { executed: 20, failed: 0 }, gate)).toEqual({ verdict: "continue", findings: [], insufficient: [] });
   });

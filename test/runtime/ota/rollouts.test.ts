@@ -194,6 +194,30 @@ describe("a staged rollout", { timeout: 120_000 }, () => {
     );
   });
 
+  it("pauses when the updated devices' chosen metric is worse than the others' by more than its margin", async () => {
+    const ids = ["m-1", "m-2", "m-3", "m-4", "m-5", "m-6"];
+    const { t, sims: devices } = await workspace(
+      ids.map((id) => [id, "succeed"]),
+      "fleet-m",
+    );
+    for (const d of devices.values()) d.telemetry({ temp: 50 });
+    await start(t, { id: "warm", firmwareId: "fw-110", target: { tags: ["fleet-m"] }, strategy: strategy({}, { soakMinutes: 0.1, metric: { name: "temp", worseWhen: "higher", marginPercent: 10 } }) });
+    // The new image runs hot: each updated device reports 70 where the others report 50.
+    const succeeded = await until(
+      () => executions(t, "warm", "?state=succeeded"),
+      (e) => e.length === 3,
+      "first wave",
+    );
+    for (const e of succeeded) devices.get(e.deviceId)!.telemetry({ temp: 70 });
+    const paused = await until(
+      () => rollout(t, "warm"),
+      (r) => r.status === "paused",
+      "paused on the metric",
+    );
+    expect(paused.pausedReason.gate.findings).toEqual([{ measure: "metric_mean", updatedPercent: 40, controlPercent: 0, limitPercent: 10, metric: { name: "temp", updatedMean: 70, controlMean: 50, updatedDevices: 3, controlDevices: 3 } }]);
+    expect(paused.pausedReason.message).toContain("metric_mean");
+  });
+
   it("times a silent device out after its retries and never counts an old image as success", async () => {
     const { t } = await workspace(
       [

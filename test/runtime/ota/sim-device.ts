@@ -33,6 +33,11 @@ export class SimDevice {
     void this.loop();
   }
 
+  /** A telemetry reading, as the device would publish it. */
+  telemetry(values: Record<string, number>): void {
+    this.client?.send({ type: "publish", topic: `t/${this.tenantId}/devices/${this.id}/telemetry`, payload: bytes(JSON.stringify(values)), qos: 0, retain: false, dup: false } as never);
+  }
+
   stop(): void {
     this.running = false;
     this.client?.close();

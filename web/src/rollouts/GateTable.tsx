@@ -1,11 +1,12 @@
 /** The health gate's decisions, wave by wave: what it compared (updated against not-yet-updated devices), the figures, and its verdict. */
 import type { GateRecord } from "../../../domain/schemas/rollouts";
-import { measureWords, pct } from "./words";
+import { findingWords, measureWords, pct } from "./words";
 
 const INSUFFICIENT: Record<GateRecord["insufficient"][number], string> = {
   updated_cohort: "too few updated devices to compare",
   control_cohort: "too few devices not updated to compare",
   executed: "too few finished updates to judge the failure rate",
+  metric: "too few values of the chosen metric to compare",
 };
 
 const share = (n: number, of: number) => (of > 0 ? pct((n / of) * 100) : "—");
@@ -53,10 +54,7 @@ export function GateTable({ gates }: { gates: GateRecord[] }) {
               <td data-label="Findings">
                 <ul class="findings">
                   {g.findings.map((f) => (
-                    <li key={f.measure}>
-                      {measureWords(f.measure)} {pct(f.updatedPercent)}
-                      {f.controlPercent !== null && ` vs ${pct(f.controlPercent)}`} (limit {pct(f.limitPercent)})
-                    </li>
+                    <li key={f.measure}>{f.metric ? findingWords(f) : `${measureWords(f.measure)} ${pct(f.updatedPercent)}${f.controlPercent !== null ? ` vs ${pct(f.controlPercent)}` : ""} (limit ${pct(f.limitPercent)})`}</li>
                   ))}
                   {g.insufficient.map((i) => (
                     <li key={i} class="muted">

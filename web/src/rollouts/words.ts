@@ -52,12 +52,17 @@ const MEASURE_WORDS: Record<GateRecord["findings"][number]["measure"], string> =
   degraded_share: "degraded",
   alarmed_share: "with active alarms",
   failure_rate: "failed updates",
+  metric_mean: "metric",
 };
 
 const pct = (n: number) => `${Math.round(n * 10) / 10} %`;
 
 /** One finding as a sentence: "failed updates: 66.7 % of updated devices (limit 10 %)". */
 export function findingWords(f: GateRecord["findings"][number]): string {
+  if (f.measure === "metric_mean" && f.metric) {
+    const m = f.metric;
+    return `${m.name}: mean ${Math.round(m.updatedMean * 100) / 100} on ${m.updatedDevices} updated devices against ${Math.round(m.controlMean * 100) / 100} on ${m.controlDevices} not updated, ${pct(f.updatedPercent)} worse (limit ${pct(f.limitPercent)})`;
+  }
   const control = f.controlPercent === null ? "" : ` against ${pct(f.controlPercent)} of the devices not updated yet`;
   return `${MEASURE_WORDS[f.measure]}: ${pct(f.updatedPercent)} of the updated devices${control} (limit ${pct(f.limitPercent)})`;
 }
