@@ -8,10 +8,11 @@
  */
 import type { HealthGate } from "./rollout";
 
-export type CohortHealth = { devices: number; offline: number; degraded: number; alarmed: number };
+/** `reconnected`: devices that connected again during the soak (a crash or reboot loop); absent when not measured. */
+export type CohortHealth = { devices: number; offline: number; degraded: number; alarmed: number; reconnected?: number };
 export type UpdateOutcomes = { executed: number; failed: number };
 
-export type GateMeasure = "offline_share" | "degraded_share" | "alarmed_share" | "failure_rate" | "metric_mean";
+export type GateMeasure = "offline_share" | "degraded_share" | "alarmed_share" | "reconnect_share" | "failure_rate" | "metric_mean";
 /** For `metric_mean`: the percents are how much worse the updated mean is than the control mean (limit: the margin), with the means in `metric`. */
 export type MetricComparison = { name: string; updatedMean: number; controlMean: number; updatedDevices: number; controlDevices: number };
 export type GateFinding = { measure: GateMeasure; updatedPercent: number; controlPercent: number | null; limitPercent: number; metric?: MetricComparison };
@@ -34,13 +35,17 @@ export function judgeWave(updated: CohortHealth, control: CohortHealth, outcomes
   if (updated.devices < gate.minCohort) insufficient.push("updated_cohort");
   if (control.devices < gate.minCohort) insufficient.push("control_cohort");
   if (updated.devices >= gate.minCohort && control.devices >= gate.minCohort) {
-    for (const [measure, key] of [
+    const measures = [
       ["offline_share", "offline"],
       ["degraded_share", "degraded"],
       ["alarmed_share", "alarmed"],
-    ] as const) {
-      const u = pct(updated[key], updated.devices);
-      const c = pct(control[key], control.devices);
+      ["reconnect_share", "reconnected"],
+    ] as const;
+    for (const [measure, key] of measures) {
+      const [un, cn] = [updated[key], control[key]];
+      if (un === undefined || cn === undefined) continue;
+      const u = pct(un, updated.devices);
+      const c = pct(cn, control.devices);
       const limit = Math.round((c + gate.marginPercent) * 100) / 100;
       if (u > limit) findings.push({ measure, updatedPercent: u, controlPercent: c, limitPercent: limit });
     }

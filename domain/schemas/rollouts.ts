@@ -37,7 +37,7 @@ export const CreatedRollout = z.object({
 export const RolloutStatus = z.enum(["running", "paused", "completed", "canceled"]);
 export type RolloutStatus = z.infer<typeof RolloutStatus>;
 
-const Cohort = z.object({ devices: z.number().int(), offline: z.number().int(), degraded: z.number().int(), alarmed: z.number().int() });
+const Cohort = z.object({ devices: z.number().int(), offline: z.number().int(), degraded: z.number().int(), alarmed: z.number().int(), reconnected: z.number().int().optional().describe("connected again during the soak") });
 
 /** One judgement of the health gate (domain/ota/gate.ts) with the numbers it was made on. */
 export const GateRecord = z.object({
@@ -46,7 +46,7 @@ export const GateRecord = z.object({
   verdict: z.enum(["continue", "pause"]),
   findings: z.array(
     z.object({
-      measure: z.enum(["offline_share", "degraded_share", "alarmed_share", "failure_rate", "metric_mean"]),
+      measure: z.enum(["offline_share", "degraded_share", "alarmed_share", "reconnect_share", "failure_rate", "metric_mean"]),
       updatedPercent: z.number().describe("metric_mean: how much worse the updated cohort's mean is, in % of the control cohort's"),
       controlPercent: z.number().nullable(),
       limitPercent: z.number(),

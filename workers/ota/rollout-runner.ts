@@ -178,6 +178,17 @@ export async function judgeGate(ctx: RolloutContext, wave: number): Promise<{ ve
   if (row.status !== "running") return { verdict: "skipped" };
   const strategy = RolloutStrategy.parse(row.strategy);
   const { updated, control } = await ctx.data.rolloutExecutions.cohorts(ctx.rolloutId, await alarmedDevices(ctx));
+  // Reconnects during the soak: the updated devices' own reboot into the new image came before it.
+  const soakMs = Math.round(Math.max(strategy.gate.soakMinutes, strategy.kind === "phases" ? (strategy.phases[wave]?.waitMinutes ?? 0) : 0) * 60_000);
+  if (soakMs > 0) {
+    const ids = await ctx.data.rolloutExecutions.cohortSample(ctx.rolloutId, 20_000);
+    const since = Date.now() - soakMs;
+    const hub = hubFor(ctx.env, ctx.tenant);
+    // The RPC's answer type follows the op, which TypeScript cannot narrow through the stub.
+    const reconnected = async (deviceIds: string[]) => ((await hub.health(ctx.tenant.id, { op: "reconnected", deviceIds, since })) as unknown as { devices: number }).devices;
+    updated.reconnected = await reconnected(ids.updated);
+    control.reconnected = await reconnected(ids.control);
+  }
   const outcomes = await ctx.data.rolloutExecutions.outcomes(ctx.rolloutId);
   const decision = judgeWave(updated, control, outcomes, strategy.gate, strategy.gate.metric ? await sampleMetric(ctx, strategy.gate.metric) : undefined);
   const record: GateRecord = { wave, at: Date.now(), ...decision, updated, control, outcomes };

@@ -15,6 +15,8 @@ export const HealthCall = z.discriminatedUnion("op", [
   z.object({ op: z.literal("events"), deviceId: DeviceId, from: z.number().int(), to: z.number().int(), limit: z.number().int().min(1).max(500), beforeId: z.number().int().positive().optional() }),
   /** The device's own policy or its profile changed. */
   z.object({ op: z.literal("inputs"), deviceId: DeviceId, inputs: Inputs }),
+  /** How many of these devices connected again since a time (rollouts' health gate). */
+  z.object({ op: z.literal("reconnected"), deviceIds: z.array(DeviceId).max(20_000), since: z.number().int() }),
   /** A profile's policy changed: all its devices. */
   z.object({ op: z.literal("profile"), profileId: ResourceId, policy: HealthPolicy.nullable() }),
 ]);
@@ -25,6 +27,7 @@ export type HealthCallResult = {
   events: ConnectivityEvent[];
   inputs: null;
   profile: { devices: number };
+  reconnected: { devices: number };
 };
 
 export function runHealthCall(monitor: HealthMonitor, input: HealthCall, now: number): HealthCallResult[keyof HealthCallResult] {
@@ -34,6 +37,8 @@ export function runHealthCall(monitor: HealthMonitor, input: HealthCall, now: nu
       return monitor.device(call.deviceId, now);
     case "events":
       return monitor.events(call.deviceId, call.from, call.to, call.limit, call.beforeId);
+    case "reconnected":
+      return { devices: monitor.store.reconnectedSince(call.deviceIds, call.since) };
     case "inputs":
       monitor.inputsChanged(call.deviceId, call.inputs, now);
       return null;

@@ -94,6 +94,11 @@ export class HealthStore {
     this.sql.exec("INSERT INTO connectivity_events (device_id, at, seq, type, detail) VALUES (?, ?, ?, ?, ?)", deviceId, at, seq, type, JSON.stringify(detail));
   }
 
+  /** How many of these devices connected at or after `since` (a reconnect after a crash or a reboot loop). */
+  reconnectedSince(deviceIds: readonly string[], since: number): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(DISTINCT device_id) AS n FROM connectivity_events WHERE type = 'connected' AND at >= ? AND device_id IN (SELECT value FROM json_each(?))", since, JSON.stringify(deviceIds)).one().n;
+  }
+
   /** Newest first, within [from, to), before the event id `beforeId` (the cursor). */
   events(deviceId: string, from: number, to: number, limit: number, beforeId?: number): ConnectivityEvent[] {
     const rows = this.sql.exec<EventRow>("SELECT * FROM connectivity_events WHERE device_id = ? AND at >= ? AND at < ? AND id < ? ORDER BY at DESC, id DESC LIMIT ?", deviceId, from, to, beforeId ?? Number.MAX_SAFE_INTEGER, limit).toArray();

@@ -69,6 +69,12 @@ describe("an execution", () => {
 });
 
 describe("the health gate", () => {
+  it("compares reconnects during the soak only when both cohorts were measured", () => {
+    const measured = (devices: number, reconnected: number) => ({ ...cohort(devices), reconnected });
+    expect(judgeWave(measured(10, 4), measured(10, 0), { executed: 10, failed: 0 }, gate).findings).toEqual([{ measure: "reconnect_share", updatedPercent: 40, controlPercent: 0, limitPercent: 5 }]);
+    expect(judgeWave(cohort(10), measured(10, 0), { executed: 10, failed: 0 }, gate).findings).toEqual([]);
+  });
+
   it("compares a chosen metric's means relative to the control cohort, in the direction that is worse", () => {
     const sample = (u: number | null, c: number | null, worseWhen: "higher" | "lower" = "higher", n = 10) => ({ name: "temp", worseWhen, marginPercent: 10, updated: { mean: u, devices: n }, control: { mean: c, devices: n } });
     expect(judgeWave(cohort(10), cohort(10), { executed: 10, failed: 0 }, gate, sample(55, 50)).verdict).toBe("continue");

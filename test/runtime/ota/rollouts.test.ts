@@ -194,6 +194,35 @@ describe("a staged rollout", { timeout: 120_000 }, () => {
     );
   });
 
+  it("pauses when the updated devices keep reconnecting during the soak while the others stay connected", async () => {
+    const ids = ["r-1", "r-2", "r-3", "r-4", "r-5", "r-6"];
+    const { t, sims: devices } = await workspace(
+      ids.map((id) => [id, "succeed"]),
+      "fleet-r",
+    );
+    await start(t, { id: "loopy", firmwareId: "fw-110", target: { tags: ["fleet-r"] }, strategy: strategy({}, { soakMinutes: 0.15 }) });
+    const succeeded = await until(
+      () => executions(t, "loopy", "?state=succeeded"),
+      (e) => e.length === 3,
+      "first wave",
+    );
+    // Into the soak, the new image reboots: each updated device drops and connects again, and is online at the gate.
+    await new Promise((r) => setTimeout(r, 3_000));
+    for (const e of succeeded) {
+      const d = devices.get(e.deviceId)!;
+      d.stop();
+      await d.start();
+    }
+    const paused = await until(
+      () => rollout(t, "loopy"),
+      (r) => r.status === "paused",
+      "paused on reconnects",
+    );
+    const gate = paused.pausedReason.gate;
+    expect(gate.findings).toEqual([{ measure: "reconnect_share", updatedPercent: 100, controlPercent: 0, limitPercent: 5 }]);
+    expect(gate).toMatchObject({ updated: { devices: 3, offline: 0, reconnected: 3 }, control: { devices: 3, reconnected: 0 } });
+  });
+
   it("pauses when the updated devices' chosen metric is worse than the others' by more than its margin", async () => {
     const ids = ["m-1", "m-2", "m-3", "m-4", "m-5", "m-6"];
     const { t, sims: devices } = await workspace(

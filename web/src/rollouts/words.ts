@@ -51,6 +51,7 @@ const MEASURE_WORDS: Record<GateRecord["findings"][number]["measure"], string> =
   offline_share: "offline",
   degraded_share: "degraded",
   alarmed_share: "with active alarms",
+  reconnect_share: "reconnected during the soak",
   failure_rate: "failed updates",
   metric_mean: "metric",
 };
