@@ -164,7 +164,7 @@ describe("console OTA", () => {
     await page.click("#rollout-actions .confirm button.danger");
     await page.waitForSelector("#rollout-view a[href='/rollouts/spring']");
     await expect.poll(() => page.getAttribute("#rollout-view", "data-status")).toBe("completed");
-    expect(await page.textContent("#rollout-title")).not.toContain("spring");
+    expect(await page.textContent("#page-title")).not.toContain("spring");
     for (const d of devices) await expect.poll(async () => (await http("GET", `/api/v1/devices/${d.id}`, { token: t.token })).body.firmwareVersion).toBe("1.0.0");
     expect(blocked).toEqual([]);
     await page.close();

@@ -101,8 +101,10 @@ export function FirmwarePage({ role }: { role: Role }) {
   useEffect(() => void load(), []);
 
   return (
-    <section id="firmware-view" aria-labelledby="firmware-title">
-      <h1 id="firmware-title">Firmware</h1>
+    <section id="firmware-view" aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        Firmware
+      </h1>
       {error && (
         <p class="error" role="alert">
           {error}

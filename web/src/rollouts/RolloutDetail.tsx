@@ -75,9 +75,9 @@ export function RolloutDetail({ id, role }: { id: string; role: Role }) {
     );
   const r = rollout;
   return (
-    <section id="rollout-view" aria-labelledby="rollout-title" data-status={r.status}>
+    <section id="rollout-view" aria-labelledby="page-title" data-status={r.status}>
       <p>{back}</p>
-      <h1 id="rollout-title">
+      <h1 id="page-title" tabIndex={-1}>
         Rollout {r.id}{" "}
         <span class={`status ro-${r.status}`} id="rollout-status">
           {statusWords(r)}

@@ -68,9 +68,11 @@ export function RolloutsPage({ role }: { role: Role }) {
   usePolling(load, items?.some((r) => r.status === "running") ?? false);
 
   return (
-    <section id="rollouts-view" aria-labelledby="rollouts-title">
+    <section id="rollouts-view" aria-labelledby="page-title">
       <div class="rollouts-head">
-        <h1 id="rollouts-title">Rollouts</h1>
+        <h1 id="page-title" tabIndex={-1}>
+          Rollouts
+        </h1>
         {admin && !creating && (
           <button type="button" class="primary" id="new-rollout-button" onClick={() => setCreating(true)}>
             New rollout
